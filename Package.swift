@@ -1,0 +1,69 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Every target builds in Swift 6 mode, warnings are errors.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "crossfold",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "crossfold", targets: ["crossfold"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, one module each (Debian: libopenblas-dev, libsodium-dev, libzmq3-dev).
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+
+        // The evaluation core: pure, no I/O beyond reading dataset files.
+        .target(name: "Datasets", dependencies: ["CSodium"], swiftSettings: strict),
+        .target(name: "Folds", dependencies: ["Datasets"], swiftSettings: strict),
+        .target(name: "Learners", dependencies: ["Datasets", "CBLAS"], swiftSettings: strict),
+        .target(name: "Evaluation", dependencies: ["Datasets"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["Evaluation", "Datasets"], swiftSettings: strict),
+
+        // Transport and the cluster.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
+        .target(name: "Cluster", dependencies: ["Datasets", "Folds", "Learners", "Evaluation", logging], swiftSettings: strict),
+
+        // Clarifai's remote evaluation.
+        .target(name: "Clarifai", dependencies: ["Evaluation", logging], swiftSettings: strict),
+
+        // The executable: argument parsing and wiring only.
+        .executableTarget(
+            name: "crossfold",
+            dependencies: [
+                argumentParser, logging, "Datasets", "Folds", "Learners", "Evaluation", "Reports", "Cluster",
+                "Clarifai",
+            ],
+            swiftSettings: strict
+        ),
+
+        // Fixtures shared by the tests: small datasets, a mock clock, python oracles, a fake Clarifai.
+        .target(name: "TestSupport", dependencies: ["Datasets", "Evaluation"], swiftSettings: strict),
+
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "FoldsTests", dependencies: ["Folds", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "Folds", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
+        .testTarget(name: "ClarifaiTests", dependencies: ["Clarifai", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CrossfoldTests",
+            dependencies: ["crossfold", "TestSupport", "Datasets", "Evaluation"],
+            swiftSettings: strict
+        ),
+    ]
+)

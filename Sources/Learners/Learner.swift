@@ -1,0 +1,50 @@
+import Datasets
+
+/// Rows of a dataset seen without copying it: a training or test view of one fold.
+public struct RowView: Sendable {
+    public let dataset: Dataset
+    /// Row indices into `dataset`, in increasing order.
+    public let rows: [Int]
+
+    public init(dataset: Dataset, rows: [Int]) {
+        self.dataset = dataset
+        self.rows = rows
+    }
+
+    public var count: Int { rows.count }
+}
+
+/// A learner configured with its hyperparameters; `fit` trains on a view and returns a model.
+public protocol Learner: Sendable {
+    /// Trains on `training`. Throws `LearnerError` when training cannot proceed.
+    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel
+}
+
+/// A trained model: one probability in [0, 1] per concept of the training dataset.
+public protocol FittedModel: Sendable {
+    /// `view.count × conceptCount` probabilities, row-major, in the training dataset's concept order.
+    /// `view.dataset` has the same features and concepts as the training dataset.
+    func predict(_ view: RowView) -> [Float]
+}
+
+/// Why a learner could not be built or trained.
+public struct LearnerError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// No learner has that name.
+        case unknownModel = "unknown-model"
+        /// A `--param` key the learner does not know, or a value it cannot use.
+        case badParameter = "bad-parameter"
+        /// Training failed (an external command exited non-zero, a singular problem, ...).
+        case trainingFailed = "training-failed"
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Clarifai
+
+@Test func placeholder() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Folds
+
+@Test func placeholder() {}
