@@ -1,4 +1,5 @@
-/// What one fold task produces: a probability per concept for each held-out row.
+/// What one fold task produces: a probability per concept for each held-out row. It lives here, in
+/// the foundation module, because learners produce it and the metrics consume it.
 public struct FoldPredictions: Sendable, Codable, Equatable {
     public let repeatIndex: Int
     public let fold: Int
