@@ -35,7 +35,12 @@ let package = Package(
 
         // Transport and the cluster.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
-        .target(name: "Cluster", dependencies: ["Datasets", "Folds", "Learners", "Evaluation", logging], swiftSettings: strict),
+        .target(name: "Wire", dependencies: ["Datasets"], swiftSettings: strict),
+        .target(
+            name: "Cluster",
+            dependencies: ["Datasets", "Folds", "Learners", "Evaluation", "Wire", "ZeroMQ", logging],
+            swiftSettings: strict
+        ),
 
         // Clarifai's remote evaluation.
         .target(name: "Clarifai", dependencies: ["Evaluation", logging], swiftSettings: strict),
@@ -59,6 +64,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
+        .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: strict),
         .testTarget(name: "ClarifaiTests", dependencies: ["Clarifai", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CrossfoldTests",

@@ -1,0 +1,241 @@
+/// Requests a client (the `crossfold` command line) sends on the coordinator's client socket.
+/// Every request carries a `request` id that the reply echoes, so retried requests match up.
+public enum ClientRequest: Sendable, Equatable {
+    case info(RequestID)
+    case has(request: String, dataset: String)
+    case upload(Upload, bytes: [UInt8])
+    case submit(request: String, spec: JobSpec)
+    case jobs(RequestID)
+    case status(request: String, job: String)
+    case cancel(request: String, job: String)
+    case results(request: String, job: String, predictions: Bool)
+
+    public struct RequestID: Sendable, Codable, Equatable {
+        public var request: String
+        public init(request: String) { self.request = request }
+    }
+
+    public struct Upload: Sendable, Codable, Equatable {
+        public var request: String
+        public var dataset: String
+        public var offset: Int
+        /// Size of the whole canonical blob.
+        public var size: Int
+
+        public init(request: String, dataset: String, offset: Int, size: Int) {
+            self.request = request
+            self.dataset = dataset
+            self.offset = offset
+            self.size = size
+        }
+    }
+
+    struct DatasetQuery: Codable { var request: String; var dataset: String }
+    struct Submit: Codable { var request: String; var spec: JobSpec }
+    struct JobQuery: Codable { var request: String; var job: String }
+    struct ResultsQuery: Codable { var request: String; var job: String; var predictions: Bool }
+
+    public var request: String {
+        switch self {
+        case .info(let id), .jobs(let id): id.request
+        case .has(let request, _), .submit(let request, _), .status(let request, _), .cancel(let request, _),
+            .results(let request, _, _): request
+        case .upload(let upload, _): upload.request
+        }
+    }
+
+    public var envelope: Envelope {
+        switch self {
+        case .info(let id): Envelope(command: "INFO", header: id)
+        case .has(let request, let dataset): Envelope(command: "HAS", header: DatasetQuery(request: request, dataset: dataset))
+        case .upload(let upload, let bytes): Envelope(command: "UPLOAD", header: upload, payload: [bytes])
+        case .submit(let request, let spec): Envelope(command: "SUBMIT", header: Submit(request: request, spec: spec))
+        case .jobs(let id): Envelope(command: "JOBS", header: id)
+        case .status(let request, let job): Envelope(command: "STATUS", header: JobQuery(request: request, job: job))
+        case .cancel(let request, let job): Envelope(command: "CANCEL", header: JobQuery(request: request, job: job))
+        case .results(let request, let job, let predictions):
+            Envelope(command: "RESULTS", header: ResultsQuery(request: request, job: job, predictions: predictions))
+        }
+    }
+
+    public static func decode(_ frames: [[UInt8]]) throws(WireError) -> ClientRequest {
+        let envelope = try Envelope.parse(frames)
+        switch envelope.command {
+        case "INFO":
+            return .info(try envelope.decodeHeader(RequestID.self))
+        case "HAS":
+            let query = try envelope.decodeHeader(DatasetQuery.self)
+            guard DatasetRef.isHash(query.dataset) else { throw WireError(.malformed, "HAS names no dataset hash") }
+            return .has(request: query.request, dataset: query.dataset)
+        case "UPLOAD":
+            try envelope.requirePayload(1)
+            let upload = try envelope.decodeHeader(Upload.self)
+            let bytes = envelope.payload[0]
+            guard DatasetRef.isHash(upload.dataset), upload.offset >= 0, upload.size > 0,
+                  bytes.count <= 4 * WireProtocol.chunkBytes, upload.offset + bytes.count <= upload.size
+            else { throw WireError(.malformed, "UPLOAD offset/size/chunk do not fit") }
+            return .upload(upload, bytes: bytes)
+        case "SUBMIT":
+            let submit = try envelope.decodeHeader(Submit.self)
+            return .submit(request: submit.request, spec: submit.spec)
+        case "JOBS":
+            return .jobs(try envelope.decodeHeader(RequestID.self))
+        case "STATUS":
+            let query = try envelope.decodeHeader(JobQuery.self)
+            return .status(request: query.request, job: query.job)
+        case "CANCEL":
+            let query = try envelope.decodeHeader(JobQuery.self)
+            return .cancel(request: query.request, job: query.job)
+        case "RESULTS":
+            let query = try envelope.decodeHeader(ResultsQuery.self)
+            return .results(request: query.request, job: query.job, predictions: query.predictions)
+        default:
+            throw WireError(.unknownCommand, "\(envelope.command) is not a client command")
+        }
+    }
+}
+
+/// The coordinator's replies on the client socket.
+public enum ClientReply: Sendable, Equatable {
+    case info(ClusterInfo)
+    case has(request: String, dataset: String, present: Bool)
+    case uploadAck(UploadAck)
+    case submitted(request: String, job: String)
+    case jobs(request: String, jobs: [JobStatus])
+    case status(request: String, status: JobStatus)
+    case cancelled(request: String, job: String)
+    /// `metrics` is the EvalMetrics JSON; `predictions` (when asked) one `(folds, scores)` pair per repeat.
+    case results(ResultsHeader, metrics: [UInt8], predictions: [(folds: [Int32], scores: [Float])])
+    case error(ErrorReply)
+
+    public struct ClusterInfo: Sendable, Codable, Equatable {
+        public var request: String
+        public var software: String
+        public var workers: Int
+        public var slots: Int
+        public var jobs: Int
+
+        public init(request: String, software: String, workers: Int, slots: Int, jobs: Int) {
+            self.request = request
+            self.software = software
+            self.workers = workers
+            self.slots = slots
+            self.jobs = jobs
+        }
+    }
+
+    public struct UploadAck: Sendable, Codable, Equatable {
+        public var request: String
+        public var dataset: String
+        /// Bytes the coordinator holds so far, contiguous from 0.
+        public var received: Int
+        /// True once the whole blob arrived, its hash matched and it decoded as a dataset.
+        public var complete: Bool
+
+        public init(request: String, dataset: String, received: Int, complete: Bool) {
+            self.request = request
+            self.dataset = dataset
+            self.received = received
+            self.complete = complete
+        }
+    }
+
+    public struct ResultsHeader: Sendable, Codable, Equatable {
+        public var request: String
+        public var job: String
+        public var state: JobState
+        public var rows: Int
+        public var concepts: Int
+        public var repeats: Int
+
+        public init(request: String, job: String, state: JobState, rows: Int, concepts: Int, repeats: Int) {
+            self.request = request
+            self.job = job
+            self.state = state
+            self.rows = rows
+            self.concepts = concepts
+            self.repeats = repeats
+        }
+    }
+
+    struct Has: Codable { var request: String; var dataset: String; var present: Bool }
+    struct Submitted: Codable { var request: String; var job: String }
+    struct Jobs: Codable { var request: String; var jobs: [JobStatus] }
+    struct Status: Codable { var request: String; var status: JobStatus }
+    struct Cancelled: Codable { var request: String; var job: String }
+
+    public var request: String? {
+        switch self {
+        case .info(let info): info.request
+        case .has(let request, _, _), .submitted(let request, _), .jobs(let request, _), .status(let request, _),
+            .cancelled(let request, _): request
+        case .uploadAck(let ack): ack.request
+        case .results(let header, _, _): header.request
+        case .error(let reply): reply.request
+        }
+    }
+
+    public var envelope: Envelope {
+        switch self {
+        case .info(let info): Envelope(command: "INFO_REPLY", header: info)
+        case .has(let request, let dataset, let present):
+            Envelope(command: "HAS_REPLY", header: Has(request: request, dataset: dataset, present: present))
+        case .uploadAck(let ack): Envelope(command: "UPLOAD_ACK", header: ack)
+        case .submitted(let request, let job): Envelope(command: "SUBMITTED", header: Submitted(request: request, job: job))
+        case .jobs(let request, let jobs): Envelope(command: "JOBS_REPLY", header: Jobs(request: request, jobs: jobs))
+        case .status(let request, let status): Envelope(command: "STATUS_REPLY", header: Status(request: request, status: status))
+        case .cancelled(let request, let job): Envelope(command: "CANCELLED", header: Cancelled(request: request, job: job))
+        case .results(let header, let metrics, let predictions):
+            Envelope(
+                command: "RESULTS_REPLY", header: header,
+                payload: [metrics] + predictions.flatMap { [BinaryArrays.bytes($0.folds), BinaryArrays.bytes($0.scores)] })
+        case .error(let reply): Envelope(command: "ERROR", header: reply)
+        }
+    }
+
+    public static func decode(_ frames: [[UInt8]]) throws(WireError) -> ClientReply {
+        let envelope = try Envelope.parse(frames)
+        switch envelope.command {
+        case "INFO_REPLY": return .info(try envelope.decodeHeader(ClusterInfo.self))
+        case "HAS_REPLY":
+            let has = try envelope.decodeHeader(Has.self)
+            return .has(request: has.request, dataset: has.dataset, present: has.present)
+        case "UPLOAD_ACK": return .uploadAck(try envelope.decodeHeader(UploadAck.self))
+        case "SUBMITTED":
+            let submitted = try envelope.decodeHeader(Submitted.self)
+            return .submitted(request: submitted.request, job: submitted.job)
+        case "JOBS_REPLY":
+            let jobs = try envelope.decodeHeader(Jobs.self)
+            return .jobs(request: jobs.request, jobs: jobs.jobs)
+        case "STATUS_REPLY":
+            let status = try envelope.decodeHeader(Status.self)
+            return .status(request: status.request, status: status.status)
+        case "CANCELLED":
+            let cancelled = try envelope.decodeHeader(Cancelled.self)
+            return .cancelled(request: cancelled.request, job: cancelled.job)
+        case "RESULTS_REPLY":
+            let header = try envelope.decodeHeader(ResultsHeader.self)
+            guard envelope.payload.count >= 1 else { throw WireError(.malformed, "RESULTS_REPLY carries no metrics frame") }
+            let rest = envelope.payload.dropFirst()
+            guard rest.isEmpty || rest.count == 2 * header.repeats, header.rows >= 0, header.concepts >= 0,
+                  header.rows <= Int(Int32.max) / max(header.concepts, 1)
+            else { throw WireError(.malformed, "RESULTS_REPLY frames do not match \(header.repeats) repeat(s)") }
+            var predictions: [(folds: [Int32], scores: [Float])] = []
+            var index = rest.startIndex
+            while index < rest.endIndex {
+                let folds = try BinaryArrays.int32s(rest[index], count: header.rows, what: "fold ids")
+                let scores = try BinaryArrays.floats(
+                    rest[index + 1], count: header.rows * header.concepts, what: "out-of-fold scores")
+                predictions.append((folds, scores))
+                index += 2
+            }
+            return .results(header, metrics: envelope.payload[0], predictions: predictions)
+        case "ERROR": return .error(try envelope.decodeHeader(ErrorReply.self))
+        default: throw WireError(.unknownCommand, "\(envelope.command) is not a client reply")
+        }
+    }
+
+    public static func == (lhs: ClientReply, rhs: ClientReply) -> Bool {
+        lhs.envelope == rhs.envelope
+    }
+}

@@ -1,0 +1,86 @@
+/// What a client asks the cluster to evaluate. Travels in SUBMIT and is stored with the job.
+public struct JobSpec: Sendable, Codable, Equatable {
+    /// SHA-256 of the canonical form of the dataset to cross-validate (or train on, with a holdout).
+    public var dataset: String
+    /// The dataset's file name as the user gave it, for messages and reports.
+    public var datasetName: String
+    /// With a holdout: train on all of `dataset`, evaluate on this one (Clarifai's use_kfold=false).
+    public var holdout: String?
+    public var holdoutName: String?
+    /// `random`, `stratified`, `group` or `multilabel`.
+    public var split: String
+    public var folds: Int
+    public var repeats: Int
+    public var seed: UInt64
+    /// Learner name and `--param` values.
+    public var model: String
+    public var params: [String: String]
+    /// Threshold for the thresholded metrics (precision, recall, F1, counts).
+    public var threshold: Double
+
+    public init(
+        dataset: String, datasetName: String, holdout: String? = nil, holdoutName: String? = nil,
+        split: String, folds: Int, repeats: Int, seed: UInt64, model: String, params: [String: String],
+        threshold: Double
+    ) {
+        self.dataset = dataset
+        self.datasetName = datasetName
+        self.holdout = holdout
+        self.holdoutName = holdoutName
+        self.split = split
+        self.folds = folds
+        self.repeats = repeats
+        self.seed = seed
+        self.model = model
+        self.params = params
+        self.threshold = threshold
+    }
+}
+
+/// A job's lifecycle state as clients see it.
+public enum JobState: String, Sendable, Codable, Equatable {
+    case queued, running, completed, failed, cancelled
+
+    /// Whether the job will not change any more.
+    public var isFinal: Bool { self == .completed || self == .failed || self == .cancelled }
+}
+
+/// A job's progress, as STATUS and JOBS report it.
+public struct JobStatus: Sendable, Codable, Equatable {
+    public var job: String
+    public var state: JobState
+    public var datasetName: String
+    public var model: String
+    public var tasksTotal: Int
+    public var tasksDone: Int
+    public var tasksRunning: Int
+    /// Attempts that ended without a result (worker lost, lease expired, task failed).
+    public var attemptsLost: Int
+    public var workers: Int
+    public var workersBusy: Int
+    public var elapsedSeconds: Double
+    /// Estimated seconds to completion from the mean task time, when one can be given.
+    public var etaSeconds: Double?
+    /// Why a job failed or was cancelled.
+    public var message: String?
+
+    public init(
+        job: String, state: JobState, datasetName: String, model: String, tasksTotal: Int, tasksDone: Int,
+        tasksRunning: Int, attemptsLost: Int, workers: Int, workersBusy: Int, elapsedSeconds: Double,
+        etaSeconds: Double? = nil, message: String? = nil
+    ) {
+        self.job = job
+        self.state = state
+        self.datasetName = datasetName
+        self.model = model
+        self.tasksTotal = tasksTotal
+        self.tasksDone = tasksDone
+        self.tasksRunning = tasksRunning
+        self.attemptsLost = attemptsLost
+        self.workers = workers
+        self.workersBusy = workersBusy
+        self.elapsedSeconds = elapsedSeconds
+        self.etaSeconds = etaSeconds
+        self.message = message
+    }
+}

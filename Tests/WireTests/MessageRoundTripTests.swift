@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import Wire
+
+private let hashA = String(repeating: "ab", count: 32)
+private let hashB = String(repeating: "0f", count: 32)
+
+@Suite struct MessageRoundTripTests {
+    @Test func workerMessagesRoundTrip() throws {
+        let messages: [WorkerMessage] = [
+            .ready(.init(name: "host-1/42", slots: 2, threads: 1, cached: [hashA], software: "crossfold 0.1.0")),
+            .heartbeat,
+            .progress(TaskRef(job: "job1", task: 4, attempt: 1)),
+            .result(.init(job: "job1", task: 4, attempt: 1, rows: 2, concepts: 3, seconds: 0.5),
+                    scores: [0.1, 0.2, 0.7, 1, 0, 0.5]),
+            .failed(.init(job: "job1", task: 4, attempt: 2, kind: .learner, message: "bad param")),
+            .have(DatasetRef(dataset: hashB)),
+            .disconnect(Reason(reason: "SIGTERM")),
+        ]
+        for message in messages {
+            #expect(try WorkerMessage.decode(message.envelope.frames) == message)
+        }
+    }
+
+    @Test func coordinatorMessagesRoundTrip() throws {
+        let assignment = TaskAssignment(
+            job: "job1", task: 0, attempt: 1, dataset: hashA, holdout: nil, repeatIndex: 1, fold: 3, testRows: 3,
+            model: "knn", params: ["k": "5"], seed: 9, leaseMilliseconds: 30_000)
+        let messages: [CoordinatorMessage] = [
+            .heartbeat,
+            .task(assignment, testRows: [1, 5, 9]),
+            .cancel(TaskRef(job: "job1", task: 0, attempt: 1)),
+            .disconnect(Reason(reason: "unknown worker")),
+            .error(ErrorReply(code: "unsupported-version", message: "upgrade")),
+        ]
+        for message in messages {
+            #expect(try CoordinatorMessage.decode(message.envelope.frames) == message)
+        }
+    }
+
+    @Test func dataMessagesRoundTrip() throws {
+        let fetch = FetchRequest(dataset: hashA, offset: 1 << 20, length: 1 << 20)
+        #expect(try FetchRequest.decode(fetch.envelope.frames) == fetch)
+        let chunk = DataReply.chunk(.init(dataset: hashA, offset: 0, size: 10), bytes: [1, 2, 3])
+        #expect(try DataReply.decode(chunk.envelope.frames) == chunk)
+        let missing = DataReply.missing(DatasetRef(dataset: hashB))
+        #expect(try DataReply.decode(missing.envelope.frames) == missing)
+    }
+
+    @Test func clientMessagesRoundTrip() throws {
+        let spec = JobSpec(
+            dataset: hashA, datasetName: "digits.csv", split: "stratified", folds: 5, repeats: 2, seed: 7,
+            model: "logistic", params: ["C": "0.5"], threshold: 0.5)
+        let requests: [ClientRequest] = [
+            .info(.init(request: "r0")),
+            .has(request: "r1", dataset: hashA),
+            .upload(.init(request: "r2", dataset: hashA, offset: 0, size: 4), bytes: [1, 2, 3, 4]),
+            .submit(request: "r3", spec: spec),
+            .jobs(.init(request: "r4")),
+            .status(request: "r5", job: "j"),
+            .cancel(request: "r6", job: "j"),
+            .results(request: "r7", job: "j", predictions: true),
+        ]
+        for request in requests {
+            #expect(try ClientRequest.decode(request.envelope.frames) == request)
+        }
+        let status = JobStatus(
+            job: "j", state: .running, datasetName: "digits.csv", model: "logistic", tasksTotal: 10, tasksDone: 4,
+            tasksRunning: 2, attemptsLost: 1, workers: 2, workersBusy: 2, elapsedSeconds: 3.5, etaSeconds: 5)
+        let replies: [ClientReply] = [
+            .info(.init(request: "r0", software: "crossfold", workers: 2, slots: 4, jobs: 1)),
+            .has(request: "r1", dataset: hashA, present: false),
+            .uploadAck(.init(request: "r2", dataset: hashA, received: 4, complete: true)),
+            .submitted(request: "r3", job: "j"),
+            .jobs(request: "r4", jobs: [status]),
+            .status(request: "r5", status: status),
+            .cancelled(request: "r6", job: "j"),
+            .results(.init(request: "r7", job: "j", state: .completed, rows: 2, concepts: 2, repeats: 1),
+                     metrics: Array("{}".utf8), predictions: [(folds: [0, 1], scores: [0.1, 0.9, 0.8, 0.2])]),
+            .error(ErrorReply(request: "r8", code: "unknown-job", message: "no job j")),
+        ]
+        for reply in replies {
+            #expect(try ClientReply.decode(reply.envelope.frames) == reply)
+        }
+    }
+
+    @Test func resultScoresMustMatchTheDeclaredShape() throws {
+        var frames = WorkerMessage.result(
+            .init(job: "j", task: 0, attempt: 1, rows: 2, concepts: 2, seconds: 1), scores: [0, 0, 0, 0]
+        ).envelope.frames
+        frames[3].removeLast()
+        let error = try #require(throws: WireError.self) { try WorkerMessage.decode(frames) }
+        #expect(error.kind == .malformed)
+        #expect(error.message.contains("expected 16 bytes, got 15"))
+    }
+
+    @Test func commandsAreCheckedPerSocket() throws {
+        let heartbeatFromCoordinator = CoordinatorMessage.cancel(TaskRef(job: "j", task: 0, attempt: 1)).envelope.frames
+        let error = try #require(throws: WireError.self) { try WorkerMessage.decode(heartbeatFromCoordinator) }
+        #expect(error.kind == .unknownCommand)
+        #expect(throws: WireError.self) { try FetchRequest.decode(WorkerMessage.heartbeat.envelope.frames) }
+    }
+
+    @Test func rejectsOutOfRangeHeaders() {
+        let badFetch = Envelope(command: "FETCH", header: FetchRequest(dataset: hashA, offset: -1, length: 10))
+        #expect(throws: WireError.self) { try FetchRequest.decode(badFetch.frames) }
+        let hugeFetch = Envelope(command: "FETCH", header: FetchRequest(dataset: hashA, offset: 0, length: 1 << 30))
+        #expect(throws: WireError.self) { try FetchRequest.decode(hugeFetch.frames) }
+        let badReady = WorkerMessage.ready(.init(name: "w", slots: 0, threads: 1, cached: [], software: "x"))
+        #expect(throws: WireError.self) { try WorkerMessage.decode(badReady.envelope.frames) }
+        let badHash = WorkerMessage.have(DatasetRef(dataset: "not-a-hash"))
+        #expect(throws: WireError.self) { try WorkerMessage.decode(badHash.envelope.frames) }
+        let wrongTypes = Envelope(command: "PROGRESS", header: Data(#"{"job":1,"task":"x","attempt":1}"#.utf8))
+        #expect(throws: WireError.self) { try WorkerMessage.decode(wrongTypes.frames) }
+    }
+}
