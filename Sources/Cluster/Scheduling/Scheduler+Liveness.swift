@@ -1,0 +1,77 @@
+extension Scheduler {
+    /// Sends due heartbeats and buries workers silent for `liveness` beats.
+    mutating func checkWorkers(into actions: inout [SchedulerAction]) {
+        for id in workers.keys.sorted() {
+            guard let worker = workers[id] else { continue }
+            if now - worker.lastSeen >= configuration.deadAfter {
+                let silence = Double((now - worker.lastSeen).components.seconds)
+                loseWorker(id, reason: "nothing heard for \(Int(silence)) s", into: &actions)
+                actions.append(.disconnect(id, reason: "presumed dead after \(configuration.liveness) missed heartbeats"))
+            } else if now - worker.lastBeatSent >= configuration.heartbeatInterval {
+                workers[id]?.lastBeatSent = now
+                actions.append(.heartbeat(id))
+            }
+        }
+    }
+
+    /// Hands tasks whose lease lapsed to another worker.
+    mutating func checkLeases(into actions: inout [SchedulerAction]) {
+        for job in jobOrder {
+            guard let record = jobs[job] else { continue }
+            for (index, task) in record.tasks.enumerated() {
+                for lease in task.leases where lease.deadline <= now {
+                    let attempt = TaskAttempt(job: job, task: index, attempt: lease.attempt)
+                    actions.append(.cancel(lease.worker, attempt))
+                    lose(attempt, loss: .leaseExpired(lease.worker), into: &actions)
+                }
+            }
+        }
+    }
+
+    mutating func renewLease(_ attempt: TaskAttempt, by worker: WorkerID) {
+        guard let leases = jobs[attempt.job]?.tasks[safe: attempt.task]?.leases,
+              let index = leases.firstIndex(where: { $0.attempt == attempt.attempt && $0.worker == worker })
+        else { return }
+        jobs[attempt.job]?.tasks[attempt.task].leases[index].deadline = now + configuration.lease
+    }
+
+    /// Forgets a worker and requeues everything it held.
+    mutating func loseWorker(_ id: WorkerID, reason: String, into actions: inout [SchedulerAction]) {
+        guard let worker = workers.removeValue(forKey: id) else { return }
+        for attempt in worker.running.sorted(by: { ($0.job, $0.task, $0.attempt) < ($1.job, $1.task, $1.attempt) }) {
+            lose(attempt, loss: .workerLost(id, reason), into: &actions)
+        }
+    }
+
+    /// Ends one attempt without a result: requeue at the head, or fail the job past `maxAttempts`.
+    mutating func lose(_ attempt: TaskAttempt, loss: AttemptLoss, into actions: inout [SchedulerAction]) {
+        let worker: WorkerID
+        switch loss {
+        case .workerLost(let id, _), .leaseExpired(let id), .failed(let id, _): worker = id
+        }
+        workers[worker]?.running.remove(attempt)
+        guard var job = jobs[attempt.job], !job.finished, job.tasks.indices.contains(attempt.task),
+              let leaseIndex = job.tasks[attempt.task].leases.firstIndex(where: { $0.attempt == attempt.attempt })
+        else { return }
+        job.tasks[attempt.task].leases.remove(at: leaseIndex)
+        job.tasks[attempt.task].avoid.insert(worker)
+        job.tasks[attempt.task].lastLoss = loss
+        job.attemptsLost += 1
+        let task = job.tasks[attempt.task]
+        if task.done || !task.leases.isEmpty || job.queue.contains(attempt.task) {
+            jobs[attempt.job] = job
+            return
+        }
+        if task.attempts >= configuration.maxAttempts {
+            jobs[attempt.job] = job
+            failJob(
+                attempt.job,
+                reason: "\(Self.name(task.label)) failed \(task.attempts) times; last: \(loss)",
+                into: &actions)
+            return
+        }
+        job.queue.insert(attempt.task, at: 0)
+        jobs[attempt.job] = job
+        actions.append(.requeued(attempt, loss))
+    }
+}

@@ -1,0 +1,30 @@
+/// The timing and retry rules of the scheduler (DESIGN.md section 8, reference/zeromq.md sections 3-4).
+public struct SchedulerConfiguration: Sendable, Equatable {
+    /// Heartbeat period in both directions.
+    public var heartbeatInterval: Duration
+    /// Missed heartbeats after which a worker is dead and its tasks go back to the queue.
+    public var liveness: Int
+    /// Missed heartbeats after which a worker gets no new tasks until it is heard again.
+    public var missingAfter: Int
+    /// How long a task may go without PROGRESS or RESULT before it is handed to another worker.
+    public var lease: Duration
+    /// Attempts per task; after the last one fails the job fails, naming the fold and the cause.
+    public var maxAttempts: Int
+
+    public init(
+        heartbeatInterval: Duration = .seconds(1),
+        liveness: Int = 5,
+        missingAfter: Int = 3,
+        lease: Duration = .seconds(30),
+        maxAttempts: Int = 3
+    ) {
+        self.heartbeatInterval = heartbeatInterval
+        self.liveness = liveness
+        self.missingAfter = missingAfter
+        self.lease = lease
+        self.maxAttempts = maxAttempts
+    }
+
+    /// Silence after which a worker is presumed dead.
+    public var deadAfter: Duration { heartbeatInterval * liveness }
+}

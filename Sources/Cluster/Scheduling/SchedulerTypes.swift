@@ -1,0 +1,95 @@
+/// A worker as the scheduler knows it: the routing id of its control connection, or (with CURVE)
+/// its authenticated public key. Never a name the worker chose for itself.
+public struct WorkerID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public static func < (lhs: WorkerID, rhs: WorkerID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One attempt of one task of one job.
+public struct TaskAttempt: Hashable, Sendable, CustomStringConvertible {
+    public let job: String
+    public let task: Int
+    public let attempt: Int
+
+    public init(job: String, task: Int, attempt: Int) {
+        self.job = job
+        self.task = task
+        self.attempt = attempt
+    }
+
+    public var description: String { "\(job)/\(task)#\(attempt)" }
+}
+
+/// What the scheduler needs to know of a task: where it sits in the fold plan, for messages.
+public struct TaskLabel: Sendable, Equatable {
+    public let repeatIndex: Int
+    public let fold: Int
+    /// A task whose result the job store already holds (a resumed job); it is never run again.
+    public let done: Bool
+
+    public init(repeatIndex: Int, fold: Int, done: Bool = false) {
+        self.repeatIndex = repeatIndex
+        self.fold = fold
+        self.done = done
+    }
+}
+
+/// Why an attempt ended without a result.
+public enum AttemptLoss: Sendable, Equatable, CustomStringConvertible {
+    case workerLost(WorkerID, String)
+    case leaseExpired(WorkerID)
+    case failed(WorkerID, String)
+
+    public var description: String {
+        switch self {
+        case .workerLost(let worker, let why): "worker \(worker) lost (\(why))"
+        case .leaseExpired(let worker): "lease expired on worker \(worker)"
+        case .failed(let worker, let message): "worker \(worker) failed: \(message)"
+        }
+    }
+}
+
+/// Inputs of the scheduler. `now` is passed beside each event; it is the time since the
+/// coordinator started, from whatever clock the shell uses (a mock one in tests).
+public enum SchedulerEvent: Sendable, Equatable {
+    /// A worker registered (READY) with its capacity and the datasets it holds.
+    case workerReady(WorkerID, name: String, slots: Int, cached: Set<String>)
+    /// Any message from a worker proves it alive.
+    case workerSeen(WorkerID)
+    /// A worker now holds a dataset (HAVE).
+    case workerHas(WorkerID, dataset: String)
+    /// A worker said goodbye (DISCONNECT) or a send to it failed (EHOSTUNREACH).
+    case workerGone(WorkerID, reason: String)
+    /// A new or resumed job: its tasks in order, the datasets they need.
+    case jobAdded(job: String, datasets: Set<String>, tasks: [TaskLabel])
+    case taskProgress(WorkerID, TaskAttempt)
+    case taskSucceeded(WorkerID, TaskAttempt)
+    /// `retryable` is false for deterministic failures (a learner refusing its parameters).
+    case taskFailed(WorkerID, TaskAttempt, message: String, retryable: Bool)
+    case cancelJob(String, reason: String)
+    /// Time passed: heartbeats, liveness and leases are checked.
+    case tick
+}
+
+/// What the shell must do, in order.
+public enum SchedulerAction: Sendable, Equatable {
+    /// Send TASK for this attempt to the worker.
+    case assign(WorkerID, TaskAttempt)
+    /// Send CANCEL for this attempt to the worker.
+    case cancel(WorkerID, TaskAttempt)
+    case heartbeat(WorkerID)
+    /// Send DISCONNECT and forget the worker's routing id.
+    case disconnect(WorkerID, reason: String)
+    /// The first result of this task: store it. Later ones are ignored.
+    case storeResult(TaskAttempt)
+    /// A result that arrived after another attempt's: drop it.
+    case ignoreResult(TaskAttempt, reason: String)
+    /// An attempt was lost and the task went back to the queue.
+    case requeued(TaskAttempt, AttemptLoss)
+    /// Every task of the job has a result.
+    case jobCompleted(String)
+    case jobFailed(String, reason: String)
+    case jobCancelled(String, reason: String)
+}
