@@ -1,0 +1,62 @@
+import Synchronization
+import Wire
+
+/// A job store that lives as long as the process: the embedded cluster's, and the coordinator's
+/// when no `--state-dir` is given.
+public final class InMemoryJobStore: JobStore {
+    private struct State {
+        var jobs: [String: StoredJob] = [:]
+        var order: [String] = []
+        var results: [String: [Int: StoredResult]] = [:]
+        var metrics: [String: [UInt8]] = [:]
+        var datasets: [String: [UInt8]] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func create(_ job: StoredJob) throws(JobStoreError) {
+        state.withLock {
+            if $0.jobs[job.id] == nil { $0.order.append(job.id) }
+            $0.jobs[job.id] = job
+        }
+    }
+
+    public func saveResult(_ result: StoredResult) throws(JobStoreError) {
+        state.withLock { $0.results[result.job, default: [:]][result.task] = $0.results[result.job]?[result.task] ?? result }
+    }
+
+    public func results(of job: String) throws(JobStoreError) -> [Int: StoredResult] {
+        state.withLock { $0.results[job] ?? [:] }
+    }
+
+    public func update(job: String, state newState: JobState, message: String?) throws(JobStoreError) {
+        try state.withLock { (s: inout State) throws(JobStoreError) in
+            guard var stored = s.jobs[job] else { throw JobStoreError("no job \(job) in the store") }
+            stored.state = newState
+            stored.message = message
+            s.jobs[job] = stored
+        }
+    }
+
+    public func saveMetrics(job: String, json: [UInt8]) throws(JobStoreError) {
+        state.withLock { $0.metrics[job] = json }
+    }
+
+    public func metrics(of job: String) throws(JobStoreError) -> [UInt8]? {
+        state.withLock { $0.metrics[job] }
+    }
+
+    public func jobs() throws(JobStoreError) -> [StoredJob] {
+        state.withLock { s in s.order.compactMap { s.jobs[$0] } }
+    }
+
+    public func saveDataset(hash: String, bytes: [UInt8]) throws(JobStoreError) {
+        state.withLock { $0.datasets[hash] = bytes }
+    }
+
+    public func dataset(hash: String) throws(JobStoreError) -> [UInt8]? {
+        state.withLock { $0.datasets[hash] }
+    }
+}

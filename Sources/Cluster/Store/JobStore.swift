@@ -1,0 +1,71 @@
+import Wire
+
+/// Where the coordinator keeps jobs and their results. Everything a job needs to resume, and its
+/// results once finished, goes through this protocol, so a durable store can replace the in-memory
+/// one without the coordinator changing. Writes happen before the coordinator acknowledges them.
+public protocol JobStore: Sendable {
+    /// Records a newly accepted job. Throws `JobStoreError` when it cannot be written.
+    func create(_ job: StoredJob) throws(JobStoreError)
+    /// Records the first result of a task.
+    func saveResult(_ result: StoredResult) throws(JobStoreError)
+    /// Every result stored for `job`, keyed by task index.
+    func results(of job: String) throws(JobStoreError) -> [Int: StoredResult]
+    /// Moves a job to a new state (with the reason for failures and cancellations).
+    func update(job: String, state: JobState, message: String?) throws(JobStoreError)
+    /// Stores the finished job's EvalMetrics JSON.
+    func saveMetrics(job: String, json: [UInt8]) throws(JobStoreError)
+    func metrics(of job: String) throws(JobStoreError) -> [UInt8]?
+    /// All jobs, oldest first.
+    func jobs() throws(JobStoreError) -> [StoredJob]
+    /// Keeps a dataset's canonical bytes so a restarted coordinator can serve it again.
+    func saveDataset(hash: String, bytes: [UInt8]) throws(JobStoreError)
+    func dataset(hash: String) throws(JobStoreError) -> [UInt8]?
+}
+
+/// A job as stored.
+public struct StoredJob: Sendable, Equatable {
+    public var id: String
+    public var spec: JobSpec
+    public var state: JobState
+    public var message: String?
+    /// Seconds since 1970 when the job was accepted.
+    public var createdAt: Double
+    public var finishedAt: Double?
+
+    public init(id: String, spec: JobSpec, state: JobState, message: String? = nil, createdAt: Double,
+                finishedAt: Double? = nil) {
+        self.id = id
+        self.spec = spec
+        self.state = state
+        self.message = message
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
+}
+
+/// One task's predictions as stored.
+public struct StoredResult: Sendable, Equatable {
+    public var job: String
+    public var task: Int
+    public var attempt: Int
+    public var worker: String
+    public var seconds: Double
+    /// Held-out rows × concepts, row-major, rows in increasing order.
+    public var scores: [Float]
+
+    public init(job: String, task: Int, attempt: Int, worker: String, seconds: Double, scores: [Float]) {
+        self.job = job
+        self.task = task
+        self.attempt = attempt
+        self.worker = worker
+        self.seconds = seconds
+        self.scores = scores
+    }
+}
+
+/// A store that could not read or write, with what to do about it.
+public struct JobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
