@@ -100,5 +100,6 @@ extension FoldPlan {
 func makePlan(
     _ dataset: Dataset, _ strategy: SplitStrategy, folds: Int, repeats: Int = 1, seed: UInt64 = 42
 ) throws -> FoldPlan {
-    try FoldPlanner.plan(for: dataset, strategy: strategy, folds: folds, repeats: repeats, seed: seed, source: "data.csv")
+    try FoldPlanner.plan(
+        for: dataset, strategy: strategy, folds: folds, repeats: repeats, seed: seed, source: "data.csv")
 }

@@ -78,7 +78,8 @@ import TestSupport
     /// scikit-learn's, because they depend only on the sorted sizes.
     @Test func matchesScikitLearnGroupKFold() throws {
         let distinct = Self.groups(sizes: [5, 12, 3, 9, 1, 7, 2, 30, 4, 11, 6])
-        let tied = (UInt64(1)...3).map { Self.groups(sizes: [4, 4, 4, 7, 7, 1, 1, 1, 1, 3, 3, 10, 2, 2, 2], scramble: $0) }
+        let tiedSizes = [4, 4, 4, 7, 7, 1, 1, 1, 1, 3, 3, 10, 2, 2, 2]
+        let tied = (UInt64(1)...3).map { Self.groups(sizes: tiedSizes, scramble: $0) }
         let theirs = try Self.scikitLearnFolds([(4, distinct)] + tied.map { (4, $0) })
         try #require(theirs.count == 4)
 

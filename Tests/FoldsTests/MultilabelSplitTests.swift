@@ -59,8 +59,9 @@ import Testing
     }
 
     @Test func stratifiesBetterThanARandomSplit() throws {
-        // Not a bound: the measured worst deviation from the share over all concepts and folds,
-        // iterative stratification against shuffled K-fold on the same rows and seeds.
+        // Not a bound but a measurement, pinned: the worst deviation from the share n_c / K over all
+        // concepts, folds and 5 repeats is 0.8 rows for iterative stratification and 12.4 for
+        // shuffled K-fold on the same rows and seed.
         let rows = Fixtures.randomMultiLabelRows(count: 600, rates: [0.5, 0.3, 0.2, 0.1, 0.05, 0.35])
         let dataset = Fixtures.multiLabel(rows, conceptCount: 6)
         func worst(_ strategy: SplitStrategy) throws -> Double {
@@ -77,7 +78,7 @@ import Testing
         }
         let stratified = try worst(.multilabel)
         let random = try worst(.random)
-        #expect(stratified < random)
-        #expect(stratified <= 2)
+        #expect(stratified < 1)
+        #expect(random > 10)
     }
 }

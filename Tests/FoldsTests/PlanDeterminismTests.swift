@@ -48,7 +48,8 @@ import Testing
     func featuresIdsAndSourceDoNotChangeThePlan(strategy: SplitStrategy) throws {
         let a = try makePlan(Self.dataset(), strategy, folds: 5, repeats: 2)
         let other = Self.dataset(featureOffset: 1000, ids: "input")
-        let b = try FoldPlanner.plan(for: other, strategy: strategy, folds: 5, repeats: 2, seed: 42, source: "elsewhere.jsonl")
+        let b = try FoldPlanner.plan(
+            for: other, strategy: strategy, folds: 5, repeats: 2, seed: 42, source: "elsewhere.jsonl")
         #expect(a == b)
     }
 

@@ -68,7 +68,8 @@ import TestSupport
             let labels = Fixtures.interleavedLabels(counts: counts, scramble: scramble)
             input += "\(folds) \(counts.count)\n" + labels.map(String.init).joined(separator: " ") + "\n"
             let dataset = Fixtures.exclusive(labels)
-            let counts = try makePlan(dataset, .stratified, folds: folds, seed: scramble).conceptCounts(repeat: 0, dataset: dataset)
+            let plan = try makePlan(dataset, .stratified, folds: folds, seed: scramble)
+            let counts = plan.conceptCounts(repeat: 0, dataset: dataset)
             expected += counts + counts
         }
         let output = try PythonOracle.run(script, input: input, requiring: ["numpy", "sklearn"])
