@@ -1,4 +1,0 @@
-import Testing
-@testable import Folds
-
-@Test func placeholder() {}
