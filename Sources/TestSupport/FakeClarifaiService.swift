@@ -164,7 +164,7 @@ struct FakeClarifaiService {
     private func render(_ stored: StoredEvaluation, fields: Set<String>) -> JSONValue {
         var metrics = EvalMetrics()
         if stored.status.code == EvalStatus.evaluated {
-            let full = FakeClassifierResults.evalMetrics()
+            let full = FakeClassifierResults.standard
             metrics.summary = full.summary
             if fields.contains("binary_metrics") { metrics.binaryMetrics = full.binaryMetrics }
             if fields.contains("confusion_matrix") { metrics.confusionMatrix = full.confusionMatrix }

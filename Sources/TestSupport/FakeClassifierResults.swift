@@ -13,6 +13,9 @@ public enum FakeClassifierResults {
     /// Clarifai's threshold grid, ascending.
     public static let grid: [Double] = (0...100).map { Double($0) / 100 }
 
+    /// The evaluation the fake server serves (seed 7, 25 inputs per concept), computed once.
+    public static let standard = evalMetrics()
+
     /// The full evaluation (status 21300, no id); `inputsPerConcept` labelled inputs per concept.
     public static func evalMetrics(seed: UInt64 = 7, inputsPerConcept: Int = 25) -> EvalMetrics {
         let (labels, scores) = sample(seed: seed, inputsPerConcept: inputsPerConcept)
