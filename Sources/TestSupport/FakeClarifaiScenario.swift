@@ -14,6 +14,9 @@ public struct FakeClarifaiScenario: Sendable, Equatable {
     public var missingScopes: Bool
     /// Every JSON object in every reply carries a field no client knows.
     public var unknownFields: Bool
+    /// Authenticated requests get HTTP 200 with an HTML page instead of JSON (a captive portal or
+    /// a wrong API base).
+    public var garbledReplies: Bool = false
 
     public init(statusWalk: [EvalStatus], serverErrors: Int = 0, unknownModel: Bool = false,
                 missingScopes: Bool = false, unknownFields: Bool = false) {
@@ -56,6 +59,13 @@ public struct FakeClarifaiScenario: Sendable, Equatable {
 
     /// Queued, then evaluating for ever (for timeouts).
     public static let neverFinishes = FakeClarifaiScenario(statusWalk: [queued, evaluating])
+
+    /// Every authenticated request answered 200 with HTML.
+    public static let garbled: FakeClarifaiScenario = {
+        var scenario = FakeClarifaiScenario(statusWalk: [queued])
+        scenario.garbledReplies = true
+        return scenario
+    }()
 
     /// This scenario with an unknown field added to every JSON object of every reply.
     public func withUnknownFields() -> FakeClarifaiScenario {

@@ -53,6 +53,9 @@ struct FakeClarifaiService {
             let sent = request.header("authorization") ?? "(no Authorization header)"
             return failure(401, 11008, "API key not found", "Check the API key: '\(sent)' is not valid.")
         }
+        if scenario.garbledReplies {
+            return HTTPReply(status: 200, body: Data("<html><body>Sign in to continue</body></html>".utf8), contentType: "text/html")
+        }
         if scenario.missingScopes {
             return failure(403, 11007, "Insufficient scopes", "Missing scopes: Models_Train, Metrics_Add")
         }
