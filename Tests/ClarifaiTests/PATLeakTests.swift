@@ -40,7 +40,8 @@ import TestSupport
                     let realClock = RemoteEvaluation(client: client, clock: ContinuousClock(), logger: logs.logger())
                     return try await realClock.run(RemoteEvaluationRequest(), timeout: .seconds(600))
                 }
-                try await Task.sleep(for: .milliseconds(200))
+                // Cancel while it waits between polls, after the first exchange was logged.
+                try #require(try await eventually { logs.records.contains { $0.message == "Clarifai evaluation started" } })
                 task.cancel()
                 values.append(try json(try await task.value))
             default:

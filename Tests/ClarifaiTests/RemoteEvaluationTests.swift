@@ -203,7 +203,7 @@ import TestSupport
         let task = Task { () async throws(ClarifaiError) -> EvalMetrics in
             try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(600))
         }
-        try await Task.sleep(for: .milliseconds(300))
+        try #require(try await eventually { logs.records.contains { $0.message == "Clarifai evaluation started" } })
         let started = ContinuousClock.now
         task.cancel()
         let result = await task.result
