@@ -14,6 +14,9 @@ public struct FakeClarifaiScenario: Sendable, Equatable {
     public var missingScopes: Bool
     /// Every JSON object in every reply carries a field no client knows.
     public var unknownFields: Bool
+    /// How many requests, after the `serverErrors` ones, get their connection closed without a
+    /// reply (the request arrived; the answer was lost).
+    public var droppedReplies: Int = 0
     /// Authenticated requests get HTTP 200 with an HTML page instead of JSON (a captive portal or
     /// a wrong API base).
     public var garbledReplies: Bool = false

@@ -48,6 +48,9 @@ struct FakeClarifaiService {
         if requestCount <= scenario.serverErrors {
             return failure(500, 10020, "Failure", "Internal error; please retry.")
         }
+        if requestCount <= scenario.serverErrors + scenario.droppedReplies {
+            return HTTPReply.dropConnection
+        }
         guard request.header("authorization") == "Key \(pat)" else {
             // Real services sometimes echo the rejected key; the client must scrub it.
             let sent = request.header("authorization") ?? "(no Authorization header)"

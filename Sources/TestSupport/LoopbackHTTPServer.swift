@@ -129,7 +129,9 @@ final class LoopbackHTTPServer: Sendable {
             }
             request.body = Data(buffer[bodyStart..<(bodyStart + length)])
             buffer.removeFirst(bodyStart + length)
-            write(handler(request), fd, close: closeAfter)
+            let reply = handler(request)
+            if reply == .dropConnection { return }
+            write(reply, fd, close: closeAfter)
             if closeAfter { return }
         }
     }

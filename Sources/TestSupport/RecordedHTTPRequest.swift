@@ -42,6 +42,9 @@ public struct HTTPReply: Sendable, Equatable {
         self.contentType = contentType
     }
 
+    /// Not a reply: the server closes the connection without answering.
+    public static let dropConnection = HTTPReply(status: 0, body: Data())
+
     /// The reason phrase for the status line.
     var reason: String {
         switch status {

@@ -238,3 +238,34 @@ import TestSupport
         return merged
     }
 }
+
+/// A reply lost after the request arrived: reads are retried, a Post is not repeated.
+@Suite struct LostReplyTests {
+    let logs = LogCapture()
+
+    @Test func lostRepliesToReadsAreRetried() async throws {
+        var scenario = FakeClarifaiScenario.success
+        scenario.droppedReplies = 2
+        let server = try FakeClarifaiServer(scenario: scenario)
+        server.addEvaluation(id: "old")
+        let listed = try await remoteEvaluation(server, logger: logs.logger()).list(scope: .modelVersion)
+        #expect(listed.map(\.id) == ["old"])
+        #expect(server.requests.count == 3)
+    }
+
+    @Test func lostReplyToAPostIsNotRepeatedAndSaysToLookForTheEvaluation() async throws {
+        var scenario = FakeClarifaiScenario.success
+        scenario.droppedReplies = 1
+        let server = try FakeClarifaiServer(scenario: scenario)
+        let evaluation = try remoteEvaluation(server, logger: logs.logger())
+        let error = await clarifaiError { () async throws(ClarifaiError) in
+            try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(60))
+        }
+        guard case .interrupted(let endpoint, _, let attempts) = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(endpoint.hasPrefix("POST "))
+        #expect(attempts == 1)
+        #expect(server.requests.count == 1)
+        #expect(error?.description.contains("crossfold clarifai list") == true)
+        #expect(error?.category == .unavailable)
+    }
+}
