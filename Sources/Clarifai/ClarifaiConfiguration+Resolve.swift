@@ -30,6 +30,9 @@ extension ClarifaiConfiguration {
             let candidates = [overrides.values[setting], fileValues[setting], environment[setting.environmentVariable]]
             return candidates.lazy.compactMap { $0?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
         }
+        logger.debug("Clarifai PAT found", metadata: [
+            "pat_source": "\(overrides.patFile.map { "--pat-file \($0)" } ?? ClarifaiSetting.pat.environmentVariable)",
+        ])
         guard let userID = value(.userID) else { throw .missingSetting(.userID) }
         guard let appID = value(.appID) else { throw .missingSetting(.appID) }
         let apiBase = try parseAPIBase(value(.apiBase), logger: logger)

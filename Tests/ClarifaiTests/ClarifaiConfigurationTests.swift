@@ -64,7 +64,8 @@ import Testing
         let path = try write("  file-token  \nsecond line ignored\n")
         let configuration = try resolve(environment, ClarifaiOverrides(patFile: path))
         #expect(configuration.pat == (try PersonalAccessToken("file-token", source: "test")))
-        #expect(logs.records.isEmpty)
+        #expect(!logs.records.contains { $0.level >= .warning })
+        #expect(logs.records.contains { $0.metadata["pat_source"]?.description == "--pat-file \(path)" })
     }
 
     @Test func patFileReadableByOthersIsUsedWithAWarning() throws {
