@@ -1,4 +1,0 @@
-import Testing
-@testable import Clarifai
-
-@Test func placeholder() {}
