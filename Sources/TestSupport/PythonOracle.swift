@@ -56,6 +56,7 @@ public enum PythonOracle {
         }
         process.waitUntilExit()
         let stderrText = String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             throw Failure(description: "\(interpreter) exited with status \(process.terminationStatus): \(stderrText)")
         }
