@@ -1,3 +1,5 @@
+import Foundation
+
 /// RFC 4180 field quoting.
 enum CSVField {
     /// `text` as a CSV field: unchanged unless it holds a comma, a double quote, CR or LF, in which
@@ -9,12 +11,5 @@ enum CSVField {
         }
         guard needsQuotes else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
-
-extension String {
-    /// Plain substring replacement without Foundation.
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -168,9 +168,13 @@ public struct ConceptTable: Sendable, Equatable {
         }
         let labeled = sum(\.totalLabeled)
         func weighted(_ value: (Row) -> Double?) -> Double? {
-            guard let labeled, rows.allSatisfy({ value($0) != nil }) else { return nil }
-            guard labeled > 0 else { return 0 }
-            return rows.reduce(0) { $0 + value($1)! * Double($1.totalLabeled ?? 0) } / Double(labeled)
+            guard let labeled else { return nil }
+            var sum = 0.0
+            for row in rows {
+                guard let rate = value(row), let rowLabeled = row.totalLabeled else { return nil }
+                sum += rate * Double(rowLabeled)
+            }
+            return labeled > 0 ? sum / Double(labeled) : 0
         }
         let precision = weighted(\.precision)
         let recall = weighted(\.recall)
