@@ -2,110 +2,106 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Runs a Python snippet as an independent oracle for a test: `python3 -c SCRIPT` with `input` on
-/// stdin, returning what it printed on stdout.
+/// Runs small Python programs as test oracles (scikit-learn, numpy, clarifai-grpc).
 ///
-/// When python3 or a required module is missing, the test is skipped (cancelled with a note saying
-/// what is missing) on a developer machine, and fails loudly when the environment variable `CI` is
-/// set, so a CI run never passes without its oracles.
+/// Tests call `try PythonOracle.require(modules:)` first. When python3 or a module is missing,
+/// the test is skipped with the reason, unless the environment variable `CI` is set: then it fails
+/// loudly, so CI cannot pass without its oracles.
 public enum PythonOracle {
-    /// Runs `script` with `python3 -c`, feeding `input` on stdin, after checking that `python3` and
-    /// every module in `modules` import.
+    /// A Python run that could not start, or exited with a failure.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The interpreter: `$PYTHON` when set, else `python3` on the PATH.
+    public static var interpreter: String {
+        ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
+    }
+
+    /// Runs `script` with `python3 -c`, feeding it `stdin`, and returns its standard output.
     ///
-    /// - Returns: the script's standard output.
-    /// - Throws: `PythonOracleError` when the script exits non-zero (with its stderr), or when python3
-    ///   or a module is missing and `CI` is set; otherwise a missing python3 or module cancels the
-    ///   current test (`Test.cancel`), which Swift Testing reports as skipped.
-    public static func run(_ script: String, input: String = "", requiring modules: [String] = []) throws -> String {
-        if let missing = missingRequirement(modules) {
-            if ProcessInfo.processInfo.environment["CI"] != nil {
-                throw PythonOracleError.unavailable(missing + " (CI is set, so this oracle test must run)")
-            }
-            try Test.cancel("\(missing); skipping this oracle check (set CI=1 to make it a failure)")
-        }
-        let result = try execute(script: script, input: input)
-        guard result.status == 0 else {
-            throw PythonOracleError.scriptFailed(status: result.status, stderr: result.stderr)
-        }
-        return result.stdout
-    }
-
-    /// Why the oracle cannot run here (python3 or a module missing), or nil when it can. Answers are
-    /// cached per module list for the life of the test process.
-    public static func missingRequirement(_ modules: [String]) -> String? {
-        let key = modules.joined(separator: ",")
-        if let cached = availability.withLock({ $0[key] }) { return cached }
-        let answer = probe(modules)
-        availability.withLock { $0[key] = answer }
-        return answer
-    }
-
-    private static let availability = Mutex<[String: String?]>([:])
-
-    /// One python3 start for all modules; `find_spec` locates a module without importing it.
-    private static func probe(_ modules: [String]) -> String? {
-        let script = """
-            import importlib.util, sys
-            print(" ".join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))
-            """
-        guard let result = try? execute(script: script, arguments: modules, input: ""), result.status == 0 else {
-            return "python3 is not on PATH"
-        }
-        let missing = result.stdout.split(whereSeparator: \.isWhitespace)
-        return missing.isEmpty ? nil : "python3 cannot import \(missing.joined(separator: ", "))"
-    }
-
-    /// Runs python3 through files rather than pipes, so a large stdout or stderr can never deadlock
-    /// against a stdin still being written.
-    private static func execute(
-        script: String, arguments: [String] = [], input: String
-    ) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// - Throws: `PythonOracle.Failure` when python3 cannot be started or exits non-zero (the
+    ///   message holds its standard error).
+    public static func run(script: String, stdin: Data = Data()) throws -> Data {
+        // Files rather than pipes: a large stdin and a large stdout can never deadlock each other.
         let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("crossfold-oracle-\(UUID().uuidString)", isDirectory: true)
+            .appendingPathComponent("python-oracle-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let inURL = directory.appendingPathComponent("stdin")
-        let outURL = directory.appendingPathComponent("stdout")
-        let errURL = directory.appendingPathComponent("stderr")
-        try Data(input.utf8).write(to: inURL)
-        try Data().write(to: outURL)
-        try Data().write(to: errURL)
+        let input = directory.appendingPathComponent("stdin")
+        let output = directory.appendingPathComponent("stdout")
+        let errors = directory.appendingPathComponent("stderr")
+        try stdin.write(to: input)
+        try Data().write(to: output)
+        try Data().write(to: errors)
 
-        let stdin = try FileHandle(forReadingFrom: inURL)
-        let stdout = try FileHandle(forWritingTo: outURL)
-        let stderr = try FileHandle(forWritingTo: errURL)
-        defer {
-            try? stdin.close()
-            try? stdout.close()
-            try? stderr.close()
-        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        let out = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
-        let err = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-        return (process.terminationStatus, out, err)
-    }
-}
-
-/// A Python oracle that could not give an answer.
-public enum PythonOracleError: Error, CustomStringConvertible {
-    /// python3 or a required module is missing where the oracle must run (CI).
-    case unavailable(String)
-    /// The script exited with a non-zero status.
-    case scriptFailed(status: Int32, stderr: String)
-
-    public var description: String {
-        switch self {
-        case .unavailable(let reason):
-            "Python oracle unavailable: \(reason). Install python3 with the module (e.g. pip install scikit-learn)."
-        case .scriptFailed(let status, let stderr):
-            "Python oracle script exited with status \(status):\n\(stderr)"
+        process.arguments = [interpreter, "-c", script]
+        let inputHandle = try FileHandle(forReadingFrom: input)
+        let outputHandle = try FileHandle(forWritingTo: output)
+        let errorHandle = try FileHandle(forWritingTo: errors)
+        defer {
+            try? inputHandle.close()
+            try? outputHandle.close()
+            try? errorHandle.close()
         }
+        process.standardInput = inputHandle
+        process.standardOutput = outputHandle
+        process.standardError = errorHandle
+        do {
+            try process.run()
+        } catch {
+            throw Failure(description: "cannot start \(interpreter): \(error)")
+        }
+        process.waitUntilExit()
+        let stderrText = String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw Failure(description: "\(interpreter) exited with status \(process.terminationStatus): \(stderrText)")
+        }
+        return try Data(contentsOf: output)
     }
+
+    /// Text in, text out: checks `modules` (skipping or failing as `require` does), runs `script` with
+    /// `input` on stdin and returns its standard output as a string.
+    public static func run(
+        _ script: String, input: String = "", requiring modules: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        try require(modules: modules, sourceLocation: sourceLocation)
+        return String(decoding: try run(script: script, stdin: Data(input.utf8)), as: UTF8.self)
+    }
+
+    /// Skips the calling test when python3 or one of `modules` is missing, or fails it when `CI`
+    /// is set. Results are cached per module list for the life of the test process.
+    ///
+    /// - Throws: `PythonOracle.Failure` under CI; otherwise Swift Testing's cancellation, which
+    ///   reports the test as skipped with the reason.
+    public static func require(modules: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        guard let problem = missing(modules: modules) else { return }
+        if ProcessInfo.processInfo.environment["CI"] != nil {
+            throw Failure(description: "\(problem). CI is set, so the oracle test fails instead of skipping: "
+                + "install python3 with \(modules.joined(separator: ", ")) (pip install numpy scikit-learn clarifai-grpc)")
+        }
+        try Test.cancel("skipped: \(problem) (set CI=1 to make this a failure)", sourceLocation: sourceLocation)
+    }
+
+    /// Why `modules` cannot be imported, or nil when they can.
+    public static func missing(modules: [String]) -> String? {
+        let key = modules.joined(separator: ",")
+        if let cached = cache.withLock({ $0[key] }) { return cached }
+        let problem: String?
+        do {
+            let imports = modules.isEmpty ? "pass" : "import " + modules.joined(separator: ", ")
+            _ = try run(script: imports)
+            problem = nil
+        } catch {
+            problem = "python oracle unavailable: \(error)"
+        }
+        cache.withLock { $0[key] = .some(problem) }
+        return problem
+    }
+
+    private static let cache = Mutex<[String: String?]>([:])
 }

@@ -1,0 +1,190 @@
+import Datasets
+
+/// Turns the predictions of every fold task into an `EvaluationResult`.
+///
+/// Pure: no I/O, no global state; the same inputs give the same result bit for bit.
+public enum Evaluator {
+    /// Evaluates K-fold (optionally repeated) cross-validation predictions.
+    ///
+    /// - Parameters:
+    ///   - dataset: the evaluated dataset; its labels are the ground truth.
+    ///   - predictions: one `FoldPredictions` per (repeat, fold) task, in any order.
+    ///   - folds: K, the number of folds per repeat.
+    ///   - repeats: R, the number of repeats.
+    ///   - threshold: the decision threshold (a score `>= threshold` is predicted positive).
+    /// - Throws: `EvaluationError` when the tasks do not match the plan, the folds of a repeat do
+    ///   not partition the rows, or a score is not a probability.
+    public static func evaluate(
+        dataset: Dataset,
+        predictions: [FoldPredictions],
+        folds: Int,
+        repeats: Int = 1,
+        threshold: Double = 0.5
+    ) throws(EvaluationError) -> EvaluationResult {
+        try evaluate(dataset: dataset, predictions: predictions, folds: folds, repeats: repeats,
+                     threshold: threshold, mode: .kfold)
+    }
+
+    /// Evaluates a model trained elsewhere on a holdout dataset: one "fold" holding out every row
+    /// of `dataset` (Clarifai's `use_kfold: false`). Standard deviations are left undefined.
+    ///
+    /// - Throws: `EvaluationError` when `predictions` does not cover every row exactly once or a
+    ///   score is not a probability.
+    public static func evaluateHoldout(
+        dataset: Dataset,
+        predictions: FoldPredictions,
+        threshold: Double = 0.5
+    ) throws(EvaluationError) -> EvaluationResult {
+        try evaluate(dataset: dataset, predictions: [predictions], folds: 1, repeats: 1,
+                     threshold: threshold, mode: .holdout)
+    }
+
+    private static func evaluate(
+        dataset: Dataset,
+        predictions: [FoldPredictions],
+        folds: Int,
+        repeats: Int,
+        threshold: Double,
+        mode: EvaluationMode
+    ) throws(EvaluationError) -> EvaluationResult {
+        let tasks = try orderedTasks(predictions, dataset: dataset, folds: folds, repeats: repeats, threshold: threshold)
+        let outOfFold = try (0..<repeats).map { (r) throws(EvaluationError) in
+            try assembleOutOfFold(tasks[r * folds..<(r + 1) * folds], repeatIndex: r, dataset: dataset)
+        }
+
+        let conceptCount = dataset.conceptCount
+        var buffer: [RankedScore] = []
+        let foldMetrics = tasks.map { task in
+            let concepts = (0..<conceptCount).map { concept in
+                buffer.removeAll(keepingCapacity: true)
+                for (position, row) in task.rows.enumerated() {
+                    buffer.append(RankedScore(score: task.scores[position * conceptCount + concept],
+                                              isPositive: dataset.isPositive(row: row, concept: concept)))
+                }
+                return ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: false)
+            }
+            return FoldMetrics(repeatIndex: task.repeatIndex, fold: task.fold, rowCount: task.rows.count, concepts: concepts)
+        }
+
+        let pooled = (0..<conceptCount).map { concept in
+            buffer.removeAll(keepingCapacity: true)
+            for predictions in outOfFold {
+                for row in 0..<dataset.rowCount {
+                    buffer.append(RankedScore(score: predictions.scores[row * conceptCount + concept],
+                                              isPositive: dataset.isPositive(row: row, concept: concept)))
+                }
+            }
+            return ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: true)
+        }
+
+        let spread: (FoldStatistic) -> FoldStatistic = mode == .holdout ? { $0.withoutSpread } : { $0 }
+        let conceptSummaries = (0..<conceptCount).map { concept in
+            let values = foldMetrics.map { $0.concepts[concept] }
+            return ConceptSummary(
+                concept: dataset.concepts[concept],
+                rocAUC: spread(FoldStatistic(values.map(\.rocAUC))),
+                averagePrecision: spread(FoldStatistic(values.map(\.averagePrecision))),
+                f1: spread(FoldStatistic(values.map { $0.atThreshold.f1 })),
+                precision: spread(FoldStatistic(values.map { $0.atThreshold.precision })),
+                recall: spread(FoldStatistic(values.map { $0.atThreshold.recall }))
+            )
+        }
+        let macros = foldMetrics.map(\.macro)
+        let summary = EvaluationSummary(
+            macroROCAUC: spread(FoldStatistic(macros.map(\.rocAUC))),
+            macroF1: spread(FoldStatistic(macros.map(\.f1))),
+            macroPrecision: spread(FoldStatistic(macros.map(\.precision))),
+            macroRecall: spread(FoldStatistic(macros.map(\.recall))),
+            macroAveragePrecision: spread(FoldStatistic(macros.map(\.averagePrecision)))
+        )
+
+        return EvaluationResult(
+            mode: mode,
+            threshold: threshold,
+            folds: folds,
+            repeats: repeats,
+            concepts: dataset.concepts,
+            inputIDs: dataset.ids,
+            foldMetrics: foldMetrics,
+            conceptSummaries: conceptSummaries,
+            summary: summary,
+            pooled: pooled,
+            pooledMacro: MacroValues(concepts: pooled),
+            confusion: ConceptConfusion(dataset: dataset, outOfFold: outOfFold),
+            labels: LabelStatistics(dataset: dataset),
+            outOfFold: outOfFold
+        )
+    }
+
+    /// Checks the plan and returns the tasks ordered by (repeat, fold), one per task.
+    private static func orderedTasks(
+        _ predictions: [FoldPredictions],
+        dataset: Dataset,
+        folds: Int,
+        repeats: Int,
+        threshold: Double
+    ) throws(EvaluationError) -> [FoldPredictions] {
+        guard folds >= 1, repeats >= 1 else { throw .invalidPlan(folds: folds, repeats: repeats) }
+        guard threshold.isFinite, (0...1).contains(threshold) else { throw .invalidThreshold(threshold) }
+        guard dataset.rowCount > 0, dataset.conceptCount > 0 else {
+            throw .emptyDataset(rows: dataset.rowCount, concepts: dataset.conceptCount)
+        }
+        var slots = [FoldPredictions?](repeating: nil, count: folds * repeats)
+        for task in predictions {
+            guard (0..<repeats).contains(task.repeatIndex), (0..<folds).contains(task.fold) else {
+                throw .taskOutOfRange(repeatIndex: task.repeatIndex, fold: task.fold, folds: folds, repeats: repeats)
+            }
+            guard task.conceptCount == dataset.conceptCount else {
+                throw .conceptCountMismatch(repeatIndex: task.repeatIndex, fold: task.fold,
+                                            expected: dataset.conceptCount, found: task.conceptCount)
+            }
+            let slot = task.repeatIndex * folds + task.fold
+            guard slots[slot] == nil else { throw .duplicateTask(repeatIndex: task.repeatIndex, fold: task.fold) }
+            slots[slot] = task
+        }
+        var ordered: [FoldPredictions] = []
+        ordered.reserveCapacity(slots.count)
+        for (slot, task) in slots.enumerated() {
+            guard let task else { throw .missingTask(repeatIndex: slot / folds, fold: slot % folds) }
+            ordered.append(task)
+        }
+        return ordered
+    }
+
+    /// Puts one repeat's fold predictions back in input order, checking that they partition the
+    /// rows and hold probabilities.
+    private static func assembleOutOfFold(
+        _ tasks: ArraySlice<FoldPredictions>,
+        repeatIndex: Int,
+        dataset: Dataset
+    ) throws(EvaluationError) -> OutOfFoldPredictions {
+        let conceptCount = dataset.conceptCount
+        var foldOfRow = [Int32](repeating: -1, count: dataset.rowCount)
+        var scores = [Float](repeating: 0, count: dataset.rowCount * conceptCount)
+        for task in tasks {
+            for (position, row) in task.rows.enumerated() {
+                guard (0..<dataset.rowCount).contains(row) else {
+                    throw .rowOutOfRange(repeatIndex: repeatIndex, fold: task.fold, row: row, rowCount: dataset.rowCount)
+                }
+                guard foldOfRow[row] < 0 else {
+                    throw .rowTestedTwice(repeatIndex: repeatIndex, row: row,
+                                          firstFold: Int(foldOfRow[row]), secondFold: task.fold)
+                }
+                foldOfRow[row] = Int32(task.fold)
+                for concept in 0..<conceptCount {
+                    let value = task.scores[position * conceptCount + concept]
+                    // `contains` is false for NaN, so this also rejects NaN and infinities.
+                    guard (0...1).contains(value) else {
+                        throw .invalidScore(repeatIndex: repeatIndex, fold: task.fold, row: row,
+                                            concept: concept, value: value)
+                    }
+                    scores[row * conceptCount + concept] = value
+                }
+            }
+        }
+        if let missing = foldOfRow.firstIndex(of: -1) {
+            throw .rowNotTested(repeatIndex: repeatIndex, row: missing)
+        }
+        return OutOfFoldPredictions(repeatIndex: repeatIndex, folds: foldOfRow, scores: scores, conceptCount: conceptCount)
+    }
+}

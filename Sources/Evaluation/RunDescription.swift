@@ -1,0 +1,96 @@
+/// What was run, as the caller describes it: recorded in `extended_metrics.user_metrics` so a
+/// result file says how to reproduce it. The metrics themselves never read it.
+public struct RunDescription: Sendable, Equatable {
+    /// A dataset file and the SHA-256 of its canonical form.
+    public struct DatasetFile: Sendable, Equatable {
+        public var path: String
+        public var sha256: String
+        public var rows: Int
+
+        public init(path: String, sha256: String, rows: Int) {
+            self.path = path
+            self.sha256 = sha256
+            self.rows = rows
+        }
+    }
+
+    /// Where and how long one (repeat, fold) task ran.
+    public struct TaskRecord: Sendable, Equatable {
+        public var repeatIndex: Int
+        public var fold: Int
+        /// The worker that produced the accepted result (its authenticated id), when known.
+        public var worker: String?
+        /// Training plus prediction time of the accepted attempt, when measured.
+        public var duration: Duration?
+
+        public init(repeatIndex: Int, fold: Int, worker: String? = nil, duration: Duration? = nil) {
+            self.repeatIndex = repeatIndex
+            self.fold = fold
+            self.worker = worker
+            self.duration = duration
+        }
+    }
+
+    /// Learner name as given on the command line (`logistic`, `knn`, ...).
+    public var model: String
+    /// Hyperparameters as given (`--param KEY=VALUE`), values as text.
+    public var modelParameters: [String: String]
+    /// The fold plan's seed.
+    public var seed: UInt64
+    /// The split strategy (`stratified`, `random`, `group`, `multilabel`; `holdout` for holdout runs).
+    public var split: String
+    public var folds: Int
+    public var repeats: Int
+    public var threshold: Double
+    /// The training dataset (the cross-validated one in K-fold mode).
+    public var dataset: DatasetFile
+    /// The holdout dataset, in holdout mode.
+    public var holdout: DatasetFile?
+    /// Wall-clock time of the whole evaluation, when measured.
+    public var wallTime: Duration?
+    /// One record per task that has a worker or a duration to report.
+    public var tasks: [TaskRecord]
+    /// The crossfold version that produced the result, when known.
+    public var toolVersion: String?
+
+    public init(
+        model: String,
+        modelParameters: [String: String] = [:],
+        seed: UInt64,
+        split: String,
+        folds: Int,
+        repeats: Int,
+        threshold: Double,
+        dataset: DatasetFile,
+        holdout: DatasetFile? = nil,
+        wallTime: Duration? = nil,
+        tasks: [TaskRecord] = [],
+        toolVersion: String? = nil
+    ) {
+        self.model = model
+        self.modelParameters = modelParameters
+        self.seed = seed
+        self.split = split
+        self.folds = folds
+        self.repeats = repeats
+        self.threshold = threshold
+        self.dataset = dataset
+        self.holdout = holdout
+        self.wallTime = wallTime
+        self.tasks = tasks
+        self.toolVersion = toolVersion
+    }
+
+    /// The record of task (repeat, fold), if any.
+    public func task(repeatIndex: Int, fold: Int) -> TaskRecord? {
+        tasks.first { $0.repeatIndex == repeatIndex && $0.fold == fold }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as JSON carries it.
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

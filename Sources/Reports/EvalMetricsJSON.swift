@@ -1,0 +1,80 @@
+import Evaluation
+import Foundation
+
+/// Clarifai's EvalMetrics in its REST JSON form: snake_case keys, sorted, pretty-printed, unset
+/// fields omitted and no key the protobuf message lacks (the extras travel in
+/// `extended_metrics.user_metrics`), so protobuf parsers accept it with unknown fields rejected.
+public enum EvalMetricsJSON {
+    /// The JSON text of `metrics`, UTF-8, ending in a newline.
+    ///
+    /// - Throws: `ReportError.unencodable` when a value is NaN or infinite (protobuf JSON would
+    ///   need a string there, which crossfold never writes).
+    public static func encode(_ metrics: EvalMetrics) throws(ReportError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        do {
+            var data = try encoder.encode(metrics)
+            data.append(0x0A)
+            return data
+        } catch {
+            throw .unencodable(String(describing: error))
+        }
+    }
+
+    /// Reads an EvalMetrics object, or the one an evaluation response carries
+    /// (`{"status": ..., "eval_metrics": {...}}` from a Get, or a one-element `eval_metrics` array
+    /// from a Post or List).
+    ///
+    /// Unknown keys are ignored, as Clarifai's own client does, and protobuf's "NaN", "Infinity"
+    /// and "-Infinity" strings read as the corresponding Double.
+    ///
+    /// - Throws: `ReportError.undecodable` naming what is wrong.
+    public static func decode(_ data: Data) throws(ReportError) -> EvalMetrics {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        do {
+            let envelope = try decoder.decode(ResponseEnvelope.self, from: data)
+            switch envelope.evalMetrics {
+            case .none:
+                return try decoder.decode(EvalMetrics.self, from: data)
+            case .single(let metrics)?:
+                return metrics
+            case .list(let list)?:
+                guard list.count == 1 else {
+                    throw ReportError.undecodable("the response holds \(list.count) evaluations; save one of them")
+                }
+                return list[0]
+            }
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            throw .undecodable(String(describing: error))
+        }
+    }
+
+    /// A response wrapping the metrics, or (when `eval_metrics` is absent) the metrics themselves.
+    private struct ResponseEnvelope: Decodable {
+        enum Body {
+            case single(EvalMetrics)
+            case list([EvalMetrics])
+        }
+
+        var evalMetrics: Body?
+
+        enum CodingKeys: String, CodingKey {
+            case evalMetrics = "eval_metrics"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if !container.contains(.evalMetrics) {
+                evalMetrics = nil
+            } else if let list = try? container.decode([EvalMetrics].self, forKey: .evalMetrics) {
+                evalMetrics = .list(list)
+            } else {
+                evalMetrics = .single(try container.decode(EvalMetrics.self, forKey: .evalMetrics))
+            }
+        }
+    }
+}
