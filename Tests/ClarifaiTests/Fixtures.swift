@@ -44,7 +44,7 @@ func temporaryDirectory() throws -> URL {
 }
 
 /// Waits (polling every 10 ms, at most `timeout`) until `condition` holds; false when it never did.
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws -> Bool {
+func eventually(timeout: Duration = .seconds(60), _ condition: () -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         guard ContinuousClock.now < deadline else { return false }

@@ -207,7 +207,8 @@ import TestSupport
         let started = ContinuousClock.now
         task.cancel()
         let result = await task.result
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // Promptly means long before the 600 s timeout; generous for loaded CI machines.
+        #expect(ContinuousClock.now - started < .seconds(15))
         guard case .failure(let error) = result else { Issue.record("got \(result)"); return }
         #expect(error as? ClarifaiError == .cancelled)
     }
