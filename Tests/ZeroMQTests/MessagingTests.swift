@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import ZeroMQ
+
+@Suite struct MessagingTests {
+    @Test(arguments: ["inproc", "tcp"])
+    func dealerRouterRoundTripCarriesRoutingIDAndAllFrames(transport: String) throws {
+        let context = try Fixtures.context()
+        let router = try Fixtures.socket(context, .router)
+        let dealer = try Fixtures.socket(context, .dealer)
+        try dealer.set(.routingID, Array("worker-7".utf8))
+        if transport == "tcp" {
+            try router.bind("tcp://127.0.0.1:*")
+        } else {
+            try router.bind(Fixtures.inproc())
+        }
+        try dealer.connect(try router.lastEndpoint)
+
+        let payload = Frame((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try dealer.send(["FTW1", [0x02], Frame(Data("{\"k\":5}".utf8)), Frame([]), payload])
+
+        let request = try router.receive()
+        #expect(request.count == 6)
+        #expect(request[0].string == "worker-7")
+        #expect(request[1].string == "FTW1")
+        #expect(request[2].bytes == [0x02])
+        #expect(request[3].data == Data("{\"k\":5}".utf8))
+        #expect(request[4].isEmpty)
+        #expect(request[5] == payload)
+
+        try router.send([request[0], "reply", payload])
+        let reply = try dealer.receive()
+        #expect(reply == ["reply", payload])
+    }
+
+    @Test func tryReceiveReturnsNilWhenNothingIsQueued() throws {
+        let context = try Fixtures.context()
+        let pull = try Fixtures.socket(context, .pull)
+        try pull.bind(Fixtures.inproc())
+        #expect(try pull.tryReceive() == nil)
+    }
+
+    @Test func trySendReturnsFalseWhenNoPeerCanTakeTheMessage() throws {
+        let context = try Fixtures.context()
+        let dealer = try Fixtures.socket(context, .dealer)
+        // A DEALER with no connection has no pipe to queue on: EAGAIN, reported as a value.
+        #expect(try dealer.trySend(["nobody"]) == false)
+    }
+
+    @Test func receivedMessageCarriesPeerAddressWhenAsked() throws {
+        let context = try Fixtures.context()
+        let (server, client, _) = try Fixtures.tcpPair(context, server: .router, client: .dealer)
+        try client.send(["hi"])
+        let message = try server.receive(properties: [.peerAddress, .socketType])
+        #expect(message.peerAddress == "127.0.0.1")
+        #expect(message.properties[.socketType] == "DEALER")
+        #expect(message.userID == nil)
+    }
+
+    @Test func blockingReceiveGivesUpAfterReceiveTimeout() throws {
+        let context = try Fixtures.context()
+        let pull = try context.makeSocket(.pull)
+        try pull.set(.receiveTimeout, .milliseconds(20))
+        try pull.bind(Fixtures.inproc())
+        let error = #expect(throws: ZeroMQError.self) { try pull.receive() }
+        #expect(error?.isWouldBlock == true)
+    }
+}
