@@ -40,3 +40,18 @@ enum Fixtures {
         return (server, client, endpoint)
     }
 }
+
+extension SocketMonitor {
+    /// Reads events until one of `kind` arrives, returning it and what came before; throws
+    /// `EAGAIN` after `Fixtures.patience` without it.
+    @discardableResult
+    func next(_ kind: MonitorEvent.Kind) throws -> (event: MonitorEvent, before: [MonitorEvent]) {
+        try socket.set(.receiveTimeout, Fixtures.patience)
+        var before: [MonitorEvent] = []
+        while true {
+            let event = try receive()
+            if event.kind == kind { return (event, before) }
+            before.append(event)
+        }
+    }
+}
