@@ -1,3 +1,4 @@
+import Synchronization
 import ZeroMQ
 
 /// Shared set-up for the ZeroMQ tests: loopback endpoints only, and timeouts on every blocking
@@ -54,4 +55,13 @@ extension SocketMonitor {
             before.append(event)
         }
     }
+}
+
+/// A value shared between the test and reactor-side closures (a Mutex cannot be captured by
+/// escaping closures, being non-copyable).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func callAsFunction() -> Value { mutex.withLock { $0 } }
+    func update<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }
