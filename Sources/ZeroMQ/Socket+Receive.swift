@@ -49,11 +49,12 @@ extension Socket {
                     detail: "message ended after \(frames.count) frame(s) though MORE was set")
             }
             frames.append(Frame(copyingMessage: scratch))
-            if frames.count == 1 {
-                for property in properties {
-                    if let value = zmq_msg_gets(scratch, property.name) {
-                        values[property] = String(cString: value)
-                    }
+            // Every frame of a message comes from one connection, but not every frame carries
+            // its metadata: a ROUTER's routing-id frame has none when the socket was polled
+            // before the receive (its prefetch path; seen with 4.3.4). Take each from any frame.
+            for property in properties where values[property] == nil {
+                if let value = zmq_msg_gets(scratch, property.name) {
+                    values[property] = String(cString: value)
                 }
             }
             // MORE must be read before the message is closed.
