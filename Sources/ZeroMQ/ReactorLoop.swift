@@ -109,11 +109,13 @@ public final class ReactorLoop {
     // MARK: The loop (reactor thread only)
 
     /// Runs until a stop is requested; returns the error that ended it abnormally, if any.
+    /// Every job accepted before the stop runs, so no `Reactor.run` caller waits forever.
     func run() -> ZeroMQError? {
+        var failure: ZeroMQError?
         while true {
             let (jobs, stopping) = core.takeJobs()
             for job in jobs { job(self) }
-            if stopping { return nil }
+            if stopping { return failure }
             timers.fireDue(at: clock.now)
 
             let ids = order.filter { id in
@@ -133,7 +135,10 @@ public final class ReactorLoop {
             do {
                 events = try poll(items, timeout: pollTimeout())
             } catch {
-                return error.isTerminated ? nil : error
+                // Stop through the normal path, which refuses new jobs and drains queued ones.
+                if !error.isTerminated { failure = error }
+                core.requestStop()
+                continue
             }
             if !events[0].isEmpty {
                 // Jobs are taken at the top of the loop; the count itself does not matter.

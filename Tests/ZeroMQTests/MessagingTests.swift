@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import ZeroMQ
 
@@ -69,5 +72,52 @@ import ZeroMQ
         try pull.bind(Fixtures.inproc())
         let error = #expect(throws: ZeroMQError.self) { try pull.receive() }
         #expect(error?.isWouldBlock == true)
+    }
+}
+
+@Suite struct EndpointTests {
+    @Test func unbindFreesThePortForAnotherSocket() throws {
+        let context = try Fixtures.context()
+        let first = try Fixtures.socket(context, .router)
+        let events = try first.monitor([.closed])
+        try first.bind("tcp://127.0.0.1:*")
+        let endpoint = try first.lastEndpoint
+        try first.unbind(endpoint)
+        // libzmq closes the listener on its I/O thread; CLOSED says the port is free.
+        #expect(try events.next(.closed).event.endpoint == endpoint)
+        let second = try Fixtures.socket(context, .router)
+        try second.bind(endpoint)
+        #expect(try second.lastEndpoint == endpoint)
+    }
+
+    @Test func disconnectStopsDeliveryToThatEndpointAndTwiceIsAnError() throws {
+        let context = try Fixtures.context()
+        let pull = try Fixtures.socket(context, .pull)
+        let endpoint = Fixtures.inproc()
+        try pull.bind(endpoint)
+        let push = try Fixtures.socket(context, .push)
+        try push.connect(endpoint)
+        try push.send(["before"])
+        #expect(try pull.receive() == ["before"])
+        try push.disconnect(endpoint)
+        #expect(try push.trySend(["after"]) == false)
+        let error = #expect(throws: ZeroMQError.self) { try push.disconnect(endpoint) }
+        #expect(error?.code == ENOENT)
+    }
+
+    @Test func closingASocketStillDeliversWhatLingerAllows() throws {
+        let context = try Fixtures.context()
+        let pull = try Fixtures.socket(context, .pull)
+        try pull.bind("tcp://127.0.0.1:*")
+        let endpoint = try pull.lastEndpoint
+        do {
+            let push = try Fixtures.socket(context, .push)
+            try push.set(.linger, .seconds(5))
+            try push.connect(endpoint)
+            try push.send(["last words"])
+            // Leaving the scope closes the socket in deinit, most likely before the TCP
+            // connection is even up; LINGER keeps the message until it is delivered.
+        }
+        #expect(try pull.receive() == ["last words"])
     }
 }

@@ -66,11 +66,14 @@ import Glibc
     @Test func maxMessageSizeDisconnectsAPeerSendingAnOversizedFrame() throws {
         let context = try Fixtures.context()
         let limit = 1 << 20
-        let (server, client, _) = try Fixtures.tcpPair(
-            context, server: .router, client: .dealer,
-            configureServer: { try $0.set(.maxMessageSize, Int64(limit)) },
-            configureClient: { try $0.set(.reconnectInterval, .milliseconds(10)) })
+        let server = try Fixtures.socket(context, .router)
+        try server.set(.maxMessageSize, Int64(limit))
+        try server.bind("tcp://127.0.0.1:*")
+        let client = try Fixtures.socket(context, .dealer)
+        try client.set(.reconnectInterval, .milliseconds(10))
+        // Monitor before connecting, or the first handshake can complete unseen.
         let clientEvents = try client.monitor([.handshakeSucceeded, .disconnected])
+        try client.connect(try server.lastEndpoint)
         try clientEvents.next(.handshakeSucceeded)
 
         try client.send([Frame([UInt8](repeating: 7, count: 2 * limit))])
