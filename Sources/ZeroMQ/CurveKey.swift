@@ -51,7 +51,10 @@ public struct CurvePublicKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The 32 raw bytes.
-    public var bytes: [UInt8] { (try? Z85.decode(z85)) ?? [] }
+    public var bytes: [UInt8] {
+        // `z85` was validated in init, so decoding cannot fail.
+        (try? Z85.decode(z85)) ?? []
+    }
 
     public var description: String { z85 }
 }
@@ -75,7 +78,10 @@ public struct CurveSecretKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The 32 raw bytes.
-    public var bytes: [UInt8] { (try? Z85.decode(z85)) ?? [] }
+    public var bytes: [UInt8] {
+        // `z85` was validated in init, so decoding cannot fail.
+        (try? Z85.decode(z85)) ?? []
+    }
 
     public var description: String { "CurveSecretKey(redacted)" }
 }

@@ -8,6 +8,10 @@ import Foundation
 /// handlers and schedules timers. Events flow back to async code through `AsyncStream`
 /// continuations (which are Sendable) captured by those handlers.
 ///
+/// Code on the reactor thread must not block: use `trySend`/`tryReceive` there (a ROUTER
+/// with `routerMandatory` at its high-water mark would block a plain `send`), and hand
+/// long work to threads of its own.
+///
 /// `stop()` runs the queued closures, closes every reactor socket with `LINGER` 0, terminates
 /// the context and resumes the awaiting task: it suspends, it never blocks a pool thread.
 /// Sendable: its stored state is the Sendable context, a name and a mutex-guarded core.

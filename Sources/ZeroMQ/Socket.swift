@@ -7,8 +7,10 @@ import Glibc
 /// A ZeroMQ socket, used and closed by the one thread that created it.
 ///
 /// libzmq sockets are not thread-safe, so `Socket` is deliberately not `Sendable`: the
-/// compiler keeps it in the isolation domain that made it. In a process with a `Reactor`,
-/// every socket lives on the reactor thread. Closing (explicitly or in `deinit`) honours
+/// compiler keeps it in the isolation domain that made it, and never lets two threads use it
+/// at once. (A task that resumes on another thread after an `await` passes a full memory
+/// barrier, which is all libzmq asks of a socket that changes threads.) In a process with a
+/// `Reactor`, every socket lives on the reactor thread. Closing (explicitly or in `deinit`) honours
 /// `LINGER`: queued messages are still sent in the background for that long.
 public final class Socket {
     /// The socket's pattern.

@@ -86,7 +86,7 @@ extension SocketOption where Value == Bool {
 }
 
 extension SocketOption where Value == Duration {
-    /// An Int32 count of milliseconds (or seconds with `perSecond: 1`), 0 and up.
+    /// An Int32 count of milliseconds (or whole seconds with `inSeconds`), 0 and up.
     static func duration(_ name: String, _ code: Int32, inSeconds: Bool = false) -> SocketOption {
         SocketOption(
             name, code, capacity: 4,

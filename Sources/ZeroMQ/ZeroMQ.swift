@@ -1,6 +1,9 @@
 import CZeroMQ
 
 /// Facts about the libzmq this process is linked against.
+///
+/// This enum shares the module's name, so `ZeroMQ.Message` looks inside the enum; where a type
+/// name clashes with another module's, qualify it with a module selector: `ZeroMQ::Message`.
 public enum ZeroMQ {
     /// A libzmq version, as `zmq_version` reports it.
     public struct Version: Sendable, Hashable, Comparable, CustomStringConvertible {
