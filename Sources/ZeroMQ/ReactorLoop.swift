@@ -118,11 +118,8 @@ public final class ReactorLoop {
             if stopping { return failure }
             timers.fireDue(at: clock.now)
 
-            let ids = order.filter { id in
-                guard case .socket(let socket)? = registrations[id]?.target, socket.isClosed else { return true }
-                remove(id)  // closed behind our back: forget it rather than fail the poll
-                return false
-            }
+            forgetClosedSockets()
+            let ids = order
             var items = [core.wakeup.pollItem]
             for id in ids {
                 switch registrations[id]?.target {
@@ -166,6 +163,20 @@ public final class ReactorLoop {
             socket.close()
         }
         owned.removeAll()
+    }
+
+    /// Drops registrations of sockets closed without `close(_:)` (e.g. `socket.close()` in a
+    /// handler), which would otherwise make `zmq_poll` fail with `ENOTSOCK`.
+    private func forgetClosedSockets() {
+        let closed = socketRegistrations.filter { _, id in
+            guard case .socket(let socket)? = registrations[id]?.target else { return false }
+            return socket.isClosed
+        }
+        for (key, id) in closed {
+            socketRegistrations[key] = nil
+            owned[key] = nil
+            remove(id)
+        }
     }
 
     private func pollTimeout() -> Duration {

@@ -166,6 +166,31 @@ import ZeroMQ
         await reactor.stop()
     }
 
+    @Test func socketClosedDirectlyIsForgottenAndTheLoopGoesOn() async throws {
+        let reactor = try Reactor()
+        reactor.start()
+        let (observations, continuation) = AsyncStream<Observation>.makeStream()
+        try await reactor.run { loop in
+            Self.guardTimeout(loop, continuation)
+            let doomed = try loop.makeSocket(.pull)
+            try doomed.bind("inproc://doomed")
+            loop.register(doomed) { _ in }
+            doomed.close()  // not loop.close: the loop must notice on its own
+            let pull = try loop.makeSocket(.pull)
+            try pull.bind("inproc://survivor")
+            loop.register(pull) { socket in
+                while let message = try? socket.tryReceive() { continuation.yield(.message(message)) }
+            }
+            let push = try loop.makeSocket(.push)
+            try push.connect("inproc://survivor")
+            try push.send(["still here"])
+        }
+        var iterator = observations.makeAsyncIterator()
+        #expect(await iterator.next() == .message(["still here"]))
+        await reactor.stop()
+        #expect(reactor.failure == nil)
+    }
+
     @Test func stopFromManyTasksReturnsForAll() async throws {
         let reactor = try Reactor()
         reactor.start()
