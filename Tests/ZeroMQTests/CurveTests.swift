@@ -130,6 +130,45 @@ import ZeroMQ
     }
 }
 
+@Suite struct ZAPWithoutReactorTests {
+    @Test func handlerPolledByHandAuthenticatesAClient() throws {
+        let context = try Fixtures.context()
+        let server = try CurveKeyPair.generate()
+        let client = try CurveKeyPair.generate()
+        let zap = try ZAPHandler(context: context) { request in
+            request.curvePublicKey == client.publicKey ? .allow(userID: "cli") : .deny(reason: "unknown")
+        }
+        let router = try Fixtures.socket(context, .router)
+        try router.makeCurveServer(secret: server.secretKey, zapDomain: "admins")
+        try router.bind("tcp://127.0.0.1:*")
+        let dealer = try Fixtures.socket(context, .dealer)
+        try dealer.makeCurveClient(serverPublic: server.publicKey, keys: client)
+        try dealer.connect(try router.lastEndpoint)
+        try dealer.send(["status"])
+
+        let clock = ContinuousClock()
+        let deadline = clock.now + Fixtures.patience
+        var answered = 0
+        var received: Message?
+        while received == nil && clock.now < deadline {
+            let ready = try poll([.socket(zap.socket), .socket(router)], timeout: .milliseconds(100))
+            if !ready[0].isEmpty { answered += try zap.answerPending() }
+            if !ready[1].isEmpty { received = try router.tryReceive(properties: [.userID]) }
+        }
+        #expect(answered == 1)
+        #expect(received?.userID == "cli")
+        #expect(received?.frames.last == "status")
+    }
+
+    @Test func secondHandlerInOneContextIsRefused() throws {
+        let context = try Fixtures.context()
+        let first = try ZAPHandler(context: context) { _ in .deny(reason: "no") }
+        let error = #expect(throws: ZeroMQError.self) { try ZAPHandler(context: context) { _ in .deny(reason: "no") } }
+        #expect(error?.detail == ZAPHandler.endpoint)
+        _ = first
+    }
+}
+
 @Suite struct ZAPRequestTests {
     static func frames(mechanism: String, credentials: [Frame], domain: String = "workers") -> [Frame] {
         ["1.0", "7", Frame(domain), "10.0.0.5", "", Frame(mechanism)] + credentials
