@@ -55,7 +55,7 @@ extension CanonicalDataset {
         guard total == bytes.count else {
             throw damaged(total > bytes.count
                 ? "the header describes \(total) bytes but there are only \(bytes.count) (truncated)"
-                : "\(bytes.count - total) bytes follow the end of the dataset")
+                : "the header describes \(total) bytes but there are \(bytes.count) (trailing bytes)")
         }
 
         let features = [Float](unsafeUninitializedCapacity: cells) { buffer, initialized in

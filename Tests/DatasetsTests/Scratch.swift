@@ -63,3 +63,9 @@ func exclusiveCSV(concepts: [String] = ["cat", "dog"], perConcept: Int = 10, fea
     }
     return lines.joined(separator: "\n") + "\n"
 }
+
+enum FileManagerShim {
+    static func makeDirectory(_ path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+}
