@@ -7,130 +7,121 @@ extension CanonicalDataset {
     /// end), so decoding then encoding gives back the same bytes and the same hash.
     ///
     /// - Parameter file: the name to put in errors (a path, or where the bytes came from).
-    /// - Throws: `DatasetError` with rule `unknown-format` (not a canonical dataset, or a newer
-    ///   version) or `malformed` (truncated or damaged).
+    /// - Throws: `DatasetError` with rule `unknown-format` (not a canonical dataset, or another
+    ///   format version) or `malformed` (truncated or damaged).
     public static func decode(_ bytes: [UInt8], file: String) throws(DatasetError) -> Dataset {
-        var result: Result<Dataset, DatasetError>!
-        bytes.withUnsafeBytes { raw in
-            do throws(DatasetError) { result = .success(try decode(raw, file: file)) } catch { result = .failure(error) }
+        // withUnsafeBufferPointer passes typed errors through; withUnsafeBytes does not.
+        try bytes.withUnsafeBufferPointer { (buffer) throws(DatasetError) -> Dataset in
+            try decode(UnsafeRawBufferPointer(buffer), file: file)
         }
-        return try result.get()
     }
 
     /// Reads canonical bytes back into a `Dataset`; see `decode(_:file:)` for the checks.
     public static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(DatasetError) -> Dataset {
-        func damaged(_ message: String) -> DatasetError {
-            DatasetError(.malformed, file: file, "damaged canonical dataset: \(message)",
-                         fix: "Fetch or re-create the file (crossfold dataset import writes one from a CSV, JSONL or NPY file).")
+        let layout = try CanonicalLayout(header: bytes, byteCount: bytes.count, file: file)
+        let features = [Float](unsafeUninitializedCapacity: layout.cells) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[headerLength..<layout.labelsOffset]))
+            initialized = layout.cells
         }
-        guard bytes.count >= headerLength else {
-            throw damaged("\(bytes.count) bytes, shorter than the \(headerLength)-byte header")
-        }
-        guard bytes.prefix(8).elementsEqual(magic) else {
-            throw DatasetError(.unknownFormat, file: file, "not a crossfold canonical dataset (the first bytes are not its magic)",
-                               fix: "Give a .cfds file written by crossfold, or name the file with its real format's extension.")
-        }
-        let version = load(UInt32.self, bytes, 8)
-        guard version == CanonicalDataset.version else {
-            throw DatasetError(.unknownFormat, file: file,
-                               "canonical format version \(version), while this crossfold reads version \(CanonicalDataset.version)",
-                               fix: "Use the same crossfold version everywhere, or re-create the file with this one.")
-        }
-        let flags = load(UInt32.self, bytes, 12)
-        guard flags & ~(multiLabelFlag | groupsFlag) == 0 else { throw damaged("unknown flags \(flags)") }
-        guard bytes[48..<64].allSatisfy({ $0 == 0 }) else { throw damaged("reserved header bytes are not zero") }
+        let tail = UnsafeRawBufferPointer(rebasing: bytes[layout.labelsOffset..<layout.total])
+        return try assemble(layout, features: littleEndianToHost(features), tail: tail, file: file)
+    }
 
-        guard let rows = Int(exactly: load(UInt64.self, bytes, 16)),
-              let featureCount = Int(exactly: load(UInt64.self, bytes, 24)),
-              let conceptCount = Int(exactly: load(UInt64.self, bytes, 32)),
-              let stringsLength = Int(exactly: load(UInt64.self, bytes, 40)),
-              let cells = multiply(rows, featureCount),
-              let featureBytes = multiply(cells, 4),
-              let labelsLength = multiply(rows, conceptCount),
-              let labelsOffset = add(headerLength, featureBytes),
-              let labelsEnd = add(labelsOffset, labelsLength),
-              let stringsOffset = add(labelsEnd, (8 - labelsEnd % 8) % 8),
-              let total = add(stringsOffset, stringsLength)
-        else { throw damaged("the header's sizes are impossibly large") }
-        guard total == bytes.count else {
-            throw damaged(total > bytes.count
-                ? "the header describes \(total) bytes but there are only \(bytes.count) (truncated)"
-                : "the header describes \(total) bytes but there are \(bytes.count) (trailing bytes)")
+    /// Reads the canonical file at `path`, the matrix straight into the dataset's storage.
+    static func read(path: String) throws(DatasetError) -> Dataset {
+        let file = try OpenFile(path: path)
+        let header = try file.readBytes(at: 0, count: min(file.size, headerLength))
+        let layout = try header.withUnsafeBufferPointer { (buffer) throws(DatasetError) -> CanonicalLayout in
+            try CanonicalLayout(header: UnsafeRawBufferPointer(buffer), byteCount: file.size, file: path)
         }
-
-        let features = [Float](unsafeUninitializedCapacity: cells) { buffer, initialized in
-            let source = UnsafeRawBufferPointer(rebasing: bytes[headerLength..<labelsOffset])
-            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
-            #if _endian(big)
-            for i in 0..<cells { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
-            #endif
-            initialized = cells
-        }
-        let labels = [UInt8](bytes[labelsOffset..<labelsEnd])
-        if let bad = labels.firstIndex(where: { $0 > 1 }) {
-            throw damaged("concept matrix cell (row \(bad / conceptCount), concept \(bad % conceptCount)) is \(labels[bad]), not 0 or 1")
-        }
-        guard bytes[labelsEnd..<stringsOffset].allSatisfy({ $0 == 0 }) else { throw damaged("padding bytes are not zero") }
-
-        let hasGroups = flags & groupsFlag != 0
-        var strings = StringSection(bytes: UnsafeRawBufferPointer(rebasing: bytes[stringsOffset..<total]))
-        // Each string takes at least its 4-byte length: bound the counts before reserving storage.
-        // Both counts are at most stringsLength / 4 first, so the sum below cannot overflow.
-        guard conceptCount <= stringsLength / 4, rows <= stringsLength / 4,
-              conceptCount + rows * (hasGroups ? 2 : 1) <= stringsLength / 4 else {
-            throw damaged("the string section is too short for \(conceptCount) concepts and \(rows) rows")
-        }
-        let concepts = try strings.read(conceptCount, what: "concept id", damaged)
-        for (index, concept) in concepts.enumerated() {
-            guard !concept.isEmpty else { throw damaged("concept id \(index) is empty") }
-            guard index == 0 || concepts[index - 1].utf8.lexicographicallyPrecedes(concept.utf8) else {
-                throw damaged("concept ids are not unique and in canonical order (at concept \(index))")
+        var failure: DatasetError?
+        let features = [Float](unsafeUninitializedCapacity: layout.cells) { buffer, initialized in
+            do throws(DatasetError) {
+                try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: headerLength)
+                initialized = layout.cells
+            } catch {
+                failure = error
+                initialized = 0
             }
         }
-        let ids = try strings.read(rows, what: "row id", damaged)
-        let groups = hasGroups ? try strings.read(rows, what: "group", damaged) : nil
-        guard strings.isAtEnd else { throw damaged("the string section has bytes after its last string") }
-
-        return Dataset(featureCount: featureCount, features: features, concepts: concepts, labels: labels,
-                       ids: ids, groups: groups, isMultiLabel: flags & multiLabelFlag != 0)
+        if let failure { throw failure }
+        let tail = try file.readBytes(at: layout.labelsOffset, count: layout.total - layout.labelsOffset)
+        return try tail.withUnsafeBufferPointer { (buffer) throws(DatasetError) -> Dataset in
+            try assemble(layout, features: littleEndianToHost(features), tail: UnsafeRawBufferPointer(buffer), file: path)
+        }
     }
 
-    private static func load<T: FixedWidthInteger>(_: T.Type, _ bytes: UnsafeRawBufferPointer, _ offset: Int) -> T {
-        T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+    /// Checks and reads what follows the matrix: the labels, the padding and the strings.
+    private static func assemble(
+        _ layout: CanonicalLayout, features: [Float], tail: UnsafeRawBufferPointer, file: String
+    ) throws(DatasetError) -> Dataset {
+        let labelsLength = layout.labelsEnd - layout.labelsOffset
+        let labels = [UInt8](tail[0..<labelsLength])
+        if let bad = labels.firstIndex(where: { $0 > 1 }) {
+            throw damaged("concept matrix cell (row \(bad / layout.conceptCount), concept \(bad % layout.conceptCount)) "
+                + "is \(labels[bad]), not 0 or 1", file: file)
+        }
+        let stringsStart = layout.stringsOffset - layout.labelsOffset
+        guard tail[labelsLength..<stringsStart].allSatisfy({ $0 == 0 }) else {
+            throw damaged("padding bytes are not zero", file: file)
+        }
+        var strings = StringSection(bytes: UnsafeRawBufferPointer(rebasing: tail[stringsStart...]), file: file)
+        let concepts = try strings.read(layout.conceptCount, what: "concept id")
+        for (index, concept) in concepts.enumerated() {
+            guard !concept.isEmpty else { throw damaged("concept id \(index) is empty", file: file) }
+            guard index == 0 || concepts[index - 1].utf8.lexicographicallyPrecedes(concept.utf8) else {
+                throw damaged("concept ids are not unique and in canonical order (at concept \(index))", file: file)
+            }
+        }
+        let ids = try strings.read(layout.rows, what: "row id")
+        let groups = layout.hasGroups ? try strings.read(layout.rows, what: "group") : nil
+        guard strings.isAtEnd else { throw damaged("the string section has bytes after its last string", file: file) }
+        return Dataset(featureCount: layout.featureCount, features: features, concepts: concepts, labels: labels,
+                       ids: ids, groups: groups, isMultiLabel: layout.isMultiLabel)
     }
 
-    private static func multiply(_ a: Int, _ b: Int) -> Int? {
-        let (product, overflow) = a.multipliedReportingOverflow(by: b)
-        return overflow ? nil : product
+    /// The matrix as stored (little-endian) in the host's byte order.
+    private static func littleEndianToHost(_ features: [Float]) -> [Float] {
+        #if _endian(big)
+        return features.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+        #else
+        return features
+        #endif
     }
 
-    private static func add(_ a: Int, _ b: Int) -> Int? {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? nil : sum
+    static func damaged(_ message: String, file: String) -> DatasetError {
+        DatasetError(.malformed, file: file, "damaged canonical dataset: \(message)",
+                     fix: "Fetch or re-create the file (crossfold dataset import writes one from a CSV, JSONL or NPY file).")
     }
 
     /// Length-prefixed UTF-8 strings, read with every length checked against what is left.
     private struct StringSection {
         let bytes: UnsafeRawBufferPointer
+        let file: String
         var position = 0
+
+        init(bytes: UnsafeRawBufferPointer, file: String) {
+            self.bytes = bytes
+            self.file = file
+        }
 
         var isAtEnd: Bool { position == bytes.count }
 
-        mutating func read(
-            _ count: Int, what: String, _ damaged: (String) -> DatasetError
-        ) throws(DatasetError) -> [String] {
+        mutating func read(_ count: Int, what: String) throws(DatasetError) -> [String] {
             var strings: [String] = []
             strings.reserveCapacity(count)
             for index in 0..<count {
-                guard bytes.count - position >= 4 else { throw damaged("the string section ends inside \(what) \(index)") }
+                guard bytes.count - position >= 4 else {
+                    throw damaged("the string section ends inside \(what) \(index)", file: file)
+                }
                 let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
                 position += 4
                 guard length <= bytes.count - position else {
-                    throw damaged("\(what) \(index) claims \(length) bytes but only \(bytes.count - position) remain")
+                    throw damaged("\(what) \(index) claims \(length) bytes but only \(bytes.count - position) remain", file: file)
                 }
                 let utf8 = UnsafeRawBufferPointer(rebasing: bytes[position..<position + length])
                 guard let text = String(validating: utf8.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-                    throw damaged("\(what) \(index) is not valid UTF-8")
+                    throw damaged("\(what) \(index) is not valid UTF-8", file: file)
                 }
                 strings.append(text)
                 position += length

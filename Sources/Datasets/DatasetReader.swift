@@ -34,8 +34,7 @@ public enum DatasetReader {
         case .npy:
             return try NPYReader(path: path, labelsPath: labelsPath).read()
         case .canonical:
-            let bytes = try OpenFile(path: path).readAll()
-            return try CanonicalDataset.decode(bytes, file: path)
+            return try CanonicalDataset.read(path: path)
         }
     }
 }

@@ -89,6 +89,21 @@ func sampleDataset(multiLabel: Bool = true, groups: Bool = true) -> Dataset {
         }
     }
 
+    @Test func rejectsDamagedFilesLikeDamagedBytes() throws {
+        let scratch = try Scratch()
+        let bytes = CanonicalDataset.encode(sampleDataset())
+        for length in [0, 10, 63, 64, 100, bytes.count - 1] {
+            let path = try scratch.write("cut\(length).cfds", bytes: Array(bytes.prefix(length)))
+            let error = loadError(path)
+            #expect(error?.rule == .malformed, "a \(length)-byte file")
+            #expect(error?.file == path)
+        }
+        var label = bytes
+        label[104] = 7
+        let path = try scratch.write("label.cfds", bytes: label)
+        #expect(loadError(path)?.message == "damaged canonical dataset: concept matrix cell (row 1, concept 1) is 7, not 0 or 1")
+    }
+
     @Test func rejectsEveryTruncation() {
         let bytes = CanonicalDataset.encode(sampleDataset())
         for length in 0..<bytes.count {
