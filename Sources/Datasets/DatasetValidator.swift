@@ -28,12 +28,7 @@ public enum DatasetValidator {
             throw DatasetError(.missingField, file: file, "the dataset has no features",
                                fix: "Give every input at least one numeric feature.")
         }
-        if let index = NonFiniteScan.firstIndex(in: dataset.features) {
-            let row = index / dataset.featureCount
-            throw DatasetError.nonFinite(file: file, line: nil,
-                                         place: "row \(row) (id \(DatasetError.quoted(dataset.ids[row]))), feature \(index % dataset.featureCount)",
-                                         value: dataset.features[index])
-        }
+        try checkFinite(dataset, file: file)
         try checkUniqueIds(dataset, file: file)
         if !dataset.isMultiLabel { try checkExclusiveRows(dataset, file: file) }
 
@@ -65,7 +60,15 @@ public enum DatasetValidator {
         }
     }
 
-    private static func checkUniqueIds(_ dataset: Dataset, file: String) throws(DatasetError) {
+    static func checkFinite(_ dataset: Dataset, file: String) throws(DatasetError) {
+        guard let index = NonFiniteScan.firstIndex(in: dataset.features) else { return }
+        let row = index / dataset.featureCount
+        throw DatasetError.nonFinite(file: file, line: nil,
+                                     place: "row \(row) (id \(DatasetError.quoted(dataset.ids[row]))), feature \(index % dataset.featureCount)",
+                                     value: dataset.features[index])
+    }
+
+    static func checkUniqueIds(_ dataset: Dataset, file: String) throws(DatasetError) {
         var firstRow: [String: Int] = [:]
         firstRow.reserveCapacity(dataset.rowCount)
         for (row, id) in dataset.ids.enumerated() {
