@@ -44,6 +44,16 @@ enum DecimalFloatParser {
         if i < count, start[i] == UInt8(ascii: ".") {
             i += 1
             while i < count {
+                // Long fractions (embeddings written with 8 or more digits) go eight digits at a time.
+                if significand != 0, taken <= 11, count - i >= 8,
+                   let eight = eightDigits(UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)) {
+                    significand = significand &* 100_000_000 &+ eight
+                    taken += 8
+                    exponent -= 8
+                    i += 8
+                    digitCount += 8
+                    continue
+                }
                 let digit = start[i] &- UInt8(ascii: "0")
                 if digit > 9 { break }
                 if significand == 0 && digit == 0 {
@@ -93,6 +103,22 @@ enum DecimalFloatParser {
         let text = String(decoding: UnsafeBufferPointer(start: start, count: i), as: UTF8.self)
         guard let value = Float(text) else { return nil }
         return (value, i)
+    }
+
+    /// The value of eight ASCII digits loaded as one word, or nil when some byte is not a digit
+    /// (SWAR, as in Lemire's fast_float).
+    @inline(__always)
+    private static func eightDigits(_ word: UInt64) -> UInt64? {
+        var value = UInt64(littleEndian: word)
+        guard ((value &+ 0x4646_4646_4646_4646) | (value &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0 else {
+            return nil
+        }
+        value &-= 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        let first: UInt64 = 100 + (1_000_000 << 32)
+        let second: UInt64 = 1 + (10_000 << 32)
+        return ((value & mask) &* first &+ ((value >> 16) & mask) &* second) >> 32
     }
 
     /// The `strtof` reading of text that is not plain decimal syntax (`inf`, `nan`, `0x1p-3`), or nil.

@@ -226,12 +226,13 @@ struct JSONLReader {
             var firstNumber = true
             var index = 0
             while try scanner.nextElement(&firstNumber) {
-                let place = "data.embeddings[0].vector[\(index)]"
                 guard let value = try scanner.number() else {
-                    throw DatasetError(.notANumber, file: file, line: line, "\(place) is not a number",
+                    throw DatasetError(.notANumber, file: file, line: line, "data.embeddings[0].vector[\(index)] is not a number",
                                        fix: "Write every vector element as a JSON number.")
                 }
-                guard value.isFinite else { throw DatasetError.nonFinite(file: file, line: line, place: place, value: value) }
+                guard value.isFinite else {
+                    throw DatasetError.nonFinite(file: file, line: line, place: "data.embeddings[0].vector[\(index)]", value: value)
+                }
                 features.append(value)
                 index += 1
             }
