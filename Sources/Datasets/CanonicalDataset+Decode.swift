@@ -6,18 +6,18 @@ extension CanonicalDataset {
     /// bytes and padding, 0/1 labels, valid UTF-8, concepts in canonical order, nothing after the
     /// end), so decoding then encoding gives back the same bytes and the same hash.
     ///
-    /// - Parameter file: the name to put in errors (a path, or where the bytes came from).
+    /// - Parameters:
+    ///   - bytes: the canonical bytes: an array, a slice, a buffer or any other collection of bytes.
+    ///   - file: the name to put in errors (a path, or where the bytes came from).
     /// - Throws: `DatasetError` with rule `unknown-format` (not a canonical dataset, or another
     ///   format version) or `malformed` (truncated or damaged).
-    public static func decode(_ bytes: [UInt8], file: String) throws(DatasetError) -> Dataset {
-        // withUnsafeBufferPointer passes typed errors through; withUnsafeBytes does not.
-        try bytes.withUnsafeBufferPointer { (buffer) throws(DatasetError) -> Dataset in
-            try decode(UnsafeRawBufferPointer(buffer), file: file)
-        }
+    public static func decode(_ bytes: some Collection<UInt8>, file: String) throws(DatasetError) -> Dataset {
+        try bytes.withContiguousBytes { raw in
+            Result { () throws(DatasetError) -> Dataset in try decode(raw: raw, file: file) }
+        }.get()
     }
 
-    /// Reads canonical bytes back into a `Dataset`; see `decode(_:file:)` for the checks.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(DatasetError) -> Dataset {
+    static func decode(raw bytes: UnsafeRawBufferPointer, file: String) throws(DatasetError) -> Dataset {
         let layout = try CanonicalLayout(header: bytes, byteCount: bytes.count, file: file)
         let features = [Float](unsafeUninitializedCapacity: layout.cells) { buffer, initialized in
             UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[headerLength..<layout.labelsOffset]))

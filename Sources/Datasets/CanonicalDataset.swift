@@ -43,7 +43,7 @@ public enum CanonicalDataset {
     /// materialising the bytes. Equal for equal content whichever file format it was read from.
     public static func sha256(of dataset: Dataset) -> String {
         var hasher = SHA256Hasher()
-        emit(dataset) { hasher.update($0) }
+        emit(dataset) { hasher.update(raw: $0) }
         return hasher.finalize()
     }
 

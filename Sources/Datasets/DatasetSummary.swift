@@ -13,9 +13,13 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
         }
     }
 
+    /// The file the dataset was read from, as the user named it.
     public let file: String
+    /// Number of inputs.
     public let rowCount: Int
+    /// Number of numeric features per input.
     public let featureCount: Int
+    /// Whether an input may have any number of concepts (otherwise exactly one).
     public let isMultiLabel: Bool
     /// Every concept in canonical order (sorted by UTF-8 bytes), with its positive count.
     public let concepts: [ConceptCount]
@@ -25,6 +29,7 @@ public struct DatasetSummary: Sendable, Equatable, Codable {
     public let groupCount: Int?
     /// SHA-256 of the canonical form, lowercase hex.
     public let sha256: String
+    /// What `DatasetValidator.validate` warned about.
     public let warnings: [DatasetWarning]
 
     /// Summarises `dataset`, hashing its canonical form unless `sha256` is given.

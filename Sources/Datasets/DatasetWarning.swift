@@ -7,6 +7,7 @@ public struct DatasetWarning: Sendable, Equatable, Codable, CustomStringConverti
         case fewInputsPerConcept = "few-inputs-per-concept"
     }
 
+    /// What kind of observation this is; the raw value is stable and appears in the text.
     public let kind: Kind
     /// The file the dataset came from.
     public let file: String

@@ -16,15 +16,14 @@ public struct SHA256Hasher: Sendable {
         crypto_hash_sha256_init(&state)
     }
 
-    /// Adds bytes to the hash.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+    /// Adds bytes to the hash (an array, a slice, a buffer or any other collection of bytes).
+    public mutating func update(_ bytes: some Collection<UInt8>) {
+        bytes.withContiguousBytes { update(raw: $0) }
     }
 
-    /// Adds bytes to the hash.
-    public mutating func update(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { update($0) }
+    mutating func update(raw bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
     }
 
     /// The digest of everything added, as 64 lowercase hex digits. The hasher is spent afterwards:
@@ -38,16 +37,11 @@ public struct SHA256Hasher: Sendable {
         return SHA256Hasher.hex(digest)
     }
 
-    /// The SHA-256 of `bytes` as lowercase hex.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> String {
+    /// The SHA-256 of `bytes` as 64 lowercase hex digits.
+    public static func hash(_ bytes: some Collection<UInt8>) -> String {
         var hasher = SHA256Hasher()
         hasher.update(bytes)
         return hasher.finalize()
-    }
-
-    /// The SHA-256 of `bytes` as lowercase hex.
-    public static func hash(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBytes { hash($0) }
     }
 
     private static func hex(_ bytes: [UInt8]) -> String {

@@ -30,6 +30,8 @@ func sampleDataset(multiLabel: Bool = true, groups: Bool = true) -> Dataset {
             #expect(back.features.map(\.bitPattern) == dataset.features.map(\.bitPattern))
             #expect(CanonicalDataset.encode(back) == bytes)
             #expect(CanonicalDataset.encodedLength(of: dataset) == bytes.count)
+            let framed = [0xAA] + bytes + [0xBB]
+            #expect(try CanonicalDataset.decode(framed[1..<framed.count - 1], file: "frame") == dataset, "a slice of a larger buffer")
         }
     }
 
@@ -57,6 +59,7 @@ func sampleDataset(multiLabel: Bool = true, groups: Bool = true) -> Dataset {
         streamed.update(Array("a".utf8))
         streamed.update(Array("bc".utf8))
         #expect(streamed.finalize() == SHA256Hasher.hash(Array("abc".utf8)))
+        #expect(SHA256Hasher.hash("xabcx".utf8.dropFirst().dropLast()) == SHA256Hasher.hash(Array("abc".utf8)))
     }
 
     @Test func hashChangesWithAnyContent() {
