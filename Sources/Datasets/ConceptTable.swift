@@ -48,9 +48,6 @@ struct ConceptTable {
         positives[rowStart...].contains(concept)
     }
 
-    /// Number of positives in the current, unfinished row.
-    var currentRowPositiveCount: Int { positives.count - rowStart }
-
     /// Closes the current row.
     mutating func endRow() {
         if positives.count - rowStart != 1 { hasRowWithoutExactlyOnePositive = true }

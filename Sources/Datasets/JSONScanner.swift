@@ -31,8 +31,6 @@ struct JSONScanner {
         }
     }
 
-    var atEnd: Bool { position >= end }
-
     /// The next significant byte, without consuming it.
     mutating func peek() -> UInt8? {
         skipWhitespace()
