@@ -7,6 +7,8 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible 
     public enum Rule: String, Sendable, Equatable, CaseIterable {
         /// The file cannot be opened or read.
         case unreadable = "unreadable-file"
+        /// A file (a canonical dataset) cannot be written.
+        case unwritable = "unwritable-file"
         /// The file's extension or content does not match a supported format.
         case unknownFormat = "unknown-format"
         /// A structural problem: bad header, bad JSON, bad NPY header, wrong label file length.
