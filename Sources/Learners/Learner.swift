@@ -36,6 +36,9 @@ public struct LearnerError: Error, Sendable, Equatable, CustomStringConvertible 
         case badParameter = "bad-parameter"
         /// Training failed (an external command exited non-zero, a singular problem, ...).
         case trainingFailed = "training-failed"
+        /// The task does not fit its data: row lists out of order or range, or a holdout dataset whose
+        /// features or concepts differ from the training dataset's.
+        case invalidTask = "invalid-task"
     }
 
     public let kind: Kind

@@ -1,0 +1,165 @@
+/// `centroid`: cosine nearest centroid.
+///
+/// A concept's centroid is the mean of its positive training rows after each is scaled to unit
+/// length; a row's similarity to a concept is the cosine between the row and that centroid.
+/// - Exclusive concepts: probabilities are the softmax over concepts of `similarity / temperature`;
+///   a concept without training rows gets 0.
+/// - Multi-label concepts: each concept is scored on its own, `sigmoid((similarity − midpoint) /
+///   temperature)`, where `midpoint` is halfway between the mean similarity of the concept's positive
+///   training rows and that of its negative rows, so a row as close as a typical positive scores
+///   above 0.5 and one as close as a typical negative below. A concept with no positive (or no
+///   negative) training row gets its smoothed training frequency `(positives + 0.5) / (rows + 1)`.
+struct CentroidLearner: Learner {
+    let temperature: Double
+
+    static let parameters: [LearnerParameter] = [
+        LearnerParameter(
+            key: "temperature", domain: .real(lowerBound: 0, inclusive: false), defaultValue: "0.1",
+            meaning: "divides cosine similarities before the softmax (exclusive) or sigmoid (multi-label); "
+                + "smaller gives sharper probabilities"
+        ),
+    ]
+
+    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel {
+        let dataset = training.dataset
+        let n = training.count
+        guard n > 0 else { throw LearnerError(.trainingFailed, "centroid: the training view has no rows") }
+        let d = dataset.featureCount
+        let c = dataset.conceptCount
+        let columns = c + 1  // every concept, then a column of ones for the sum of all rows
+
+        // sums[k][j]: Σ over positives of concept k of the unit-length rows; sums[c]: over all rows.
+        var sums = [Double](repeating: 0, count: columns * d)
+        var positives = [Int](repeating: 0, count: c)
+        let gatherer = RowGatherer(view: training, transform: .unitNorm)
+        let x = UnsafeMutablePointer<Float>.allocate(capacity: gatherer.blockRows * d)
+        let indicator = UnsafeMutablePointer<Float>.allocate(capacity: gatherer.blockRows * columns)
+        let blockSums = UnsafeMutablePointer<Float>.allocate(capacity: columns * d)
+        defer {
+            x.deallocate()
+            indicator.deallocate()
+            blockSums.deallocate()
+        }
+        dataset.labels.withUnsafeBufferPointer { labels in
+            for block in 0..<gatherer.blockCount {
+                let positions = gatherer.positions(ofBlock: block)
+                gatherer.gather(positions, into: x)
+                for (slot, position) in positions.enumerated() {
+                    let row = training.rows[position]
+                    for k in 0..<c {
+                        let positive = labels[row * c + k] != 0
+                        indicator[slot * columns + k] = positive ? 1 : 0
+                        if positive { positives[k] += 1 }
+                    }
+                    indicator[slot * columns + c] = 1
+                }
+                MatrixProduct.multiply(
+                    indicator, transposeA: true, lda: columns, x, ldb: d, into: blockSums, ldc: d,
+                    m: columns, n: d, k: positions.count
+                )
+                for i in 0..<(columns * d) { sums[i] += Double(blockSums[i]) }
+            }
+        }
+
+        let exclusive = !dataset.isMultiLabel
+        var scored: [Int] = []
+        var centroids: [Float] = []
+        var midpoints: [Float] = []
+        var constants: [ConstantProbability] = []
+        for k in 0..<c {
+            let negatives = n - positives[k]
+            let sum = sums[(k * d)..<((k + 1) * d)]
+            let norm = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let degenerate = positives[k] == 0 || norm == 0 || (!exclusive && negatives == 0)
+            if degenerate {
+                constants.append(
+                    exclusive
+                        ? ConstantProbability(concept: k, probability: 0)
+                        : .smoothedFrequency(concept: k, positives: positives[k], rows: n)
+                )
+                continue
+            }
+            let unit = sum.map { $0 / norm }
+            scored.append(k)
+            centroids.append(contentsOf: unit.map { Float($0) })
+            if !exclusive {
+                // Σ_pos x̂·ĉ = sum·ĉ = norm; Σ_neg x̂·ĉ = (total − sum)·ĉ.
+                var negativeDot: Double = 0
+                for j in 0..<d { negativeDot += (sums[c * d + j] - sums[k * d + j]) * unit[j] }
+                let positiveMean = norm / Double(positives[k])
+                let negativeMean = negativeDot / Double(negatives)
+                midpoints.append(Float((positiveMean + negativeMean) / 2))
+            }
+        }
+        return CentroidModel(
+            centroids: centroids, scored: scored, midpoints: midpoints, constants: constants,
+            conceptCount: c, featureCount: d, inverseTemperature: Float(1 / temperature), exclusive: exclusive
+        )
+    }
+}
+
+struct CentroidModel: FittedModel {
+    /// `scored.count × featureCount`, unit-length rows.
+    let centroids: [Float]
+    let scored: [Int]
+    /// Multi-label only: the sigmoid's centre per scored concept.
+    let midpoints: [Float]
+    let constants: [ConstantProbability]
+    let conceptCount: Int
+    let featureCount: Int
+    let inverseTemperature: Float
+    let exclusive: Bool
+
+    func predict(_ view: RowView) -> [Float] {
+        let c = conceptCount
+        let m = scored.count
+        var out = [Float](repeating: 0, count: view.count * c)
+        guard view.count > 0 else { return out }
+        ConstantProbability.fill(constants, rows: view.count, conceptCount: c, into: &out)
+        guard m > 0 else { return out }
+        let gatherer = RowGatherer(view: view, transform: .unitNorm)
+        let blockRows = gatherer.blockRows
+        let d = featureCount
+        let lanes = BLASThreads.current
+        let blocks = UnsafeMutablePointer<Float>.allocate(capacity: lanes * blockRows * d)
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: lanes * blockRows * m)
+        defer {
+            blocks.deallocate()
+            scores.deallocate()
+        }
+        let exclusive = exclusive
+        let inverseTemperature = inverseTemperature
+        let scored = scored
+        centroids.withUnsafeBufferPointer { centroids in
+            midpoints.withUnsafeBufferPointer { midpoints in
+                out.withUnsafeMutableBufferPointer { out in
+                    guard let centroids = centroids.baseAddress, let out = out.baseAddress else { return }
+                    BlockRunner.run(blocks: gatherer.blockCount, lanes: lanes) { block, lane in
+                        let positions = gatherer.positions(ofBlock: block)
+                        let x = blocks + lane * blockRows * d
+                        let s = scores + lane * blockRows * m
+                        gatherer.gather(positions, into: x)
+                        MatrixProduct.multiply(
+                            x, lda: d, centroids, transposeB: true, ldb: d, into: s, ldc: m,
+                            m: positions.count, n: m, k: d
+                        )
+                        let count = positions.count * m
+                        if exclusive {
+                            for i in 0..<count { s[i] *= inverseTemperature }
+                            LogisticMath.softmaxRows(s, rows: positions.count, columns: m)
+                        } else {
+                            for slot in 0..<positions.count {
+                                for k in 0..<m { s[slot * m + k] = (s[slot * m + k] - midpoints[k]) * inverseTemperature }
+                            }
+                            LogisticMath.sigmoid(s, count: count)
+                        }
+                        for (slot, position) in positions.enumerated() {
+                            for (k, concept) in scored.enumerated() { out[position * c + concept] = s[slot * m + k] }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Per-class feature means and variances of a Gaussian naive Bayes model, with the log joint
+/// likelihood of a row under each class.
+struct GaussianClasses: Sendable {
+    let featureCount: Int
+    private(set) var count = 0
+    private var means: [Double] = []
+    private var inverseVariances: [Double] = []
+    /// `log prior − ½ Σ log(2π·variance)` per class.
+    private var constants: [Double] = []
+
+    init(featureCount: Int) {
+        self.featureCount = featureCount
+    }
+
+    /// Adds a class with `count` of the `total` training rows, the given moments, and `epsilon` added
+    /// to every variance.
+    mutating func append(_ moments: (mean: [Double], variance: [Double]), count classCount: Int, of total: Int, epsilon: Double) {
+        var constant = log(Double(classCount) / Double(total))
+        for j in 0..<featureCount {
+            // A zero variance (constant feature, var_smoothing=0) would divide by zero; keep it tiny instead.
+            let variance = max(moments.variance[j] + epsilon, Double.leastNormalMagnitude)
+            means.append(moments.mean[j])
+            inverseVariances.append(1 / variance)
+            constant -= 0.5 * log(2 * Double.pi * variance)
+        }
+        constants.append(constant)
+        count += 1
+    }
+
+    /// Writes the log joint likelihood `log P(class) + log P(x | class)` of the row at `x` for every
+    /// class into `joint` (`count` entries).
+    func logJoint(_ x: UnsafePointer<Float>, into joint: inout [Double]) {
+        let d = featureCount
+        means.withUnsafeBufferPointer { means in
+            inverseVariances.withUnsafeBufferPointer { inverse in
+                for k in 0..<count {
+                    var sum: Double = 0
+                    let base = k * d
+                    for j in 0..<d {
+                        let delta = Double(x[j]) - means[base + j]
+                        sum += delta * delta * inverse[base + j]
+                    }
+                    joint[k] = constants[k] - 0.5 * sum
+                }
+            }
+        }
+    }
+}
+
+/// Class counts and centred first and second moments of the training rows, per concept and overall,
+/// summed in double precision around the overall mean so variances do not cancel.
+struct ClassStatistics {
+    let rowCount: Int
+    let featureCount: Int
+    /// Positive training rows per concept.
+    private(set) var counts: [Int]
+    private var mean: [Double]
+    private var totalSum: [Double]
+    private var totalSquares: [Double]
+    /// `concepts × features`.
+    private var sums: [Double]
+    private var squares: [Double]
+
+    /// Throws `trainingFailed` when `exclusive` and a training row has no concept or several.
+    init(_ view: RowView, exclusive: Bool) throws(LearnerError) {
+        let dataset = view.dataset
+        let d = dataset.featureCount
+        let c = dataset.conceptCount
+        rowCount = view.count
+        featureCount = d
+        counts = [Int](repeating: 0, count: c)
+        let scaling = FeatureScaling.standardizing(view)
+        // standardizing() rounds the mean to Float; any centre works as long as it is near the data.
+        mean = scaling.mean.map { Double($0) }
+        totalSum = [Double](repeating: 0, count: d)
+        totalSquares = [Double](repeating: 0, count: d)
+        sums = [Double](repeating: 0, count: c * d)
+        squares = [Double](repeating: 0, count: c * d)
+        var centred = [Double](repeating: 0, count: d)
+        for row in view.rows {
+            var positives = 0
+            for k in 0..<c where dataset.isPositive(row: row, concept: k) { positives += 1 }
+            if exclusive, positives != 1 {
+                throw LearnerError(
+                    .trainingFailed,
+                    "naive-bayes: the dataset has exclusive concepts but row \(row) (id '\(dataset.ids[row])') has "
+                        + "\(positives); mark the dataset multi-label (a `labels` column) or fix the row"
+                )
+            }
+            dataset.features.withUnsafeBufferPointer { x in
+                for j in 0..<d {
+                    let value = Double(x[row * d + j]) - mean[j]
+                    centred[j] = value
+                    totalSum[j] += value
+                    totalSquares[j] += value * value
+                }
+            }
+            for k in 0..<c where dataset.isPositive(row: row, concept: k) {
+                counts[k] += 1
+                for j in 0..<d {
+                    sums[k * d + j] += centred[j]
+                    squares[k * d + j] += centred[j] * centred[j]
+                }
+            }
+        }
+    }
+
+    /// Population variance of feature `j` over all training rows.
+    func totalVariance(_ j: Int) -> Double {
+        let n = Double(rowCount)
+        let m = totalSum[j] / n
+        return max(0, totalSquares[j] / n - m * m)
+    }
+
+    /// Mean and population variance of every feature over the positive rows of concept `k`.
+    func positiveMoments(_ k: Int) -> (mean: [Double], variance: [Double]) {
+        moments(count: counts[k]) { j in (sums[k * featureCount + j], squares[k * featureCount + j]) }
+    }
+
+    /// Mean and population variance of every feature over the rows not positive for concept `k`.
+    func negativeMoments(_ k: Int) -> (mean: [Double], variance: [Double]) {
+        moments(count: rowCount - counts[k]) { j in
+            (totalSum[j] - sums[k * featureCount + j], totalSquares[j] - squares[k * featureCount + j])
+        }
+    }
+
+    private func moments(count: Int, _ sums: (Int) -> (Double, Double)) -> (mean: [Double], variance: [Double]) {
+        let n = Double(count)
+        var means = [Double](repeating: 0, count: featureCount)
+        var variances = [Double](repeating: 0, count: featureCount)
+        for j in 0..<featureCount {
+            let (sum, square) = sums(j)
+            let centredMean = sum / n
+            means[j] = mean[j] + centredMean
+            variances[j] = max(0, square / n - centredMean * centredMean)
+        }
+        return (means, variances)
+    }
+}

@@ -1,0 +1,97 @@
+/// One pass over a training view for a linear model with weights `W` (`columns × width`, one row per
+/// concept or class): block by block, scores `Sᵀ = W·Xᵀ` through sgemm, an elementwise step that turns
+/// the scores into residuals `R` in place and reports its loss, then the gradient `R·X` through sgemm.
+///
+/// Blocks run on the fold's threads (`BlockRunner`); every block's loss and gradient are kept apart
+/// and added to double-precision totals in block order, so the result does not depend on the number
+/// of threads. Memory: per thread one gathered block (about 512 KiB) and its scores; per round of up
+/// to `roundBlocks` blocks their partial gradients.
+struct LinearPass: ~Copyable {
+    let gatherer: RowGatherer
+    /// Columns of `X` and `W`: the feature count, plus 1 for the intercept column.
+    let width: Int
+    let maxColumns: Int
+    let lanes: Int
+    private let blockRows: Int
+    private let blocks: UnsafeMutablePointer<Float>
+    private let scores: UnsafeMutablePointer<Float>
+    private let partialGradients: UnsafeMutablePointer<Float>
+    private let partialLosses: UnsafeMutablePointer<Double>
+
+    /// Blocks whose partial results are held before they are added up.
+    static let roundBlocks = 256
+    static let sliceRows = 256
+
+    init(view: RowView, transform: RowTransform, intercept: Bool, maxColumns: Int, lanes: Int = BLASThreads.current) {
+        gatherer = RowGatherer(view: view, transform: transform, appendsOne: intercept)
+        width = gatherer.width
+        self.maxColumns = max(1, maxColumns)
+        self.lanes = max(1, lanes)
+        blockRows = gatherer.blockRows
+        blocks = .allocate(capacity: self.lanes * blockRows * width)
+        scores = .allocate(capacity: self.lanes * blockRows * self.maxColumns)
+        partialGradients = .allocate(capacity: Self.roundBlocks * self.maxColumns * width)
+        partialLosses = .allocate(capacity: Self.roundBlocks * self.maxColumns)
+    }
+
+    deinit {
+        blocks.deallocate()
+        scores.deallocate()
+        partialGradients.deallocate()
+        partialLosses.deallocate()
+    }
+
+    /// Runs the pass with `weights` (`columns × width`, row-major).
+    ///
+    /// `residuals(positions, S, loss, lane)` receives the view positions of a block and its scores
+    /// (`columns × positions.count`, row-major: each column's scores contiguous); it must overwrite
+    /// them with the residuals and write each column's loss over the block to `loss[0..<columns]`.
+    /// It is called from several threads at once, for different blocks; `lane` (below `lanes`)
+    /// identifies the thread for scratch space. On return `gradient` (`columns × width`) holds
+    /// `Σ_blocks R·X` and `loss` (`columns`) the summed losses.
+    func run(
+        weights: UnsafePointer<Float>, columns: Int,
+        gradient: UnsafeMutablePointer<Double>, loss: UnsafeMutablePointer<Double>,
+        residuals: (Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Double>, Int) -> Void
+    ) {
+        precondition(columns >= 1 && columns <= maxColumns, "columns within the pass's capacity")
+        let width = width
+        let blockRows = blockRows
+        gradient.update(repeating: 0, count: columns * width)
+        loss.update(repeating: 0, count: columns)
+        let blockCount = gatherer.blockCount
+        var roundStart = 0
+        while roundStart < blockCount {
+            let roundCount = min(Self.roundBlocks, blockCount - roundStart)
+            BlockRunner.run(blocks: roundCount, lanes: lanes) { local, lane in
+                let positions = gatherer.positions(ofBlock: roundStart + local)
+                let rows = positions.count
+                let x = blocks + lane * blockRows * width
+                let s = scores + lane * blockRows * maxColumns
+                gatherer.gather(positions, into: x)
+                // In slices of rows: small products go to OpenBLAS's unpacked small-matrix kernels,
+                // which beat packing a whole block for the few columns a linear model has.
+                var first = 0
+                while first < rows {
+                    let slice = min(Self.sliceRows, rows - first)
+                    MatrixProduct.multiply(
+                        weights, lda: width, x + first * width, transposeB: true, ldb: width, into: s + first, ldc: rows,
+                        m: columns, n: slice, k: width
+                    )
+                    first += slice
+                }
+                residuals(positions, s, partialLosses + local * columns, lane)
+                MatrixProduct.multiply(
+                    s, lda: rows, x, ldb: width, into: partialGradients + local * columns * width, ldc: width,
+                    m: columns, n: width, k: rows
+                )
+            }
+            for local in 0..<roundCount {
+                let partial = partialGradients + local * columns * width
+                for i in 0..<(columns * width) { gradient[i] += Double(partial[i]) }
+                for k in 0..<columns { loss[k] += partialLosses[local * columns + k] }
+            }
+            roundStart += roundCount
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// Hyperparameters shared by `logistic` and `softmax`, with scikit-learn's meaning.
+struct LinearSettings: Sendable, Equatable {
+    /// Inverse L2 strength: the objective is `0.5·||w||² + C·Σ log-loss`; the intercept is not penalised.
+    var inverseRegularization: Double
+    /// Accepted L-BFGS steps at most (per concept for `logistic`).
+    var maxIterations: Int
+    /// Stop when the largest gradient component of the mean objective is at most this.
+    var tolerance: Double
+    /// Z-score features with the training rows' mean and standard deviation.
+    var standardize: Bool
+    var fitIntercept: Bool
+
+    static let parameters: [LearnerParameter] = [
+        LearnerParameter(
+            key: "C", domain: .real(lowerBound: 0, inclusive: false), defaultValue: "1.0",
+            meaning: "inverse L2 regularisation strength as in scikit-learn; smaller means stronger regularisation"
+        ),
+        LearnerParameter(
+            key: "max_iter", domain: .integer(1...1_000_000), defaultValue: "200",
+            meaning: "most L-BFGS iterations"
+        ),
+        LearnerParameter(
+            key: "tol", domain: .real(lowerBound: 0, inclusive: false), defaultValue: "0.0001",
+            meaning: "stop when the largest gradient component of the mean loss is at most this (scikit-learn's tol)"
+        ),
+        LearnerParameter(
+            key: "standardize", domain: .flag, defaultValue: "true",
+            meaning: "z-score every feature with the training rows' mean and standard deviation"
+        ),
+        LearnerParameter(
+            key: "fit_intercept", domain: .flag, defaultValue: "true",
+            meaning: "learn an unpenalised intercept per concept"
+        ),
+    ]
+
+    init(_ values: ParameterValues) {
+        inverseRegularization = values.real("C")
+        maxIterations = values.integer("max_iter")
+        tolerance = values.real("tol")
+        standardize = values.flag("standardize")
+        fitIntercept = values.flag("fit_intercept")
+    }
+}

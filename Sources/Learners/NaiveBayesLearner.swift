@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `naive-bayes`: Gaussian naive Bayes as scikit-learn's `GaussianNB`.
+///
+/// Per class, every feature is a normal distribution with the class's mean and (population)
+/// variance, plus `var_smoothing` times the largest variance of any feature over all training rows.
+/// Priors are the classes' training frequencies; posteriors come from the log joint likelihoods by
+/// log-sum-exp, in double precision.
+/// - Exclusive concepts: one class per concept seen in training; unseen concepts get probability 0.
+/// - Multi-label concepts: one binary Gaussian naive Bayes per concept (its positive rows against its
+///   negative rows), so each probability stands alone. A concept with no positive (or no negative)
+///   training row gets its smoothed training frequency `(positives + 0.5) / (rows + 1)`.
+///
+/// The log likelihoods are summed feature by feature rather than through an expanded sgemm form,
+/// which would cancel catastrophically in single precision when features sit far from their means.
+struct NaiveBayesLearner: Learner {
+    let varianceSmoothing: Double
+
+    static let parameters: [LearnerParameter] = [
+        LearnerParameter(
+            key: "var_smoothing", domain: .real(lowerBound: 0, inclusive: true), defaultValue: "1e-9",
+            meaning: "fraction of the largest feature variance added to every variance, for stability"
+        ),
+    ]
+
+    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel {
+        let dataset = training.dataset
+        let n = training.count
+        guard n > 0 else { throw LearnerError(.trainingFailed, "naive-bayes: the training view has no rows") }
+        let c = dataset.conceptCount
+        let d = dataset.featureCount
+        let exclusive = !dataset.isMultiLabel
+        let statistics = try ClassStatistics(training, exclusive: exclusive)
+
+        let largestVariance = (0..<d).map { statistics.totalVariance($0) }.max() ?? 0
+        let epsilon = varianceSmoothing * largestVariance
+        var classes = GaussianClasses(featureCount: d)
+        var constants: [ConstantProbability] = []
+        var scored: [Int] = []
+        for k in 0..<c {
+            let positives = statistics.counts[k]
+            let negatives = n - positives
+            if exclusive {
+                guard positives > 0 else {
+                    constants.append(ConstantProbability(concept: k, probability: 0))
+                    continue
+                }
+                classes.append(statistics.positiveMoments(k), count: positives, of: n, epsilon: epsilon)
+            } else {
+                guard positives > 0, negatives > 0 else {
+                    constants.append(.smoothedFrequency(concept: k, positives: positives, rows: n))
+                    continue
+                }
+                classes.append(statistics.positiveMoments(k), count: positives, of: n, epsilon: epsilon)
+                classes.append(statistics.negativeMoments(k), count: negatives, of: n, epsilon: epsilon)
+            }
+            scored.append(k)
+        }
+        return NaiveBayesModel(classes: classes, scored: scored, constants: constants, conceptCount: c, exclusive: exclusive)
+    }
+}
+
+struct NaiveBayesModel: FittedModel {
+    /// Exclusive: one class per scored concept. Multi-label: a positive and a negative class per scored
+    /// concept, in that order.
+    let classes: GaussianClasses
+    let scored: [Int]
+    let constants: [ConstantProbability]
+    let conceptCount: Int
+    let exclusive: Bool
+
+    func predict(_ view: RowView) -> [Float] {
+        let c = conceptCount
+        let d = classes.featureCount
+        var out = [Float](repeating: 0, count: view.count * c)
+        var joint = [Double](repeating: 0, count: classes.count)
+        view.dataset.features.withUnsafeBufferPointer { x in
+            guard let x = x.baseAddress else { return }
+            for (position, row) in view.rows.enumerated() {
+                let base = position * c
+                for constant in constants { out[base + constant.concept] = constant.probability }
+                guard !scored.isEmpty else { continue }
+                classes.logJoint(x + row * d, into: &joint)
+                if exclusive {
+                    let top = joint.max() ?? 0
+                    guard top.isFinite else {
+                        // Every class rules the row out (zero variances with var_smoothing=0): no preference.
+                        for concept in scored { out[base + concept] = Float(1 / Double(scored.count)) }
+                        continue
+                    }
+                    var sum: Double = 0
+                    for k in joint.indices { sum += exp(joint[k] - top) }
+                    let logSum = top + log(sum)
+                    for (k, concept) in scored.enumerated() { out[base + concept] = Float(exp(joint[k] - logSum)) }
+                } else {
+                    for (k, concept) in scored.enumerated() {
+                        var margin = joint[2 * k] - joint[2 * k + 1]
+                        if margin.isNaN { margin = 0 }
+                        out[base + concept] = Float(margin >= 0 ? 1 / (1 + exp(-margin)) : exp(margin) / (1 + exp(margin)))
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

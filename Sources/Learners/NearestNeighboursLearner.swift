@@ -1,0 +1,164 @@
+/// `knn`: k nearest neighbours by cosine similarity.
+///
+/// The score of a concept is the weighted fraction of the `k` most similar training rows that are
+/// positive for it. `uniform` weighs every neighbour 1; `distance` weighs it `1 / (1 − similarity)`
+/// (the cosine distance), and when some neighbours coincide with the row (distance below 1e-6) only
+/// those count, as scikit-learn does with zero distances. Among equally similar training rows the one
+/// with the lower row index is the nearer.
+///
+/// Fitting keeps the training view (no copy). Prediction takes test rows in chunks of up to 8,192,
+/// normalised, and streams the training rows past them in blocks, normalised on the way; the
+/// similarities of a test block against a training block come from one sgemm.
+struct NearestNeighboursLearner: Learner {
+    enum Weighting: String, Sendable {
+        case uniform
+        case distance
+    }
+
+    let neighbours: Int
+    let weighting: Weighting
+
+    static let parameters: [LearnerParameter] = [
+        LearnerParameter(
+            key: "k", domain: .integer(1...100_000), defaultValue: "10",
+            meaning: "number of neighbours (all training rows when there are fewer)"
+        ),
+        LearnerParameter(
+            key: "weights", domain: .choice(["uniform", "distance"]), defaultValue: "uniform",
+            meaning: "uniform: each neighbour counts 1; distance: each counts 1/(1 - cosine similarity)"
+        ),
+    ]
+
+    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel {
+        guard training.count > 0 else { throw LearnerError(.trainingFailed, "knn: the training view has no rows") }
+        return NearestNeighboursModel(training: training, neighbours: min(neighbours, training.count), weighting: weighting)
+    }
+}
+
+struct NearestNeighboursModel: FittedModel {
+    let training: RowView
+    let neighbours: Int
+    let weighting: NearestNeighboursLearner.Weighting
+
+    /// Test rows normalised and held at once; bounds the memory of a prediction whatever its size.
+    static let testChunkRows = 8192
+    /// Test rows per similarity product: with 512 training rows the product (512 KiB) stays in L2.
+    static let testBlockRows = 256
+    static let trainingBlockRows = 512
+
+    func predict(_ view: RowView) -> [Float] {
+        let c = training.dataset.conceptCount
+        let k = neighbours
+        var out = [Float](repeating: 0, count: view.count * c)
+        guard view.count > 0 else { return out }
+        let d = training.dataset.featureCount
+        let lanes = BLASThreads.current
+        let tests = RowGatherer(view: view, transform: .unitNorm, blockRows: Self.testChunkRows)
+        let train = RowGatherer(view: training, transform: .unitNorm, blockRows: Self.trainingBlockRows)
+        let testBlock = Self.testBlockRows
+        let trainBlock = Self.trainingBlockRows
+        let queries = UnsafeMutablePointer<Float>.allocate(capacity: Self.testChunkRows * d)
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: trainBlock * d)
+        let similarities = UnsafeMutablePointer<Float>.allocate(capacity: lanes * testBlock * trainBlock)
+        let bestSimilarity = UnsafeMutablePointer<Float>.allocate(capacity: Self.testChunkRows * k)
+        let bestPosition = UnsafeMutablePointer<Int32>.allocate(capacity: Self.testChunkRows * k)
+        defer {
+            queries.deallocate()
+            rows.deallocate()
+            similarities.deallocate()
+            bestSimilarity.deallocate()
+            bestPosition.deallocate()
+        }
+
+        for chunk in 0..<tests.blockCount {
+            let chunkPositions = tests.positions(ofBlock: chunk)
+            let chunkRows = chunkPositions.count
+            tests.gather(chunkPositions, into: queries)
+            bestSimilarity.update(repeating: -.infinity, count: chunkRows * k)
+            bestPosition.update(repeating: -1, count: chunkRows * k)
+            let testBlocks = (chunkRows + testBlock - 1) / testBlock
+            for block in 0..<train.blockCount {
+                let trainPositions = train.positions(ofBlock: block)
+                let trainRows = trainPositions.count
+                train.gather(trainPositions, into: rows)
+                // Each lane owns whole test blocks, so the rows it merges into are its own.
+                BlockRunner.run(blocks: testBlocks, lanes: lanes) { testIndex, lane in
+                    let start = testIndex * testBlock
+                    let count = min(testBlock, chunkRows - start)
+                    let s = similarities + lane * testBlock * trainBlock
+                    MatrixProduct.multiply(
+                        queries + start * d, lda: d, rows, transposeB: true, ldb: d, into: s, ldc: trainRows,
+                        m: count, n: trainRows, k: d
+                    )
+                    for i in 0..<count {
+                        Self.keepBest(
+                            s + i * trainRows, count: trainRows, firstPosition: trainPositions.lowerBound, k: k,
+                            similarity: bestSimilarity + (start + i) * k, position: bestPosition + (start + i) * k
+                        )
+                    }
+                }
+            }
+            out.withUnsafeMutableBufferPointer { out in
+                guard let base = out.baseAddress else { return }
+                training.dataset.labels.withUnsafeBufferPointer { labels in
+                    for (slot, position) in chunkPositions.enumerated() {
+                        score(
+                            similarity: bestSimilarity + slot * k, position: bestPosition + slot * k,
+                            labels: labels, into: base + position * c
+                        )
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Merges `count` similarities (training positions `firstPosition...`) into one test row's `k` best,
+    /// kept sorted by decreasing similarity. Positions arrive in increasing order, so a tie never
+    /// displaces an earlier (lower-index) neighbour.
+    @inline(__always)
+    private static func keepBest(
+        _ candidates: UnsafePointer<Float>, count: Int, firstPosition: Int, k: Int,
+        similarity: UnsafeMutablePointer<Float>, position: UnsafeMutablePointer<Int32>
+    ) {
+        var threshold = similarity[k - 1]
+        for j in 0..<count {
+            let s = candidates[j]
+            guard s > threshold else { continue }
+            var slot = k - 1
+            while slot > 0, similarity[slot - 1] < s {
+                similarity[slot] = similarity[slot - 1]
+                position[slot] = position[slot - 1]
+                slot -= 1
+            }
+            similarity[slot] = s
+            position[slot] = Int32(firstPosition + j)
+            threshold = similarity[k - 1]
+        }
+    }
+
+    private func score(
+        similarity: UnsafePointer<Float>, position: UnsafePointer<Int32>, labels: UnsafeBufferPointer<UInt8>,
+        into out: UnsafeMutablePointer<Float>
+    ) {
+        let c = training.dataset.conceptCount
+        var weights = [Double](repeating: 1, count: neighbours)
+        if weighting == .distance {
+            let distances = (0..<neighbours).map { max(0, 1 - Double(similarity[$0])) }
+            let coincident = distances.map { $0 < 1e-6 }
+            if coincident.contains(true) {
+                weights = coincident.map { $0 ? 1 : 0 }
+            } else {
+                weights = distances.map { 1 / $0 }
+            }
+        }
+        var total: Double = 0
+        var sums = [Double](repeating: 0, count: c)
+        for slot in 0..<neighbours {
+            let row = training.rows[Int(position[slot])]
+            total += weights[slot]
+            for concept in 0..<c where labels[row * c + concept] != 0 { sums[concept] += weights[slot] }
+        }
+        for concept in 0..<c { out[concept] = Float(sums[concept] / total) }
+    }
+}

@@ -1,0 +1,67 @@
+import Datasets
+import Learners
+import Testing
+
+/// Serialized: these tests change the process-wide thread count.
+@Suite(.serialized) struct DeterminismTests {
+    /// Wide enough (400 features, past OpenBLAS's 384-deep panels) and long enough for several row
+    /// blocks per pass, so both the block order and the inner-dimension chunking are exercised.
+    static let dataset = SyntheticData.overlapping(rows: 1_400, features: 400, classes: 3)
+    static let split = SyntheticData.split(rows: 1_400, every: 5, phase: 2)
+
+    static let specs: [LearnerSpec] = [
+        LearnerSpec(model: "logistic", params: ["max_iter": "15"]),
+        LearnerSpec(model: "softmax", params: ["max_iter": "15"]),
+        LearnerSpec(model: "knn", params: ["k": "7", "weights": "distance"]),
+        LearnerSpec(model: "centroid"),
+        LearnerSpec(model: "naive-bayes"),
+    ]
+
+    func run(_ spec: LearnerSpec, threads: Int) throws -> FoldPredictions {
+        let previous = BLASThreads.current
+        BLASThreads.set(threads)
+        defer { BLASThreads.set(previous) }
+        return try FoldTask.run(
+            dataset: Self.dataset, trainRows: Self.split.train, testRows: Self.split.test, repeatIndex: 1, fold: 2,
+            spec: spec
+        )
+    }
+
+    @Test(arguments: specs)
+    func sameSpecGivesTheSameBits(spec: LearnerSpec) throws {
+        let first = try run(spec, threads: 1)
+        let second = try run(spec, threads: 1)
+        #expect(first.scores.map(\.bitPattern) == second.scores.map(\.bitPattern))
+    }
+
+    @Test(arguments: specs)
+    func threadCountDoesNotChangeTheBits(spec: LearnerSpec) throws {
+        let one = try run(spec, threads: 1)
+        let two = try run(spec, threads: 2)
+        let three = try run(spec, threads: 3)
+        #expect(one.scores.map(\.bitPattern) == two.scores.map(\.bitPattern))
+        #expect(one.scores.map(\.bitPattern) == three.scores.map(\.bitPattern))
+    }
+
+    @Test func setClampsToAtLeastOneThread() {
+        let previous = BLASThreads.current
+        defer { BLASThreads.set(previous) }
+        BLASThreads.set(0)
+        #expect(BLASThreads.current == 1)
+        BLASThreads.set(4)
+        #expect(BLASThreads.current == 4)
+    }
+
+    @Test func seedDoesNotChangeBuiltInLearners() throws {
+        // No built-in learner draws random numbers; the seed is for learners that do.
+        let a = try FoldTask.run(
+            dataset: Self.dataset, trainRows: Self.split.train, testRows: Self.split.test, repeatIndex: 0, fold: 0,
+            spec: LearnerSpec(model: "logistic", params: ["max_iter": "10"], seed: 1)
+        )
+        let b = try FoldTask.run(
+            dataset: Self.dataset, trainRows: Self.split.train, testRows: Self.split.test, repeatIndex: 0, fold: 0,
+            spec: LearnerSpec(model: "logistic", params: ["max_iter": "10"], seed: 99)
+        )
+        #expect(a.scores == b.scores)
+    }
+}

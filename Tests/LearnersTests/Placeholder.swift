@@ -1,4 +1,0 @@
-import Testing
-@testable import Learners
-
-@Test func placeholder() {}
