@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Wire", dependencies: ["Datasets"], swiftSettings: strict),
         .target(
             name: "Cluster",
-            dependencies: ["Datasets", "Folds", "Learners", "Evaluation", "Wire", "ZeroMQ", logging],
+            dependencies: ["Datasets", "Folds", "Learners", "Evaluation", "Reports", "Wire", "ZeroMQ", logging],
             swiftSettings: strict
         ),
 

@@ -2,14 +2,14 @@ import Synchronization
 import Wire
 
 /// A job store that lives as long as the process: the embedded cluster's, and the coordinator's
-/// when no `--state-dir` is given.
+/// when no `--state-dir` is given. It keeps no dataset bytes: the coordinator's dataset registry
+/// already holds them for the life of the process, and a second copy would double its memory.
 public final class InMemoryJobStore: JobStore {
     private struct State {
         var jobs: [String: StoredJob] = [:]
         var order: [String] = []
         var results: [String: [Int: StoredResult]] = [:]
         var metrics: [String: [UInt8]] = [:]
-        var datasets: [String: [UInt8]] = [:]
     }
 
     private let state = Mutex(State())
@@ -52,11 +52,7 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { s in s.order.compactMap { s.jobs[$0] } }
     }
 
-    public func saveDataset(hash: String, bytes: [UInt8]) throws(JobStoreError) {
-        state.withLock { $0.datasets[hash] = bytes }
-    }
+    public func saveDataset(hash: String, bytes: [UInt8]) throws(JobStoreError) {}
 
-    public func dataset(hash: String) throws(JobStoreError) -> [UInt8]? {
-        state.withLock { $0.datasets[hash] }
-    }
+    public func dataset(hash: String) throws(JobStoreError) -> [UInt8]? { nil }
 }

@@ -1,0 +1,114 @@
+import Wire
+
+/// A finished job's results as the coordinator sends them.
+public struct JobResults: Sendable {
+    public let header: ClientReply.ResultsHeader
+    /// The EvalMetrics JSON, as stored by the coordinator.
+    public let metricsJSON: [UInt8]
+    /// Per repeat: the fold of each row, and rows × concepts scores, in input order.
+    public let predictions: [(folds: [Int32], scores: [Float])]
+}
+
+extension ClusterClient {
+    public func info() async throws(ClientError) -> ClientReply.ClusterInfo {
+        let reply = try await request { .info(.init(request: $0)) }
+        guard case .info(let info) = reply else { throw .badReply("expected INFO_REPLY") }
+        return info
+    }
+
+    public func hasDataset(_ hash: String) async throws(ClientError) -> Bool {
+        let reply = try await request { .has(request: $0, dataset: hash) }
+        guard case .has(_, _, let present) = reply else { throw .badReply("expected HAS_REPLY") }
+        return present
+    }
+
+    public func submit(_ spec: JobSpec) async throws(ClientError) -> String {
+        let reply = try await request { .submit(request: $0, spec: spec) }
+        guard case .submitted(_, let job) = reply else { throw .badReply("expected SUBMITTED") }
+        return job
+    }
+
+    public func status(of job: String) async throws(ClientError) -> JobStatus {
+        let reply = try await request { .status(request: $0, job: job) }
+        guard case .status(_, let status) = reply else { throw .badReply("expected STATUS_REPLY") }
+        return status
+    }
+
+    public func jobs() async throws(ClientError) -> [JobStatus] {
+        let reply = try await request { .jobs(.init(request: $0)) }
+        guard case .jobs(_, let jobs) = reply else { throw .badReply("expected JOBS_REPLY") }
+        return jobs
+    }
+
+    public func cancel(_ job: String) async throws(ClientError) {
+        let reply = try await request { .cancel(request: $0, job: job) }
+        guard case .cancelled = reply else { throw .badReply("expected CANCELLED") }
+    }
+
+    public func results(of job: String, predictions: Bool) async throws(ClientError) -> JobResults {
+        let reply = try await request { .results(request: $0, job: job, predictions: predictions) }
+        guard case .results(let header, let metrics, let pairs) = reply else { throw .badReply("expected RESULTS_REPLY") }
+        return JobResults(header: header, metricsJSON: metrics, predictions: pairs)
+    }
+
+    /// Uploads a dataset's canonical bytes unless the coordinator holds them already, keeping
+    /// `WireProtocol.uploadCredit` chunks unacknowledged. The coordinator acknowledges each chunk
+    /// with the bytes it holds, and the last one only once the whole blob hashed and decoded;
+    /// a gap (chunks lost in a reconnect) restarts from what it holds. `progress` gets the bytes
+    /// acknowledged. Returns false when no upload was needed.
+    @discardableResult
+    public func upload(
+        _ bytes: [UInt8], hash: String, verifyTimeout: Duration = .seconds(300), progress: @Sendable (Int) -> Void = { _ in }
+    ) async throws(ClientError) -> Bool {
+        if try await hasDataset(hash) { return false }
+        var next = 0
+        var inFlight: [(request: ClientRequest, start: Int, end: Int)] = []
+        var silences = 0
+        while true {
+            while inFlight.count < WireProtocol.uploadCredit, next < bytes.count {
+                let end = min(bytes.count, next + WireProtocol.chunkBytes)
+                let chunk = ClientRequest.upload(
+                    .init(request: nextID(), dataset: hash, offset: next, size: bytes.count), bytes: Array(bytes[next..<end]))
+                start(chunk)
+                inFlight.append((chunk, next, end))
+                next = end
+            }
+            guard let oldest = inFlight.first else {
+                throw .badReply("the coordinator acknowledged every chunk but never the whole dataset")
+            }
+            let reply: ClientReply?
+            do {
+                reply = try await collect(oldest.request, timeout: oldest.end == bytes.count ? verifyTimeout : timeout)
+            } catch {
+                throw .cancelled
+            }
+            inFlight.removeFirst()
+            switch reply {
+            case .uploadAck(let ack)?:
+                silences = 0
+                progress(ack.received)
+                if ack.complete { return true }
+                if ack.received != oldest.end {
+                    abandon(&inFlight)
+                    next = ack.received
+                }
+            case .error(let refusal)?:
+                abandon(&inFlight)
+                throw .refused(code: refusal.code, message: refusal.message)
+            case nil:
+                silences += 1
+                abandon(&inFlight)
+                guard silences < attempts else { throw .unreachable(endpoint: endpoint, attempts: attempts) }
+                // Resend from the oldest unacknowledged chunk; the coordinator ignores what it holds.
+                next = oldest.start
+            default:
+                throw .badReply("expected UPLOAD_ACK")
+            }
+        }
+    }
+
+    private func abandon(_ inFlight: inout [(request: ClientRequest, start: Int, end: Int)]) {
+        for entry in inFlight { pending.forget(entry.request.request) }
+        inFlight.removeAll()
+    }
+}

@@ -1,0 +1,44 @@
+import Datasets
+import Folds
+import Wire
+
+/// A job the coordinator is running or has finished in this process: what it needs to hand out
+/// tasks and to put the results together.
+struct ActiveJob: Sendable {
+    let id: String
+    let spec: JobSpec
+    let dataset: Dataset
+    /// The holdout dataset, concepts aligned with `dataset`, when the job trains on all of `dataset`.
+    let holdout: Dataset?
+    /// The fold plan of a cross-validation job; nil for a holdout job.
+    let plan: FoldPlan?
+    let startedAt: Duration
+    var state: JobState = .running
+    var taskSeconds: [Double] = []
+
+    /// Task `t` is fold `t % folds` of repeat `t / folds`; a holdout job has one task.
+    var labels: [TaskLabel] {
+        guard let plan else { return [TaskLabel(repeatIndex: 0, fold: 0)] }
+        return (0..<(plan.repeats * plan.folds)).map { TaskLabel(repeatIndex: $0 / plan.folds, fold: $0 % plan.folds) }
+    }
+
+    var taskCount: Int { plan.map { $0.repeats * $0.folds } ?? 1 }
+
+    func label(of task: Int) -> TaskLabel {
+        guard let plan else { return TaskLabel(repeatIndex: 0, fold: 0) }
+        return TaskLabel(repeatIndex: task / plan.folds, fold: task % plan.folds)
+    }
+
+    /// The rows a task predicts: its fold's held-out rows, or every holdout row.
+    func testRows(of task: Int) -> [Int] {
+        guard let plan else { return Array(0..<(holdout?.rowCount ?? 0)) }
+        let label = label(of: task)
+        return plan.testRows(repeat: label.repeatIndex, fold: label.fold)
+    }
+
+    var datasets: Set<String> {
+        var hashes: Set<String> = [spec.dataset]
+        if let holdout = spec.holdout { hashes.insert(holdout) }
+        return hashes
+    }
+}

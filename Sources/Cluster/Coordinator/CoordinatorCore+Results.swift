@@ -1,0 +1,101 @@
+import Datasets
+import Logging
+import Wire
+
+extension CoordinatorCore {
+    /// Every task has a result: hand the predictions to the metrics computation.
+    func requestMetrics(for job: String, into out: inout [CoordinatorOutput]) {
+        guard let active = jobs[job], let results = try? store.results(of: job) else {
+            markFinished(job, state: .failed, message: "results of job \(job) could not be read back", into: &out)
+            return
+        }
+        var predictions: [FoldPredictions] = []
+        var workers: [String] = []
+        var seconds: [Double] = []
+        let concepts = active.dataset.conceptCount
+        for task in 0..<active.taskCount {
+            guard let result = results[task] else {
+                markFinished(job, state: .failed, message: "task \(task) of job \(job) has no stored result", into: &out)
+                return
+            }
+            let label = active.label(of: task)
+            predictions.append(FoldPredictions(
+                repeatIndex: label.repeatIndex, fold: label.fold, rows: active.testRows(of: task),
+                scores: result.scores, conceptCount: concepts))
+            workers.append(result.worker)
+            seconds.append(result.seconds)
+        }
+        let wall = now - active.startedAt
+        out.append(.computeMetrics(MetricsRequest(
+            job: job, spec: active.spec, evaluated: active.holdout ?? active.dataset, isHoldout: active.holdout != nil,
+            predictions: predictions, workers: workers, seconds: seconds,
+            wallSeconds: wall.seconds, trainingRows: active.dataset.rowCount)))
+    }
+
+    func finishMetrics(_ job: String, _ result: Result<[UInt8], MetricsFailure>, into out: inout [CoordinatorOutput]) {
+        switch result {
+        case .success(let json):
+            do {
+                try store.saveMetrics(job: job, json: json)
+                markFinished(job, state: .completed, message: nil, into: &out)
+            } catch {
+                markFinished(job, state: .failed, message: "could not store the metrics: \(error)", into: &out)
+            }
+        case .failure(let failure):
+            markFinished(job, state: .failed, message: "metrics could not be computed: \(failure)", into: &out)
+        }
+    }
+
+    /// Out-of-fold predictions in input order, one (fold ids, scores) pair per repeat.
+    func assemblePredictions(_ stored: StoredJob) -> [(folds: [Int32], scores: [Float])]? {
+        guard let active = jobs[stored.id] ?? rebuild(stored), let results = try? store.results(of: stored.id) else {
+            return nil
+        }
+        let rows = (active.holdout ?? active.dataset).rowCount
+        let concepts = active.dataset.conceptCount
+        let repeats = active.plan?.repeats ?? 1
+        var pairs = (0..<repeats).map { _ in
+            (folds: [Int32](repeating: -1, count: rows), scores: [Float](repeating: 0, count: rows * concepts))
+        }
+        for task in 0..<active.taskCount {
+            guard let result = results[task] else { return nil }
+            let label = active.label(of: task)
+            for (position, row) in active.testRows(of: task).enumerated() {
+                pairs[label.repeatIndex].folds[row] = Int32(label.fold)
+                for concept in 0..<concepts {
+                    pairs[label.repeatIndex].scores[row * concepts + concept] = result.scores[position * concepts + concept]
+                }
+            }
+        }
+        return pairs
+    }
+
+    /// Rebuilds a job's plan from its stored spec (after a restart).
+    func rebuild(_ stored: StoredJob) -> ActiveJob? {
+        guard case .success(let job) = prepareJob(stored.spec) else { return nil }
+        return ActiveJob(id: stored.id, spec: job.spec, dataset: job.dataset, holdout: job.holdout, plan: job.plan,
+                         startedAt: now, state: stored.state)
+    }
+
+    /// Puts unfinished jobs of the store back into the scheduler; tasks with stored results are not run again.
+    public func resumeUnfinishedJobs() -> [CoordinatorOutput] {
+        var out: [CoordinatorOutput] = []
+        guard let stored = try? store.jobs() else { return out }
+        for job in stored where !job.state.isFinal {
+            guard let active = rebuild(job), let results = try? store.results(of: job.id) else {
+                markFinished(job.id, state: .failed, message: "could not be resumed: its datasets are missing", into: &out)
+                continue
+            }
+            jobs[job.id] = active
+            let labels = (0..<active.taskCount).map { task in
+                let label = active.label(of: task)
+                return TaskLabel(repeatIndex: label.repeatIndex, fold: label.fold, done: results[task] != nil)
+            }
+            out.append(.log(.info, "job resumed", [
+                "job": "\(job.id)", "done": "\(results.count)", "tasks": "\(active.taskCount)",
+            ]))
+            apply(scheduler.handle(.jobAdded(job: job.id, datasets: active.datasets, tasks: labels), now: now), into: &out)
+        }
+        return out
+    }
+}

@@ -1,0 +1,149 @@
+import Datasets
+import Logging
+import Wire
+
+extension CoordinatorCore {
+    func handleWorker(_ peer: PeerID, _ message: WorkerMessage, identity: String?, into out: inout [CoordinatorOutput]) {
+        if case .ready(let ready) = message {
+            let worker = WorkerID(identity ?? peer.description)
+            if let old = peers[worker], old != peer { workerIDs[old] = nil }
+            peers[worker] = peer
+            workerIDs[peer] = worker
+            out.append(.log(.info, "worker joined", [
+                "worker": "\(worker)", "name": "\(ready.name)", "slots": "\(ready.slots)",
+                "cached": "\(ready.cached.count)",
+            ]))
+            let event = SchedulerEvent.workerReady(worker, name: ready.name, slots: ready.slots, cached: Set(ready.cached))
+            apply(scheduler.handle(event, now: now), into: &out)
+            return
+        }
+        guard let worker = workerIDs[peer], scheduler.knows(worker) else {
+            // Majordomo's rule: a worker we do not know is told to reconnect and register.
+            if case .disconnect = message { return }
+            out.append(.toWorker(peer, .disconnect(Reason(reason: "unknown worker: send READY first"))))
+            return
+        }
+        switch message {
+        case .ready:
+            break
+        case .heartbeat:
+            apply(scheduler.handle(.workerSeen(worker), now: now), into: &out)
+        case .progress(let ref):
+            apply(scheduler.handle(.taskProgress(worker, attempt(ref)), now: now), into: &out)
+        case .have(let ref):
+            apply(scheduler.handle(.workerHas(worker, dataset: ref.dataset), now: now), into: &out)
+        case .disconnect(let reason):
+            out.append(.log(.info, "worker left", ["worker": "\(worker)", "reason": "\(reason.reason)"]))
+            peers[worker] = nil
+            workerIDs[peer] = nil
+            apply(scheduler.handle(.workerGone(worker, reason: "DISCONNECT: \(reason.reason)"), now: now), into: &out)
+        case .failed(let failure):
+            let ref = TaskRef(job: failure.job, task: failure.task, attempt: failure.attempt)
+            out.append(.log(.warning, "task failed on worker", [
+                "worker": "\(worker)", "task": "\(attempt(ref))", "kind": "\(failure.kind.rawValue)",
+                "message": "\(failure.message)",
+            ]))
+            let event = SchedulerEvent.taskFailed(
+                worker, attempt(ref), message: failure.message, retryable: failure.kind != .learner)
+            apply(scheduler.handle(event, now: now), into: &out)
+        case .result(let result, let scores):
+            receive(result, scores: scores, from: worker, into: &out)
+        }
+    }
+
+    func attempt(_ ref: TaskRef) -> TaskAttempt {
+        TaskAttempt(job: ref.job, task: ref.task, attempt: ref.attempt)
+    }
+
+    func receive(_ result: WorkerMessage.TaskResult, scores: [Float], from worker: WorkerID, into out: inout [CoordinatorOutput]) {
+        let attempt = TaskAttempt(job: result.job, task: result.task, attempt: result.attempt)
+        guard let job = jobs[result.job], (0..<job.taskCount).contains(result.task) else {
+            out.append(.log(.debug, "result for a job that is not running", ["task": "\(attempt)"]))
+            apply(scheduler.handle(.workerSeen(worker), now: now), into: &out)
+            return
+        }
+        let expectedRows = job.testRows(of: result.task).count
+        guard result.rows == expectedRows, result.concepts == job.dataset.conceptCount else {
+            let message = "result shape \(result.rows) x \(result.concepts), expected \(expectedRows) x \(job.dataset.conceptCount)"
+            let event = SchedulerEvent.taskFailed(worker, attempt, message: message, retryable: true)
+            apply(scheduler.handle(event, now: now), into: &out)
+            return
+        }
+        let actions = scheduler.handle(.taskSucceeded(worker, attempt), now: now)
+        for action in actions {
+            guard case .storeResult(let stored) = action, stored == attempt else { continue }
+            let record = StoredResult(
+                job: result.job, task: result.task, attempt: result.attempt, worker: worker.rawValue,
+                seconds: result.seconds, scores: scores)
+            do {
+                try store.saveResult(record)
+            } catch {
+                out.append(.log(.error, "could not store a result; the job fails", ["error": "\(error)"]))
+                apply(scheduler.handle(.cancelJob(result.job, reason: "job store failed: \(error)"), now: now), into: &out)
+                markFinished(result.job, state: .failed, message: "job store failed: \(error)", into: &out)
+                return
+            }
+            taskRuns[result.job, default: [:]][result.task] = (worker.rawValue, result.seconds)
+            jobs[result.job]?.taskSeconds.append(result.seconds)
+        }
+        apply(actions, into: &out)
+    }
+
+    /// Carries out scheduler actions: messages to workers, and job state changes in the store.
+    func apply(_ actions: [SchedulerAction], into out: inout [CoordinatorOutput]) {
+        for action in actions {
+            switch action {
+            case .assign(let worker, let attempt):
+                guard let peer = peers[worker], let job = jobs[attempt.job] else { continue }
+                out.append(.toWorker(peer, .task(assignment(for: attempt, in: job), testRows: testRows(attempt, in: job))))
+            case .cancel(let worker, let attempt):
+                guard let peer = peers[worker] else { continue }
+                out.append(.toWorker(peer, .cancel(TaskRef(job: attempt.job, task: attempt.task, attempt: attempt.attempt))))
+            case .heartbeat(let worker):
+                if let peer = peers[worker] { out.append(.toWorker(peer, .heartbeat)) }
+            case .disconnect(let worker, let reason):
+                if let peer = peers.removeValue(forKey: worker) {
+                    workerIDs[peer] = nil
+                    out.append(.toWorker(peer, .disconnect(Reason(reason: reason))))
+                }
+                out.append(.log(.warning, "worker presumed dead", ["worker": "\(worker)", "reason": "\(reason)"]))
+            case .storeResult, .ignoreResult:
+                break
+            case .requeued(let attempt, let loss):
+                out.append(.log(.warning, "task requeued", ["task": "\(attempt)", "cause": "\(loss)"]))
+            case .jobCompleted(let job):
+                requestMetrics(for: job, into: &out)
+            case .jobFailed(let job, let reason):
+                markFinished(job, state: .failed, message: reason, into: &out)
+            case .jobCancelled(let job, let reason):
+                markFinished(job, state: .cancelled, message: reason, into: &out)
+            }
+        }
+    }
+
+    func assignment(for attempt: TaskAttempt, in job: ActiveJob) -> TaskAssignment {
+        let label = job.label(of: attempt.task)
+        return TaskAssignment(
+            job: job.id, task: attempt.task, attempt: attempt.attempt, dataset: job.spec.dataset,
+            holdout: job.spec.holdout, repeatIndex: label.repeatIndex, fold: label.fold,
+            testRows: job.plan == nil ? 0 : job.testRows(of: attempt.task).count,
+            model: job.spec.model, params: job.spec.params, seed: job.spec.seed,
+            leaseMilliseconds: Int(scheduler.configuration.lease.components.seconds * 1000))
+    }
+
+    func testRows(_ attempt: TaskAttempt, in job: ActiveJob) -> [Int32] {
+        job.plan == nil ? [] : job.testRows(of: attempt.task).map { Int32($0) }
+    }
+
+    func markFinished(_ job: String, state: JobState, message: String?, into out: inout [CoordinatorOutput]) {
+        jobs[job]?.state = state
+        do {
+            try store.update(job: job, state: state, message: message)
+        } catch {
+            out.append(.log(.error, "could not record a job's end", ["job": "\(job)", "error": "\(error)"]))
+        }
+        out.append(.log(state == .completed ? .info : .warning, "job finished", [
+            "job": "\(job)", "state": "\(state.rawValue)", "message": "\(message ?? "")",
+        ]))
+    }
+}

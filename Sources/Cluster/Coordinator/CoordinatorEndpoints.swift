@@ -1,0 +1,29 @@
+/// Where the coordinator listens. Any libzmq endpoint works: `tcp://*:5556` for a real cluster,
+/// `ipc://` or `inproc://` for the embedded one.
+public struct CoordinatorEndpoints: Sendable, Equatable {
+    public var client: String
+    public var worker: String
+    public var data: String
+
+    public init(client: String, worker: String, data: String) {
+        self.client = client
+        self.worker = worker
+        self.data = data
+    }
+
+    /// Ports 5555 (clients), 5556 (workers) and 5557 (data) on every interface.
+    public static let defaultTCP = CoordinatorEndpoints(client: "tcp://*:5555", worker: "tcp://*:5556", data: "tcp://*:5557")
+}
+
+/// Socket limits shared by the coordinator and its peers (reference/zeromq.md sections 5-7).
+public enum SocketLimits {
+    /// Largest frame on the worker and client sockets: a fold's predictions (67 million floats).
+    public static let controlMaxMessage: Int64 = 256 << 20
+    /// Largest frame on the data socket: a chunk and its header.
+    public static let dataMaxMessage: Int64 = 4 << 20 + 64 << 10
+    /// A half-finished handshake is dropped after this long.
+    public static let handshake: Duration = .seconds(5)
+    /// libzmq's own heartbeats (ZMTP PING/PONG), a backstop for frozen peers.
+    public static let zmtpHeartbeat: Duration = .seconds(2)
+    public static let zmtpHeartbeatTimeout: Duration = .seconds(6)
+}

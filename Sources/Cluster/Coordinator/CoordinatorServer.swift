@@ -1,0 +1,166 @@
+import Datasets
+import Foundation
+import Logging
+import Synchronization
+import Wire
+import ZeroMQ
+
+/// The coordinator process's shell: a reactor thread owning the three ROUTER sockets, and an
+/// event loop (the `run()` task) feeding `CoordinatorCore`. Chunks on the data socket are served
+/// on the reactor thread itself, straight from the dataset registry, so bulk transfers never wait
+/// behind the event loop; heavy work (hashing uploads, computing metrics) runs on threads of its own.
+public final class CoordinatorServer: Sendable {
+    public let endpoints: CoordinatorEndpoints
+    let reactor: Reactor
+    let core: Mutex<CoordinatorCore?>
+    let registry: DatasetRegistry
+    let logger: Logger
+    let sockets = SocketBox()
+    let software: String
+    /// The endpoints actually bound (with real port numbers for `tcp://...:*`), once listening.
+    private let bound = Mutex<CoordinatorEndpoints?>(nil)
+    private let inputs: AsyncStream<CoordinatorInput>
+    private let feed: AsyncStream<CoordinatorInput>.Continuation
+
+    public init(
+        endpoints: CoordinatorEndpoints,
+        store: any JobStore = InMemoryJobStore(),
+        configuration: SchedulerConfiguration = SchedulerConfiguration(),
+        software: String,
+        logger: Logger
+    ) throws(ZeroMQError) {
+        self.endpoints = endpoints
+        self.software = software
+        self.logger = logger
+        registry = DatasetRegistry()
+        reactor = try Reactor(name: "crossfold.coordinator")
+        let core = CoordinatorCore(configuration: configuration, store: store, registry: registry, software: software)
+        self.core = Mutex(core)
+        (inputs, feed) = AsyncStream.makeStream(of: CoordinatorInput.self, bufferingPolicy: .unbounded)
+    }
+
+    /// The bound endpoints, available once `listen()` returned.
+    public var boundEndpoints: CoordinatorEndpoints? { bound.withLock { $0 } }
+
+    /// Binds the sockets. Throws `ZeroMQError` (e.g. the address is in use) so callers can fail
+    /// before announcing anything.
+    public func listen() async throws -> CoordinatorEndpoints {
+        reactor.start()
+        let (feed, registry, sockets, endpoints, logger) = (self.feed, self.registry, self.sockets, self.endpoints, self.logger)
+        let result = try await reactor.run { loop throws -> CoordinatorEndpoints in
+            let worker = try Self.makeRouter(loop, bind: endpoints.worker, maxMessage: SocketLimits.controlMaxMessage)
+            let client = try Self.makeRouter(loop, bind: endpoints.client, maxMessage: SocketLimits.controlMaxMessage)
+            let data = try Self.makeRouter(loop, bind: endpoints.data, maxMessage: SocketLimits.dataMaxMessage)
+            sockets["worker"] = worker
+            sockets["client"] = client
+            sockets["data"] = data
+            loop.register(worker) { socket in Self.drain(socket, as: .worker, into: feed) }
+            loop.register(client) { socket in Self.drain(socket, as: .client, into: feed) }
+            loop.register(data) { socket in DataServer.serve(socket, registry: registry, logger: logger) }
+            _ = loop.schedule(after: .milliseconds(100), repeating: .milliseconds(100)) { feed.yield(.tick) }
+            return CoordinatorEndpoints(
+                client: try client.lastEndpoint, worker: try worker.lastEndpoint, data: try data.lastEndpoint)
+        }
+        bound.withLock { $0 = result }
+        return result
+    }
+
+    /// Runs the event loop until the calling task is cancelled, then closes the sockets.
+    public func run() async {
+        let start = ContinuousClock.now
+        var resumed = core.withLock { $0?.resumeUnfinishedJobs() ?? [] }
+        perform(&resumed)
+        for await input in inputs {
+            var outputs = core.withLock { $0?.handle(input, now: ContinuousClock.now - start) ?? [] }
+            perform(&outputs)
+            if Task.isCancelled { break }
+        }
+        feed.finish()
+        await reactor.stop()
+    }
+
+    /// Stops the event loop from outside (`run()` returns).
+    public func shutdown() {
+        feed.finish()
+    }
+
+    static func makeRouter(_ loop: ReactorLoop, bind endpoint: String, maxMessage: Int64) throws -> Socket {
+        let socket = try loop.makeSocket(.router)
+        try socket.set(.routerMandatory, true)
+        try socket.set(.linger, .milliseconds(500))
+        try socket.set(.maxMessageSize, maxMessage)
+        try socket.set(.handshakeInterval, SocketLimits.handshake)
+        try socket.set(.heartbeatInterval, SocketLimits.zmtpHeartbeat)
+        try socket.set(.heartbeatTimeout, SocketLimits.zmtpHeartbeatTimeout)
+        try socket.set(.heartbeatTTL, SocketLimits.zmtpHeartbeatTimeout)
+        try socket.set(.tcpKeepAlive, 1)
+        try socket.set(.tcpKeepAliveIdle, .seconds(30))
+        try socket.bind(endpoint)
+        return socket
+    }
+
+    /// Reads what is waiting on a worker or client socket (a bounded batch, so one busy peer cannot
+    /// starve the rest of the loop) and feeds the decoded messages to the core.
+    static func drain(_ socket: Socket, as kind: CoordinatorSocket, into feed: AsyncStream<CoordinatorInput>.Continuation) {
+        for _ in 0..<256 {
+            guard let message = try? socket.tryReceive(properties: [.userID]) else { return }
+            guard message.count >= 1 else { continue }
+            let peer = PeerID(message.frames[0].bytes)
+            let frames = message.frames.dropFirst().map(\.bytes)
+            do {
+                switch kind {
+                case .worker:
+                    feed.yield(.worker(peer, try WorkerMessage.decode(frames), identity: message.userID))
+                case .client:
+                    feed.yield(.client(peer, try ClientRequest.decode(frames)))
+                case .data:
+                    break
+                }
+            } catch {
+                feed.yield(.malformed(peer, socket: kind, error))
+            }
+        }
+    }
+
+    /// Carries out the core's outputs: sends go to the reactor thread, heavy work to threads.
+    func perform(_ outputs: inout [CoordinatorOutput]) {
+        for output in outputs {
+            switch output {
+            case .toWorker(let peer, let message):
+                send(peer, message.envelope, on: "worker", unreachable: true)
+            case .toClient(let peer, let reply):
+                send(peer, reply.envelope, on: "client", unreachable: false)
+            case .verifyUpload(let upload):
+                let feed = self.feed
+                Thread.detachNewThread { feed.yield(.uploadVerified(CoordinatorCore.verify(upload))) }
+            case .computeMetrics(let request):
+                let (feed, software) = (self.feed, self.software)
+                Thread.detachNewThread {
+                    feed.yield(.metricsComputed(job: request.job, JobMetrics.compute(request, software: software)))
+                }
+            case .log(let level, let message, let metadata):
+                logger.log(level: level, message, metadata: metadata)
+            }
+        }
+        outputs.removeAll()
+    }
+
+    private func send(_ peer: PeerID, _ envelope: Envelope, on name: String, unreachable: Bool) {
+        let (sockets, feed, logger) = (self.sockets, self.feed, self.logger)
+        let frames = [Frame(peer.bytes)] + envelope.frames.map { Frame($0) }
+        do {
+            try reactor.execute { _ in
+                guard let socket = sockets[name] else { return }
+                do throws(ZeroMQError) {
+                    _ = try socket.trySend(frames)
+                } catch where error.isHostUnreachable {
+                    if unreachable { feed.yield(.unreachable(peer)) }
+                } catch {
+                    logger.warning("send failed", metadata: ["peer": "\(peer)", "error": "\(error)"])
+                }
+            }
+        } catch {
+            // The reactor is stopping: nothing more goes out.
+        }
+    }
+}
