@@ -157,12 +157,13 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
 
         _ = h.send(.metricsComputed(job: job, JobMetrics.compute(request, software: "test")))
         let replies = clientReplies(h.send(.client(h.client, .results(request: "q2", job: job, predictions: true))))
-        guard case .results(let header, let metrics, let predictions) = replies.first else {
+        guard case .results(let header, let metrics, let ids, let predictions) = replies.first else {
             Issue.record("expected RESULTS_REPLY, got \(replies)")
             return
         }
         #expect(header.state == .completed && header.rows == 60 && header.concepts == 3)
         #expect(predictions.count == 1)
+        #expect(ids == h.dataset.ids)
         #expect(predictions[0].folds.allSatisfy { (0..<3).contains($0) })
         let decoded = try EvalMetricsJSON.decode(Data(metrics))
         #expect(decoded.status?.code == 21300)
