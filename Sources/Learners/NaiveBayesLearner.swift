@@ -77,6 +77,10 @@ struct NaiveBayesModel: FittedModel {
     static let blockRows = 1024
 
     func predict(_ view: RowView) -> [Float] {
+        precondition(
+            view.dataset.featureCount == classes.featureCount && view.dataset.conceptCount == conceptCount,
+            "a model predicts rows of datasets shaped like its training dataset"
+        )
         let c = conceptCount
         let d = classes.featureCount
         var out = [Float](repeating: 0, count: view.count * c)
