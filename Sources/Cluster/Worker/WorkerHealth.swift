@@ -49,6 +49,8 @@ final class HealthFileWriter: Sendable {
     let path: String
     private let wake = DispatchSemaphore(value: 0)
     private let stopped = Atomic(false)
+    /// The thread's last write done, and whoever waits for it.
+    private let finish = Mutex<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
     init(path: String, logger: Logger, snapshot: @escaping @Sendable () -> WorkerHealth) {
         self.path = path
@@ -63,7 +65,15 @@ final class HealthFileWriter: Sendable {
                     warned = true
                     logger.warning("cannot write the health file", metadata: ["file": "\(path)", "error": "\(error)"])
                 } catch {}
-                if done { return }
+                if done {
+                    let waiter = finish.withLock { state in
+                        state.done = true
+                        defer { state.waiter = nil }
+                        return state.waiter
+                    }
+                    waiter?.resume()
+                    return
+                }
                 _ = wake.wait(timeout: .now() + .seconds(1))
             }
         }
@@ -71,10 +81,17 @@ final class HealthFileWriter: Sendable {
         thread.start()
     }
 
-    /// Writes a last snapshot (not connected) and ends the thread.
-    func stop() {
+    /// Writes a last snapshot (not connected), ends the thread and returns once the file says so.
+    func stop() async {
         stopped.store(true, ordering: .releasing)
         wake.signal()
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let done = finish.withLock { state in
+                if !state.done { state.waiter = waiter }
+                return state.done
+            }
+            if done { waiter.resume() }
+        }
     }
 
     static func contents(of health: WorkerHealth, at now: Date, stopping: Bool) -> Contents {
@@ -86,7 +103,7 @@ final class HealthFileWriter: Sendable {
 
     private func write(_ contents: Contents) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // `.atomic` writes a temporary file and renames it, so a reader never sees half a file.
         try encoder.encode(contents).write(to: URL(fileURLWithPath: path), options: .atomic)
     }

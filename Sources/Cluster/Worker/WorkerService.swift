@@ -122,7 +122,7 @@ public final class WorkerService: Sendable {
         publish(core.status, since: startDate)
         await closeSockets(flushing: stopped)
         compute.stop()
-        healthWriter?.stop()
+        await healthWriter?.stop()
         logger.info("worker stopped")
     }
 
