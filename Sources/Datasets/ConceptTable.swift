@@ -10,6 +10,10 @@ struct ConceptTable {
     private var positives: [Int32] = []
     private var rowEnds: [Int] = []
     private var rowStart = 0
+    /// Per concept (provisional index), the last row that named it positive and negative: a row
+    /// naming thousands of concepts is read in linear time, not quadratic.
+    private var positiveRow: [Int] = []
+    private var negativeRow: [Int] = []
 
     /// Number of finished rows.
     var rowCount: Int { rowEnds.count }
@@ -30,22 +34,32 @@ struct ConceptTable {
         let index = Int32(names.count)
         indexByName[name] = index
         names.append(name)
+        positiveRow.append(-1)
+        negativeRow.append(-1)
         return index
     }
 
     /// Marks `concept` positive in the current row; naming it twice is harmless.
     mutating func addPositive(_ concept: Int32) {
-        var i = rowStart
-        while i < positives.count {
-            if positives[i] == concept { return }
-            i += 1
-        }
+        guard positiveRow[Int(concept)] != rowCount else { return }
+        positiveRow[Int(concept)] = rowCount
         positives.append(concept)
     }
 
     /// Whether `concept` is already positive in the current row.
     func currentRowHasPositive(_ concept: Int32) -> Bool {
-        positives[rowStart...].contains(concept)
+        positiveRow[Int(concept)] == rowCount
+    }
+
+    /// Records `concept` as an explicit negative of the current row (JSONL `"value": 0`). It
+    /// stays a column of the matrix, with a 0 in this row.
+    mutating func addNegative(_ concept: Int32) {
+        negativeRow[Int(concept)] = rowCount
+    }
+
+    /// Whether `concept` is an explicit negative of the current row.
+    func currentRowHasNegative(_ concept: Int32) -> Bool {
+        negativeRow[Int(concept)] == rowCount
     }
 
     /// Closes the current row.

@@ -35,7 +35,6 @@ struct JSONLReader {
         var embeddings = 0
         var vectors = 0
         var features = 0
-        var negatives: [Int32] = []
     }
 
     func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(DatasetError) -> Dataset {
@@ -188,11 +187,11 @@ struct JSONLReader {
         let concept = concepts.intern(id)
         switch value {
         case 1:
-            guard !input.negatives.contains(concept) else { throw conflict(id, line) }
+            guard !concepts.currentRowHasNegative(concept) else { throw conflict(id, line) }
             concepts.addPositive(concept)
         case 0:
             guard !concepts.currentRowHasPositive(concept) else { throw conflict(id, line) }
-            input.negatives.append(concept)
+            concepts.addNegative(concept)
         default:
             throw DatasetError(.malformed, file: file, line: line, "concept \(DatasetError.quoted(id)) has value \(value)",
                                fix: "Use 1 for a positive and 0 for an explicit negative.")
