@@ -57,7 +57,7 @@ struct JSONLReader {
             throw DatasetError(.empty, file: file, "the file has no inputs, only empty lines",
                                fix: "Write one Clarifai input object per line.")
         }
-        let (concepts, labels) = gathered.concepts.matrix()
+        let (concepts, labels) = try gathered.concepts.matrix(file: file)
         return Dataset(featureCount: width, features: gathered.features, concepts: concepts, labels: labels,
                        ids: gathered.ids, groups: gathered.hasGroups == true ? gathered.groups : nil,
                        isMultiLabel: gathered.concepts.hasRowWithoutExactlyOnePositive && rowCount > 0)
