@@ -16,16 +16,24 @@ public final class ClusterClient: Sendable {
     let sockets = SocketBox()
     let pending = PendingReplies()
     let logger: Logger
+    /// CURVE keys; nil connects with the NULL mechanism.
+    let keys: PeerKeys?
+    /// What the last failed security handshake meant, to explain a coordinator that never answers.
+    let handshakeFailure = Mutex<String?>(nil)
     private let prefix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
     private let counter = Mutex(0)
 
     /// - Parameters:
     ///   - timeout: how long to wait for each reply before resending.
     ///   - attempts: sends per request before giving up with `ClientError.unreachable`.
-    public init(endpoint: String, timeout: Duration = .seconds(3), attempts: Int = 4, logger: Logger) throws(ZeroMQError) {
+    ///   - keys: CURVE keys (`KeyDirectory.clientKeys()`) for a coordinator that requires them.
+    public init(
+        endpoint: String, timeout: Duration = .seconds(3), attempts: Int = 4, keys: PeerKeys? = nil, logger: Logger
+    ) throws(ZeroMQError) {
         self.endpoint = endpoint
         self.timeout = timeout
         self.attempts = attempts
+        self.keys = keys
         self.logger = logger
         reactor = try Reactor(name: "crossfold.client")
     }
@@ -33,14 +41,21 @@ public final class ClusterClient: Sendable {
     /// Opens the socket (connecting happens in the background; requests wait for it).
     public func connect() async throws {
         reactor.start()
-        let (sockets, pending, endpoint, logger) = (self.sockets, self.pending, self.endpoint, self.logger)
-        try await reactor.run { loop in
+        let (sockets, pending, endpoint, logger, keys) = (self.sockets, self.pending, self.endpoint, self.logger, self.keys)
+        try await reactor.run { [self] loop in
             let socket = try loop.makeSocket(.dealer)
+            if let keys { try socket.useCurve(keys) }
             try socket.set(.linger, .zero)
             try socket.set(.immediate, true)
             try socket.set(.maxMessageSize, SocketLimits.controlMaxMessage)
+            try socket.set(.handshakeInterval, SocketLimits.handshake)
             try socket.set(.reconnectInterval, .milliseconds(250))
             try socket.set(.reconnectIntervalMax, .seconds(2))
+            _ = try HandshakeWatch.start(on: socket, loop: loop) { event in
+                let reason = HandshakeWatch.explain(event, role: "client", hasKeys: keys != nil)
+                self.handshakeFailure.withLock { $0 = reason }
+                logger.debug("security handshake failed", metadata: ["reason": "\(reason)"])
+            }
             try socket.connect(endpoint)
             sockets["client"] = socket
             loop.register(socket) { socket in
@@ -77,6 +92,9 @@ public final class ClusterClient: Sendable {
         let reply: ClientReply
         do {
             guard let answer = try await send(request, attempts: attempts) else {
+                if let reason = handshakeFailure.withLock({ $0 }) {
+                    throw ClientError.handshakeFailed(endpoint: endpoint, reason: reason)
+                }
                 throw ClientError.unreachable(endpoint: endpoint, attempts: attempts)
             }
             reply = answer
@@ -114,11 +132,19 @@ public final class ClusterClient: Sendable {
 
     private func transmit(_ request: ClientRequest) {
         let frames = request.envelope.frames.map { Frame($0) }
-        let sockets = self.sockets
-        try? reactor.execute { _ in
-            // With IMMEDIATE, a message for a coordinator not yet connected is refused rather than
-            // queued; the timeout and resend cover it.
-            _ = try? sockets["client"]?.trySend(frames)
+        let (sockets, timeout) = (self.sockets, self.timeout)
+        try? reactor.execute { loop in
+            Self.send(frames, on: sockets, loop: loop, until: ContinuousClock.now + timeout)
         }
+    }
+
+    /// With IMMEDIATE, a message for a coordinator not yet connected (its TCP or CURVE handshake
+    /// still under way) is refused rather than queued: it is tried again every 20 ms within this
+    /// attempt's window, so a first request does not lose a whole timeout (a health check has one).
+    private static func send(_ frames: [Frame], on sockets: SocketBox, loop: ReactorLoop, until deadline: ContinuousClock.Instant) {
+        guard let socket = sockets["client"], !socket.isClosed else { return }
+        if (try? socket.trySend(frames)) == true { return }
+        guard ContinuousClock.now < deadline else { return }
+        loop.schedule(after: .milliseconds(20)) { send(frames, on: sockets, loop: loop, until: deadline) }
     }
 }

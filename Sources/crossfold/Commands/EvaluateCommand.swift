@@ -38,6 +38,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Evaluate on this service when the local evaluation cannot run: clarifai.")
     var fallback: String?
 
+    @OptionGroup var keys: KeysOptions
     @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -48,6 +49,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         if remote != nil, fallback != nil { throw ValidationError("use either --remote or --fallback") }
         if remote == nil, evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
         if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1") }
+        if keys.keys != nil, coordinator == nil, EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") == nil {
+            throw ValidationError("--keys applies with --coordinator; the embedded cluster talks over private ipc sockets and needs no keys")
+        }
     }
 
     func run() async throws {
@@ -71,7 +75,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let job = try PreparedJob.prepare(evaluation, logger: logger)
         let live = Terminal.standardErrorIsTerminal
         if let endpoint = coordinator ?? EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") {
-            let client = try ClusterClient(endpoint: endpoint, logger: logger)
+            let client = try ClusterClient(endpoint: endpoint, keys: try keys.clientKeys(), logger: logger)
             try await client.connect()
             do {
                 let session = JobSession(client: client, logger: logger)
