@@ -4,6 +4,10 @@ import Synchronization
 import Wire
 import ZeroMQ
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A worker process's shell: a reactor thread owning two DEALERs (control and data) to the
 /// coordinator, a 100 ms tick, and an event loop (the `run()` task) feeding `WorkerCore`; folds run
 /// on compute threads of their own (one per slot), datasets are verified and stored on short-lived
@@ -61,7 +65,7 @@ public final class WorkerService: Sendable {
         healthFile: String? = nil,
         sharedDatasets: SharedDatasets = DatasetCache.processShared
     ) throws {
-        let name = name ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let name = name ?? "\(Self.hostName())-\(getpid())"
         var logger = logger
         logger[metadataKey: "worker"] = "\(name)"
         self.logger = logger
@@ -154,6 +158,13 @@ public final class WorkerService: Sendable {
             health.fetching = status.fetching
             health.updated = Date()
         }
+    }
+
+    /// The host's name as the kernel knows it (no DNS lookup, unlike `ProcessInfo.hostName`).
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "worker" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Scans and verifies the cache directory on a thread of its own (it reads every byte).
