@@ -1,3 +1,5 @@
+import Foundation
+
 /// Requests a client (the `crossfold` command line) sends on the coordinator's client socket.
 /// Every request carries a `request` id that the reply echoes, so retried requests match up.
 public enum ClientRequest: Sendable, Equatable {
@@ -104,8 +106,9 @@ public enum ClientReply: Sendable, Equatable {
     case jobs(request: String, jobs: [JobStatus])
     case status(request: String, status: JobStatus)
     case cancelled(request: String, job: String)
-    /// `metrics` is the EvalMetrics JSON; `predictions` (when asked) one `(folds, scores)` pair per repeat.
-    case results(ResultsHeader, metrics: [UInt8], predictions: [(folds: [Int32], scores: [Float])])
+    /// `metrics` is the EvalMetrics JSON; with predictions asked for, `inputIDs` names the rows and
+    /// `predictions` holds one `(folds, scores)` pair per repeat, rows in input order.
+    case results(ResultsHeader, metrics: [UInt8], inputIDs: [String], predictions: [(folds: [Int32], scores: [Float])])
     case error(ErrorReply)
 
     public struct ClusterInfo: Sendable, Codable, Equatable {
@@ -145,17 +148,21 @@ public enum ClientReply: Sendable, Equatable {
         public var job: String
         public var state: JobState
         public var rows: Int
-        public var concepts: Int
+        /// Concept ids in the order of the score columns.
+        public var conceptIds: [String]
+        /// Repeats whose predictions follow (0 when predictions were not asked for).
         public var repeats: Int
 
-        public init(request: String, job: String, state: JobState, rows: Int, concepts: Int, repeats: Int) {
+        public init(request: String, job: String, state: JobState, rows: Int, conceptIds: [String], repeats: Int) {
             self.request = request
             self.job = job
             self.state = state
             self.rows = rows
-            self.concepts = concepts
+            self.conceptIds = conceptIds
             self.repeats = repeats
         }
+
+        public var concepts: Int { conceptIds.count }
     }
 
     struct Has: Codable { var request: String; var dataset: String; var present: Bool }
@@ -170,7 +177,7 @@ public enum ClientReply: Sendable, Equatable {
         case .has(let request, _, _), .submitted(let request, _), .jobs(let request, _), .status(let request, _),
             .cancelled(let request, _): request
         case .uploadAck(let ack): ack.request
-        case .results(let header, _, _): header.request
+        case .results(let header, _, _, _): header.request
         case .error(let reply): reply.request
         }
     }
@@ -185,10 +192,11 @@ public enum ClientReply: Sendable, Equatable {
         case .jobs(let request, let jobs): Envelope(command: "JOBS_REPLY", header: Jobs(request: request, jobs: jobs))
         case .status(let request, let status): Envelope(command: "STATUS_REPLY", header: Status(request: request, status: status))
         case .cancelled(let request, let job): Envelope(command: "CANCELLED", header: Cancelled(request: request, job: job))
-        case .results(let header, let metrics, let predictions):
+        case .results(let header, let metrics, let ids, let predictions):
             Envelope(
                 command: "RESULTS_REPLY", header: header,
-                payload: [metrics] + predictions.flatMap { [BinaryArrays.bytes($0.folds), BinaryArrays.bytes($0.scores)] })
+                payload: [metrics] + (header.repeats > 0 ? [Array(WireJSON.encode(ids))] : [])
+                    + predictions.flatMap { [BinaryArrays.bytes($0.folds), BinaryArrays.bytes($0.scores)] })
         case .error(let reply): Envelope(command: "ERROR", header: reply)
         }
     }
@@ -215,21 +223,27 @@ public enum ClientReply: Sendable, Equatable {
             return .cancelled(request: cancelled.request, job: cancelled.job)
         case "RESULTS_REPLY":
             let header = try envelope.decodeHeader(ResultsHeader.self)
-            guard envelope.payload.count >= 1 else { throw WireError(.malformed, "RESULTS_REPLY carries no metrics frame") }
-            let rest = envelope.payload.dropFirst()
-            guard rest.isEmpty || rest.count == 2 * header.repeats, header.rows >= 0, header.concepts >= 0,
+            let expected = header.repeats > 0 ? 2 + 2 * header.repeats : 1
+            guard envelope.payload.count == expected, header.repeats >= 0, header.rows >= 0,
                   header.rows <= Int(Int32.max) / max(header.concepts, 1)
             else { throw WireError(.malformed, "RESULTS_REPLY frames do not match \(header.repeats) repeat(s)") }
+            guard header.repeats > 0 else {
+                return .results(header, metrics: envelope.payload[0], inputIDs: [], predictions: [])
+            }
+            let ids = try WireJSON.decode([String].self, from: Data(envelope.payload[1]), command: envelope.command)
+            guard ids.count == header.rows else {
+                throw WireError(.malformed, "RESULTS_REPLY names \(ids.count) inputs for \(header.rows) rows")
+            }
             var predictions: [(folds: [Int32], scores: [Float])] = []
-            var index = rest.startIndex
-            while index < rest.endIndex {
-                let folds = try BinaryArrays.int32s(rest[index], count: header.rows, what: "fold ids")
+            var index = 2
+            while index < envelope.payload.count {
+                let folds = try BinaryArrays.int32s(envelope.payload[index], count: header.rows, what: "fold ids")
                 let scores = try BinaryArrays.floats(
-                    rest[index + 1], count: header.rows * header.concepts, what: "out-of-fold scores")
+                    envelope.payload[index + 1], count: header.rows * header.concepts, what: "out-of-fold scores")
                 predictions.append((folds, scores))
                 index += 2
             }
-            return .results(header, metrics: envelope.payload[0], predictions: predictions)
+            return .results(header, metrics: envelope.payload[0], inputIDs: ids, predictions: predictions)
         case "ERROR": return .error(try envelope.decodeHeader(ErrorReply.self))
         default: throw WireError(.unknownCommand, "\(envelope.command) is not a client reply")
         }

@@ -75,8 +75,11 @@ private let hashB = String(repeating: "0f", count: 32)
             .jobs(request: "r4", jobs: [status]),
             .status(request: "r5", status: status),
             .cancelled(request: "r6", job: "j"),
-            .results(.init(request: "r7", job: "j", state: .completed, rows: 2, concepts: 2, repeats: 1),
-                     metrics: Array("{}".utf8), predictions: [(folds: [0, 1], scores: [0.1, 0.9, 0.8, 0.2])]),
+            .results(.init(request: "r7", job: "j", state: .completed, rows: 2, conceptIds: ["a", "b"], repeats: 1),
+                     metrics: Array("{}".utf8), inputIDs: ["x", "y"],
+                     predictions: [(folds: [0, 1], scores: [0.1, 0.9, 0.8, 0.2])]),
+            .results(.init(request: "r9", job: "j", state: .completed, rows: 2, conceptIds: ["a", "b"], repeats: 0),
+                     metrics: Array("{}".utf8), inputIDs: [], predictions: []),
             .error(ErrorReply(request: "r8", code: "unknown-job", message: "no job j")),
         ]
         for reply in replies {

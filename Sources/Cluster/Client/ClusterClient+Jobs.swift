@@ -5,6 +5,8 @@ public struct JobResults: Sendable {
     public let header: ClientReply.ResultsHeader
     /// The EvalMetrics JSON, as stored by the coordinator.
     public let metricsJSON: [UInt8]
+    /// Ids of the evaluated rows, when predictions were asked for.
+    public let inputIDs: [String]
     /// Per repeat: the fold of each row, and rows × concepts scores, in input order.
     public let predictions: [(folds: [Int32], scores: [Float])]
 }
@@ -47,8 +49,10 @@ extension ClusterClient {
 
     public func results(of job: String, predictions: Bool) async throws(ClientError) -> JobResults {
         let reply = try await request { .results(request: $0, job: job, predictions: predictions) }
-        guard case .results(let header, let metrics, let pairs) = reply else { throw .badReply("expected RESULTS_REPLY") }
-        return JobResults(header: header, metricsJSON: metrics, predictions: pairs)
+        guard case .results(let header, let metrics, let ids, let pairs) = reply else {
+            throw .badReply("expected RESULTS_REPLY")
+        }
+        return JobResults(header: header, metricsJSON: metrics, inputIDs: ids, predictions: pairs)
     }
 
     /// Uploads a dataset's canonical bytes unless the coordinator holds them already, keeping

@@ -178,21 +178,24 @@ extension CoordinatorCore {
             out.append(refusal(peer, request, "not-completed", why))
             return
         }
-        let rows = evaluatedRowCount(stored)
-        let concepts = registry.entry(stored.spec.dataset)?.dataset.conceptCount ?? 0
+        let concepts = registry.entry(stored.spec.dataset)?.dataset.concepts ?? []
+        var ids: [String] = []
         var pairs: [(folds: [Int32], scores: [Float])] = []
         if predictions {
-            guard let assembled = assemblePredictions(stored) else {
+            guard let evaluated = registry.entry(stored.spec.holdout ?? stored.spec.dataset)?.dataset,
+                  let assembled = assemblePredictions(stored)
+            else {
                 out.append(refusal(peer, request, "not-available",
                                    "the datasets of job \(job) are no longer held, so its predictions cannot be assembled"))
                 return
             }
+            ids = evaluated.ids
             pairs = assembled
         }
         let header = ClientReply.ResultsHeader(
-            request: request, job: job, state: stored.state, rows: rows, concepts: concepts,
-            repeats: predictions ? pairs.count : 0)
-        out.append(.toClient(peer, .results(header, metrics: metrics, predictions: pairs)))
+            request: request, job: job, state: stored.state, rows: evaluatedRowCount(stored), conceptIds: concepts,
+            repeats: pairs.count)
+        out.append(.toClient(peer, .results(header, metrics: metrics, inputIDs: ids, predictions: pairs)))
     }
 
     func evaluatedRowCount(_ stored: StoredJob) -> Int {
