@@ -92,6 +92,7 @@ public final class WorkerService: Sendable {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let cached = await openCache()
         var core = WorkerCore(configuration: configuration, cached: Set(cached))
+        compute.start()
         reactor.start()
         let feed = self.feed
         try? reactor.execute { loop in
@@ -123,6 +124,8 @@ public final class WorkerService: Sendable {
             _ = perform(core.handle(.shutdown, now: clock.now - start))
             stopped = true
         }
+        // Later inputs (ticks, folds finishing in the background) have nowhere to go.
+        feed.finish()
         publish(core.status, since: startDate)
         await closeSockets(flushing: stopped)
         compute.stop()
