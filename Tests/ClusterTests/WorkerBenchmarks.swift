@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Testing
 import Wire
+import ZeroMQ
 
 /// Dataset shipping over loopback for docs/PERFORMANCE.md, off by default (it moves hundreds of
 /// megabytes): `CROSSFOLD_BENCHMARKS=1 swift test --filter WorkerBenchmarks`, best in a release build.
@@ -28,7 +29,7 @@ struct WorkerBenchmarks {
         let client = try await cluster.client()
         let clock = ContinuousClock()
         var started = clock.now
-        try await client.upload(bytes, hash: hash, verifyTimeout: .seconds(600))
+        try await client.upload(PinnedBuffer(bytes), hash: hash, verifyTimeout: .seconds(600))
         let upload = clock.now - started
         let worker = try cluster.startWorker("bench", cacheDirectory: cache)
         #expect(try await WorkerTestCluster.eventually { worker.service.health.connected })

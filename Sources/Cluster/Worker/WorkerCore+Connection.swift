@@ -18,15 +18,11 @@ extension WorkerCore {
         }
     }
 
-    /// Most hashes READY lists: each takes 67 bytes of JSON, and a header over
-    /// `WireProtocol.maxHeaderBytes` (64 KiB) would be refused. Others are found when a task needs them.
-    static let maxAnnouncedDatasets = 512
-
     mutating func sendReady(into out: inout [WorkerOutput]) {
         readySent = true
         out.append(.sendControl(.ready(WorkerMessage.Ready(
             name: configuration.name, slots: configuration.slots, threads: configuration.threads,
-            cached: Array(cachedDatasets.prefix(Self.maxAnnouncedDatasets)), software: configuration.software))))
+            cached: Array(cachedDatasets.prefix(WireProtocol.maxCachedHashes)), software: configuration.software))))
     }
 
     /// Closes the sockets and reconnects after the next backoff wait.
