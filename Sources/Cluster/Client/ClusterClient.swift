@@ -46,9 +46,12 @@ public final class ClusterClient: Sendable {
             let socket = try loop.makeSocket(.dealer)
             if let keys { try socket.useCurve(keys) }
             try socket.set(.linger, .zero)
-            try socket.set(.immediate, true)
-            try socket.set(.maxMessageSize, SocketLimits.controlMaxMessage)
+            // No IMMEDIATE: a request made before the connection is up waits in the socket and goes
+            // out the moment it connects, instead of being refused and resent after a timeout.
+            // Duplicates from resends are harmless (requests are idempotent); LINGER 0 drops what
+            // is still queued when the client closes.
             try socket.set(.handshakeInterval, SocketLimits.handshake)
+            try socket.set(.maxMessageSize, SocketLimits.controlMaxMessage)
             try socket.set(.reconnectInterval, .milliseconds(250))
             try socket.set(.reconnectIntervalMax, .seconds(2))
             _ = try HandshakeWatch.start(on: socket, loop: loop) { event in
@@ -132,19 +135,11 @@ public final class ClusterClient: Sendable {
 
     private func transmit(_ request: ClientRequest) {
         let frames = request.envelope.frames.map { Frame($0) }
-        let (sockets, timeout) = (self.sockets, self.timeout)
-        try? reactor.execute { loop in
-            Self.send(frames, on: sockets, loop: loop, until: ContinuousClock.now + timeout)
+        let sockets = self.sockets
+        try? reactor.execute { _ in
+            // A full pipe (a coordinator that stopped reading) refuses the message; the timeout and
+            // resend cover it.
+            _ = try? sockets["client"]?.trySend(frames)
         }
-    }
-
-    /// With IMMEDIATE, a message for a coordinator not yet connected (its TCP or CURVE handshake
-    /// still under way) is refused rather than queued: it is tried again every 20 ms within this
-    /// attempt's window, so a first request does not lose a whole timeout (a health check has one).
-    private static func send(_ frames: [Frame], on sockets: SocketBox, loop: ReactorLoop, until deadline: ContinuousClock.Instant) {
-        guard let socket = sockets["client"], !socket.isClosed else { return }
-        if (try? socket.trySend(frames)) == true { return }
-        guard ContinuousClock.now < deadline else { return }
-        loop.schedule(after: .milliseconds(20)) { send(frames, on: sockets, loop: loop, until: deadline) }
     }
 }
