@@ -26,7 +26,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Workers of the embedded cluster (default: the number of cores).")
     var localWorkers: Int?
 
-    @Option(help: "Run on this coordinator (tcp://HOST:5555) instead of an embedded cluster. Env: CROSSFOLD_COORDINATOR_CLIENT.")
+    @Option(help: "Run on this coordinator (tcp://HOST[:PORT], port 5555 by default) instead of an embedded cluster. Env: CROSSFOLD_COORDINATOR_CLIENT.")
     var coordinator: String?
 
     @Option(help: "With --coordinator: seconds to wait for a worker to join before giving up (exit 69 or fallback).")
@@ -74,7 +74,9 @@ struct EvaluateCommand: AsyncParsableCommand {
     private func evaluateLocally(logger: Logger) async throws {
         let job = try PreparedJob.prepare(evaluation, logger: logger)
         let live = Terminal.standardErrorIsTerminal
-        if let endpoint = coordinator ?? EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") {
+        if let given = coordinator ?? EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") {
+            // tcp://HOST means the client port 5555, as for submit, jobs and the other job commands.
+            let endpoint = ClientOptions.withDefaultPort(given, 5555)
             let client = try ClusterClient(endpoint: endpoint, timeout: .seconds(replyTimeout), logger: logger)
             try await client.connect()
             do {
