@@ -64,6 +64,12 @@ import TestSupport
         entry["pooled"] = values(y, scores[:, j])
         out["concepts"][c] = entry
     out["macro"] = {key: stat([np.mean(per_fold_macro[k][key]) for k in fold_ids]) for key in ["roc_auc", "f1"]}
+    # Confusion: counts of the top-scoring concept, and the mean probability of each concept, per actual concept.
+    top = np.array(concepts)[np.argmax(scores, axis=1)]
+    counts = confusion_matrix(labels, top, labels=concepts)
+    out["confusion_counts"] = {a: {p: int(counts[i][j]) for j, p in enumerate(concepts)} for i, a in enumerate(concepts)}
+    out["confusion_means"] = {a: {p: float(np.mean(scores[labels == a, j].astype(np.float64))) for j, p in enumerate(concepts)}
+                              for a in concepts}
     print(json.dumps(out))
     """#
 
@@ -168,6 +174,25 @@ import TestSupport
                          oracle["macro"]?["roc_auc"]?["std"]?.doubleValue, tolerance: 1e-6)
         comparison.check("summary.macro_avg_f1_score", json.number("summary.macro_avg_f1_score"),
                          oracle["macro"]?["f1"]?["mean"]?.doubleValue, tolerance: 1e-6)
+
+        // The confusion matrices: top-scoring counts (crossfold block) and mean probabilities (Clarifai's).
+        let order = block["confusion_counts"]?["concept_ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(Set(order) == Set(concepts))
+        let countMatrix = block["confusion_counts"]?["matrix"]?.arrayValue ?? []
+        for (row, actual) in order.enumerated() {
+            for (column, predicted) in order.enumerated() {
+                let cell = countMatrix.indices.contains(row) ? countMatrix[row].arrayValue?[column].doubleValue : nil
+                comparison.checkEqual("confusion_counts[\(actual)][\(predicted)]", cell,
+                                      oracle["confusion_counts"]?[actual]?[predicted]?.doubleValue)
+            }
+        }
+        let entries = json["confusion_matrix"]?["matrix"]?.arrayValue ?? []
+        #expect(entries.count >= 10)
+        for entry in entries {
+            let (actual, predicted) = (entry["actual"]?.stringValue ?? "?", entry["predicted"]?.stringValue ?? "?")
+            comparison.check("confusion_matrix[\(actual)][\(predicted)]", entry["value"]?.doubleValue,
+                             oracle["confusion_means"]?[actual]?[predicted]?.doubleValue, tolerance: 1e-6)
+        }
 
         let (compared, mismatches) = (comparison.count, comparison.mismatches.count)
         #expect(compared >= 800, "too few values compared")
