@@ -44,79 +44,19 @@ public enum CLI {
         executable: URL, arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
         timeout: Duration = .seconds(300)
     ) async throws -> CLIResult {
-        let capture = try OutputFiles()
-        defer {
-            capture.closeWriters()
-            capture.remove()
-        }
-
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = childEnvironment(environment)
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = capture.output
-        process.standardError = capture.error
-        let exit = ExitSignal()
-        process.terminationHandler = { _ in exit.fire() }
-
-        let started = ContinuousClock.now
-        do {
-            try process.run()
-        } catch {
-            throw CLIError.cannotStart(executable: executable.path, reason: "\(error)")
-        }
-        let timedOut = await waitForExit(process, exit: exit, timeout: timeout)
-        let duration = ContinuousClock.now - started
-        capture.closeWriters()
-
-        let output = capture.read(capture.outputURL)
-        let error = capture.read(capture.errorURL)
-        if timedOut {
-            throw CLIError.timedOut(arguments: arguments, after: timeout, standardOutput: output, standardError: error)
-        }
-        let bySignal = process.terminationReason == .uncaughtSignal
-        return CLIResult(
-            arguments: arguments,
-            exitCode: bySignal ? 128 + process.terminationStatus : process.terminationStatus,
-            signal: bySignal ? process.terminationStatus : nil,
-            standardOutput: output, standardError: error, duration: duration)
+        let process = try CLIProcess(executable: executable, arguments: arguments, environment: environment,
+                                     directory: directory)
+        return try await process.wait(timeout: timeout)
     }
 
-    /// Waits for `process` to exit; past `timeout`, sends SIGTERM, then SIGKILL after a grace
-    /// period, and still waits for the exit. Returns whether the timeout fired.
-    private static func waitForExit(_ process: Process, exit: ExitSignal, timeout: Duration) async -> Bool {
-        enum Event: Sendable { case exited, timeout, escalate }
-        let pid = process.processIdentifier
-        return await withTaskGroup(of: Event.self) { group in
-            group.addTask {
-                await exit.wait()
-                return .exited
-            }
-            group.addTask {
-                do { try await Task.sleep(for: timeout) } catch { return .exited }
-                return .timeout
-            }
-            var timedOut = false
-            while let event = await group.next() {
-                switch event {
-                case .exited:
-                    group.cancelAll()
-                    return timedOut
-                case .timeout:
-                    timedOut = true
-                    kill(pid, SIGTERM)
-                    group.addTask {
-                        try? await Task.sleep(for: .seconds(5))
-                        return .escalate
-                    }
-                case .escalate:
-                    if process.isRunning { kill(pid, SIGKILL) }
-                }
-            }
-            return timedOut
-        }
+    /// Starts `crossfold arguments...` in the background (a coordinator, a worker): read its output
+    /// while it runs, stop it with ``CLIProcess/terminate()``, collect it with ``CLIProcess/wait(timeout:)``.
+    ///
+    /// - Throws: `CLIError.executableNotFound` or `.cannotStart`.
+    public static func start(
+        _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil
+    ) throws -> CLIProcess {
+        try CLIProcess(executable: try executable(), arguments: arguments, environment: environment, directory: directory)
     }
 
     /// The `crossfold` executable: `$CROSSFOLD_EXECUTABLE`, else the first `crossfold` file found
@@ -177,75 +117,5 @@ public enum CLI {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
             && FileManager.default.isExecutableFile(atPath: path)
-    }
-}
-
-/// A one-shot signal from the process's termination handler (a Dispatch thread) to the task
-/// waiting for it; a wait that starts after the signal returns at once.
-private final class ExitSignal: Sendable {
-    private enum State {
-        case pending([CheckedContinuation<Void, Never>])
-        case fired
-    }
-
-    private let state = Mutex(State.pending([]))
-
-    func fire() {
-        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            guard case .pending(let continuations) = state else { return [] }
-            state = .fired
-            return continuations
-        }
-        for continuation in waiting { continuation.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state -> Bool in
-                switch state {
-                case .fired:
-                    return true
-                case .pending(var continuations):
-                    continuations.append(continuation)
-                    state = .pending(continuations)
-                    return false
-                }
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-}
-
-/// Two files in a private directory that receive a child's standard output and error.
-private struct OutputFiles {
-    let directory: URL
-    let outputURL: URL
-    let errorURL: URL
-    let output: FileHandle
-    let error: FileHandle
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("crossfold-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        outputURL = directory.appendingPathComponent("stdout")
-        errorURL = directory.appendingPathComponent("stderr")
-        try Data().write(to: outputURL)
-        try Data().write(to: errorURL)
-        output = try FileHandle(forWritingTo: outputURL)
-        error = try FileHandle(forWritingTo: errorURL)
-    }
-
-    /// Closes this process's copies of the files (the child's are gone once it exited).
-    func closeWriters() {
-        try? output.close()
-        try? error.close()
-    }
-
-    func read(_ url: URL) -> String {
-        String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -131,6 +131,45 @@ import TestSupport
         Self.expectNoSecret([server.pat], in: [run], workspace: workspace)
     }
 
+    @Test func noWorkerWithinTheWaitExits69OrFallsBackToClarifai() async throws {
+        let server = try Self.server(.immediate)
+        let workspace = try CLIWorkspace()
+        let environment = Self.environment(server)
+        // A coordinator on ephemeral ports, without workers.
+        let coordinator = try CLI.start(
+            ["coordinator", "--client-bind", "tcp://127.0.0.1:*", "--worker-bind", "tcp://127.0.0.1:*",
+             "--data-bind", "tcp://127.0.0.1:*"],
+            environment: environment, directory: workspace.url)
+        let listening = await coordinator.waitForOutput(timeout: .seconds(60)) { output, _ in
+            output.contains("coordinator listening")
+        }
+        try #require(listening, "coordinator did not start: \(coordinator.standardOutputSoFar)\(coordinator.standardErrorSoFar)")
+        let endpoint = try #require(coordinator.standardOutputSoFar.split(separator: " ").first { $0.hasPrefix("client=") }?
+            .dropFirst("client=".count)).description
+        let arguments = ["evaluate", Repository.example("iris.jsonl"), "--coordinator", endpoint, "--worker-wait", "1",
+                         "--json", "r.json"]
+
+        let alone = try await crossfold(arguments, in: workspace, environment: environment)
+        #expect(alone.exitCode == 69, "\(alone)")
+        #expect(alone.standardOutput.isEmpty, "\(alone)")
+        #expect(alone.standardError.contains("crossfold: error: no worker joined the coordinator at \(endpoint) within"), "\(alone)")
+        #expect(server.requests.isEmpty)
+        #expect(!workspace.exists("r.json"))
+
+        let fallback = try await crossfold(arguments + ["--fallback", "clarifai"], in: workspace, environment: environment)
+        #expect(fallback.exitCode == 0, "\(fallback)")
+        let notices = fallback.standardErrorLines.filter { $0.contains("falling back to Clarifai") }
+        #expect(notices.count == 1, "\(fallback)")
+        #expect(notices.first?.contains("no worker joined the coordinator") == true, "\(fallback)")
+        #expect(tableRows(fallback.standardOutput, concepts: FakeClassifierResults.concepts).count == 4, "\(fallback)")
+        #expect(workspace.exists("r.json"))
+
+        coordinator.terminate()
+        let stopped = try await coordinator.wait(timeout: .seconds(60))
+        #expect(stopped.exitCode == 0, "\(stopped)")
+        Self.expectNoSecret([server.pat], in: [alone, fallback, stopped], workspace: workspace)
+    }
+
     @Test(arguments: [["evaluate", "--remote", "clarifai", "--json", "r.json"], ["clarifai", "list"], ["clarifai", "get", "eval-1"]])
     func badKeyExits69SayingHowToFix(_ arguments: [String]) async throws {
         let server = try Self.server(.immediate)
