@@ -57,9 +57,14 @@ struct EvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError)
+            try output.checkWritable()
             if remote != nil {
                 try await evaluateOnClarifai(logger: logger)
                 return
+            }
+            if fallback != nil {
+                // A fallback that could not run anyway is a usage error now, not after the wait.
+                _ = try clarifai.configuration(logger: logger)
             }
             do {
                 try await evaluateLocally(logger: logger)
@@ -76,7 +81,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let live = Terminal.standardErrorIsTerminal
         if let given = coordinator ?? EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") {
             // tcp://HOST means the client port 5555, as for submit, jobs and the other job commands.
-            let endpoint = ClientOptions.withDefaultPort(given, 5555)
+            let endpoint = try ClientOptions.checked(ClientOptions.withDefaultPort(given, 5555))
             let client = try ClusterClient(endpoint: endpoint, timeout: .seconds(replyTimeout), logger: logger)
             try await client.connect()
             do {
