@@ -111,6 +111,10 @@ struct CentroidModel: FittedModel {
     let exclusive: Bool
 
     func predict(_ view: RowView) -> [Float] {
+        precondition(
+            view.dataset.featureCount == featureCount && view.dataset.conceptCount == conceptCount,
+            "a model predicts rows of datasets shaped like its training dataset"
+        )
         let c = conceptCount
         let m = scored.count
         var out = [Float](repeating: 0, count: view.count * c)

@@ -6,11 +6,14 @@ public enum FoldTask {
     /// Trains `spec`'s learner on `trainRows` of `dataset` and predicts `testRows`.
     ///
     /// Both row lists must be strictly increasing indices into `dataset`; `trainRows` must not be
-    /// empty. The predictions carry `testRows` in that order. Throws `invalidTask` for bad row lists,
-    /// `unknownModel`/`badParameter` for a bad spec, and `trainingFailed` when the learner cannot train.
+    /// empty. The predictions carry `testRows` in that order. Throws `invalidTask` for bad row lists
+    /// or a dataset without features, `unknownModel`/`badParameter` for a bad spec, and
+    /// `trainingFailed` when the learner cannot train (softmax or naive Bayes on rows with several
+    /// concepts where one is required).
     public static func run(
         dataset: Dataset, trainRows: [Int], testRows: [Int], repeatIndex: Int, fold: Int, spec: LearnerSpec
     ) throws(LearnerError) -> FoldPredictions {
+        try checkFeatures(dataset)
         try checkRows(trainRows, of: dataset, name: "training")
         try checkRows(testRows, of: dataset, name: "test")
         guard !trainRows.isEmpty else {
@@ -53,6 +56,7 @@ public enum FoldTask {
                     + "align the holdout to the training concept list first"
             )
         }
+        try checkFeatures(training)
         guard training.rowCount > 0 else { throw LearnerError(.invalidTask, "the training dataset has no rows") }
         let learner = try LearnerCatalog.make(spec)
         let model = try learner.fit(RowView(dataset: training, rows: Array(0..<training.rowCount)))
@@ -60,6 +64,12 @@ public enum FoldTask {
         let scores = model.predict(RowView(dataset: test, rows: rows))
         try checkScores(scores, rows: rows.count, concepts: training.conceptCount, model: spec.model)
         return FoldPredictions(repeatIndex: 0, fold: 0, rows: rows, scores: scores, conceptCount: training.conceptCount)
+    }
+
+    private static func checkFeatures(_ dataset: Dataset) throws(LearnerError) {
+        guard dataset.featureCount > 0 else {
+            throw LearnerError(.invalidTask, "the dataset has no feature columns; learners need at least one")
+        }
     }
 
     private static func checkRows(_ rows: [Int], of dataset: Dataset, name: String) throws(LearnerError) {

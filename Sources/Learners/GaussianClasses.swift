@@ -35,7 +35,7 @@ struct GaussianClasses: Sendable {
 
     /// Writes the log joint likelihood `log P(class) + log P(x | class)` of the row at `x` for every
     /// class into `joint` (`count` entries).
-    func logJoint(_ x: UnsafePointer<Float>, into joint: inout [Double]) {
+    func logJoint(_ x: UnsafePointer<Float>, into joint: UnsafeMutablePointer<Double>) {
         let d = featureCount
         means.withUnsafeBufferPointer { means in
             inverseVariances.withUnsafeBufferPointer { inverse in

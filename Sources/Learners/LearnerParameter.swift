@@ -84,7 +84,7 @@ struct ParameterValues: Sendable {
     private let values: [String: ParameterValue]
 
     /// Validates `given` against `parameters`. Throws `badParameter` naming the key, the value and
-    /// what is accepted; an unknown key lists every valid key with its range and default.
+    /// what is accepted, and every message lists the model's valid keys with ranges and defaults.
     init(model: String, parameters: [LearnerParameter], given: [String: String]) throws(LearnerError) {
         var values: [String: ParameterValue] = [:]
         for parameter in parameters {
@@ -93,19 +93,18 @@ struct ParameterValues: Sendable {
             }
             values[parameter.key] = value
         }
+        let valid = parameters.isEmpty
+            ? "model '\(model)' takes no parameters"
+            : "valid keys for '\(model)': " + parameters.map(\.summary).joined(separator: "; ")
         for key in given.keys.sorted() {
             let text = given[key] ?? ""
             guard let parameter = parameters.first(where: { $0.key == key }) else {
-                let valid = parameters.isEmpty
-                    ? "model '\(model)' takes no parameters"
-                    : "valid keys for '\(model)': " + parameters.map(\.summary).joined(separator: "; ")
                 throw LearnerError(.badParameter, "unknown parameter '\(key)' for model '\(model)'; \(valid)")
             }
             guard let value = parameter.parse(text) else {
                 throw LearnerError(
                     .badParameter,
-                    "parameter \(key)=\(text) for model '\(model)' is not valid: expected \(parameter.accepted) "
-                        + "(default \(parameter.defaultValue)); \(parameter.meaning)"
+                    "parameter \(key)=\(text) for model '\(model)' is not valid: expected \(parameter.accepted); \(valid)"
                 )
             }
             values[key] = value

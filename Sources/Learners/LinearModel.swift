@@ -8,6 +8,7 @@ struct LinearModel: FittedModel {
         case softmax
     }
 
+    let featureCount: Int
     let scaling: FeatureScaling?
     let intercept: Bool
     /// `columnConcepts.count × (featureCount + intercept)`, row-major: one row of weights per concept.
@@ -20,6 +21,10 @@ struct LinearModel: FittedModel {
     let link: Link
 
     func predict(_ view: RowView) -> [Float] {
+        precondition(
+            view.dataset.featureCount == featureCount && view.dataset.conceptCount == conceptCount,
+            "a model predicts rows of datasets shaped like its training dataset"
+        )
         let c = conceptCount
         var out = [Float](repeating: 0, count: view.count * c)
         guard view.count > 0 else { return out }

@@ -3,9 +3,9 @@
 /// the scores into residuals `R` in place and reports its loss, then the gradient `R·X` through sgemm.
 ///
 /// Blocks run on the fold's threads (`BlockRunner`); every block's loss and gradient are kept apart
-/// and added to double-precision totals in block order, so the result does not depend on the number
-/// of threads. Memory: per thread one gathered block (about 512 KiB) and its scores; per round of up
-/// to `roundBlocks` blocks their partial gradients.
+/// and added to double-precision totals in block order, so the result depends neither on the number
+/// of threads nor on how many blocks a round holds. Memory: per thread one gathered block (about
+/// 512 KiB) and its scores; the partial gradients of one round of blocks (at most about 8 MiB).
 struct LinearPass: ~Copyable {
     let gatherer: RowGatherer
     /// Columns of `X` and `W`: the feature count, plus 1 for the intercept column.
@@ -17,10 +17,8 @@ struct LinearPass: ~Copyable {
     private let scores: UnsafeMutablePointer<Float>
     private let partialGradients: UnsafeMutablePointer<Float>
     private let partialLosses: UnsafeMutablePointer<Double>
-
     /// Blocks whose partial results are held before they are added up.
-    static let roundBlocks = 256
-    static let sliceRows = 256
+    private let roundBlocks: Int
 
     init(view: RowView, transform: RowTransform, intercept: Bool, maxColumns: Int, lanes: Int = BLASThreads.current) {
         gatherer = RowGatherer(view: view, transform: transform, appendsOne: intercept)
@@ -30,8 +28,10 @@ struct LinearPass: ~Copyable {
         blockRows = gatherer.blockRows
         blocks = .allocate(capacity: self.lanes * blockRows * width)
         scores = .allocate(capacity: self.lanes * blockRows * self.maxColumns)
-        partialGradients = .allocate(capacity: Self.roundBlocks * self.maxColumns * width)
-        partialLosses = .allocate(capacity: Self.roundBlocks * self.maxColumns)
+        let gradientBytes = self.maxColumns * width * MemoryLayout<Float>.stride
+        roundBlocks = min(256, max(4 * self.lanes, (8 << 20) / gradientBytes))
+        partialGradients = .allocate(capacity: roundBlocks * self.maxColumns * width)
+        partialLosses = .allocate(capacity: roundBlocks * self.maxColumns)
     }
 
     deinit {
@@ -62,24 +62,17 @@ struct LinearPass: ~Copyable {
         let blockCount = gatherer.blockCount
         var roundStart = 0
         while roundStart < blockCount {
-            let roundCount = min(Self.roundBlocks, blockCount - roundStart)
+            let roundCount = min(roundBlocks, blockCount - roundStart)
             BlockRunner.run(blocks: roundCount, lanes: lanes) { local, lane in
                 let positions = gatherer.positions(ofBlock: roundStart + local)
                 let rows = positions.count
                 let x = blocks + lane * blockRows * width
                 let s = scores + lane * blockRows * maxColumns
                 gatherer.gather(positions, into: x)
-                // In slices of rows: small products go to OpenBLAS's unpacked small-matrix kernels,
-                // which beat packing a whole block for the few columns a linear model has.
-                var first = 0
-                while first < rows {
-                    let slice = min(Self.sliceRows, rows - first)
-                    MatrixProduct.multiply(
-                        weights, lda: width, x + first * width, transposeB: true, ldb: width, into: s + first, ldc: rows,
-                        m: columns, n: slice, k: width
-                    )
-                    first += slice
-                }
+                MatrixProduct.multiply(
+                    weights, lda: width, x, transposeB: true, ldb: width, into: s, ldc: rows,
+                    m: columns, n: rows, k: width
+                )
                 residuals(positions, s, partialLosses + local * columns, lane)
                 MatrixProduct.multiply(
                     s, lda: rows, x, ldb: width, into: partialGradients + local * columns * width, ldc: width,

@@ -17,7 +17,7 @@ struct LinearSettings: Sendable, Equatable {
         ),
         LearnerParameter(
             key: "max_iter", domain: .integer(1...1_000_000), defaultValue: "200",
-            meaning: "most L-BFGS iterations"
+            meaning: "maximum number of L-BFGS iterations (per concept for logistic)"
         ),
         LearnerParameter(
             key: "tol", domain: .real(lowerBound: 0, inclusive: false), defaultValue: "0.0001",

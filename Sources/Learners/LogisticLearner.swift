@@ -57,6 +57,7 @@ struct LogisticLearner: Learner {
         weights.reserveCapacity(width * trained.count)
         for minimizer in minimizers { weights.append(contentsOf: minimizer.point.map { Float($0) }) }
         return LinearModel(
+            featureCount: dataset.featureCount,
             scaling: scaling, intercept: settings.fitIntercept, weights: weights, columnConcepts: trained,
             constants: constants, conceptCount: conceptCount, link: .sigmoid
         )

@@ -3,11 +3,11 @@ import CBLAS
 /// Row-major single-precision matrix products through OpenBLAS `cblas_sgemm`; the one place the
 /// learners call BLAS.
 ///
-/// The inner dimension goes to sgemm in chunks of at most `innerChunk`, accumulated in order. OpenBLAS
-/// cuts a longer inner dimension into panels differently with one thread than with several (for an
-/// inner length between its panel depth, 384 on current x86 kernels, and twice that), which changes
-/// the rounding; below the panel depth every entry is one sequential sum whatever the thread count.
-/// So results are bit-identical for any `BLASThreads` setting.
+/// OpenBLAS runs single-threaded inside the learners' own threads (`BLASThreads`). The inner
+/// dimension still goes to sgemm in chunks of at most `innerChunk`, accumulated in order, so a
+/// product does not change if OpenBLAS's thread count ever does: OpenBLAS cuts an inner dimension
+/// between its panel depth (384 for the x86 kernels here) and twice that at a different place with
+/// one thread than with several, which changes the rounding (measured with OpenBLAS 0.3.21).
 enum MatrixProduct {
     static let innerChunk = 256
 

@@ -73,38 +73,63 @@ struct NaiveBayesModel: FittedModel {
     let conceptCount: Int
     let exclusive: Bool
 
+    /// Rows per unit of parallel work.
+    static let blockRows = 1024
+
     func predict(_ view: RowView) -> [Float] {
+        precondition(
+            view.dataset.featureCount == classes.featureCount && view.dataset.conceptCount == conceptCount,
+            "a model predicts rows of datasets shaped like its training dataset"
+        )
         let c = conceptCount
         let d = classes.featureCount
         var out = [Float](repeating: 0, count: view.count * c)
-        var joint = [Double](repeating: 0, count: classes.count)
+        guard view.count > 0 else { return out }
+        ConstantProbability.fill(constants, rows: view.count, conceptCount: c, into: &out)
+        guard !scored.isEmpty else { return out }
+        let lanes = BLASThreads.current
+        let classCount = classes.count
+        let joints = UnsafeMutablePointer<Double>.allocate(capacity: lanes * classCount)
+        defer { joints.deallocate() }
+        let blocks = (view.count + Self.blockRows - 1) / Self.blockRows
         view.dataset.features.withUnsafeBufferPointer { x in
-            guard let x = x.baseAddress else { return }
-            for (position, row) in view.rows.enumerated() {
-                let base = position * c
-                for constant in constants { out[base + constant.concept] = constant.probability }
-                guard !scored.isEmpty else { continue }
-                classes.logJoint(x + row * d, into: &joint)
-                if exclusive {
-                    let top = joint.max() ?? 0
-                    guard top.isFinite else {
-                        // Every class rules the row out (zero variances with var_smoothing=0): no preference.
-                        for concept in scored { out[base + concept] = Float(1 / Double(scored.count)) }
-                        continue
-                    }
-                    var sum: Double = 0
-                    for k in joint.indices { sum += exp(joint[k] - top) }
-                    let logSum = top + log(sum)
-                    for (k, concept) in scored.enumerated() { out[base + concept] = Float(exp(joint[k] - logSum)) }
-                } else {
-                    for (k, concept) in scored.enumerated() {
-                        var margin = joint[2 * k] - joint[2 * k + 1]
-                        if margin.isNaN { margin = 0 }
-                        out[base + concept] = Float(margin >= 0 ? 1 / (1 + exp(-margin)) : exp(margin) / (1 + exp(margin)))
+            view.rows.withUnsafeBufferPointer { rows in
+                out.withUnsafeMutableBufferPointer { out in
+                    guard let x = x.baseAddress, let out = out.baseAddress else { return }
+                    BlockRunner.run(blocks: blocks, lanes: lanes) { block, lane in
+                        let joint = joints + lane * classCount
+                        let start = block * Self.blockRows
+                        for position in start..<min(rows.count, start + Self.blockRows) {
+                            classes.logJoint(x + rows[position] * d, into: joint)
+                            posterior(joint, into: out + position * c)
+                        }
                     }
                 }
             }
         }
         return out
+    }
+
+    /// Turns one row's log joint likelihoods into the probabilities of the scored concepts.
+    private func posterior(_ joint: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Float>) {
+        if exclusive {
+            var top = -Double.infinity
+            for k in 0..<classes.count { top = max(top, joint[k]) }
+            guard top.isFinite else {
+                // Every class rules the row out (zero variances with var_smoothing=0): no preference.
+                for concept in scored { out[concept] = Float(1 / Double(scored.count)) }
+                return
+            }
+            var sum: Double = 0
+            for k in 0..<classes.count { sum += exp(joint[k] - top) }
+            let logSum = top + log(sum)
+            for (k, concept) in scored.enumerated() { out[concept] = Float(exp(joint[k] - logSum)) }
+        } else {
+            for (k, concept) in scored.enumerated() {
+                var margin = joint[2 * k] - joint[2 * k + 1]
+                if margin.isNaN { margin = 0 }
+                out[concept] = Float(margin >= 0 ? 1 / (1 + exp(-margin)) : exp(margin) / (1 + exp(margin)))
+            }
+        }
     }
 }

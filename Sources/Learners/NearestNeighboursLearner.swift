@@ -47,6 +47,10 @@ struct NearestNeighboursModel: FittedModel {
     static let trainingBlockRows = 512
 
     func predict(_ view: RowView) -> [Float] {
+        precondition(
+            view.dataset.featureCount == training.dataset.featureCount && view.dataset.conceptCount == training.dataset.conceptCount,
+            "a model predicts rows of datasets shaped like its training dataset"
+        )
         let c = training.dataset.conceptCount
         let k = neighbours
         var out = [Float](repeating: 0, count: view.count * c)

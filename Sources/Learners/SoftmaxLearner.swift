@@ -40,6 +40,7 @@ struct SoftmaxLearner: Learner {
         guard present.count > 1 else {
             // A single concept in training: it is certain.
             return LinearModel(
+                featureCount: dataset.featureCount,
                 scaling: scaling, intercept: settings.fitIntercept, weights: [], columnConcepts: [],
                 constants: absent + present.map { ConstantProbability(concept: $0, probability: 1) },
                 conceptCount: conceptCount, link: .softmax
@@ -62,6 +63,7 @@ struct SoftmaxLearner: Learner {
             minimizer.receive(value: result.value, gradient: result.gradient)
         }
         return LinearModel(
+            featureCount: dataset.featureCount,
             scaling: scaling, intercept: settings.fitIntercept, weights: minimizer.point.map { Float($0) },
             columnConcepts: present, constants: absent, conceptCount: conceptCount, link: .softmax
         )

@@ -66,6 +66,19 @@ import Testing
         #expect(error?.message == "fold 3 of repeat 2 has no training rows")
     }
 
+    @Test func rejectsADatasetWithoutFeatures() {
+        let empty = Dataset(
+            featureCount: 0, features: [], concepts: ["a", "b"], labels: [1, 0, 0, 1], ids: ["x", "y"], isMultiLabel: false
+        )
+        let error = #expect(throws: LearnerError.self) {
+            try FoldTask.run(
+                dataset: empty, trainRows: [0], testRows: [1], repeatIndex: 0, fold: 0, spec: LearnerSpec(model: "logistic")
+            )
+        }
+        #expect(error?.kind == .invalidTask)
+        #expect(error?.message == "the dataset has no feature columns; learners need at least one")
+    }
+
     @Test func emptyTestFoldGivesNoPredictions() throws {
         let result = try FoldTask.run(
             dataset: Self.dataset, trainRows: Array(0..<90), testRows: [], repeatIndex: 0, fold: 0,

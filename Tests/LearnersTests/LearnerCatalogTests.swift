@@ -53,7 +53,10 @@ import Testing
         }
         #expect(error?.kind == .badParameter)
         let message = error?.message ?? ""
-        #expect(message.hasPrefix("parameter \(key)=\(value) for model '\(model)' is not valid: expected \(accepted) (default "))
+        #expect(message.hasPrefix("parameter \(key)=\(value) for model '\(model)' is not valid: expected \(accepted); "))
+        // It also lists every key the model takes, with ranges and defaults.
+        let description = LearnerCatalog.learners.first { $0.name == model }
+        for parameter in description?.parameters ?? [] { #expect(message.contains(parameter.summary)) }
     }
 
     @Test func acceptsValidValuesOfEveryKind() throws {

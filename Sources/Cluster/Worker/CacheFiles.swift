@@ -1,0 +1,125 @@
+import Datasets
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The dataset cache's file operations: entries are `<sha256>.cfds`, written to a temporary file in
+/// the same directory, flushed to disk and renamed into place, so a crash never leaves half an
+/// entry under an entry's name. Blocking; called from threads of their own, never the event loop.
+enum CacheFiles {
+    /// Bytes read per `pread` when hashing a file.
+    static let readBlock = 4 << 20
+
+    static func entryName(_ hash: String) -> String { "\(hash).cfds" }
+
+    /// The hash an entry's file name claims, or nil for other files.
+    static func hash(ofEntryNamed name: String) -> String? {
+        guard name.hasSuffix(".cfds") else { return nil }
+        let hash = String(name.dropLast(5))
+        return isHash(hash) ? hash : nil
+    }
+
+    /// Temporary files start with a dot and end in `.tmp`.
+    static func isTemporary(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.hasSuffix(".tmp")
+    }
+
+    static func isHash(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// Creates the directory and its parents when missing.
+    static func makeDirectory(_ path: String) throws(DatasetCacheError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw DatasetCacheError(.unwritable, "cannot create the cache directory \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Names in `directory`.
+    static func list(_ directory: String) throws(DatasetCacheError) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            throw DatasetCacheError(.unreadable, "cannot list the cache directory \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    /// Size and modification time (seconds since 1970) of a regular file; nil when it is missing or not a file.
+    static func status(_ path: String) -> (size: Int, modified: Double)? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return (Int(info.st_size), Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+    }
+
+    /// Sets a file's modification time to now, so the least recently used order survives a restart.
+    static func touch(_ path: String) {
+        _ = utimes(path, nil)
+    }
+
+    static func remove(_ path: String) {
+        _ = unlink(path)
+    }
+
+    /// SHA-256 of a file's bytes, read in blocks.
+    static func hashFile(_ path: String) throws(DatasetCacheError) -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(.unreadable, "cannot open \(path)", errno) }
+        defer { close(fd) }
+        var hasher = SHA256Hasher()
+        var block = [UInt8](repeating: 0, count: readBlock)
+        var offset = 0
+        while true {
+            let count = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure(.unreadable, "cannot read \(path)", errno)
+            }
+            if count == 0 { break }
+            hasher.update(block[0..<count])
+            offset += count
+        }
+        return hasher.finalize()
+    }
+
+    /// Writes `bytes` to `directory/name`: temporary file, fsync, rename, fsync of the directory.
+    static func writeAtomically(_ bytes: [UInt8], directory: String, name: String) throws(DatasetCacheError) {
+        let temporary = "\(directory)/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let target = "\(directory)/\(name)"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure(.unwritable, "cannot create \(temporary)", errno) }
+        var written = 0
+        var failed: DatasetCacheError?
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { raw in
+                write(fd, raw.baseAddress.map { $0 + written }, bytes.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                failed = failure(.unwritable, "cannot write \(temporary)", errno)
+                break
+            }
+            written += count
+        }
+        if failed == nil, fsync(fd) != 0 { failed = failure(.unwritable, "cannot flush \(temporary) to disk", errno) }
+        if close(fd) != 0, failed == nil { failed = failure(.unwritable, "cannot finish writing \(temporary)", errno) }
+        if failed == nil, rename(temporary, target) != 0 { failed = failure(.unwritable, "cannot move \(temporary) into place", errno) }
+        if let failed {
+            unlink(temporary)
+            throw failed
+        }
+        // The rename is durable once the directory itself is flushed.
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    private static func failure(_ kind: DatasetCacheError.Kind, _ what: String, _ code: Int32) -> DatasetCacheError {
+        DatasetCacheError(kind, "\(what): \(String(cString: strerror(code))); check the cache directory's permissions and free space")
+    }
+}

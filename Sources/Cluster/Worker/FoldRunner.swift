@@ -1,0 +1,78 @@
+import Datasets
+import Learners
+import Wire
+
+/// Runs one task on the calling (compute) thread: takes its datasets from the cache, trains and
+/// predicts with exactly the fold task the local evaluation uses, and says how it went.
+enum FoldRunner {
+    static func run(_ assignment: TaskAssignment, testRows: [Int32], cache: DatasetCache) -> TaskOutcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        func seconds() -> Double { (clock.now - started).seconds }
+
+        let training: Dataset
+        do {
+            training = try cache.acquire(assignment.dataset)
+        } catch {
+            return .datasetUnavailable(assignment.dataset, reason: error.description)
+        }
+        defer { cache.release(assignment.dataset) }
+        let spec = LearnerSpec(model: assignment.model, params: assignment.params, seed: assignment.seed)
+
+        if let holdoutHash = assignment.holdout {
+            let holdout: Dataset
+            do {
+                holdout = try cache.acquire(holdoutHash)
+            } catch {
+                return .datasetUnavailable(holdoutHash, reason: error.description)
+            }
+            defer { cache.release(holdoutHash) }
+            let aligned: Dataset
+            do {
+                aligned = try DatasetValidator.alignHoldout(
+                    holdout, file: "holdout \(holdoutHash.prefix(12))", to: training,
+                    trainingFile: "dataset \(assignment.dataset.prefix(12))")
+            } catch {
+                // The coordinator checked the pair before accepting the job; the same check
+                // failing here is not something a retry elsewhere would change.
+                return .failed(.learner, message: error.description, seconds: seconds())
+            }
+            return outcome(seconds) { () throws(LearnerError) in
+                try FoldTask.runHoldout(training: training, test: aligned, spec: spec)
+            }
+        }
+
+        let test = testRows.map { Int($0) }
+        let train = complement(of: test, rowCount: training.rowCount)
+        return outcome(seconds) { () throws(LearnerError) in
+            try FoldTask.run(
+                dataset: training, trainRows: train, testRows: test, repeatIndex: assignment.repeatIndex,
+                fold: assignment.fold, spec: spec)
+        }
+    }
+
+    /// A learner's refusal or failure is deterministic (kind `learner`: retrying elsewhere gives the
+    /// same); the coordinator fails the job with its message.
+    private static func outcome(
+        _ seconds: () -> Double, _ body: () throws(LearnerError) -> FoldPredictions
+    ) -> TaskOutcome {
+        do {
+            let predictions = try body()
+            return .succeeded(
+                scores: predictions.scores, rows: predictions.rows.count, concepts: predictions.conceptCount,
+                seconds: seconds())
+        } catch {
+            return .failed(.learner, message: error.description, seconds: seconds())
+        }
+    }
+
+    /// The rows not in `test`, increasing. Out-of-range test rows are left for `FoldTask` to refuse.
+    static func complement(of test: [Int], rowCount: Int) -> [Int] {
+        var held = [Bool](repeating: false, count: rowCount)
+        for row in test where row >= 0 && row < rowCount { held[row] = true }
+        var train: [Int] = []
+        train.reserveCapacity(max(0, rowCount - test.count))
+        for row in 0..<rowCount where !held[row] { train.append(row) }
+        return train
+    }
+}

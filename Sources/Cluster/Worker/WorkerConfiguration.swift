@@ -1,0 +1,74 @@
+import Wire
+
+/// What a worker announces in READY and the timing rules it follows (reference/zeromq.md
+/// sections 3-5). The defaults are the protocol's; tests shorten nothing, they drive a mock clock.
+public struct WorkerConfiguration: Sendable, Equatable {
+    /// A name for the coordinator's logs (host name and pid by default); not an identity.
+    public var name: String
+    /// Tasks run at once, each on a compute thread of its own.
+    public var slots: Int
+    /// Threads each task's training uses (`BLASThreads`).
+    public var threads: Int
+    /// The software version announced in READY.
+    public var software: String
+    /// HEARTBEAT period; the coordinator uses the same.
+    public var heartbeatInterval: Duration
+    /// Heartbeat periods of silence after which the coordinator is presumed lost.
+    public var liveness: Int
+    /// PROGRESS period for each held task; renews the coordinator's lease on it.
+    public var progressInterval: Duration
+    /// First wait before reconnecting after a lost coordinator; it doubles up to `reconnectMax`.
+    public var reconnectInitial: Duration
+    public var reconnectMax: Duration
+    /// Each reconnect wait is stretched by a random fraction up to this, so workers cut off
+    /// together do not all come back in the same instant.
+    public var reconnectJitter: Double
+    /// FETCH requests kept outstanding per dataset (the credit).
+    public var fetchCredit: Int
+    /// Bytes asked for per FETCH.
+    public var chunkBytes: Int
+    /// With requests outstanding and no CHUNK for this long, the outstanding ones are asked again
+    /// (the coordinator drops chunks it cannot queue).
+    public var fetchStallTimeout: Duration
+    /// Largest dataset the worker accepts to fetch.
+    public var maxDatasetBytes: Int
+    /// Seeds the reconnect jitter.
+    public var jitterSeed: UInt64
+
+    public init(
+        name: String,
+        slots: Int,
+        threads: Int,
+        software: String,
+        heartbeatInterval: Duration = WireProtocol.heartbeatInterval,
+        liveness: Int = WireProtocol.heartbeatLiveness,
+        progressInterval: Duration = .seconds(2),
+        reconnectInitial: Duration = .seconds(1),
+        reconnectMax: Duration = .seconds(32),
+        reconnectJitter: Double = 0.25,
+        fetchCredit: Int = WireProtocol.fetchCredit,
+        chunkBytes: Int = WireProtocol.chunkBytes,
+        fetchStallTimeout: Duration = .seconds(10),
+        maxDatasetBytes: Int = 64 << 30,
+        jitterSeed: UInt64 = 0x5EED
+    ) {
+        self.name = name
+        self.slots = max(1, slots)
+        self.threads = max(1, threads)
+        self.software = software
+        self.heartbeatInterval = heartbeatInterval
+        self.liveness = max(1, liveness)
+        self.progressInterval = progressInterval
+        self.reconnectInitial = reconnectInitial
+        self.reconnectMax = max(reconnectInitial, reconnectMax)
+        self.reconnectJitter = max(0, reconnectJitter)
+        self.fetchCredit = max(1, fetchCredit)
+        self.chunkBytes = max(1, chunkBytes)
+        self.fetchStallTimeout = fetchStallTimeout
+        self.maxDatasetBytes = maxDatasetBytes
+        self.jitterSeed = jitterSeed
+    }
+
+    /// Silence after which the coordinator is presumed lost: `liveness` heartbeat periods.
+    public var silenceLimit: Duration { heartbeatInterval * liveness }
+}

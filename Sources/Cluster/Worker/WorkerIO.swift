@@ -1,0 +1,103 @@
+import Logging
+import Wire
+
+/// The worker's two sockets to the coordinator.
+public enum WorkerSocket: String, Sendable {
+    /// The control DEALER: READY, HEARTBEAT, TASK, PROGRESS, RESULT, CANCEL, DISCONNECT.
+    case control
+    /// The data DEALER: FETCH and its CHUNK or MISSING replies.
+    case data
+}
+
+/// What reaches `WorkerCore`: decoded messages, time, and the outcome of work done off the loop.
+/// Messages carry the generation of the connection they came on (or were refused on), so
+/// leftovers of a connection the core has replaced are recognised.
+public enum WorkerInput: Sendable {
+    /// The service started: connect.
+    case start
+    /// Time passed (the shell ticks every 100 ms).
+    case tick
+    case control(CoordinatorMessage, generation: Int)
+    case data(DataReply, generation: Int)
+    /// A message on `socket` that failed to decode.
+    case malformed(WorkerSocket, WireError)
+    /// The control socket could not take this message (no connection yet, with IMMEDIATE): nothing went out.
+    case controlRefused(WorkerMessage, generation: Int)
+    /// The data socket could not take this FETCH.
+    case fetchRefused(FetchRequest, generation: Int)
+    /// The outcome of `.resolveDataset`: where the dataset was found, or nil when it must be fetched.
+    case datasetResolved(String, DatasetOrigin?)
+    /// The outcome of `.storeDataset`.
+    case datasetStored(String, DatasetStoreOutcome)
+    /// A compute thread finished a task.
+    case taskFinished(TaskRef, TaskOutcome)
+    /// SIGTERM or `WorkerService.shutdown()`: say DISCONNECT and stop.
+    case shutdown
+}
+
+/// Where a dataset the worker did not have to fetch was found.
+public enum DatasetOrigin: String, Sendable, Equatable {
+    /// The process-wide registry (an embedded coordinator in the same process).
+    case shared
+    /// Decoded in memory already.
+    case memory
+    /// The disk cache.
+    case disk
+    /// Fetched from the coordinator just now.
+    case fetched
+}
+
+/// What became of fetched bytes handed to `.storeDataset`.
+public enum DatasetStoreOutcome: Sendable, Equatable {
+    /// Verified, decoded and cached; `evicted` are hashes dropped from the cache to make room.
+    case stored(evicted: [String])
+    /// The bytes do not hash to what was asked for, or do not decode as a dataset.
+    case rejected(String)
+}
+
+/// How a task ended on its compute thread.
+public enum TaskOutcome: Sendable, Equatable {
+    case succeeded(scores: [Float], rows: Int, concepts: Int, seconds: Double)
+    case failed(WorkerMessage.TaskFailure.Kind, message: String, seconds: Double)
+    /// A dataset the core believed available could not be loaded (evicted, deleted or damaged on
+    /// disk): the task waits again while the dataset is fetched anew.
+    case datasetUnavailable(String, reason: String)
+}
+
+/// What the shell must do for the core, in order.
+public enum WorkerOutput: Sendable, Equatable {
+    /// Close any sockets, open new control and data sockets and connect them; inputs of the new
+    /// connection carry `generation`.
+    case connect(generation: Int)
+    /// Close both sockets without reconnecting (the core asks for `connect` later).
+    case closeConnection
+    case sendControl(WorkerMessage)
+    case sendData(FetchRequest)
+    /// Look for the dataset in the process-wide registry, in memory and on disk (off the loop),
+    /// then feed back `.datasetResolved`.
+    case resolveDataset(String)
+    /// Verify the fetched bytes against the hash, decode and cache them (off the loop), then feed
+    /// back `.datasetStored`.
+    case storeDataset(String, bytes: [UInt8])
+    /// Run the task on a free compute thread, then feed back `.taskFinished`.
+    case startTask(TaskAssignment, testRows: [Int32])
+    /// DISCONNECT has been sent: flush it, close the sockets and return from `run()`.
+    case stop
+    case log(Logger.Level, Logger.Message, Logger.Metadata)
+}
+
+/// The core's state as health checks see it.
+public struct WorkerStatus: Sendable, Equatable {
+    /// Registered with the coordinator and heard from it within the silence limit.
+    public var connected: Bool
+    /// Core time the coordinator was last heard from; nil before the first message.
+    public var lastHeard: Duration?
+    /// Tasks on compute threads (including cancelled ones still finishing).
+    public var running: Int
+    /// Tasks held but not started: waiting for a dataset or a slot.
+    public var waiting: Int
+    /// Datasets being fetched.
+    public var fetching: Int
+    /// Connections opened so far.
+    public var generation: Int
+}

@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import Synchronization
+import Wire
+import ZeroMQ
+
+/// A worker process's shell: a reactor thread owning two DEALERs (control and data) to the
+/// coordinator, a 100 ms tick, and an event loop (the `run()` task) feeding `WorkerCore`; folds run
+/// on compute threads of their own (one per slot), datasets are verified and stored on short-lived
+/// threads, and every outcome comes back to the core as an input.
+///
+/// ```swift
+/// let endpoints = try WorkerEndpoints.parse("tcp://coordinator:5556")
+/// let worker = try WorkerService(controlEndpoint: endpoints.control, dataEndpoint: endpoints.data,
+///                                slots: 2, threads: 1, cacheDirectory: "/var/cache/crossfold",
+///                                name: "host-1", logger: logger)
+/// await worker.run()          // until shutdown() or cancellation; says DISCONNECT on the way out
+/// ```
+public final class WorkerService: Sendable {
+    public let endpoints: WorkerEndpoints
+    public let configuration: WorkerConfiguration
+    public let cache: DatasetCache
+    /// The shell's tick: liveness, heartbeats, PROGRESS and retries run on it.
+    static let tickInterval: Duration = .milliseconds(100)
+
+    let logger: Logger
+    let reactor: Reactor
+    let sockets = WorkerSockets()
+    let compute: ComputeThreads
+    let healthFile: String?
+    let inputs: AsyncStream<WorkerInput>
+    let feed: AsyncStream<WorkerInput>.Continuation
+    private let healthState: Mutex<WorkerHealth>
+    private let started = Atomic(false)
+    let abandoned = Atomic(false)
+
+    /// - Parameters:
+    ///   - controlEndpoint: the coordinator's worker socket (`tcp://host:5556`, or `ipc://`/`inproc://`).
+    ///   - dataEndpoint: its data socket (`tcp://host:5557`).
+    ///   - slots: tasks run at once, each on a thread of its own.
+    ///   - threads: threads each task's training uses; slots × threads should not exceed the cores.
+    ///   - cacheDirectory: where fetched datasets are kept across runs; nil keeps them in memory only.
+    ///   - cacheMaxBytes: cap on the cache directory's size (least recently used entries go first).
+    ///   - name: shown in the coordinator's logs; defaults to host name and pid.
+    ///   - software: the version announced in READY.
+    ///   - healthFile: a JSON file rewritten every second for container health checks.
+    ///   - sharedDatasets: datasets this process already holds (an embedded coordinator's), used
+    ///     instead of fetching.
+    /// - Throws: `DatasetCacheError` when the cache directory cannot be created, `ZeroMQError` when
+    ///   the reactor cannot start.
+    public init(
+        controlEndpoint: String,
+        dataEndpoint: String,
+        slots: Int,
+        threads: Int,
+        cacheDirectory: String?,
+        cacheMaxBytes: Int = 10 << 30,
+        name: String? = nil,
+        logger: Logger,
+        software: String = "crossfold",
+        healthFile: String? = nil,
+        sharedDatasets: SharedDatasets = DatasetCache.processShared
+    ) throws {
+        let name = name ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(name)"
+        self.logger = logger
+        endpoints = WorkerEndpoints(control: controlEndpoint, data: dataEndpoint)
+        configuration = WorkerConfiguration(
+            name: name, slots: slots, threads: threads, software: software,
+            jitterSeed: UInt64.random(in: 0...UInt64.max))
+        cache = try DatasetCache(
+            directory: cacheDirectory, maxBytes: cacheMaxBytes, shared: sharedDatasets, logger: logger)
+        reactor = try Reactor(name: "crossfold.worker")
+        compute = ComputeThreads(count: configuration.slots, threads: configuration.threads, name: "crossfold.fold")
+        self.healthFile = healthFile
+        (inputs, feed) = AsyncStream.makeStream(of: WorkerInput.self, bufferingPolicy: .unbounded)
+        healthState = Mutex(WorkerHealth(
+            connected: false, lastHeard: nil, running: 0, waiting: 0, fetching: 0, coordinator: controlEndpoint,
+            updated: Date()))
+    }
+
+    /// Opens the cache, connects and works until `shutdown()` or until the calling task is
+    /// cancelled; either way DISCONNECT goes to the coordinator (which requeues the tasks held
+    /// here at once) before it returns, within about a second. Running folds cannot be interrupted:
+    /// their threads finish in the background and their results are dropped. Call once.
+    public func run() async {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let cached = await openCache()
+        var core = WorkerCore(configuration: configuration, cached: Set(cached))
+        reactor.start()
+        let feed = self.feed
+        try? reactor.execute { loop in
+            _ = loop.schedule(after: Self.tickInterval, repeating: Self.tickInterval) { feed.yield(.tick) }
+        }
+        let healthWriter = healthFile.map { path in
+            HealthFileWriter(path: path, logger: logger) { [self] in health }
+        }
+        logger.info("worker starting", metadata: [
+            "coordinator": "\(endpoints.control)", "data": "\(endpoints.data)",
+            "slots": "\(configuration.slots)", "threads": "\(configuration.threads)", "cached": "\(cached.count)",
+        ])
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let startDate = Date()
+        var stopped = false
+        feed.yield(.start)
+        for await input in inputs {
+            let outputs = core.handle(input, now: clock.now - start)
+            publish(core.status, since: startDate)
+            if perform(outputs) {
+                stopped = true
+                break
+            }
+        }
+        if !stopped, !abandoned.load(ordering: .acquiring) {
+            // Cancelled: the stream is over, but the goodbye still goes out.
+            _ = perform(core.handle(.shutdown, now: clock.now - start))
+            stopped = true
+        }
+        publish(core.status, since: startDate)
+        await closeSockets(flushing: stopped)
+        compute.stop()
+        await healthWriter?.stop()
+        logger.info("worker stopped")
+    }
+
+    /// Asks `run()` to say DISCONNECT and return (SIGTERM). Safe from any thread, any number of times.
+    public func shutdown() {
+        feed.yield(.shutdown)
+    }
+
+    /// Stops as a killed process would: the sockets close without DISCONNECT, and nothing more
+    /// (results of folds still running included) is sent. For failure tests and chaos drills; the
+    /// coordinator finds out from the dropped connection or the missing heartbeats.
+    public func abandon() {
+        abandoned.store(true, ordering: .releasing)
+        feed.finish()
+    }
+
+    /// The latest state, for health checks.
+    public var health: WorkerHealth {
+        healthState.withLock { $0 }
+    }
+
+    private func publish(_ status: WorkerStatus, since startDate: Date) {
+        let lastHeard = status.lastHeard.map { startDate.addingTimeInterval($0.seconds) }
+        healthState.withLock { health in
+            health.connected = status.connected
+            health.lastHeard = lastHeard
+            health.running = status.running
+            health.waiting = status.waiting
+            health.fetching = status.fetching
+            health.updated = Date()
+        }
+    }
+
+    /// Scans and verifies the cache directory on a thread of its own (it reads every byte).
+    private func openCache() async -> [String] {
+        let (cache, logger) = (self.cache, self.logger)
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    continuation.resume(returning: try cache.open())
+                } catch {
+                    logger.error("cannot read the dataset cache; starting without it", metadata: ["error": "\(error)"])
+                    continuation.resume(returning: [])
+                }
+            }
+        }
+    }
+
+    /// Closes the sockets and stops the reactor. With `flushing`, the control socket keeps up to a
+    /// second to deliver the DISCONNECT queued last; otherwise everything is dropped (LINGER 0).
+    private func closeSockets(flushing: Bool) async {
+        let sockets = self.sockets
+        try? reactor.execute { loop in
+            if flushing, let control = sockets.control {
+                try? control.set(.linger, .seconds(1))
+                loop.close(control)
+                sockets.control = nil
+            }
+            sockets.close(loop)
+        }
+        await reactor.stop()
+    }
+}

@@ -1,0 +1,102 @@
+import Logging
+import Wire
+import ZeroMQ
+
+/// The worker's two DEALERs and the connection generation they belong to.
+///
+/// `@unchecked Sendable`: created before the reactor runs; its sockets are only created, used and
+/// closed inside closures the reactor runs on its own thread, and `generation` is only read and
+/// written there too (reference/zeromq.md section 9).
+final class WorkerSockets: @unchecked Sendable {
+    var control: Socket?
+    var data: Socket?
+    var generation = 0
+
+    /// Replaces the sockets with new ones connected to `endpoints`; inbound messages are decoded on
+    /// the reactor thread and fed to the event loop tagged with `generation`.
+    func open(
+        _ loop: ReactorLoop, endpoints: WorkerEndpoints, generation: Int,
+        feed: AsyncStream<WorkerInput>.Continuation
+    ) throws {
+        close(loop)
+        self.generation = generation
+        let control = try Self.makeDealer(loop, endpoint: endpoints.control, maxMessage: SocketLimits.controlMaxMessage)
+        self.control = control
+        let data = try Self.makeDealer(loop, endpoint: endpoints.data, maxMessage: SocketLimits.dataMaxMessage)
+        self.data = data
+        loop.register(control) { socket in
+            Self.drain(socket) { frames in
+                do throws(WireError) {
+                    feed.yield(.control(try CoordinatorMessage.decode(frames), generation: generation))
+                } catch {
+                    feed.yield(.malformed(.control, error))
+                }
+            }
+        }
+        loop.register(data) { socket in
+            Self.drain(socket) { frames in
+                do throws(WireError) {
+                    feed.yield(.data(try DataReply.decode(frames), generation: generation))
+                } catch {
+                    feed.yield(.malformed(.data, error))
+                }
+            }
+        }
+    }
+
+    /// Closes both sockets (LINGER 0: nothing queued for a lost coordinator is worth keeping).
+    func close(_ loop: ReactorLoop) {
+        if let control { loop.close(control) }
+        if let data { loop.close(data) }
+        control = nil
+        data = nil
+    }
+
+    /// DEALER options of reference/zeromq.md section 6: IMMEDIATE (nothing queues on a pipe that
+    /// is not connected, so no stale beat is replayed), LINGER 0, a frame size cap, ZMTP heartbeats
+    /// as a backstop for a frozen coordinator, a steady 1 s libzmq reconnect (the worker core
+    /// replaces the sockets with its own backoff when the coordinator stays silent), TCP keepalive.
+    static func makeDealer(_ loop: ReactorLoop, endpoint: String, maxMessage: Int64) throws -> Socket {
+        let socket = try loop.makeSocket(.dealer)
+        try socket.set(.linger, .zero)
+        try socket.set(.immediate, true)
+        try socket.set(.maxMessageSize, maxMessage)
+        try socket.set(.handshakeInterval, SocketLimits.handshake)
+        try socket.set(.heartbeatInterval, SocketLimits.zmtpHeartbeat)
+        try socket.set(.heartbeatTimeout, SocketLimits.zmtpHeartbeatTimeout)
+        try socket.set(.heartbeatTTL, SocketLimits.zmtpHeartbeatTimeout)
+        try socket.set(.reconnectInterval, .seconds(1))
+        try socket.set(.reconnectIntervalMax, .zero)
+        try socket.set(.tcpKeepAlive, 1)
+        try socket.set(.tcpKeepAliveIdle, .seconds(30))
+        try socket.connect(endpoint)
+        return socket
+    }
+
+    /// Reads a bounded batch of what is waiting, so one busy socket cannot starve the other.
+    static func drain(_ socket: Socket, _ deliver: ([[UInt8]]) -> Void) {
+        for _ in 0..<64 {
+            guard let message = try? socket.tryReceive() else { return }
+            deliver(message.frames.map(\.bytes))
+        }
+    }
+
+    /// Sends on the current control socket; false when it is closed or cannot take the message.
+    func trySendControl(_ frames: [Frame], logger: Logger) -> Bool {
+        Self.trySend(frames, on: control, logger: logger)
+    }
+
+    func trySendData(_ frames: [Frame], logger: Logger) -> Bool {
+        Self.trySend(frames, on: data, logger: logger)
+    }
+
+    private static func trySend(_ frames: [Frame], on socket: Socket?, logger: Logger) -> Bool {
+        guard let socket else { return false }
+        do {
+            return try socket.trySend(frames)
+        } catch {
+            logger.debug("send failed", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+}

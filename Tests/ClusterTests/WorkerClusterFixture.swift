@@ -1,0 +1,189 @@
+import Cluster
+import Datasets
+import Evaluation
+import Folds
+import Foundation
+import Learners
+import Logging
+import Wire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A coordinator on tcp://127.0.0.1 ephemeral ports, running in this process, with workers and a
+/// client started on demand, for end-to-end tests over real sockets.
+final class WorkerTestCluster: Sendable {
+    let server: CoordinatorServer
+    let endpoints: CoordinatorEndpoints
+    let serverTask: Task<Void, Never>
+    let logs = WorkerLogCapture()
+
+    init() async throws {
+        server = try CoordinatorServer(
+            endpoints: CoordinatorEndpoints(client: "tcp://127.0.0.1:*", worker: "tcp://127.0.0.1:*", data: "tcp://127.0.0.1:*"),
+            software: "crossfold-test", logger: logs.logger("coordinator"))
+        endpoints = try await server.listen()
+        let server = self.server
+        serverTask = Task { await server.run() }
+    }
+
+    /// A worker with a cache directory of its own, running until `stop` (or `abandon`).
+    func startWorker(
+        _ name: String, cacheDirectory: String, dataEndpoint: String? = nil, slots: Int = 1
+    ) throws -> RunningWorker {
+        let service = try WorkerService(
+            controlEndpoint: endpoints.worker, dataEndpoint: dataEndpoint ?? endpoints.data, slots: slots, threads: 1,
+            cacheDirectory: cacheDirectory, name: name, logger: logs.logger(name), software: "crossfold-test",
+            healthFile: cacheDirectory + "/health.json",
+            // Not the process registry: these workers must fetch through the data socket.
+            sharedDatasets: SharedDatasets())
+        return RunningWorker(service: service, task: Task { await service.run() })
+    }
+
+    func client() async throws -> ClusterClient {
+        // A short timeout: the client's first request can be refused while its connection is still
+        // being made (IMMEDIATE), and is only resent after the timeout.
+        let client = try ClusterClient(
+            endpoint: endpoints.client, timeout: .seconds(1), attempts: 10, logger: logs.logger("client"))
+        try await client.connect()
+        return client
+    }
+
+    func stop() async {
+        server.shutdown()
+        await serverTask.value
+    }
+
+    /// Polls `status` until the job ends or `deadline` passes.
+    static func waitForEnd(of job: String, client: ClusterClient, deadline: Duration = .seconds(120)) async throws -> JobStatus {
+        let clock = ContinuousClock()
+        let end = clock.now + deadline
+        while true {
+            let status = try await client.status(of: job)
+            if status.state.isFinal || clock.now > end { return status }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Polls `condition` every 10 ms until it holds or `deadline` passes; returns whether it held.
+    static func eventually(within deadline: Duration = .seconds(60), _ condition: () -> Bool) async throws -> Bool {
+        let clock = ContinuousClock()
+        let end = clock.now + deadline
+        while !condition() {
+            if clock.now > end { return false }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+}
+
+struct RunningWorker: Sendable {
+    let service: WorkerService
+    let task: Task<Void, Never>
+
+    func stop() async {
+        service.shutdown()
+        await task.value
+    }
+
+    func abandon() async {
+        service.abandon()
+        await task.value
+    }
+}
+
+/// What a job should produce, computed here directly with the fold task and the evaluator.
+struct ExpectedEvaluation {
+    let dataset: Dataset
+    let predictions: [FoldPredictions]
+    let result: EvaluationResult
+
+    init(dataset: Dataset, spec: JobSpec) throws {
+        self.dataset = dataset
+        let strategy = SplitStrategy(rawValue: spec.split) ?? .stratified
+        let plan = try FoldPlanner.plan(
+            for: dataset, strategy: strategy, folds: spec.folds, repeats: spec.repeats, seed: spec.seed,
+            source: spec.datasetName)
+        let learner = LearnerSpec(model: spec.model, params: spec.params, seed: spec.seed)
+        predictions = try (0..<spec.folds).map { fold in
+            try FoldTask.run(
+                dataset: dataset, trainRows: plan.trainRows(repeat: 0, fold: fold),
+                testRows: plan.testRows(repeat: 0, fold: fold), repeatIndex: 0, fold: fold, spec: learner)
+        }
+        result = try Evaluator.evaluate(
+            dataset: dataset, predictions: predictions, folds: spec.folds, repeats: 1, threshold: spec.threshold)
+    }
+
+    /// The out-of-fold fold ids and scores in input order, as the coordinator returns them.
+    var outOfFold: (folds: [Int32], scores: [Float]) {
+        let concepts = dataset.conceptCount
+        var folds = [Int32](repeating: -1, count: dataset.rowCount)
+        var scores = [Float](repeating: 0, count: dataset.rowCount * concepts)
+        for task in predictions {
+            for (position, row) in task.rows.enumerated() {
+                folds[row] = Int32(task.fold)
+                for concept in 0..<concepts {
+                    scores[row * concepts + concept] = task.scores[position * concepts + concept]
+                }
+            }
+        }
+        return (folds, scores)
+    }
+}
+
+enum WorkerExamples {
+    /// The repository's examples directory.
+    static var directory: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples").path
+    }
+
+    /// iris.jsonl as the coordinator will hold it: canonical bytes, hash, decoded dataset.
+    static func iris() throws -> (bytes: [UInt8], hash: String, dataset: Dataset) {
+        let loaded = try DatasetReader.load(path: directory + "/iris.jsonl")
+        let (bytes, hash) = WorkerFixtures.canonical(loaded)
+        return (bytes, hash, try CanonicalDataset.decode(bytes, file: "iris"))
+    }
+
+    /// The summary of EvalMetrics JSON. Read with `JSONDecoder`: Foundation's `JSONSerialization`
+    /// on Linux can round the last digit of a double.
+    struct Summary: Decodable, Equatable {
+        var macroAvgRocAuc: Double?
+        var macroStdRocAuc: Double?
+        var macroAvgF1Score: Double?
+        var macroAvgPrecision: Double?
+        var macroAvgRecall: Double?
+    }
+
+    static func summary(of json: [UInt8]) throws -> Summary? {
+        struct Metrics: Decodable { var summary: Summary? }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Metrics.self, from: Data(json)).summary
+    }
+
+    static func summary(of result: EvaluationResult) -> Summary {
+        Summary(
+            macroAvgRocAuc: result.summary.macroROCAUC.mean, macroStdRocAuc: result.summary.macroROCAUC.standardDeviation,
+            macroAvgF1Score: result.summary.macroF1.mean, macroAvgPrecision: result.summary.macroPrecision.mean,
+            macroAvgRecall: result.summary.macroRecall.mean)
+    }
+
+    /// A TCP port on 127.0.0.1 with nothing listening (bound, read back and closed).
+    static func closedPort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : 1
+    }
+}

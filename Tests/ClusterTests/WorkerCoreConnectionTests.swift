@@ -1,0 +1,181 @@
+import Cluster
+import Testing
+import Wire
+
+@Suite struct WorkerCoreConnectionTests {
+    @Test func sendsReadyOnceOnConnectWithItsCapacityAndCachedHashes() {
+        var h = WorkerHarness(slots: 3, cached: [fakeHash("b"), fakeHash("a")])
+        let out = h.send(.start)
+        #expect(out.actions.first == .connect(generation: 1))
+        #expect(out.readies == [WorkerMessage.Ready(
+            name: "w1", slots: 3, threads: 2, cached: [fakeHash("a"), fakeHash("b")], software: "crossfold-test")])
+        // No refusal came back: READY went out, and is not repeated.
+        #expect(h.advance(.seconds(3)).readies.isEmpty)
+    }
+
+    @Test func resendsReadyOnlyWhenTheCurrentSocketRefusedIt() {
+        var h = WorkerHarness()
+        let ready = h.send(.start).sent[0]
+        h.send(.controlRefused(ready, generation: 1))
+        #expect(h.advance(.milliseconds(100)).readies.count == 1)
+        // A refusal from a connection already replaced does not cause a second READY.
+        h.send(.controlRefused(ready, generation: 0))
+        #expect(h.advance(.seconds(1)).readies.isEmpty)
+    }
+
+    @Test func sendsNothingButReadyUntilTheCoordinatorAnswers() {
+        var h = WorkerHarness()
+        h.send(.start)
+        let before = h.advance(.seconds(3))
+        #expect(before.sent.isEmpty)
+        let after = h.fromCoordinator(.heartbeat) + h.advance(.seconds(3))
+        #expect(after.heartbeats == 3)
+        #expect(h.core.status.connected)
+    }
+
+    @Test func heartbeatsEverySecond() {
+        var h = WorkerHarness()
+        h.register()
+        var beats: [Duration] = []
+        for _ in 0..<50 {
+            h.clock += .milliseconds(100)
+            if h.send(.tick).heartbeats > 0 { beats.append(h.clock) }
+            h.fromCoordinator(.heartbeat)
+        }
+        #expect(beats == (1...5).map { .seconds($0) })
+    }
+
+    @Test func reconnectsAfterFiveSilentSecondsWithBackoffDoublingToThirtyTwo() {
+        var h = WorkerHarness(jitter: 0)
+        h.register()
+        var closed: [Duration] = []
+        var waits: [Duration] = []
+        for _ in 0..<3000 {
+            h.clock += .milliseconds(100)
+            for output in h.send(.tick).actions {
+                switch output {
+                case .closeConnection: closed.append(h.clock)
+                case .connect: waits.append(h.clock - (closed.last ?? .zero))
+                default: break
+                }
+            }
+        }
+        #expect(closed.first == .seconds(5))
+        #expect(Array(waits.prefix(7)) == [1, 2, 4, 8, 16, 32, 32].map { .seconds($0) })
+        // Each new connection gets its own 5 s before being given up.
+        #expect(closed[1] - closed[0] == .seconds(5 + 1))
+    }
+
+    @Test func backoffResetsOnceTheCoordinatorIsHeardAgain() {
+        var h = WorkerHarness(jitter: 0)
+        h.register()
+        h.advance(.seconds(5))  // lost: wait 1 s
+        h.advance(.seconds(1))  // reconnect, silent 5 s, wait 2 s
+        h.advance(.seconds(5))
+        let second = h.advance(.seconds(2))
+        #expect(second.actions.contains(.connect(generation: 3)))
+        h.fromCoordinator(.heartbeat)
+        h.advance(.seconds(5))  // lost again after hearing: back to 1 s
+        #expect(h.advance(.seconds(1)).actions.contains(.connect(generation: 4)))
+    }
+
+    @Test func jitterStretchesEachWaitByAtMostAQuarter() {
+        var h = WorkerHarness(jitter: 0.25)
+        h.register()
+        var closedAt = Duration.zero
+        var waits: [Duration] = []
+        for _ in 0..<1500 {
+            h.clock += .milliseconds(100)
+            for output in h.send(.tick).actions {
+                if output == .closeConnection { closedAt = h.clock }
+                if case .connect = output { waits.append(h.clock - closedAt) }
+            }
+        }
+        let bases: [Duration] = [1, 2, 4, 8, 16].map { .seconds($0) }
+        #expect(waits.count >= bases.count)
+        for (wait, base) in zip(waits, bases) {
+            // Ticks are 100 ms apart, so a wait is seen up to one tick late.
+            #expect(wait >= base && wait <= base * 1.25 + .milliseconds(100))
+        }
+        #expect(zip(waits, bases).contains { $0 > $1 + .milliseconds(100) })
+    }
+
+    @Test func anyInboundMessageProvesTheCoordinatorAlive() {
+        var h = WorkerHarness()
+        h.register()
+        h.advance(.seconds(4))
+        // A data reply (even for a dataset not being fetched) is as good as a beat.
+        h.fromData(.missing(DatasetRef(dataset: fakeHash("c"))))
+        #expect(!h.advance(.seconds(4)).actions.contains(.closeConnection))
+        #expect(h.advance(.seconds(1)).actions.contains(.closeConnection))
+    }
+
+    @Test func ignoresMessagesOfAConnectionItReplaced() {
+        var h = WorkerHarness()
+        h.register()
+        h.fromCoordinator(.disconnect(Reason(reason: "presumed dead")))
+        #expect(h.generation == 2)
+        h.send(.control(.heartbeat, generation: 1))
+        #expect(!h.core.status.connected)
+        h.fromCoordinator(.heartbeat)
+        #expect(h.core.status.connected)
+    }
+
+    @Test func disconnectFromTheCoordinatorReconnectsAndRegistersAgainKeepingRunningTasks() {
+        var h = WorkerHarness(cached: [fakeHash("a")])
+        h.register()
+        #expect(h.task(0, dataset: fakeHash("a")).started.count == 1)
+        let out = h.fromCoordinator(.disconnect(Reason(reason: "unknown worker: send READY first")))
+        #expect(out.actions.first == .connect(generation: 2))
+        #expect(out.readies.count == 1)
+        #expect(h.core.status.running == 1)
+        // The fold finishes before the new connection is registered: its result waits for it.
+        let finished = h.send(.taskFinished(
+            TaskRef(job: "j", task: 0, attempt: 1), .succeeded(scores: [0.5, 0.5], rows: 1, concepts: 2, seconds: 3)))
+        #expect(finished.sent.isEmpty)
+        let registered = h.fromCoordinator(.heartbeat)
+        #expect(registered.sent == [.result(
+            WorkerMessage.TaskResult(job: "j", task: 0, attempt: 1, rows: 1, concepts: 2, seconds: 3), scores: [0.5, 0.5])])
+    }
+
+    @Test func repeatedDisconnectBeforeRegistrationBacksOff() {
+        var h = WorkerHarness(jitter: 0)
+        h.send(.start)
+        let out = h.fromCoordinator(.disconnect(Reason(reason: "unknown worker")))
+        #expect(out.actions == [.closeConnection])
+        #expect(!h.advance(.milliseconds(900)).actions.contains(.connect(generation: 2)))
+        #expect(h.advance(.milliseconds(100)).actions.contains(.connect(generation: 2)))
+    }
+
+    @Test func refusedResultIsKeptAndSentAgain() {
+        var h = WorkerHarness(cached: [fakeHash("a")])
+        h.register()
+        h.task(0, dataset: fakeHash("a"))
+        let result = h.send(.taskFinished(
+            TaskRef(job: "j", task: 0, attempt: 1), .succeeded(scores: [1, 0], rows: 1, concepts: 2, seconds: 1))).sent
+        #expect(result.count == 1)
+        h.send(.controlRefused(result[0], generation: 1))
+        #expect(h.advance(.milliseconds(100)).sent.contains(result[0]))
+    }
+
+    @Test func shutdownSendsDisconnectStopsAndIgnoresEverythingAfter() {
+        var h = WorkerHarness(cached: [fakeHash("a")])
+        h.register()
+        h.task(0, dataset: fakeHash("a"))
+        let out = h.send(.shutdown)
+        #expect(out.actions == [.sendControl(.disconnect(Reason(reason: "worker shutting down"))), .stop])
+        #expect(h.core.isStopped)
+        #expect(h.advance(.seconds(10)).isEmpty)
+        #expect(h.send(.taskFinished(
+            TaskRef(job: "j", task: 0, attempt: 1), .succeeded(scores: [1, 0], rows: 1, concepts: 2, seconds: 1))).isEmpty)
+    }
+
+    @Test func coordinatorErrorIsLoggedAndNotTakenAsALiveCoordinator() {
+        var h = WorkerHarness()
+        h.send(.start)
+        let out = h.fromCoordinator(.error(ErrorReply(code: "unsupported-version", message: "run the same release")))
+        #expect(out.logs == ["the coordinator refused this worker"])
+        #expect(!h.core.status.connected)
+        #expect(h.advance(.seconds(5)).actions.contains(.closeConnection))
+    }
+}
