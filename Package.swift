@@ -9,6 +9,7 @@ let strict: [SwiftSetting] = [
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 
 let package = Package(
     name: "crossfold",
@@ -19,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, one module each (Debian: libopenblas-dev, libsodium-dev, libzmq3-dev).
@@ -38,7 +40,7 @@ let package = Package(
         .target(name: "Wire", dependencies: ["Datasets"], swiftSettings: strict),
         .target(
             name: "Cluster",
-            dependencies: ["Datasets", "Folds", "Learners", "Evaluation", "Reports", "Wire", "ZeroMQ", logging],
+            dependencies: ["Datasets", "Folds", "Learners", "Evaluation", "Reports", "Wire", "ZeroMQ", logging, lifecycle],
             swiftSettings: strict
         ),
 
@@ -49,8 +51,8 @@ let package = Package(
         .executableTarget(
             name: "crossfold",
             dependencies: [
-                argumentParser, logging, "Datasets", "Folds", "Learners", "Evaluation", "Reports", "Cluster",
-                "Clarifai",
+                argumentParser, logging, lifecycle, "Datasets", "Folds", "Learners", "Evaluation", "Reports", "Wire",
+                "Cluster", "Clarifai",
             ],
             swiftSettings: strict
         ),

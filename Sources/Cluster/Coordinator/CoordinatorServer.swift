@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Wire
 import ZeroMQ
@@ -65,15 +66,22 @@ public final class CoordinatorServer: Sendable {
         return result
     }
 
-    /// Runs the event loop until the calling task is cancelled, then closes the sockets.
-    public func run() async {
+    /// Runs the event loop until the calling task is cancelled, `shutdown()` is called or (inside a
+    /// `ServiceGroup`) a graceful shutdown begins, then closes the sockets. Binds first if
+    /// `listen()` was not called.
+    public func run() async throws {
+        if boundEndpoints == nil { _ = try await listen() }
         let start = ContinuousClock.now
         var resumed = core.withLock { $0?.resumeUnfinishedJobs() ?? [] }
         perform(&resumed)
-        for await input in inputs {
-            var outputs = core.withLock { $0?.handle(input, now: ContinuousClock.now - start) ?? [] }
-            perform(&outputs)
-            if Task.isCancelled { break }
+        await withGracefulShutdownHandler {
+            for await input in inputs {
+                var outputs = core.withLock { $0?.handle(input, now: ContinuousClock.now - start) ?? [] }
+                perform(&outputs)
+                if Task.isCancelled { break }
+            }
+        } onGracefulShutdown: {
+            self.shutdown()
         }
         feed.finish()
         await reactor.stop()

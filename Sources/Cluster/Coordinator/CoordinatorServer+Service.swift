@@ -1,0 +1,3 @@
+import ServiceLifecycle
+
+extension CoordinatorServer: Service {}

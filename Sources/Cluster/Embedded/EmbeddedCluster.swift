@@ -1,0 +1,71 @@
+import Datasets
+import Foundation
+import Logging
+
+/// A coordinator and workers inside this process, reached by the same client, over the same
+/// sockets (ipc:// in a private directory) and the same code as a real cluster: what
+/// `crossfold evaluate` runs when no `--coordinator` is given. Datasets registered here are shared
+/// in memory with the workers, so nothing is copied through a socket.
+public final class EmbeddedCluster: Sendable {
+    public let client: ClusterClient
+    let coordinator: CoordinatorServer
+
+    init(client: ClusterClient, coordinator: CoordinatorServer) {
+        self.client = client
+        self.coordinator = coordinator
+    }
+
+    /// Makes a dataset known to the coordinator and to this process's workers.
+    public func register(bytes: [UInt8], hash: String, dataset: Dataset) {
+        coordinator.registry.register(hash: hash, bytes: bytes, dataset: dataset)
+        DatasetCache.processShared.register(hash: hash, dataset: dataset)
+    }
+
+    /// Starts the cluster with `workers` single-slot workers, runs `body` with it, and stops
+    /// everything (workers say goodbye, sockets close, the directory goes) whether `body` returns
+    /// or throws.
+    public static func run<T: Sendable>(
+        workers: Int, software: String, logger: Logger, _ body: @Sendable (EmbeddedCluster) async throws -> T
+    ) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("crossfold-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let endpoints = CoordinatorEndpoints(
+            client: "ipc://\(directory.path)/client", worker: "ipc://\(directory.path)/worker",
+            data: "ipc://\(directory.path)/data")
+
+        // The embedded daemons speak up only for warnings, unless the user asked for debugging.
+        var quiet = logger
+        if quiet.logLevel > .debug { quiet.logLevel = max(quiet.logLevel, .warning) }
+
+        let coordinator = try CoordinatorServer(endpoints: endpoints, software: software, logger: quiet)
+        _ = try await coordinator.listen()
+        let services = try (0..<max(1, workers)).map { index in
+            try WorkerService(
+                controlEndpoint: endpoints.worker, dataEndpoint: endpoints.data, slots: 1, threads: 1,
+                cacheDirectory: nil, name: "local-\(index + 1)", logger: quiet, software: software)
+        }
+        let client = try ClusterClient(endpoint: endpoints.client, logger: quiet)
+        let cluster = EmbeddedCluster(client: client, coordinator: coordinator)
+
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await coordinator.run() }
+            for service in services { group.addTask { await service.run() } }
+            let outcome: Result<T, any Error>
+            do {
+                try await client.connect()
+                outcome = .success(try await body(cluster))
+            } catch {
+                outcome = .failure(error)
+            }
+            await client.close()
+            for service in services { service.shutdown() }
+            // Workers first, so their goodbyes reach a coordinator that still listens.
+            try? await Task.sleep(for: .milliseconds(50))
+            coordinator.shutdown()
+            try await group.waitForAll()
+            return try outcome.get()
+        }
+    }
+}

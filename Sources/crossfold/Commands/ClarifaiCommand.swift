@@ -1,0 +1,61 @@
+import ArgumentParser
+import Clarifai
+import Evaluation
+import Foundation
+import Reports
+
+/// `crossfold clarifai list|get`: evaluations already on Clarifai.
+struct ClarifaiCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clarifai",
+        abstract: "Read evaluations from Clarifai.",
+        discussion: "Configured by CLARIFAI_* environment variables, --clarifai-config or flags; the token comes from CLARIFAI_PAT or --pat-file.",
+        subcommands: [List.self, Get.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List evaluations of the configured model version (or of the app).")
+        @Option var page: Int = 1
+        @Option var perPage: Int = 128
+        @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
+        @OptionGroup var logging: LoggingOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+                let configuration = try clarifai.configuration(logger: logger)
+                let evaluations = try await RemoteEvaluator.list(
+                    configuration: configuration, page: page, perPage: perPage, logger: logger)
+                var lines = ["EVALUATION                        STATUS  MACRO ROC AUC  MACRO F1"]
+                for evaluation in evaluations {
+                    let auc = evaluation.summary?.macroAvgRocAuc.map { String(format: "%.4f", $0) } ?? "-"
+                    let f1 = evaluation.summary?.macroAvgF1Score.map { String(format: "%.4f", $0) } ?? "-"
+                    lines.append([(evaluation.id ?? "-").padding(34), "\(evaluation.status?.code ?? 0)".padding(8),
+                                  auc.padding(15), f1].joined())
+                }
+                Terminal.standardOutput(lines.joined(separator: "\n") + "\n")
+            }
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch one evaluation with all its parts and print it like `evaluate`.")
+        @Argument(help: "The evaluation id.") var evaluationID: String
+        @Option(help: "Threshold for the table.") var threshold: Double = 0.5
+        @Option(help: "Write the EvalMetrics JSON to this file.") var json: String?
+        @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
+        @OptionGroup var logging: LoggingOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+                let configuration = try clarifai.configuration(logger: logger)
+                let metrics = try await RemoteEvaluator.get(
+                    configuration: configuration, evaluationID: evaluationID, logger: logger)
+                try ResultsOutput.write(metrics: metrics, json: json)
+                ResultsOutput.printTable(metrics, threshold: threshold)
+            }
+        }
+    }
+}

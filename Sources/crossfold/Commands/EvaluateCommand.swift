@@ -1,0 +1,111 @@
+import ArgumentParser
+import Clarifai
+import Cluster
+import Evaluation
+import Foundation
+import Logging
+
+/// `crossfold evaluate DATASET`: K-fold cross validation on an embedded cluster, on a running
+/// coordinator (`--coordinator`), or on Clarifai (`--remote clarifai`, `--fallback clarifai`).
+struct EvaluateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Cross-validate a classifier on a labelled dataset and print Clarifai's per-concept table.",
+        discussion: """
+            Without --coordinator, an embedded cluster runs inside this process: a coordinator and \
+            --local-workers workers speaking the same protocol as a real cluster. With --coordinator, the \
+            dataset is uploaded (unless the coordinator holds it) and the job runs on that cluster. \
+            With --remote clarifai, Clarifai evaluates the configured model version instead; with \
+            --fallback clarifai, Clarifai is used only when the local evaluation cannot run.
+            """
+    )
+
+    @OptionGroup var evaluation: EvaluationOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Workers of the embedded cluster (default: the number of cores).")
+    var localWorkers: Int?
+
+    @Option(help: "Run on this coordinator (tcp://HOST:5555) instead of an embedded cluster. Env: CROSSFOLD_COORDINATOR_CLIENT.")
+    var coordinator: String?
+
+    @Option(help: "With --coordinator: seconds to wait for a worker to join before giving up (exit 69 or fallback).")
+    var workerWait: Int = 60
+
+    @Option(help: "Evaluate remotely instead: clarifai.")
+    var remote: String?
+
+    @Option(help: "Evaluate on this service when the local evaluation cannot run: clarifai.")
+    var fallback: String?
+
+    @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        for (flag, value) in [("--remote", remote), ("--fallback", fallback)] {
+            if let value, value != "clarifai" { throw ValidationError("\(flag) supports only clarifai") }
+        }
+        if remote != nil, fallback != nil { throw ValidationError("use either --remote or --fallback") }
+        if remote == nil, evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
+        if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1") }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            let logger = try logging.bootstrap(to: .standardError)
+            if remote != nil {
+                try await evaluateOnClarifai(logger: logger)
+                return
+            }
+            do {
+                try await evaluateLocally(logger: logger)
+            } catch where fallback != nil && CommandFailure.from(error).code == ExitStatus.unavailable {
+                Terminal.standardError("crossfold: local evaluation unavailable (\(CommandFailure.from(error).message)); "
+                                       + "falling back to Clarifai\n")
+                try await evaluateOnClarifai(logger: logger)
+            }
+        }
+    }
+
+    private func evaluateLocally(logger: Logger) async throws {
+        let job = try PreparedJob.prepare(evaluation, logger: logger)
+        let live = Terminal.standardErrorIsTerminal
+        if let endpoint = coordinator ?? EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") {
+            let client = try ClusterClient(endpoint: endpoint, logger: logger)
+            try await client.connect()
+            do {
+                let session = JobSession(client: client, logger: logger)
+                let id = try await session.submit(job)
+                let status = try await session.watch(id, live: live, workerWait: .seconds(workerWait))
+                try await session.finish(status, output: output, threshold: evaluation.threshold)
+            } catch {
+                await client.close()
+                throw error
+            }
+            await client.close()
+            return
+        }
+        let workers = localWorkers ?? ProcessInfo.processInfo.activeProcessorCount
+        try await EmbeddedCluster.run(workers: workers, software: Crossfold.software, logger: logger) { cluster in
+            for dataset in job.datasets {
+                cluster.register(bytes: dataset.bytes, hash: dataset.hash, dataset: dataset.dataset)
+            }
+            let session = JobSession(client: cluster.client, logger: logger)
+            let id = try await session.submit(job)
+            let status = try await session.watch(id, live: live)
+            try await session.finish(status, output: output, threshold: evaluation.threshold)
+        }
+    }
+
+    private func evaluateOnClarifai(logger: Logger) async throws {
+        let configuration = try clarifai.configuration(logger: logger)
+        let metrics = try await RemoteEvaluator.evaluate(
+            configuration: configuration, request: clarifai.request(for: configuration),
+            timeout: .seconds(clarifai.remoteTimeout), logger: logger)
+        try ResultsOutput.write(metrics: metrics, json: output.json)
+        if output.predictions != nil {
+            logger.warning("--predictions is not available for Clarifai evaluations; its per-input results are in the JSON test_set")
+        }
+        ResultsOutput.printTable(metrics, threshold: evaluation.threshold)
+    }
+}

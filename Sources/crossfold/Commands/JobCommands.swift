@@ -1,0 +1,112 @@
+import ArgumentParser
+import Cluster
+import Foundation
+import Wire
+
+/// `crossfold jobs`: every job the coordinator knows.
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "List the coordinator's jobs.")
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+            let jobs = try await client.withClient(logger: logger) { try await $0.jobs() }
+            var lines = ["JOB                               STATE      FOLDS    MODEL        DATASET"]
+            for job in jobs {
+                let folds = "\(job.tasksDone)/\(job.tasksTotal)"
+                lines.append([job.job.padding(34), job.state.rawValue.padding(11), folds.padding(9), job.model.padding(13),
+                              job.datasetName].joined())
+            }
+            Terminal.standardOutput(lines.joined(separator: "\n") + "\n")
+        }
+    }
+}
+
+/// `crossfold status JOB`.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show one job's state and progress.")
+    @Argument(help: "The job id `submit` printed.") var job: String
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+            let status = try await client.withClient(logger: logger) { try await $0.status(of: job) }
+            var text = "job \(status.job): \(status.state.rawValue), \(status.tasksDone)/\(status.tasksTotal) folds done, "
+                + "\(status.tasksRunning) running, \(status.workersBusy)/\(status.workers) workers busy, "
+                + "\(ProgressView.clock(status.elapsedSeconds)) elapsed"
+            if let eta = status.etaSeconds, !status.state.isFinal { text += ", ETA \(ProgressView.clock(eta))" }
+            if status.attemptsLost > 0 { text += ", \(status.attemptsLost) attempts retried" }
+            if let message = status.message { text += "\n\(message)" }
+            Terminal.standardOutput(text + "\n")
+        }
+    }
+}
+
+/// `crossfold watch JOB`: progress until the job ends, then its results.
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch", abstract: "Follow a job until it ends, then print its table like `evaluate`.")
+    @Argument(help: "The job id `submit` printed.") var job: String
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let logger = try logging.bootstrap(to: .standardError)
+            try await client.withClient(logger: logger) { client in
+                let session = JobSession(client: client, logger: logger)
+                let status = try await session.watch(job, live: Terminal.standardErrorIsTerminal)
+                try await session.finish(status, output: output, threshold: nil)
+            }
+        }
+    }
+}
+
+/// `crossfold cancel JOB`.
+struct CancelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a job; its running folds stop on the workers.")
+    @Argument(help: "The job id.") var job: String
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+            try await client.withClient(logger: logger) { try await $0.cancel(job) }
+            Terminal.standardOutput("cancelled \(job)\n")
+        }
+    }
+}
+
+/// `crossfold results JOB`: a finished job's table, JSON and predictions.
+struct ResultsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results", abstract: "Print a finished job's table and write its --json and --predictions files.")
+    @Argument(help: "The job id.") var job: String
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+            try await client.withClient(logger: logger) { client in
+                let session = JobSession(client: client, logger: logger)
+                let status = try await client.status(of: job)
+                try await session.finish(status, output: output, threshold: nil)
+            }
+        }
+    }
+}
+
+extension String {
+    /// Left-aligned in a column of `width` characters, with at least one space after.
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

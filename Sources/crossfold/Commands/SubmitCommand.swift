@@ -1,0 +1,37 @@
+import ArgumentParser
+import Cluster
+import Logging
+
+/// `crossfold submit DATASET --coordinator ADDR [--wait]`.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit an evaluation to a coordinator and print the job id.",
+        discussion: "The dataset is uploaded in chunks unless the coordinator already holds it (by hash). With --wait, follows the job and prints its results like `evaluate`."
+    )
+
+    @OptionGroup var evaluation: EvaluationOptions
+    @OptionGroup var client: ClientOptions
+    @Flag(help: "Wait for the job, then print its table and write --json/--predictions.") var wait = false
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+            let job = try PreparedJob.prepare(evaluation, logger: logger)
+            try await client.withClient(logger: logger) { client in
+                let session = JobSession(client: client, logger: logger)
+                let id = try await session.submit(job)
+                Terminal.standardOutput(id + "\n")
+                guard wait else { return }
+                let status = try await session.watch(id, live: Terminal.standardErrorIsTerminal)
+                try await session.finish(status, output: output, threshold: evaluation.threshold)
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Daemon options fall back to `CROSSFOLD_*` environment variables (containers configure them
+/// that way); a flag on the command line wins.
+enum EnvironmentDefaults {
+    static func string(_ flag: String?, _ variable: String) -> String? {
+        if let flag { return flag }
+        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else { return nil }
+        return value
+    }
+
+    static func int(_ flag: Int?, _ variable: String) throws -> Int? {
+        if let flag { return flag }
+        guard let text = string(nil, variable) else { return nil }
+        guard let value = Int(text) else {
+            throw CommandFailure(ExitStatus.usage, "\(variable)=\(text) is not a whole number")
+        }
+        return value
+    }
+}
