@@ -130,8 +130,18 @@ actor ClusterFixtures {
 
     private var references: [EvaluationRun: Data] = [:]
     private var synthetic: [String: String] = [:]
-    private let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("crossfold-integration-\(ProcessInfo.processInfo.processIdentifier)")
+    private let directory: URL
+
+    init() {
+        // One directory per test process; those of earlier processes that are gone are removed.
+        let temporary = FileManager.default.temporaryDirectory
+        let prefix = "crossfold-integration-"
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where entry.hasPrefix(prefix) {
+            guard let pid = Int32(entry.dropFirst(prefix.count)), kill(pid, 0) != 0 else { continue }
+            try? FileManager.default.removeItem(at: temporary.appendingPathComponent(entry))
+        }
+        directory = temporary.appendingPathComponent(prefix + String(ProcessInfo.processInfo.processIdentifier))
+    }
 
     /// The EvalMetrics JSON of `crossfold evaluate RUN` on an embedded cluster (no network).
     func embeddedMetrics(_ run: EvaluationRun) async throws -> Data {

@@ -134,6 +134,19 @@ struct LabScriptTests {
         }
     }
 
+    @Test func labScriptIsShellcheckClean() async throws {
+        let shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let shellcheck else {
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                Issue.record("shellcheck is missing and CI is set: apt-get install shellcheck")
+                return
+            }
+            try Test.cancel("skipped: shellcheck is not installed (apt-get install shellcheck)")
+        }
+        let outcome = try await ProcessRunner.run(URL(fileURLWithPath: shellcheck), [Lab.scriptURL.path], timeout: .seconds(60))
+        #expect(outcome.succeeded, "\(outcome)")
+    }
+
     // MARK: - Helpers
 
     /// A tiny HTTP server on `host` that answers every GET with "lab-ok" and logs each client.
