@@ -78,7 +78,7 @@ public final class Lab: Sendable {
         _ = try await Self.script(["kill", name, "h\(process.host)", process.name, signal.rawValue], timeout: .seconds(30))
     }
 
-    /// Every process started in the lab, in start order of their log files' names.
+    /// Every process started in the lab, by host, then by name.
     public func processes() -> [LabProcess] {
         var found: [LabProcess] = []
         for host in 0..<hostCount {
@@ -95,9 +95,16 @@ public final class Lab: Sendable {
         return found
     }
 
-    /// The state and last `lines` log lines of every process, for failure messages.
+    /// What was done to the lab and when (`events.log`: up, start, link, kill, down), one line each.
+    public func events() -> [String] {
+        let text = (try? String(contentsOf: directory.appendingPathComponent("events.log"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// The lab's events, then the state and last `lines` log lines of every process, for failure messages.
     public func diagnostics(lines: Int = 25) -> String {
-        var report = "lab \(name) (\(subnetPrefix).0/24), state in \(directory.path)"
+        var report = "lab \(name) (\(subnetPrefix).0/24), state in \(directory.path)\n=== events\n"
+        report += events().suffix(lines).joined(separator: "\n")
         for process in processes() {
             let state = process.exitStatus.map { "exited \($0)" } ?? "running"
             report += "\n=== h\(process.host) \(process.name) (pid \(process.pid), \(state))\n"

@@ -65,6 +65,11 @@ struct LabScriptTests {
             #expect(try await finished.waitForExit(timeout: .seconds(10)) == 3)
             #expect(finished.lines() == ["done"])
             #expect(lab.processes().map(\.name).sorted() == ["finished", "interrupted", "killed"])
+            // The event log has the timeline, newest last.
+            let events = lab.events().map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" }
+            #expect(events.first?.hasPrefix("up 1 hosts \(lab.subnetPrefix).0/24") == true, "\(events)")
+            #expect(events.contains("kill h0 interrupted (pid \(interrupted.pid)) SIGINT"), "\(events)")
+            #expect(events.contains("kill h0 killed (pid \(killed.pid)) SIGKILL"), "\(events)")
         }
     }
 
