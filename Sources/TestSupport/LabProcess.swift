@@ -61,7 +61,8 @@ public struct LabProcess: Sendable, CustomStringConvertible {
         where predicate: (Substring) -> Bool
     ) async throws -> (index: Int, line: Substring) {
         let clock = ContinuousClock()
-        let end = clock.now + timeout
+        let start = clock.now
+        let end = start + timeout
         while true {
             // Read the exit first: a line written just before the exit is then still seen below.
             let exited = !isRunning
@@ -71,7 +72,7 @@ public struct LabProcess: Sendable, CustomStringConvertible {
             }
             if exited {
                 throw LabError.timedOut(waitedFor: "\(what) in the log of \(self), which exited with \(exitStatus ?? -1)",
-                                        after: clock.now - (end - timeout), log: ProcessOutcome.tail(log()))
+                                        after: clock.now - start, log: ProcessOutcome.tail(log()))
             }
             if clock.now >= end {
                 throw LabError.timedOut(waitedFor: "\(what) in the log of \(self)", after: timeout,

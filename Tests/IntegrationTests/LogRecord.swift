@@ -46,7 +46,9 @@ extension LabProcess {
             guard let record = LogRecord(line, index: 0) else { return false }
             return record.message == message && predicate(record)
         }
-        // `found` was matched above, so it parses.
-        return LogRecord(found.line, index: found.index) ?? { preconditionFailure("unparsable record \(found.line)") }()
+        guard let record = LogRecord(found.line, index: found.index) else {
+            throw LabError.timedOut(waitedFor: "a parsable \"\(message)\" record", after: .zero, log: String(found.line))
+        }
+        return record
     }
 }
