@@ -22,6 +22,8 @@ struct LabScriptTests {
 
     @Test func hostsHaveOnlyTheirLabAddressAndNoRouteOut() async throws {
         try await withLab(hosts: 2) { lab in
+            let name = try await lab.run(on: 1, ["hostname"])
+            #expect(name.standardOutput == "h1\n", "\(name)")
             let addresses = try await lab.run(on: 1, ["ip", "-4", "-o", "addr", "show"])
             let routes = try await lab.run(on: 1, ["ip", "-4", "route", "show"])
             #expect(addresses.succeeded && routes.succeeded, "\(addresses)\n\(routes)")
