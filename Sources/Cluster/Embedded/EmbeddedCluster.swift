@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Logging
+import ZeroMQ
 
 /// A coordinator and workers inside this process, reached by the same client, over the same
 /// sockets (ipc:// in a private directory) and the same code as a real cluster: what
@@ -16,8 +17,8 @@ public final class EmbeddedCluster: Sendable {
     }
 
     /// Makes a dataset known to the coordinator and to this process's workers.
-    public func register(bytes: [UInt8], hash: String, dataset: Dataset) {
-        coordinator.registry.register(hash: hash, bytes: bytes, dataset: dataset)
+    public func register(canonical: PinnedBuffer, hash: String, dataset: Dataset) {
+        coordinator.registry.register(hash: hash, buffer: canonical, dataset: dataset)
         DatasetCache.processShared.register(hash: hash, dataset: dataset)
     }
 
@@ -29,7 +30,9 @@ public final class EmbeddedCluster: Sendable {
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("crossfold-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // 0700: the ipc sockets inside carry no CURVE, so only this user may reach them.
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
         let endpoints = CoordinatorEndpoints(
             client: "ipc://\(directory.path)/client", worker: "ipc://\(directory.path)/worker",

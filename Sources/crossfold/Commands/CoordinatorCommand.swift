@@ -14,6 +14,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Client socket (submissions, status, results). Env: CROSSFOLD_CLIENT_BIND.") var clientBind: String?
     @Option(help: "Worker control socket. Env: CROSSFOLD_WORKER_BIND.") var workerBind: String?
     @Option(help: "Dataset transfer socket. Env: CROSSFOLD_DATA_BIND.") var dataBind: String?
+    @OptionGroup var keys: KeysOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -24,7 +25,16 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 client: EnvironmentDefaults.string(clientBind, "CROSSFOLD_CLIENT_BIND") ?? defaults.client,
                 worker: EnvironmentDefaults.string(workerBind, "CROSSFOLD_WORKER_BIND") ?? defaults.worker,
                 data: EnvironmentDefaults.string(dataBind, "CROSSFOLD_DATA_BIND") ?? defaults.data)
-            let server = try CoordinatorServer(endpoints: endpoints, software: Crossfold.software, logger: logger)
+            let coordinatorKeys = try keys.directory?.coordinatorKeys()
+            if let coordinatorKeys {
+                logger.info("CURVE on: only allowlisted keys get in", metadata: [
+                    "keys": "\(keys.directory?.path ?? "")", "public_key": "\(coordinatorKeys.keyPair.publicKey)",
+                    "workers_allowed": "\(coordinatorKeys.workers.entries.count)",
+                    "clients_allowed": "\(coordinatorKeys.clients.entries.count)",
+                ])
+            }
+            let server = try CoordinatorServer(
+                endpoints: endpoints, keys: coordinatorKeys, software: Crossfold.software, logger: logger)
             let bound = try await server.listen()
             logger.info("coordinator listening", metadata: [
                 "client": "\(bound.client)", "worker": "\(bound.worker)", "data": "\(bound.data)",
