@@ -42,4 +42,65 @@ import Wire
         let outputs = core.handle(.client(PeerID([1]), .submit(request: "r", spec: spec)), now: .zero)
         #expect(outputs.contains { if case .toClient(_, .submitted) = $0 { true } else { false } })
     }
+
+    /// UPLOADs starting under ever new names each left a buffer behind: 600 of them with a 1 MiB
+    /// first chunk held 600 MiB (70,000 one-byte ones, 290 MiB). A few uploads are kept under way;
+    /// a new one beyond them replaces the one idle longest, whose client restarts from what it is
+    /// told.
+    @Test(.timeLimit(.minutes(1)))
+    func uploadsUnderWayAreBoundedWhateverTheNumberOfNamesSent() throws {
+        let (core, _) = try Self.core()
+        var random = FuzzRandom(seed: 42)
+        let chunk = random.bytes(1 << 20)
+        let before = FuzzProcess.residentBytes
+        var acknowledged = 0
+        for index in 0..<600 {
+            let name = (0..<4).map { _ in String(random.next(), radix: 16).leftPadded(16) }.joined()
+            let upload = ClientRequest.Upload(request: "u\(index)", dataset: name, offset: 0, size: 8 << 20)
+            let outputs = core.handle(.client(PeerID([2]), .upload(upload, bytes: chunk)), now: .milliseconds(index))
+            if outputs.contains(where: { if case .toClient(_, .uploadAck(let ack)) = $0 { ack.received == 1 << 20 } else { false } }) {
+                acknowledged += 1
+            }
+        }
+        #expect(acknowledged == 600)
+        #expect(FuzzProcess.residentBytes - before < 128 << 20, "RSS grew \((FuzzProcess.residentBytes - before) >> 20) MiB")
+    }
+
+    /// A chunk of an upload the coordinator does not hold, past offset 0, is answered with
+    /// `received: 0` (start again) and leaves nothing behind.
+    @Test func aLateChunkOfAnUnknownUploadIsToldToStartAgain() throws {
+        let (core, _) = try Self.core()
+        let name = String(repeating: "ab", count: 32)
+        let upload = ClientRequest.Upload(request: "late", dataset: name, offset: 1 << 20, size: 4 << 20)
+        let outputs = core.handle(.client(PeerID([3]), .upload(upload, bytes: [1, 2, 3])), now: .zero)
+        let acks = outputs.compactMap { if case .toClient(_, .uploadAck(let ack)) = $0 { ack } else { nil } }
+        #expect(acks.map(\.received) == [0] && acks.map(\.complete) == [false])
+    }
+
+    /// An upload evicted for newer ones resumes from zero and still completes.
+    @Test func anEvictedUploadStartsAgainAndCompletes() throws {
+        let (core, _) = try Self.core()
+        let small = CanonicalDataset.encode(GaussianClusters.make(rows: 20, features: 2, concepts: 2, seed: 9))
+        let hash = SHA256Hasher.hash(small)
+        let half = small.count / 2
+        func send(_ offset: Int, _ bytes: ArraySlice<UInt8>, request: String) -> [CoordinatorOutput] {
+            core.handle(.client(PeerID([4]), .upload(.init(request: request, dataset: hash, offset: offset, size: small.count),
+                                                     bytes: Array(bytes))), now: .seconds(1))
+        }
+        _ = send(0, small[..<half], request: "a")
+        var random = FuzzRandom(seed: 7)
+        for index in 0..<64 {
+            let name = (0..<4).map { _ in String(random.next(), radix: 16).leftPadded(16) }.joined()
+            _ = core.handle(.client(PeerID([5]), .upload(.init(request: "x\(index)", dataset: name, offset: 0, size: 100),
+                                                         bytes: [1])), now: .seconds(2))
+        }
+        let resumed = send(half, small[half...], request: "b")
+        let acks = resumed.compactMap { if case .toClient(_, .uploadAck(let ack)) = $0 { ack } else { nil } }
+        #expect(acks.map(\.received) == [0], "the evicted upload is told to start again")
+        var outputs = send(0, small[...], request: "c")
+        if case .verifyUpload(let pending)? = outputs.first(where: { if case .verifyUpload = $0 { true } else { false } }) {
+            outputs = core.handle(.uploadVerified(CoordinatorCore.verify(pending)), now: .seconds(3))
+        }
+        #expect(outputs.contains { if case .toClient(_, .uploadAck(let ack)) = $0 { ack.complete } else { false } })
+    }
 }
