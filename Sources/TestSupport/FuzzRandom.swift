@@ -39,7 +39,17 @@ public struct FuzzRandom: RandomNumberGenerator, Sendable {
     }
 
     public mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let word = next()
+                let take = min(8, buffer.count - offset)
+                for index in 0..<take { buffer[offset + index] = UInt8(truncatingIfNeeded: word >> (8 * index)) }
+                offset += take
+            }
+        }
+        return bytes
     }
 
     /// A size that is usually small and sometimes large: `0...limit`, skewed towards 0.
