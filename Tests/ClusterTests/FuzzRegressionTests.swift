@@ -103,4 +103,21 @@ import Wire
         }
         #expect(outputs.contains { if case .toClient(_, .uploadAck(let ack)) = $0 { ack.complete } else { false } })
     }
+
+    /// The worker fuzz's fake coordinator answered a FETCH with a CHUNK claiming 60 GiB; the
+    /// worker allocated a buffer of the claimed size at once and crashed ("failed to allocate
+    /// 64424509472 bytes"). The buffer now grows with the bytes that actually arrive.
+    @Test func aChunkClaimingAHugeDatasetAllocatesOnlyWhatArrives() {
+        var worker = WorkerHarness(slots: 1)
+        worker.register()
+        let hash = fakeHash("c")
+        worker.task(0, dataset: hash)
+        let fetches = worker.send(.datasetResolved(hash, nil)).fetches
+        #expect(fetches.first?.offset == 0)
+        let before = FuzzProcess.residentBytes
+        let outputs = worker.fromData(.chunk(.init(dataset: hash, offset: 0, size: 60 << 30), bytes: [UInt8](repeating: 7, count: 1 << 20)))
+        #expect(FuzzProcess.residentBytes - before < 64 << 20)
+        // The transfer goes on, asking for the next chunks of what it was told.
+        #expect(outputs.fetches.map(\.offset).contains(1 << 20))
+    }
 }
