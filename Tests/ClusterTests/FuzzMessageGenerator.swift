@@ -319,6 +319,7 @@ struct FuzzMessageGenerator {
 
     /// Mutates the frame layer; returns what it did.
     static func mutateFrames(_ frames: inout [[UInt8]], using random: inout FuzzRandom) -> String {
+        while frames.count < 3 { frames.append([]) }
         switch random.below(9) {
         case 0:
             let tag = random.pick([
