@@ -120,4 +120,23 @@ import Wire
         // The transfer goes on, asking for the next chunks of what it was told.
         #expect(outputs.fetches.map(\.offset).contains(1 << 20))
     }
+
+    /// A coordinator may give a worker one task per slot. A flood of TASKs (10,000 here, each
+    /// naming a dataset of its own) was held without limit: every one waited, and every one had
+    /// its dataset looked up on a thread of its own. Beyond a few per slot they are now refused
+    /// with FAILED kind internal, which the coordinator retries elsewhere.
+    @Test func aFloodOfTasksIsRefusedBeyondWhatTheSlotsCanHold() {
+        var worker = WorkerHarness(slots: 2)
+        worker.register()
+        var lookups = 0
+        var refused = 0
+        for number in 0..<10_000 {
+            let hash = String(number, radix: 16).leftPadded(64)
+            let outputs = worker.task(number, dataset: hash)
+            lookups += outputs.filter { if case .resolveDataset = $0 { true } else { false } }.count
+            refused += outputs.sent.filter { if case .failed(let failure) = $0 { failure.kind == .internal } else { false } }.count
+        }
+        #expect(lookups <= 24 && worker.core.status.waiting <= 24, "\(lookups) lookups, \(worker.core.status.waiting) waiting")
+        #expect(refused == 10_000 - lookups)
+    }
 }
