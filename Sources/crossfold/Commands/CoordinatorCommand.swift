@@ -14,6 +14,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Client socket (submissions, status, results). Env: CROSSFOLD_CLIENT_BIND.") var clientBind: String?
     @Option(help: "Worker control socket. Env: CROSSFOLD_WORKER_BIND.") var workerBind: String?
     @Option(help: "Dataset transfer socket. Env: CROSSFOLD_DATA_BIND.") var dataBind: String?
+    @Option(help: "Directory keeping jobs, results and datasets across restarts (default: memory only, lost on exit). Env: CROSSFOLD_STATE_DIR.")
+    var stateDir: String?
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -24,7 +26,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 client: EnvironmentDefaults.string(clientBind, "CROSSFOLD_CLIENT_BIND") ?? defaults.client,
                 worker: EnvironmentDefaults.string(workerBind, "CROSSFOLD_WORKER_BIND") ?? defaults.worker,
                 data: EnvironmentDefaults.string(dataBind, "CROSSFOLD_DATA_BIND") ?? defaults.data)
-            let server = try CoordinatorServer(endpoints: endpoints, software: Crossfold.software, logger: logger)
+            let store = try openStore(logger: logger)
+            let server = try CoordinatorServer(endpoints: endpoints, store: store, software: Crossfold.software, logger: logger)
             let bound = try await server.listen()
             logger.info("coordinator listening", metadata: [
                 "client": "\(bound.client)", "worker": "\(bound.worker)", "data": "\(bound.data)",
@@ -35,6 +38,19 @@ struct CoordinatorCommand: AsyncParsableCommand {
                                      logger: logger))
             try await group.run()
             logger.info("coordinator stopped")
+        }
+    }
+
+    /// The job store: a directory when one is given (exit 73 when it cannot be used), else memory.
+    private func openStore(logger: Logger) throws -> any JobStore {
+        guard let directory = EnvironmentDefaults.string(stateDir, "CROSSFOLD_STATE_DIR") else {
+            logger.warning("no --state-dir: jobs and results are kept in memory and lost when the coordinator stops")
+            return InMemoryJobStore()
+        }
+        do {
+            return try DirectoryJobStore(directory: directory, logger: logger)
+        } catch {
+            throw CommandFailure(ExitStatus.cannotCreate, "cannot use the state dir: \(error.message)")
         }
     }
 }
