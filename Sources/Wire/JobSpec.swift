@@ -54,7 +54,7 @@ public struct JobStatus: Sendable, Codable, Equatable {
     public var tasksTotal: Int
     public var tasksDone: Int
     public var tasksRunning: Int
-    /// Attempts that ended without a result (worker lost, lease expired, task failed).
+    /// Attempts lost (worker lost, lease expired, task failed) and handed out again.
     public var attemptsLost: Int
     public var workers: Int
     public var workersBusy: Int

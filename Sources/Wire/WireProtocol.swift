@@ -12,6 +12,9 @@ public enum WireProtocol {
     /// Most frames one message may have (after the routing id).
     public static let maxFrames = 3 + 2 * 64 + 8
 
+    /// Most dataset hashes a READY may list (64 hex digits each must fit the header limit).
+    public static let maxCachedHashes = 512
+
     /// Bytes a worker asks for per FETCH, and that a client sends per UPLOAD frame.
     public static let chunkBytes = 1 << 20
     /// FETCH requests a worker keeps outstanding (the credit), as in the Guide's fileio3.

@@ -90,7 +90,8 @@ public enum WorkerMessage: Sendable, Equatable {
         case "READY":
             try envelope.requirePayload(0)
             let ready = try envelope.decodeHeader(Ready.self)
-            guard (1...1024).contains(ready.slots), (1...1024).contains(ready.threads), ready.cached.count <= 4096,
+            guard (1...1024).contains(ready.slots), (1...1024).contains(ready.threads),
+                  ready.cached.count <= WireProtocol.maxCachedHashes,
                   ready.cached.allSatisfy(DatasetRef.isHash)
             else { throw WireError(.malformed, "READY has slots/threads outside 1...1024 or bad dataset hashes") }
             return .ready(ready)

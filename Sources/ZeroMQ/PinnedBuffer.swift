@@ -34,7 +34,14 @@ public final class PinnedBuffer: @unchecked Sendable {
     /// Copies `bytes` into a new pinned buffer.
     public convenience init(_ bytes: some Collection<UInt8>) {
         self.init(count: bytes.count) { memory in
-            _ = memory.initializeMemory(as: UInt8.self, from: bytes)
+            // One memcpy for arrays and slices: the generic element-by-element path, unspecialised
+            // across modules, copied 100 MB datasets at about 50 MB/s.
+            let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
+                if let base = source.baseAddress, let target = memory.baseAddress {
+                    target.copyMemory(from: base, byteCount: source.count)
+                }
+            }
+            if copied == nil { _ = memory.initializeMemory(as: UInt8.self, from: bytes) }
         }
     }
 

@@ -25,7 +25,7 @@ final class WorkerTestCluster: Sendable {
             software: "crossfold-test", logger: logs.logger("coordinator"))
         endpoints = try await server.listen()
         let server = self.server
-        serverTask = Task { await server.run() }
+        serverTask = Task { try? await server.run() }
     }
 
     /// A worker with a cache directory of its own, running until `stop` (or `abandon`).

@@ -139,4 +139,20 @@ import Wire
         await client.close()
         await cluster.stop()
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func cancellingRunAlsoSaysDisconnect() async throws {
+        let cluster = try await WorkerTestCluster()
+        let cache = WorkerFixtures.scratchDirectory("worker-cancelled")
+        defer { WorkerFixtures.remove(cache) }
+        let worker = try cluster.startWorker("cancelled", cacheDirectory: cache)
+        #expect(try await WorkerTestCluster.eventually { worker.service.health.connected })
+        worker.task.cancel()
+        await worker.task.value
+        #expect(try await WorkerTestCluster.eventually(within: .seconds(3)) {
+            cluster.logs.records.contains { $0.message == "worker left" && $0.metadata["reason"] == "worker shutting down" }
+        })
+        #expect(!worker.service.health.connected)
+        await cluster.stop()
+    }
 }

@@ -1,4 +1,5 @@
 import Cluster
+import Foundation
 import Testing
 import Wire
 
@@ -177,5 +178,20 @@ import Wire
         #expect(out.logs == ["the coordinator refused this worker"])
         #expect(!h.core.status.connected)
         #expect(h.advance(.seconds(5)).actions.contains(.closeConnection))
+    }
+}
+
+@Suite struct WorkerCoreReadyLimitTests {
+    @Test func readyListsAtMost512CachedHashesSoItsHeaderStaysUnder64KiB() {
+        let hashes = (0..<600).map { String(format: "%064x", $0) }
+        var h = WorkerHarness(cached: Set(hashes))
+        let ready = h.send(.start).sent[0]
+        guard case .ready(let announced) = ready else {
+            Issue.record("expected READY, got \(ready)")
+            return
+        }
+        #expect(announced.cached.count == 512)
+        #expect(ready.envelope.header.count < WireProtocol.maxHeaderBytes)
+        #expect(throws: Never.self) { try WorkerMessage.decode(ready.envelope.frames) }
     }
 }

@@ -1,4 +1,5 @@
 import Wire
+import ZeroMQ
 
 /// A finished job's results as the coordinator sends them.
 public struct JobResults: Sendable {
@@ -62,17 +63,20 @@ extension ClusterClient {
     /// acknowledged. Returns false when no upload was needed.
     @discardableResult
     public func upload(
-        _ bytes: [UInt8], hash: String, verifyTimeout: Duration = .seconds(300), progress: @Sendable (Int) -> Void = { _ in }
+        _ canonical: PinnedBuffer, hash: String, verifyTimeout: Duration = .seconds(300),
+        progress: @Sendable (Int) -> Void = { _ in }
     ) async throws(ClientError) -> Bool {
         if try await hasDataset(hash) { return false }
+        let size = canonical.count
         var next = 0
         var inFlight: [(request: ClientRequest, start: Int, end: Int)] = []
         var silences = 0
         while true {
-            while inFlight.count < WireProtocol.uploadCredit, next < bytes.count {
-                let end = min(bytes.count, next + WireProtocol.chunkBytes)
+            while inFlight.count < WireProtocol.uploadCredit, next < size {
+                let end = min(size, next + WireProtocol.chunkBytes)
                 let chunk = ClientRequest.upload(
-                    .init(request: nextID(), dataset: hash, offset: next, size: bytes.count), bytes: Array(bytes[next..<end]))
+                    .init(request: nextID(), dataset: hash, offset: next, size: size),
+                    bytes: canonical.withUnsafeBytes { [start = next] in Array($0[start..<end]) })
                 start(chunk)
                 inFlight.append((chunk, next, end))
                 next = end
@@ -82,7 +86,7 @@ extension ClusterClient {
             }
             let reply: ClientReply?
             do {
-                reply = try await collect(oldest.request, timeout: oldest.end == bytes.count ? verifyTimeout : timeout)
+                reply = try await collect(oldest.request, timeout: oldest.end == size ? verifyTimeout : timeout)
             } catch {
                 throw .cancelled
             }
@@ -109,6 +113,12 @@ extension ClusterClient {
                 throw .badReply("expected UPLOAD_ACK")
             }
         }
+    }
+
+    /// Uploads a copy of `bytes`; see `upload(_: PinnedBuffer, ...)`.
+    @discardableResult
+    public func upload(_ bytes: [UInt8], hash: String) async throws(ClientError) -> Bool {
+        try await upload(PinnedBuffer(bytes), hash: hash)
     }
 
     private func abandon(_ inFlight: inout [(request: ClientRequest, start: Int, end: Int)]) {

@@ -37,7 +37,11 @@ public final class ClusterClient: Sendable {
         try await reactor.run { loop in
             let socket = try loop.makeSocket(.dealer)
             try socket.set(.linger, .zero)
-            try socket.set(.immediate, true)
+            // No IMMEDIATE: a request made before the connection is up waits in the socket and goes
+            // out the moment it connects, instead of being refused and resent after a timeout.
+            // Duplicates from resends are harmless (requests are idempotent); LINGER 0 drops what
+            // is still queued when the client closes.
+            try socket.set(.handshakeInterval, SocketLimits.handshake)
             try socket.set(.maxMessageSize, SocketLimits.controlMaxMessage)
             try socket.set(.reconnectInterval, .milliseconds(250))
             try socket.set(.reconnectIntervalMax, .seconds(2))
@@ -116,8 +120,8 @@ public final class ClusterClient: Sendable {
         let frames = request.envelope.frames.map { Frame($0) }
         let sockets = self.sockets
         try? reactor.execute { _ in
-            // With IMMEDIATE, a message for a coordinator not yet connected is refused rather than
-            // queued; the timeout and resend cover it.
+            // A full pipe (a coordinator that stopped reading) refuses the message; the timeout and
+            // resend cover it.
             _ = try? sockets["client"]?.trySend(frames)
         }
     }

@@ -99,7 +99,7 @@ extension CoordinatorCore {
         return JobStatus(
             job: stored.id, state: stored.state, datasetName: stored.spec.datasetName, model: stored.spec.model,
             tasksTotal: total, tasksDone: done, tasksRunning: progress?.running ?? 0,
-            attemptsLost: progress?.attemptsLost ?? 0, workers: counts.workers, workersBusy: counts.busy,
+            attemptsLost: retried[stored.id] ?? 0, workers: counts.workers, workersBusy: counts.busy,
             elapsedSeconds: elapsed, etaSeconds: eta, message: stored.message)
     }
 

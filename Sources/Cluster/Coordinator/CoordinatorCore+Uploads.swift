@@ -23,6 +23,7 @@ extension CoordinatorCore {
                                "an upload of \(upload.dataset) with another size is under way; retry later"))
             return
         }
+        uploads[upload.dataset] = nil  // sole owner now: the append below must not copy every byte so far
         // Chunks arrive in order on one connection; a repeated or early chunk is answered with the
         // offset the coordinator wants next, so a retrying client resumes from there.
         if upload.offset == buffer.received {

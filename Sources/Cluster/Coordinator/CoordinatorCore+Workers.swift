@@ -116,6 +116,7 @@ extension CoordinatorCore {
             case .storeResult, .ignoreResult:
                 break
             case .requeued(let attempt, let loss):
+                retried[attempt.job, default: 0] += 1
                 out.append(.log(.warning, "task requeued", ["task": "\(attempt)", "cause": "\(loss)"]))
             case .jobCompleted(let job):
                 requestMetrics(for: job, into: &out)

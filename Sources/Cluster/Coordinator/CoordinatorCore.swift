@@ -25,6 +25,8 @@ public final class CoordinatorCore {
     /// Job ids by SUBMIT request id, so a resent SUBMIT (the client retries on timeout) does not
     /// start a second job.
     var submissions: [String: String] = [:]
+    /// Attempts lost and retried per job, kept after the scheduler forgets a finished job.
+    var retried: [String: Int] = [:]
     /// Results stored per job in this process: worker and seconds by task.
     var taskRuns: [String: [Int: (worker: String, seconds: Double)]] = [:]
     /// Metrics of finished jobs that the store refused to keep, retried on ticks.

@@ -17,8 +17,15 @@ public final class DatasetRegistry: Sendable {
 
     public init() {}
 
+    /// Registers a dataset's canonical bytes (kept by reference, never copied) and decoded form.
+    public func register(hash: String, buffer: PinnedBuffer, dataset: Dataset) {
+        entries.withLock { $0[hash] = $0[hash] ?? Entry(hash: hash, bytes: buffer, dataset: dataset) }
+    }
+
+    /// Registers a copy of `bytes`, pinned for zero-copy sends.
     public func register(hash: String, bytes: [UInt8], dataset: Dataset) {
-        entries.withLock { $0[hash] = $0[hash] ?? Entry(hash: hash, bytes: PinnedBuffer(bytes), dataset: dataset) }
+        guard !contains(hash) else { return }
+        register(hash: hash, buffer: PinnedBuffer(bytes), dataset: dataset)
     }
 
     public func entry(_ hash: String) -> Entry? {

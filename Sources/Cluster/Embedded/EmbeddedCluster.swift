@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Logging
+import ZeroMQ
 
 /// A coordinator and workers inside this process, reached by the same client, over the same
 /// sockets (ipc:// in a private directory) and the same code as a real cluster: what
@@ -16,8 +17,8 @@ public final class EmbeddedCluster: Sendable {
     }
 
     /// Makes a dataset known to the coordinator and to this process's workers.
-    public func register(bytes: [UInt8], hash: String, dataset: Dataset) {
-        coordinator.registry.register(hash: hash, bytes: bytes, dataset: dataset)
+    public func register(canonical: PinnedBuffer, hash: String, dataset: Dataset) {
+        coordinator.registry.register(hash: hash, buffer: canonical, dataset: dataset)
         DatasetCache.processShared.register(hash: hash, dataset: dataset)
     }
 

@@ -9,12 +9,22 @@ import Synchronization
 final class ComputeThreads: Sendable {
     private let jobs = Mutex<[(@Sendable () -> Void)?]>([])
     private let available = DispatchSemaphore(value: 0)
-    private let count: Int
+    private let started = Atomic(false)
+    let count: Int
+    let threads: Int
+    let name: String
 
-    /// Starts `count` threads named `name-1...`, each training with `threads` BLAS threads.
+    /// `count` threads named `name-1...`, each training with `threads` BLAS threads, once `start()`ed.
     init(count: Int, threads: Int, name: String) {
-        self.count = count
-        for slot in 1...max(1, count) {
+        self.count = max(1, count)
+        self.threads = threads
+        self.name = name
+    }
+
+    /// Starts the threads (once).
+    func start() {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for slot in 1...count {
             // The threads keep `self` (the queue) alive until `stop()` ends them.
             let thread = Thread { [self] in
                 BLASThreads.set(threads)
@@ -40,6 +50,7 @@ final class ComputeThreads: Sendable {
 
     /// Ends every thread once the jobs queued before have run (a running fold cannot be stopped).
     func stop() {
+        guard started.load(ordering: .acquiring) else { return }
         jobs.withLock { queue in
             for _ in 0..<count { queue.append(nil) }
         }

@@ -22,7 +22,7 @@ extension WorkerCore {
         readySent = true
         out.append(.sendControl(.ready(WorkerMessage.Ready(
             name: configuration.name, slots: configuration.slots, threads: configuration.threads,
-            cached: cachedDatasets, software: configuration.software))))
+            cached: Array(cachedDatasets.prefix(WireProtocol.maxCachedHashes)), software: configuration.software))))
     }
 
     /// Closes the sockets and reconnects after the next backoff wait.

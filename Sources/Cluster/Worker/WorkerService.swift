@@ -4,6 +4,10 @@ import Synchronization
 import Wire
 import ZeroMQ
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A worker process's shell: a reactor thread owning two DEALERs (control and data) to the
 /// coordinator, a 100 ms tick, and an event loop (the `run()` task) feeding `WorkerCore`; folds run
 /// on compute threads of their own (one per slot), datasets are verified and stored on short-lived
@@ -61,7 +65,7 @@ public final class WorkerService: Sendable {
         healthFile: String? = nil,
         sharedDatasets: SharedDatasets = DatasetCache.processShared
     ) throws {
-        let name = name ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let name = name ?? "\(Self.hostName())-\(getpid())"
         var logger = logger
         logger[metadataKey: "worker"] = "\(name)"
         self.logger = logger
@@ -88,6 +92,7 @@ public final class WorkerService: Sendable {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let cached = await openCache()
         var core = WorkerCore(configuration: configuration, cached: Set(cached))
+        compute.start()
         reactor.start()
         let feed = self.feed
         try? reactor.execute { loop in
@@ -119,6 +124,8 @@ public final class WorkerService: Sendable {
             _ = perform(core.handle(.shutdown, now: clock.now - start))
             stopped = true
         }
+        // Later inputs (ticks, folds finishing in the background) have nowhere to go.
+        feed.finish()
         publish(core.status, since: startDate)
         await closeSockets(flushing: stopped)
         compute.stop()
@@ -154,6 +161,13 @@ public final class WorkerService: Sendable {
             health.fetching = status.fetching
             health.updated = Date()
         }
+    }
+
+    /// The host's name as the kernel knows it (no DNS lookup, unlike `ProcessInfo.hostName`).
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "worker" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Scans and verifies the cache directory on a thread of its own (it reads every byte).

@@ -88,7 +88,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         let workers = localWorkers ?? ProcessInfo.processInfo.activeProcessorCount
         try await EmbeddedCluster.run(workers: workers, software: Crossfold.software, logger: logger) { cluster in
             for dataset in job.datasets {
-                cluster.register(bytes: dataset.bytes, hash: dataset.hash, dataset: dataset.dataset)
+                cluster.register(canonical: dataset.canonical, hash: dataset.hash, dataset: dataset.dataset)
             }
             let session = JobSession(client: cluster.client, logger: logger)
             let id = try await session.submit(job)

@@ -15,9 +15,9 @@ struct JobSession {
     /// Uploads the datasets the coordinator lacks and submits the job; returns its id.
     func submit(_ job: PreparedJob) async throws -> String {
         for dataset in job.datasets {
-            let uploaded = try await client.upload(dataset.bytes, hash: dataset.hash)
+            let uploaded = try await client.upload(dataset.canonical, hash: dataset.hash)
             logger.log(level: uploaded ? .info : .debug, uploaded ? "dataset uploaded" : "coordinator already holds the dataset",
-                       metadata: ["dataset": "\(dataset.path)", "sha256": "\(dataset.hash)", "bytes": "\(dataset.bytes.count)"])
+                       metadata: ["dataset": "\(dataset.path)", "sha256": "\(dataset.hash)", "bytes": "\(dataset.canonical.count)"])
         }
         return try await client.submit(job.spec)
     }

@@ -2,12 +2,14 @@ import Datasets
 import Folds
 import Logging
 import Wire
+import ZeroMQ
 
 /// A dataset file loaded, validated and turned into its canonical bytes, ready to ship.
 struct PreparedDataset: Sendable {
     let path: String
     let dataset: Dataset
-    let bytes: [UInt8]
+    /// The canonical bytes, pinned: uploaded from, or shared with an embedded coordinator, in place.
+    let canonical: PinnedBuffer
     let hash: String
 
     /// Loads and validates `path`; warnings (a concept under 50 inputs) go to the log.
@@ -17,7 +19,7 @@ struct PreparedDataset: Sendable {
             logger.warning("\(warning.description)")
         }
         let bytes = CanonicalDataset.encode(dataset)
-        return PreparedDataset(path: path, dataset: dataset, bytes: bytes, hash: SHA256Hasher.hash(bytes))
+        return PreparedDataset(path: path, dataset: dataset, canonical: PinnedBuffer(bytes), hash: SHA256Hasher.hash(bytes))
     }
 }
 

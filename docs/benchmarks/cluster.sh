@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The cluster figures of docs/PERFORMANCE.md, on loopback: trivial-task dispatch rate and per-task
+# overhead through the coordinator, dataset shipping rate coordinator -> worker, and peak memory
+# of the coordinator and a worker against the dataset's size.
+# Usage: docs/benchmarks/cluster.sh [CROSSFOLD_BINARY]   (a release build: swift build -c release)
+set -euo pipefail
+crossfold=${1:-.build/release/crossfold}
+crossfold=$(realpath "$crossfold")
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+port=$((20000 + RANDOM % 20000))
+client=tcp://127.0.0.1:$port
+
+start_coordinator() {
+    "$crossfold" coordinator --client-bind "$client" --worker-bind "tcp://127.0.0.1:$((port + 1))" \
+        --data-bind "tcp://127.0.0.1:$((port + 2))" --log-level warning >coordinator.log 2>&1 &
+    coordinator=$!
+    pids+=("$coordinator")
+    until "$crossfold" health --coordinator "$client" >/dev/null 2>&1; do sleep 0.1; done
+}
+
+start_worker() { # NAME SLOTS
+    "$crossfold" worker --connect "tcp://127.0.0.1:$((port + 1))" --slots "$2" --name "$1" \
+        --cache-dir "$work/cache-$1" --log-level info >"worker-$1.log" 2>&1 &
+    pids+=("$!")
+    echo "$!"
+}
+
+peak_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+
+echo "== trivial tasks: 2,000 rows x 2 features, centroid, 1,000 folds x 4 repeats = 4,000 tasks"
+"$crossfold" dataset synth --rows 2000 --features 2 --concepts 2 --seed 3 -o tiny.cfds >/dev/null
+start_coordinator
+for slots in 1 2; do
+    worker=$(start_worker "w$slots" "$slots")
+    sleep 1
+    started=$(date +%s.%N)
+    "$crossfold" submit tiny.cfds --coordinator "$client" --model centroid --split random --folds 1000 \
+        --repeats 4 --wait >/dev/null 2>&1
+    ended=$(date +%s.%N)
+    awk -v s="$started" -v e="$ended" -v slots="$slots" 'BEGIN {
+        t = e - s; printf "  1 worker x %d slot(s): %.2f s for 4000 tasks = %.0f tasks/s, %.2f ms per task (submit to results)\n", slots, t, 4000 / t, 1000 * t / 4000 }'
+    kill "$worker"; wait "$worker" 2>/dev/null || true
+done
+kill "$coordinator"; wait "$coordinator" 2>/dev/null || true
+
+echo "== dataset shipping and peak memory: 200,000 x 128 float32, 10 concepts, logistic, 5 folds"
+"$crossfold" dataset synth --rows 200000 --features 128 --concepts 10 --spread 3 --seed 1 -o big.cfds >/dev/null
+size=$(stat -c %s big.cfds)
+start_coordinator
+worker=$(start_worker ship 2)
+"$crossfold" submit big.cfds --coordinator "$client" --folds 5 --seed 7 --wait >/dev/null 2>&1
+grep 'dataset fetched; verifying' worker-ship.log | head -1 | sed 's/^/  worker log: /'
+awk -v size="$size" -v c="$(peak_kib "$coordinator")" -v w="$(peak_kib "$worker")" 'BEGIN {
+    mb = size / 1048576
+    printf "  dataset %.0f MiB canonical; peak RSS coordinator %.0f MiB (%.1fx), worker (2 slots) %.0f MiB (%.1fx)\n",
+        mb, c / 1024, c / 1024 / mb, w / 1024, w / 1024 / mb }'
