@@ -98,7 +98,7 @@ import Wire
         let reopened = try StoreFixtures.open(directory, logs: logs)
         defer { reopened.close() }
         let jobs = try reopened.jobs()
-        #expect(jobs.map(\.id) == ["job", "no-state", "done"])
+        #expect(jobs.map(\.id) == ["no-state", "done", "job"], "oldest first")
         #expect(try reopened.job("no-state")?.state == .running, "a job whose state is unknown resumes")
         // Its metrics are gone but its folds are stored: it resumes and computes them again.
         #expect(try reopened.job("done")?.state == .running)

@@ -112,10 +112,14 @@ public final class DirectoryJobStore: JobStore {
             StoreFiles.removeTree(building)
             throw error
         }
-        index.withLock {
-            $0.jobs[job.id] = job
-            $0.order.append(job.id)
-            $0.results[job.id] = []
+        index.withLock { index in
+            // Oldest first, as a reopened store lists them.
+            let position = index.order.firstIndex { id in
+                index.jobs[id].map { ($0.createdAt, $0.id) > (job.createdAt, job.id) } ?? false
+            } ?? index.order.endIndex
+            index.order.insert(job.id, at: position)
+            index.jobs[job.id] = job
+            index.results[job.id] = []
         }
     }
 
@@ -147,7 +151,10 @@ public final class DirectoryJobStore: JobStore {
                 setAside("\(folder)/\(name)", why: error.description, metadata: ["job": "\(job)", "task": "\(task)"])
             }
         }
-        index.withLock { $0.results[job, default: []].formUnion(results.keys); $0.results[job]?.subtract(damaged) }
+        index.withLock { index in
+            index.results[job, default: []].formUnion(results.keys)
+            index.results[job]?.subtract(damaged)
+        }
         return results
     }
 
