@@ -45,6 +45,10 @@ enum StoreFixtures {
         _ = Glibc.truncate(path, off_t(length))
     }
 
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     static var isRoot: Bool { geteuid() == 0 }
     static var onCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
 }
