@@ -106,7 +106,5 @@ public struct JobStoreError: Error, Sendable, Equatable, CustomStringConvertible
         self.code = code
     }
 
-    public init(_ message: String) { self.init(.unknownJob, message) }
-
     public var description: String { message }
 }
