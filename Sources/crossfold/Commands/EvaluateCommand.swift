@@ -26,11 +26,14 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Workers of the embedded cluster (default: the number of cores).")
     var localWorkers: Int?
 
-    @Option(help: "Run on this coordinator (tcp://HOST:5555) instead of an embedded cluster. Env: CROSSFOLD_COORDINATOR_CLIENT.")
+    @Option(help: "Run on this coordinator (tcp://HOST[:PORT], port 5555 by default) instead of an embedded cluster. Env: CROSSFOLD_COORDINATOR_CLIENT.")
     var coordinator: String?
 
     @Option(help: "With --coordinator: seconds to wait for a worker to join before giving up (exit 69 or fallback).")
     var workerWait: Int = 60
+
+    @Option(help: "With --coordinator: seconds to wait for each reply before resending (4 attempts); an unreachable coordinator is reported after 4 times this (exit 69 or fallback).")
+    var replyTimeout: Int = 3
 
     @Option(help: "Evaluate remotely instead: clarifai.")
     var remote: String?
@@ -48,14 +51,20 @@ struct EvaluateCommand: AsyncParsableCommand {
         if remote != nil, fallback != nil { throw ValidationError("use either --remote or --fallback") }
         if remote == nil, evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
         if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1") }
+        if replyTimeout < 1 { throw ValidationError("--reply-timeout must be at least 1 second") }
     }
 
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError)
+            try output.checkWritable()
             if remote != nil {
                 try await evaluateOnClarifai(logger: logger)
                 return
+            }
+            if fallback != nil {
+                // A fallback that could not run anyway is a usage error now, not after the wait.
+                _ = try clarifai.configuration(logger: logger)
             }
             do {
                 try await evaluateLocally(logger: logger)
@@ -70,8 +79,10 @@ struct EvaluateCommand: AsyncParsableCommand {
     private func evaluateLocally(logger: Logger) async throws {
         let job = try PreparedJob.prepare(evaluation, logger: logger)
         let live = Terminal.standardErrorIsTerminal
-        if let endpoint = coordinator ?? EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") {
-            let client = try ClusterClient(endpoint: endpoint, logger: logger)
+        if let given = coordinator ?? EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") {
+            // tcp://HOST means the client port 5555, as for submit, jobs and the other job commands.
+            let endpoint = try ClientOptions.checked(ClientOptions.withDefaultPort(given, 5555))
+            let client = try ClusterClient(endpoint: endpoint, timeout: .seconds(replyTimeout), logger: logger)
             try await client.connect()
             do {
                 let session = JobSession(client: client, logger: logger)

@@ -58,6 +58,7 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError)
+            try output.checkWritable()
             try await client.withClient(logger: logger) { client in
                 let session = JobSession(client: client, logger: logger)
                 let status = try await session.watch(job, live: Terminal.standardErrorIsTerminal)
@@ -95,6 +96,7 @@ struct ResultsCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+            try output.checkWritable()
             try await client.withClient(logger: logger) { client in
                 let session = JobSession(client: client, logger: logger)
                 let status = try await client.status(of: job)

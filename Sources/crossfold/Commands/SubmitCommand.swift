@@ -23,6 +23,7 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+            if wait { try output.checkWritable() }
             let job = try PreparedJob.prepare(evaluation, logger: logger)
             try await client.withClient(logger: logger) { client in
                 let session = JobSession(client: client, logger: logger)

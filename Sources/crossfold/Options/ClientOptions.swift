@@ -14,7 +14,24 @@ struct ClientOptions: ParsableArguments {
         guard let given = EnvironmentDefaults.string(coordinator, "CROSSFOLD_COORDINATOR_CLIENT") else {
             throw CommandFailure(ExitStatus.usage, "--coordinator tcp://HOST:5555 is required (or set CROSSFOLD_COORDINATOR_CLIENT)")
         }
-        return Self.withDefaultPort(given, 5555)
+        return try Self.checked(Self.withDefaultPort(given, 5555))
+    }
+
+    /// Refuses an endpoint libzmq cannot connect to, as a usage error (64) rather than a
+    /// connection failure (69).
+    static func checked(_ endpoint: String) throws -> String {
+        let valid: Bool
+        if endpoint.hasPrefix("tcp://") {
+            let rest = endpoint.dropFirst("tcp://".count)
+            let port = rest.split(separator: ":").last.flatMap { Int($0) }
+            valid = rest.contains(":") && !rest.hasPrefix(":") && (port.map { (1...65535).contains($0) } ?? false)
+        } else {
+            valid = (endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://")) && endpoint.count > 7
+        }
+        guard valid else {
+            throw CommandFailure(ExitStatus.usage, "\(endpoint) is not a coordinator endpoint; use tcp://HOST[:PORT]")
+        }
+        return endpoint
     }
 
     /// `tcp://host` → `tcp://host:PORT`; other endpoints unchanged.

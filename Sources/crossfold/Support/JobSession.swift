@@ -32,10 +32,12 @@ struct JobSession {
             view.show(status)
             if status.state.isFinal { return status }
             if let workerWait, status.workers == 0, ContinuousClock.now - started > workerWait {
+                // Nobody waits for its results any more: do not leave it to run later for no one.
+                try? await client.cancel(job)
                 throw CommandFailure(
                     ExitStatus.unavailable,
-                    "no worker joined the coordinator at \(client.endpoint) within \(workerWait); start workers with "
-                        + "`crossfold worker --connect ...` (job \(job) stays queued)")
+                    "no worker joined the coordinator at \(client.endpoint) within \(Int(workerWait.components.seconds)) s; "
+                        + "start workers with `crossfold worker --connect ...` (job \(job) was cancelled)")
             }
             try await Task.sleep(for: live ? .milliseconds(200) : .milliseconds(500))
         }

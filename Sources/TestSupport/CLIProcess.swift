@@ -1,0 +1,201 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One running child process with its standard output and error captured in files (so a chatty
+/// child never blocks on a full pipe), standard input /dev/null. Made by ``CLI/start(_:environment:directory:)``
+/// and ``CLI/run(_:environment:directory:timeout:)``. A process still running when its value is
+/// released is killed.
+public final class CLIProcess: Sendable {
+    public let arguments: [String]
+    private let process: Process
+    private let capture: OutputFiles
+    private let exit = ExitSignal()
+    private let started = ContinuousClock.now
+
+    /// Spawns `executable` with ``CLI/childEnvironment(_:)`` plus `environment`.
+    ///
+    /// - Throws: `CLIError.cannotStart` when it cannot be spawned; the file system's error when
+    ///   the capture files cannot be made.
+    init(executable: URL, arguments: [String], environment: [String: String], directory: URL?) throws {
+        self.arguments = arguments
+        capture = try OutputFiles()
+        process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = CLI.childEnvironment(environment)
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = capture.output
+        process.standardError = capture.error
+        let exit = self.exit
+        process.terminationHandler = { _ in exit.fire() }
+        do {
+            try process.run()
+        } catch {
+            capture.closeWriters()
+            capture.remove()
+            throw CLIError.cannotStart(executable: executable.path, reason: "\(error)")
+        }
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        capture.closeWriters()
+        capture.remove()
+    }
+
+    /// Whether the child has not exited yet.
+    public var isRunning: Bool { process.isRunning }
+
+    /// What the child has written to standard output so far.
+    public var standardOutputSoFar: String { capture.read(capture.outputURL) }
+
+    /// What the child has written to standard error so far.
+    public var standardErrorSoFar: String { capture.read(capture.errorURL) }
+
+    /// Sends SIGTERM (a graceful stop for the daemons).
+    public func terminate() {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+    }
+
+    /// Polls standard output and error until `condition` holds for them (returning true), the
+    /// child exits, or `timeout` passes (both returning false).
+    public func waitForOutput(timeout: Duration, _ condition: (_ output: String, _ error: String) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition(standardOutputSoFar, standardErrorSoFar) { return true }
+            if !process.isRunning { return condition(standardOutputSoFar, standardErrorSoFar) }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    /// Waits for the child to exit and returns how it ended and everything it printed. Past
+    /// `timeout` it gets SIGTERM, then SIGKILL 5 s later.
+    ///
+    /// - Throws: `CLIError.timedOut` with what it printed when the timeout fired.
+    public func wait(timeout: Duration) async throws -> CLIResult {
+        let timedOut = await waitForExit(timeout: timeout)
+        let duration = ContinuousClock.now - started
+        let output = standardOutputSoFar
+        let error = standardErrorSoFar
+        if timedOut {
+            throw CLIError.timedOut(arguments: arguments, after: timeout, standardOutput: output, standardError: error)
+        }
+        let bySignal = process.terminationReason == .uncaughtSignal
+        return CLIResult(
+            arguments: arguments,
+            exitCode: bySignal ? 128 + process.terminationStatus : process.terminationStatus,
+            signal: bySignal ? process.terminationStatus : nil,
+            standardOutput: output, standardError: error, duration: duration)
+    }
+
+    /// Waits for the exit; past `timeout`, sends SIGTERM, then SIGKILL after a grace period, and
+    /// still waits for the exit. Returns whether the timeout fired.
+    private func waitForExit(timeout: Duration) async -> Bool {
+        enum Event: Sendable { case exited, timeout, escalate }
+        let (exit, process) = (self.exit, self.process)
+        let pid = process.processIdentifier
+        return await withTaskGroup(of: Event.self) { group in
+            group.addTask {
+                await exit.wait()
+                return .exited
+            }
+            group.addTask {
+                do { try await Task.sleep(for: timeout) } catch { return .exited }
+                return .timeout
+            }
+            var timedOut = false
+            while let event = await group.next() {
+                switch event {
+                case .exited:
+                    group.cancelAll()
+                    return timedOut
+                case .timeout:
+                    timedOut = true
+                    kill(pid, SIGTERM)
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(5))
+                        return .escalate
+                    }
+                case .escalate:
+                    if process.isRunning { kill(pid, SIGKILL) }
+                }
+            }
+            return timedOut
+        }
+    }
+}
+
+/// A one-shot signal from the process's termination handler (a Dispatch thread) to the tasks
+/// waiting for it; a wait that starts after the signal returns at once.
+private final class ExitSignal: Sendable {
+    private enum State {
+        case pending([CheckedContinuation<Void, Never>])
+        case fired
+    }
+
+    private let state = Mutex(State.pending([]))
+
+    func fire() {
+        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard case .pending(let continuations) = state else { return [] }
+            state = .fired
+            return continuations
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                switch state {
+                case .fired:
+                    return true
+                case .pending(var continuations):
+                    continuations.append(continuation)
+                    state = .pending(continuations)
+                    return false
+                }
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+}
+
+/// Two files in a private directory that receive a child's standard output and error.
+private struct OutputFiles: Sendable {
+    let directory: URL
+    let outputURL: URL
+    let errorURL: URL
+    let output: FileHandle
+    let error: FileHandle
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("crossfold-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        outputURL = directory.appendingPathComponent("stdout")
+        errorURL = directory.appendingPathComponent("stderr")
+        try Data().write(to: outputURL)
+        try Data().write(to: errorURL)
+        output = try FileHandle(forWritingTo: outputURL)
+        error = try FileHandle(forWritingTo: errorURL)
+    }
+
+    /// Closes this process's copies of the files (the child keeps its own).
+    func closeWriters() {
+        try? output.close()
+        try? error.close()
+    }
+
+    func read(_ url: URL) -> String {
+        String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Usage errors exit 64 with a message saying what is wrong; `--help` exits 0 and documents
+/// every option.
+@Suite struct UsageTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let arguments: [String]
+        let message: String
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    static let cases: [Case] = [
+        Case(arguments: ["--param", "C"], message: "--param C is not KEY=VALUE"),
+        Case(arguments: ["--param", "depth=3"], message: "unknown parameter 'depth' for model 'logistic'"),
+        Case(arguments: ["--param", "C=-1"], message: "parameter C=-1 for model 'logistic' is not valid: expected a number > 0"),
+        Case(arguments: ["--folds", "1"], message: "--folds must be at least 2"),
+        Case(arguments: ["--split", "kmeans"], message: "--split kmeans is not one of random, stratified, group, multilabel"),
+        Case(arguments: ["--model", "forest"], message: "unknown model 'forest'"),
+        Case(arguments: ["--threshold", "1.5"], message: "--threshold must be between 0 and 1"),
+    ]
+
+    @Test(arguments: cases)
+    func usageErrorExits64WithTheReason(_ usage: Case) async throws {
+        let workspace = try CLIWorkspace()
+        let run = try await crossfold(["evaluate", Repository.example("digits.csv")] + usage.arguments + ["--json", "r.json"],
+                                      in: workspace)
+        #expect(run.exitCode == 64, "\(run)")
+        #expect(run.standardOutput.isEmpty, "\(run)")
+        #expect(run.standardError.contains(usage.message), "\(run)")
+        #expect(!workspace.exists("r.json"))
+    }
+
+    @Test func groupSplitWithoutAGroupColumnSaysHowToFixIt() async throws {
+        let workspace = try CLIWorkspace()
+        let run = try await crossfold(["evaluate", Repository.example("digits.csv"), "--split", "group"], in: workspace)
+        #expect(run.exitCode == 64, "\(run)")
+        #expect(run.standardError.contains("digits.csv has no group column"), "\(run)")
+        #expect(run.standardError.contains("Add a `group` column"), "\(run)")
+    }
+
+    /// The long options a help text documents, in order of appearance: the lines of the option
+    /// column (two spaces in; wrapped help text is indented further).
+    static func documentedOptions(_ help: String) -> [String] {
+        help.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("  --") || line.hasPrefix("  -h, --") else { return nil }
+            let option = line.split(separator: " ").first { $0.hasPrefix("--") }
+            return option.map(String.init)
+        }
+    }
+
+    /// `text` with every run of whitespace (line wrapping included) as one space.
+    static func unwrapped(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    static let evaluateOptions: Set<String> = [
+        // What to evaluate and how.
+        "--labels", "--folds", "--repeats", "--split", "--model", "--param", "--seed", "--threshold", "--holdout",
+        "--holdout-labels",
+        // Outputs.
+        "--json", "--predictions",
+        // Where it runs.
+        "--local-workers", "--coordinator", "--worker-wait", "--reply-timeout", "--remote", "--fallback",
+        // Clarifai.
+        "--clarifai-config", "--pat-file", "--user-id", "--app-id", "--model-id", "--model-version-id", "--dataset-id",
+        "--dataset-app-id", "--dataset-user-id", "--dataset-version-id", "--api-base", "--remote-timeout", "--eval-id",
+        "--use-kfold",
+        // Logging and the standard ones.
+        "--log-format", "--log-level", "--version", "--help",
+    ]
+
+    @Test func evaluateHelpDocumentsEveryOption() async throws {
+        let run = try await crossfold(["evaluate", "--help"], in: try CLIWorkspace())
+        #expect(run.exitCode == 0, "\(run)")
+        #expect(run.standardOutput.contains("USAGE: crossfold evaluate [<options>] [<dataset>]"), "\(run)")
+        let options = Self.documentedOptions(run.standardOutput)
+        #expect(Set(options) == Self.evaluateOptions, "\(run)")
+        #expect(options.count == Set(options).count, "an option is documented twice")
+        // The choices a user needs without reading further.
+        let prose = Self.unwrapped(run.standardOutput)
+        for text in ["stratified, random, group or multilabel", "logistic, softmax, knn, centroid, naive-bayes", "(default: 5)", "(default: 42)",
+                     "(default: 0.5)", "(default: logistic)"] {
+            #expect(prose.contains(text), "evaluate --help lacks \(text)")
+        }
+    }
+
+    @Test func topLevelHelpListsTheCommandsAndTheExitCodes() async throws {
+        let run = try await crossfold(["--help"], in: try CLIWorkspace())
+        #expect(run.exitCode == 0, "\(run)")
+        #expect(Set(Self.documentedOptions(run.standardOutput)) == ["--version", "--help"], "\(run)")
+        let subcommands = run.standardOutput.components(separatedBy: "SUBCOMMANDS:").last?.split(separator: "\n")
+            .compactMap { line -> String? in
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), !line.hasPrefix("  See ") else { return nil }
+                return line.split(separator: " ").first.map(String.init)
+            } ?? []
+        // Every command of DESIGN.md section 3 that exists today; later issues add more (keys, ...).
+        let commands: Set<String> = ["evaluate", "dataset", "models", "coordinator", "worker", "submit", "jobs", "status",
+                                     "watch", "cancel", "results", "clarifai", "health"]
+        #expect(Set(subcommands).isSuperset(of: commands), "\(run)")
+        #expect(subcommands.first == "evaluate", "\(run)")
+        #expect(Self.unwrapped(run.standardOutput).contains(
+            "Exit codes: 0 success, 64 usage, 65 invalid dataset, 69 no workers or coordinator unreachable, 70 the evaluation failed."),
+            "\(run)")
+    }
+}
