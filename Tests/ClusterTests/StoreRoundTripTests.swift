@@ -86,6 +86,28 @@ import Wire
         #expect(try String(contentsOfFile: directory + "/lock", encoding: .utf8) == "\(getpid())\n")
     }
 
+    @Test func aResultFileReadsAsDocumentedWithPythonsStructAndZlib() throws {
+        let directory = WorkerFixtures.scratchDirectory("store-python")
+        defer { WorkerFixtures.remove(directory) }
+        let store = try StoreFixtures.open(directory)
+        defer { store.close() }
+        try store.create(StoreFixtures.job("j"))
+        let result = StoreFixtures.result(job: "j", task: 7)
+        try store.saveResult(result)
+        let script = #"""
+            import sys, struct, zlib
+            d = open(sys.stdin.read().strip(), "rb").read()
+            magic, version, task, attempt, w, seconds, count = struct.unpack("<8sIIIIdQ", d[:40])
+            assert len(d) == 40 + w + 4 * count + 4, "length"
+            assert zlib.crc32(d[:-4]) == struct.unpack("<I", d[-4:])[0], "crc"
+            scores = struct.unpack("<%df" % count, d[40 + w:40 + w + 4 * count])
+            print(magic.decode(), version, task, attempt, d[40:40 + w].decode(), repr(seconds), count, repr(scores[5]))
+            """#
+        let output = try PythonOracle.run(script, input: directory + "/jobs/j/results/7.bin")
+        let expected = "CFRESULT 1 7 2 \(result.worker) 0.123456789 15 \(Double(result.scores[5]))"
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
+    }
+
     @Test func writesForUnknownJobsAndBadNamesAreRefused() throws {
         let directory = WorkerFixtures.scratchDirectory("store-refusals")
         defer { WorkerFixtures.remove(directory) }

@@ -1,27 +1,23 @@
 import Datasets
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A scratch directory, three consecutive free ports on 127.0.0.1 and the `crossfold` binary,
-/// for tests that run a coordinator, workers and clients as real processes.
-final class RestartLab: @unchecked Sendable {
-    // @unchecked: the process list is only touched by the one test that owns the lab.
-    let root: String
+/// A workspace, three consecutive free ports on 127.0.0.1 and the commands to run a coordinator
+/// with a state dir and its workers as real `crossfold` processes.
+struct CoordinatorRestartLab {
+    let workspace: CLIWorkspace
     let clientPort: Int
-    let binary: String
-    private var processes: [LabProcess] = []
 
     init() throws {
-        root = NSTemporaryDirectory() + "crossfold-restart-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        workspace = try CLIWorkspace()
         clientPort = try Self.freePortTriple()
-        binary = Self.crossfoldBinary()
     }
 
-    func path(_ name: String) -> String { "\(root)/\(name)" }
+    var stateDir: String { workspace.path("state") }
     var clientEndpoint: String { "tcp://127.0.0.1:\(clientPort)" }
     var workerEndpoint: String { "tcp://127.0.0.1:\(clientPort + 1)" }
     var dataEndpoint: String { "tcp://127.0.0.1:\(clientPort + 2)" }
@@ -31,63 +27,57 @@ final class RestartLab: @unchecked Sendable {
     ]
 
     /// A coordinator on the lab's ports and state dir, once it says it is listening.
-    func startCoordinator(_ label: String) async throws -> LabProcess {
-        let process = try launch(label, [
+    func startCoordinator() async throws -> CLIProcess {
+        let coordinator = try CLI.start([
             "coordinator", "--client-bind", clientEndpoint, "--worker-bind", workerEndpoint, "--data-bind", dataEndpoint,
-            "--state-dir", path("state"), "--log-format", "json",
-        ])
-        let deadline = Date().addingTimeInterval(30)
-        while !process.log().contains("\"message\":\"coordinator listening\"") {
-            guard process.isRunning, Date() < deadline else {
-                throw LabError("coordinator \(label) did not start: \(process.errors())")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+            "--state-dir", stateDir, "--log-format", "json",
+        ], directory: workspace.url)
+        let listening = await coordinator.waitForOutput(timeout: .seconds(30)) { output, _ in
+            output.contains("\"message\":\"coordinator listening\"")
         }
-        return process
+        guard listening else {
+            throw CLIError.timedOut(arguments: coordinator.arguments, after: .seconds(30),
+                                    standardOutput: coordinator.standardOutputSoFar, standardError: coordinator.standardErrorSoFar)
+        }
+        return coordinator
     }
 
-    func startWorker(_ index: Int) throws -> LabProcess {
-        try launch("worker-\(index)", [
-            "worker", "--connect", workerEndpoint, "--slots", "1", "--threads", "1", "--cache-dir", path("cache-\(index)"),
+    func startWorker(_ index: Int) throws -> CLIProcess {
+        try CLI.start([
+            "worker", "--connect", workerEndpoint, "--slots", "1", "--threads", "1", "--cache-dir", workspace.path("cache-\(index)"),
             "--name", "w\(index)", "--log-format", "json",
-        ])
+        ], directory: workspace.url)
     }
 
-    /// Runs a command to its end: exit status, standard output and error.
-    func run(_ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
-        let label = "run-\(UInt32.random(in: 0...UInt32.max))"
-        let process = try launch(label, arguments)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        return (process.process.terminationStatus, process.log(), process.errors())
+    func run(_ arguments: [String]) async throws -> CLIResult {
+        try await CLI.run(arguments, directory: workspace.url, timeout: .seconds(300))
     }
 
-    private func launch(_ label: String, _ arguments: [String]) throws -> LabProcess {
-        let process = try LabProcess(binary: binary, arguments: arguments, logPath: path("\(label).log"), errorPath: path("\(label).err"))
-        processes.append(process)
-        return process
+    /// Kills the coordinator holding the state dir with `signal`, by the pid in `state/lock` (as
+    /// an operator would: `kill -9 $(cat state/lock)`), and waits for it to be gone.
+    func signalCoordinator(_ coordinator: CLIProcess, _ signal: Int32) async throws {
+        let text = try String(contentsOfFile: stateDir + "/lock", encoding: .utf8)
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw RestartLabError("no pid in \(stateDir)/lock: \(text)")
+        }
+        kill(pid, signal)
+        _ = try await coordinator.wait(timeout: .seconds(30))
     }
 
-    /// The stored result files of `job` in the lab's state dir, by task.
+    /// The stored result files of `job`, by task.
     func storedResults(_ job: String) -> [Int: [UInt8]] {
-        let folder = path("state/jobs/\(job)/results")
+        let folder = "\(stateDir)/jobs/\(job)/results"
         var files: [Int: [UInt8]] = [:]
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".bin") {
-            if let task = Int(name.dropLast(4)), let bytes = Self.bytes("\(folder)/\(name)") { files[task] = bytes }
+            if let task = Int(name.dropLast(4)), let bytes = FileManager.default.contents(atPath: "\(folder)/\(name)") {
+                files[task] = Array(bytes)
+            }
         }
         return files
     }
 
-    func tearDown() {
-        for process in processes where process.isRunning { process.killNow() }
-        try? FileManager.default.removeItem(atPath: root)
-    }
-
-    static func bytes(_ path: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path).map { Array($0) }
-    }
-
-    /// Tasks of `job` a worker's JSON log says it started.
-    static func tasksStarted(in log: String, job: String) -> [Int] {
+    /// Tasks of `job` that a worker's JSON log lines say it started.
+    static func tasksStarted(in log: Substring, job: String) -> [Int] {
         log.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   object["message"] as? String == "task started", object["job"] as? String == job
@@ -109,32 +99,27 @@ final class RestartLab: @unchecked Sendable {
         String(format: "%.2f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
 
-    /// A CSV the `crossfold` readers take: id, label, then the features.
-    static func writeCSV(_ dataset: Dataset, to path: String) throws {
+    /// `dataset` as a CSV the readers take (`id,label,f0,...`); returns the file name.
+    func writeCSV(_ dataset: Dataset, name: String) throws -> String {
         var text = "id,label," + (0..<dataset.featureCount).map { "f\($0)" }.joined(separator: ",") + "\n"
         for row in 0..<dataset.rowCount {
             let labels = dataset.labels[(row * dataset.conceptCount)..<((row + 1) * dataset.conceptCount)]
             let concept = (labels.firstIndex(of: 1) ?? labels.startIndex) - labels.startIndex
             let features = dataset.features[(row * dataset.featureCount)..<((row + 1) * dataset.featureCount)]
-            text += "\(dataset.ids[row]),\(dataset.concepts[concept]),"
-                + features.map { "\($0)" }.joined(separator: ",") + "\n"
+            text += "\(dataset.ids[row]),\(dataset.concepts[concept])," + features.map { "\($0)" }.joined(separator: ",") + "\n"
         }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try workspace.write(name, text)
+        return name
     }
 
-    /// The `crossfold` binary beside the test bundle (the same build directory).
-    static func crossfoldBinary() -> String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("crossfold").path
-    }
-
-    /// A port P with P, P+1 and P+2 free on 127.0.0.1.
+    /// A port P with P, P+1 and P+2 free on 127.0.0.1 (client, worker and data sockets; a worker
+    /// given P+1 finds the data socket at P+2 by itself).
     static func freePortTriple() throws -> Int {
         for _ in 0..<50 {
             let port = bindable(0)
             if port > 0, port + 2 < 65536, bindable(port + 1) > 0, bindable(port + 2) > 0 { return port }
         }
-        throw LabError("no three consecutive free ports on 127.0.0.1")
+        throw RestartLabError("no three consecutive free ports on 127.0.0.1")
     }
 
     /// Binds `port` (0: any) on 127.0.0.1 and releases it; the port bound, or 0.
@@ -143,7 +128,7 @@ final class RestartLab: @unchecked Sendable {
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
         address.sin_port = UInt16(port).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
@@ -155,51 +140,7 @@ final class RestartLab: @unchecked Sendable {
     }
 }
 
-/// One `crossfold` process, its standard output and error in files.
-final class LabProcess: @unchecked Sendable {
-    // @unchecked: Foundation's Process is thread-safe for the calls made here (run, pid, status).
-    let process = Process()
-    let logPath: String
-    let errorPath: String
-
-    init(binary: String, arguments: [String], logPath: String, errorPath: String) throws {
-        self.logPath = logPath
-        self.errorPath = errorPath
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        // The daemons read CROSSFOLD_* variables; the test's own settings must not leak in.
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CROSSFOLD_") }
-        process.standardOutput = FileHandle(forWritingAtPath: logPath)
-        process.standardError = FileHandle(forWritingAtPath: errorPath)
-        try process.run()
-    }
-
-    var isRunning: Bool { process.isRunning }
-
-    /// Sends `signal` and waits (up to 30 s) for the process to end.
-    func kill(_ signal: Int32) async {
-        _ = Glibc.kill(process.processIdentifier, signal)
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-    }
-
-    /// SIGKILL without waiting, for cleanup.
-    func killNow() {
-        _ = Glibc.kill(process.processIdentifier, SIGKILL)
-    }
-
-    func log() -> String { String(decoding: RestartLab.bytes(logPath) ?? [], as: UTF8.self) }
-    func errors() -> String { String(decoding: RestartLab.bytes(errorPath) ?? [], as: UTF8.self) }
-    func logSize() -> Int { RestartLab.bytes(logPath)?.count ?? 0 }
-    func log(from offset: Int) -> String {
-        let bytes = RestartLab.bytes(logPath) ?? []
-        return String(decoding: bytes[min(offset, bytes.count)...], as: UTF8.self)
-    }
-}
-
-struct LabError: Error, CustomStringConvertible {
+struct RestartLabError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }

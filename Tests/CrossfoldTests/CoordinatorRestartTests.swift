@@ -1,4 +1,5 @@
 import Datasets
+import Evaluation
 import Foundation
 import Testing
 import TestSupport
@@ -12,6 +13,7 @@ import Glibc
 /// JSON metrics of an uninterrupted run, and `results` still answers after another restart.
 /// The seed comes from CROSSFOLD_RESTART_SEED (printed, so a failure can be replayed).
 @Suite(.serialized) struct CoordinatorRestartTests {
+    /// Ten folds slow enough (about a second each in a debug build) to kill the coordinator between them.
     static let jobOptions = [
         "--folds", "10", "--seed", "29", "--model", "logistic",
         "--param", "C=1000", "--param", "tol=1e-12", "--param", "max_iter=400",
@@ -23,85 +25,91 @@ import Glibc
         var random = RestartRandom(seed: seed)
         let killAfterFolds = Int(random.next() % 6) + 1
         let extraDelay = Duration.milliseconds(Int64(random.next() % 300))
-        let lab = try RestartLab()
-        defer { lab.tearDown() }
-        let dataset = GaussianClusters.make(rows: 3000, features: 24, concepts: 4, spread: 2.5, seed: 5)
-        try RestartLab.writeCSV(dataset, to: lab.path("data.csv"))
+        let lab = try CoordinatorRestartLab()
+        let data = try lab.writeCSV(GaussianClusters.make(rows: 3000, features: 24, concepts: 4, spread: 2.5, seed: 5),
+                                    name: "data.csv")
 
-        var coordinator = try await lab.startCoordinator("coordinator-1")
+        var coordinator = try await lab.startCoordinator()
         let workers = try (0..<2).map { try lab.startWorker($0) }
-        let submitted = try await lab.run(["submit", lab.path("data.csv"), "--coordinator", lab.clientEndpoint] + Self.jobOptions)
-        #expect(submitted.status == 0, "submit: \(submitted.error)")
-        let job = submitted.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let submitted = try await lab.run(["submit", data, "--coordinator", lab.clientEndpoint] + Self.jobOptions)
+        #expect(submitted.exitCode == 0, "\(submitted)")
+        let job = submitted.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(job.count == 32, "job id: \(job)")
 
         // SIGKILL once the seeded number of folds is stored, plus a seeded delay.
-        #expect(try await RestartLab.eventually { lab.storedResults(job).count >= killAfterFolds })
+        #expect(try await CoordinatorRestartLab.eventually { lab.storedResults(job).count >= killAfterFolds })
         try await Task.sleep(for: extraDelay)
-        await coordinator.kill(SIGKILL)
+        try await lab.signalCoordinator(coordinator, SIGKILL)
         let storedBefore = lab.storedResults(job)
         #expect(storedBefore.count < 10, "the job ended before the kill; nothing was resumed")
-        let workerLogMarks = workers.map { $0.logSize() }
+        let marks = workers.map { $0.standardOutputSoFar.utf8.count }
+        func logsSinceKill() -> [Substring] {
+            zip(workers, marks).map { worker, mark in
+                Substring(String(decoding: worker.standardOutputSoFar.utf8.dropFirst(mark), as: UTF8.self))
+            }
+        }
 
         let clock = ContinuousClock()
         let restartedAt = clock.now
-        coordinator = try await lab.startCoordinator("coordinator-2")
-        #expect(try await RestartLab.eventually { coordinator.log().contains("\"message\":\"job resumed\"") })
-        let resumedAfter = clock.now - restartedAt
-        #expect(try await RestartLab.eventually {
-            zip(workers, workerLogMarks).contains { worker, mark in worker.log(from: mark).contains("\"message\":\"task started\"") }
+        coordinator = try await lab.startCoordinator()
+        #expect(await coordinator.waitForOutput(timeout: .seconds(30)) { output, _ in
+            output.contains("\"message\":\"job resumed\"")
         })
+        let resumedAfter = clock.now - restartedAt
+        #expect(try await CoordinatorRestartLab.eventually { logsSinceKill().contains { $0.contains("\"message\":\"task started\"") } })
         let firstTaskAfter = clock.now - restartedAt
 
-        let watched = try await lab.run(["watch", job, "--coordinator", lab.clientEndpoint, "--json", lab.path("resumed.json")])
-        #expect(watched.status == 0, "watch: \(watched.error)")
+        let watched = try await lab.run(["watch", job, "--coordinator", lab.clientEndpoint, "--json", "resumed.json"])
+        #expect(watched.exitCode == 0, "\(watched)")
         let completedAfter = clock.now - restartedAt
         let reference = try await lab.run(
-            ["submit", lab.path("data.csv"), "--coordinator", lab.clientEndpoint, "--wait", "--json", lab.path("reference.json")]
-                + Self.jobOptions)
-        #expect(reference.status == 0, "reference run: \(reference.error)")
-        let resumedJSON = try #require(RestartLab.bytes(lab.path("resumed.json")))
-        let referenceJSON = try #require(RestartLab.bytes(lab.path("reference.json")))
-        #expect(MetricsProvenance.hasProvenance(resumedJSON))
-        #expect(try MetricsProvenance.withoutProvenance(resumedJSON) == MetricsProvenance.withoutProvenance(referenceJSON))
+            ["submit", data, "--coordinator", lab.clientEndpoint, "--wait", "--json", "reference.json"] + Self.jobOptions)
+        #expect(reference.exitCode == 0, "\(reference)")
+        let resumed = try JSONDecoder().decode(JSONValue.self, from: lab.workspace.data("resumed.json"))
+        let uninterrupted = try JSONDecoder().decode(JSONValue.self, from: lab.workspace.data("reference.json"))
+        #expect(resumed.removingKeys(provenanceKeys) != resumed, "the metrics carry provenance to ignore")
+        #expect(resumed.removingKeys(provenanceKeys) == uninterrupted.removingKeys(provenanceKeys))
 
         // No fold stored before the kill ran again; their files are untouched.
-        let rerun = zip(workers, workerLogMarks).flatMap { worker, mark in RestartLab.tasksStarted(in: worker.log(from: mark), job: job) }
+        let rerun = logsSinceKill().flatMap { CoordinatorRestartLab.tasksStarted(in: $0, job: job) }
         #expect(Set(rerun).isDisjoint(with: storedBefore.keys), "stored folds ran again: \(rerun.sorted())")
         let storedAfter = lab.storedResults(job)
         #expect(storedAfter.count == 10)
         for (task, bytes) in storedBefore { #expect(storedAfter[task] == bytes, "task \(task)'s stored result changed") }
 
         // A graceful restart later, the finished job's results are still there.
-        await coordinator.kill(SIGTERM)
-        coordinator = try await lab.startCoordinator("coordinator-3")
-        let again = try await lab.run(["results", job, "--coordinator", lab.clientEndpoint, "--json", lab.path("again.json")])
-        #expect(again.status == 0, "results: \(again.error)")
-        #expect(RestartLab.bytes(lab.path("again.json")) == resumedJSON)
+        try await lab.signalCoordinator(coordinator, SIGTERM)
+        coordinator = try await lab.startCoordinator()
+        let again = try await lab.run(["results", job, "--coordinator", lab.clientEndpoint, "--json", "again.json"])
+        #expect(again.exitCode == 0, "\(again)")
+        #expect(try lab.workspace.data("again.json") == lab.workspace.data("resumed.json"))
 
         print("measurement: subprocess restart (seed \(seed)): SIGKILL after \(storedBefore.count)/10 folds stored; "
-              + "restart to 'job resumed' \(RestartLab.format(resumedAfter)), to the first task "
-              + "\(RestartLab.format(firstTaskAfter)), to completion \(RestartLab.format(completedAfter)); "
+              + "restart to 'job resumed' \(CoordinatorRestartLab.format(resumedAfter)), to the first fold "
+              + "\(CoordinatorRestartLab.format(firstTaskAfter)), to completion \(CoordinatorRestartLab.format(completedAfter)); "
               + "folds run after the restart: \(rerun.sorted())")
-        await coordinator.kill(SIGTERM)
-        for worker in workers { await worker.kill(SIGTERM) }
+        coordinator.terminate()
+        for worker in workers { worker.terminate() }
+        _ = try await coordinator.wait(timeout: .seconds(30))
+        for worker in workers { _ = try await worker.wait(timeout: .seconds(30)) }
     }
 
     @Test func anUnusableStateDirExits73SayingWhatToDo() async throws {
-        let lab = try RestartLab()
-        defer { lab.tearDown() }
-        try Data("a file".utf8).write(to: URL(fileURLWithPath: lab.path("file")))
-        let notADirectory = try await lab.run(["coordinator", "--state-dir", lab.path("file/state")] + RestartLab.anyPorts)
-        #expect(notADirectory.status == 73)
-        #expect(notADirectory.error.contains("cannot use the state dir"))
-        #expect(notADirectory.error.contains("give --state-dir a directory"))
+        let lab = try CoordinatorRestartLab()
+        try lab.workspace.write("file", "not a directory")
+        let notADirectory = try await lab.run(["coordinator", "--state-dir", lab.workspace.path("file/state")] + CoordinatorRestartLab.anyPorts)
+        #expect(notADirectory.exitCode == 73, "\(notADirectory)")
+        #expect(notADirectory.standardError.contains("cannot use the state dir"))
+        #expect(notADirectory.standardError.contains("give --state-dir a directory"))
 
-        // A state dir already in use by a running coordinator.
-        let running = try await lab.startCoordinator("holder")
-        let second = try await lab.run(["coordinator", "--state-dir", lab.path("state")] + RestartLab.anyPorts)
-        #expect(second.status == 73)
-        #expect(second.error.contains("in use by another coordinator (pid \(running.process.processIdentifier))"))
-        await running.kill(SIGTERM)
+        // A state dir in use by a running coordinator.
+        let holder = try await lab.startCoordinator()
+        let pid = try String(contentsOfFile: lab.stateDir + "/lock", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let second = try await lab.run(["coordinator", "--state-dir", lab.stateDir] + CoordinatorRestartLab.anyPorts)
+        #expect(second.exitCode == 73, "\(second)")
+        #expect(second.standardError.contains("in use by another coordinator (pid \(pid))"))
+        holder.terminate()
+        _ = try await holder.wait(timeout: .seconds(30))
     }
 }
 
@@ -109,6 +117,7 @@ import Glibc
 struct RestartRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }
+
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -77,13 +77,18 @@ enum ResultFile {
         guard storedTask == task else { throw ResultFileError("holds task \(storedTask), not \(task)") }
         let worker = String(decoding: bytes[headerSize..<(headerSize + workerCount)], as: UTF8.self)
         let start = headerSize + workerCount
-        let scores = [Float](unsafeUninitializedCapacity: Int(scoreCount)) { buffer, initialized in
+        let count = Int(scoreCount)
+        let scores = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
-                for index in 0..<Int(scoreCount) {
-                    buffer[index] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: start + index * 4, as: UInt32.self).littleEndianValue)
+                #if _endian(little)
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + count * 4)]))
+                #else
+                for index in 0..<count {
+                    buffer[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + index * 4, as: UInt32.self)))
                 }
+                #endif
             }
-            initialized = Int(scoreCount)
+            initialized = count
         }
         return StoredResult(job: job, task: task, attempt: attempt, worker: worker, seconds: seconds, scores: scores)
     }
@@ -95,10 +100,6 @@ enum ResultFile {
     private static func read<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int) -> T {
         bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
     }
-}
-
-extension FixedWidthInteger {
-    fileprivate var littleEndianValue: Self { Self(littleEndian: self) }
 }
 
 /// Why a result file was refused.

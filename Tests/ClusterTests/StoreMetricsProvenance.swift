@@ -3,14 +3,14 @@ import Foundation
 
 /// Compares EvalMetrics JSON of two runs of the same job: everything must match except the
 /// provenance, which says how this run went rather than what the data gave.
-public enum MetricsProvenance {
+enum MetricsProvenance {
     /// The run-specific keys of `extended_metrics.user_metrics.crossfold`: each fold's `worker`
     /// and `seconds`, the run's `wall_seconds`.
-    public static let keys: Set<String> = ["worker", "seconds", "wall_seconds"]
+    static let keys: Set<String> = ["worker", "seconds", "wall_seconds"]
 
     /// `json` parsed (doubles exactly, through `JSONDecoder`) with the provenance keys removed.
     /// - Throws: `DecodingError` when `json` is not JSON.
-    public static func withoutProvenance(_ json: [UInt8]) throws -> JSONValue {
+    static func withoutProvenance(_ json: [UInt8]) throws -> JSONValue {
         let value = try JSONDecoder().decode(JSONValue.self, from: Data(json))
         guard case .object(var root) = value,
               case .object(var extended) = root["extended_metrics"],
@@ -24,7 +24,7 @@ public enum MetricsProvenance {
     }
 
     /// Whether the JSON holds provenance at all (so a comparison that ignores it is not vacuous).
-    public static func hasProvenance(_ json: [UInt8]) -> Bool {
+    static func hasProvenance(_ json: [UInt8]) -> Bool {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(json)) else { return false }
         return (try? withoutProvenance(json)).map { $0 != value } ?? false
     }
