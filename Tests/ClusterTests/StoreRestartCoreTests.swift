@@ -69,6 +69,20 @@ import Wire
         for (task, result) in storedBefore { #expect(storedAfter[task] == result, "task \(task) kept its first result") }
     }
 
+    @Test func aJobWhoseDatasetIsGoneFailsSayingWhyInsteadOfHanging() throws {
+        let directory = WorkerFixtures.scratchDirectory("restart-no-dataset")
+        defer { WorkerFixtures.remove(directory) }
+        let store = try StoreFixtures.open(directory)
+        defer { store.close() }
+        let h = StoreCoreHarness(store: store, registerDataset: false)
+        try store.create(StoredJob(id: "orphan", spec: h.spec(), request: "r", state: .running, createdAt: 1))
+        _ = h.core.resumeUnfinishedJobs()
+        let status = try #require(h.status("orphan"))
+        #expect(status.state == .failed)
+        #expect(status.message?.contains("could not be resumed: the coordinator does not hold dataset \(h.hash)") == true)
+        #expect(try store.job("orphan")?.state == .failed)
+    }
+
     @Test func resultsOfAFinishedJobSurviveARestart() throws {
         let directory = WorkerFixtures.scratchDirectory("restart-results")
         defer { WorkerFixtures.remove(directory) }

@@ -101,9 +101,15 @@ extension CoordinatorCore {
 
     /// Rebuilds a job's plan from its stored spec (after a restart).
     func rebuild(_ stored: StoredJob) -> ActiveJob? {
-        guard case .success(let job) = prepareJob(stored.spec) else { return nil }
-        return ActiveJob(id: stored.id, spec: job.spec, dataset: job.dataset, holdout: job.holdout, plan: job.plan,
-                         startedAt: now, state: stored.state)
+        try? rebuilding(stored).get()
+    }
+
+    /// Rebuilds a job's plan from its stored spec, or says why it cannot be.
+    func rebuilding(_ stored: StoredJob) -> Result<ActiveJob, Refusal> {
+        prepareJob(stored.spec).map { job in
+            ActiveJob(id: stored.id, spec: job.spec, dataset: job.dataset, holdout: job.holdout, plan: job.plan,
+                      startedAt: now, state: stored.state)
+        }
     }
 
     /// Puts unfinished jobs of the store back into the scheduler; tasks with stored results are not
@@ -122,8 +128,12 @@ extension CoordinatorCore {
             if let request = job.request { submissions[request] = job.id }
         }
         for job in stored where !job.state.isFinal {
-            guard let active = rebuild(job) else {
-                markFinished(job.id, state: .failed, message: "could not be resumed: its datasets are missing from the job store; submit it again", into: &out)
+            let active: ActiveJob
+            switch rebuilding(job) {
+            case .success(let rebuilt):
+                active = rebuilt
+            case .failure(let refusal):
+                markFinished(job.id, state: .failed, message: "could not be resumed: \(refusal.message)", into: &out)
                 continue
             }
             let results: [Int: StoredResult]
