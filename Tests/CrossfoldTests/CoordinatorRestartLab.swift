@@ -76,6 +76,13 @@ struct CoordinatorRestartLab {
         return files
     }
 
+    /// The seconds a fold took, from its stored result file (docs/RELIABILITY.md: an f64 at offset 24).
+    static func foldSeconds(_ resultFile: [UInt8]) -> Double? {
+        guard resultFile.count >= 32 else { return nil }
+        let bits = resultFile[24..<32].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Double(bitPattern: bits)
+    }
+
     /// Tasks of `job` that a worker's JSON log lines say it started.
     static func tasksStarted(in log: Substring, job: String) -> [Int] {
         log.split(separator: "\n").compactMap { line in

@@ -23,8 +23,8 @@ import Glibc
     func aCoordinatorKilledMidJobResumesAndEndsWithTheSameMetrics() async throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["CROSSFOLD_RESTART_SEED"] ?? "") ?? 20_261_129
         var random = RestartRandom(seed: seed)
-        let killAfterFolds = Int(random.next() % 6) + 1
-        let extraDelay = Duration.milliseconds(Int64(random.next() % 300))
+        let killAfterFolds = Int(random.next() % 4) + 1
+        let delayFraction = Double(random.next() % 1000) / 1000
         let lab = try CoordinatorRestartLab()
         let data = try lab.writeCSV(GaussianClusters.make(rows: 3000, features: 24, concepts: 4, spread: 2.5, seed: 5),
                                     name: "data.csv")
@@ -36,12 +36,15 @@ import Glibc
         let job = submitted.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(job.count == 32, "job id: \(job)")
 
-        // SIGKILL once the seeded number of folds is stored, plus a seeded delay.
+        // SIGKILL once the seeded number of folds is stored, plus a seeded part of half a fold's
+        // time (read from the stored results, so the moment falls mid-job in debug and release
+        // builds alike: at least 6 folds remain for 2 workers).
         #expect(try await CoordinatorRestartLab.eventually { lab.storedResults(job).count >= killAfterFolds })
-        try await Task.sleep(for: extraDelay)
+        let foldSeconds = lab.storedResults(job).values.compactMap(CoordinatorRestartLab.foldSeconds).max() ?? 0
+        try await Task.sleep(for: .milliseconds(Int64(delayFraction * foldSeconds * 500)))
         try await lab.signalCoordinator(coordinator, SIGKILL)
         let storedBefore = lab.storedResults(job)
-        #expect(storedBefore.count < 10, "the job ended before the kill; nothing was resumed")
+        try #require(storedBefore.count < 10, "the job ended before the kill; nothing was resumed")
         let marks = workers.map { $0.standardOutputSoFar.utf8.count }
         func logsSinceKill() -> [Substring] {
             zip(workers, marks).map { worker, mark in
@@ -84,7 +87,8 @@ import Glibc
         #expect(again.exitCode == 0, "\(again)")
         #expect(try lab.workspace.data("again.json") == lab.workspace.data("resumed.json"))
 
-        print("measurement: subprocess restart (seed \(seed)): SIGKILL after \(storedBefore.count)/10 folds stored; "
+        print("measurement: subprocess restart (seed \(seed)): SIGKILL after \(storedBefore.count)/10 folds stored "
+              + "(folds of \(String(format: "%.2f", foldSeconds)) s); "
               + "restart to 'job resumed' \(CoordinatorRestartLab.format(resumedAfter)), to the first fold "
               + "\(CoordinatorRestartLab.format(firstTaskAfter)), to completion \(CoordinatorRestartLab.format(completedAfter)); "
               + "folds run after the restart: \(rerun.sorted())")
