@@ -69,6 +69,8 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: strict),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport", "ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "ClarifaiTests", dependencies: ["Clarifai", "TestSupport"], swiftSettings: strict),
+        // Multi-process and multi-host runs of the built executable on the namespace lab (cluster/lab).
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "crossfold"], swiftSettings: strict),
         .testTarget(
             name: "CrossfoldTests",
             dependencies: ["crossfold", "TestSupport", "Datasets", "Evaluation"],

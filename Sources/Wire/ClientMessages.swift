@@ -74,7 +74,7 @@ public enum ClientRequest: Sendable, Equatable {
             let upload = try envelope.decodeHeader(Upload.self)
             let bytes = envelope.payload[0]
             guard DatasetRef.isHash(upload.dataset), upload.offset >= 0, upload.size > 0,
-                  bytes.count <= 4 * WireProtocol.chunkBytes, upload.offset + bytes.count <= upload.size
+                  bytes.count <= 4 * WireProtocol.chunkBytes, upload.offset <= upload.size - bytes.count
             else { throw WireError(.malformed, "UPLOAD offset/size/chunk do not fit") }
             return .upload(upload, bytes: bytes)
         case "SUBMIT":

@@ -18,7 +18,7 @@ struct Crossfold: AsyncParsableCommand {
             EvaluateCommand.self, DatasetCommand.self, ModelsCommand.self,
             CoordinatorCommand.self, WorkerCommand.self,
             SubmitCommand.self, JobsCommand.self, StatusCommand.self, WatchCommand.self, CancelCommand.self,
-            ResultsCommand.self, ClarifaiCommand.self, HealthCommand.self,
+            ResultsCommand.self, ClarifaiCommand.self, HealthCommand.self, KeysCommand.self,
         ]
     )
 

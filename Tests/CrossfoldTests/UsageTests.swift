@@ -62,7 +62,7 @@ import TestSupport
         // Outputs.
         "--json", "--predictions",
         // Where it runs.
-        "--local-workers", "--coordinator", "--worker-wait", "--reply-timeout", "--remote", "--fallback",
+        "--local-workers", "--coordinator", "--keys", "--worker-wait", "--reply-timeout", "--remote", "--fallback",
         // Clarifai.
         "--clarifai-config", "--pat-file", "--user-id", "--app-id", "--model-id", "--model-version-id", "--dataset-id",
         "--dataset-app-id", "--dataset-user-id", "--dataset-version-id", "--api-base", "--remote-timeout", "--eval-id",

@@ -5,7 +5,7 @@ import ZeroMQ
 /// call so a broken test fails in seconds instead of hanging the run.
 enum Fixtures {
     /// Long enough never to trip on a loaded 2-core CI box, short enough to fail fast.
-    static let patience: Duration = .seconds(10)
+    static let patience: Duration = .seconds(30)
 
     /// A context whose sockets default to LINGER 0, so a failing test never hangs in `terminate`.
     static func context() throws -> Context {

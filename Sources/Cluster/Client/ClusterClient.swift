@@ -16,16 +16,24 @@ public final class ClusterClient: Sendable {
     let sockets = SocketBox()
     let pending = PendingReplies()
     let logger: Logger
+    /// CURVE keys; nil connects with the NULL mechanism.
+    let keys: PeerKeys?
+    /// What the last failed security handshake meant, to explain a coordinator that never answers.
+    let handshakeFailure = Mutex<String?>(nil)
     private let prefix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
     private let counter = Mutex(0)
 
     /// - Parameters:
     ///   - timeout: how long to wait for each reply before resending.
     ///   - attempts: sends per request before giving up with `ClientError.unreachable`.
-    public init(endpoint: String, timeout: Duration = .seconds(3), attempts: Int = 4, logger: Logger) throws(ZeroMQError) {
+    ///   - keys: CURVE keys (`KeyDirectory.clientKeys()`) for a coordinator that requires them.
+    public init(
+        endpoint: String, timeout: Duration = .seconds(3), attempts: Int = 4, keys: PeerKeys? = nil, logger: Logger
+    ) throws(ZeroMQError) {
         self.endpoint = endpoint
         self.timeout = timeout
         self.attempts = attempts
+        self.keys = keys
         self.logger = logger
         reactor = try Reactor(name: "crossfold.client")
     }
@@ -33,9 +41,10 @@ public final class ClusterClient: Sendable {
     /// Opens the socket (connecting happens in the background; requests wait for it).
     public func connect() async throws {
         reactor.start()
-        let (sockets, pending, endpoint, logger) = (self.sockets, self.pending, self.endpoint, self.logger)
-        try await reactor.run { loop in
+        let (sockets, pending, endpoint, logger, keys) = (self.sockets, self.pending, self.endpoint, self.logger, self.keys)
+        try await reactor.run { [self] loop in
             let socket = try loop.makeSocket(.dealer)
+            if let keys { try socket.useCurve(keys) }
             try socket.set(.linger, .zero)
             // No IMMEDIATE: a request made before the connection is up waits in the socket and goes
             // out the moment it connects, instead of being refused and resent after a timeout.
@@ -45,6 +54,11 @@ public final class ClusterClient: Sendable {
             try socket.set(.maxMessageSize, SocketLimits.controlMaxMessage)
             try socket.set(.reconnectInterval, .milliseconds(250))
             try socket.set(.reconnectIntervalMax, .seconds(2))
+            _ = try HandshakeWatch.start(on: socket, loop: loop) { event in
+                let reason = HandshakeWatch.explain(event, role: "client", hasKeys: keys != nil)
+                self.handshakeFailure.withLock { $0 = reason }
+                logger.debug("security handshake failed", metadata: ["reason": "\(reason)"])
+            }
             try socket.connect(endpoint)
             sockets["client"] = socket
             loop.register(socket) { socket in
@@ -81,6 +95,9 @@ public final class ClusterClient: Sendable {
         let reply: ClientReply
         do {
             guard let answer = try await send(request, attempts: attempts) else {
+                if let reason = handshakeFailure.withLock({ $0 }) {
+                    throw ClientError.handshakeFailed(endpoint: endpoint, reason: reason)
+                }
                 throw ClientError.unreachable(endpoint: endpoint, attempts: attempts)
             }
             reply = answer

@@ -5,8 +5,13 @@ import Wire
 extension CoordinatorCore {
     func handleWorker(_ peer: PeerID, _ message: WorkerMessage, identity: String?, into out: inout [CoordinatorOutput]) {
         if case .ready(let ready) = message {
-            let worker = WorkerID(identity ?? peer.description)
-            if let old = peers[worker], old != peer { workerIDs[old] = nil }
+            let worker = Self.workerID(peer: peer, identity: identity, name: ready.name)
+            if let old = peers[worker], old != peer {
+                // The same worker on a new connection (it reconnected or restarted): the old
+                // connection is forgotten and the scheduler requeues what it held.
+                workerIDs[old] = nil
+                out.append(.log(.info, "worker registered again on a new connection", ["worker": "\(worker)"]))
+            }
             peers[worker] = peer
             workerIDs[peer] = worker
             out.append(.log(.info, "worker joined", [
@@ -49,6 +54,15 @@ extension CoordinatorCore {
         case .result(let result, let scores):
             receive(result, scores: scores, from: worker, into: &out)
         }
+    }
+
+    /// Who a worker is. With CURVE, its key's allowlist name (the ZAP User-Id, which no peer can
+    /// forge) followed by the name it announced, so replicas sharing one key stay apart while a
+    /// reconnecting worker replaces its own old connection; a name cannot reach into another key's
+    /// ids because allowlist names hold no `/`. Without CURVE, its connection's routing id.
+    static func workerID(peer: PeerID, identity: String?, name: String) -> WorkerID {
+        guard let identity, !identity.isEmpty else { return WorkerID(peer.description) }
+        return WorkerID("\(identity)/\(name)")
     }
 
     func attempt(_ ref: TaskRef) -> TaskAttempt {

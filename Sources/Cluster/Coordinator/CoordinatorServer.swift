@@ -19,19 +19,26 @@ public final class CoordinatorServer: Sendable {
     let logger: Logger
     let sockets = SocketBox()
     let software: String
+    /// CURVE keys and allowlists; nil runs the NULL mechanism (anyone reaching a port is let in).
+    let keys: CoordinatorKeys?
     /// The endpoints actually bound (with real port numbers for `tcp://...:*`), once listening.
     private let bound = Mutex<CoordinatorEndpoints?>(nil)
     private let inputs: AsyncStream<CoordinatorInput>
     private let feed: AsyncStream<CoordinatorInput>.Continuation
 
+    /// - Parameter keys: with keys, every socket is a CURVE server and a ZAP handler admits only
+    ///   allowlisted keys (workers on the worker and data sockets, clients on the client socket),
+    ///   fail-closed; a worker is then known by its key's allowlist name.
     public init(
         endpoints: CoordinatorEndpoints,
         store: any JobStore = InMemoryJobStore(),
         configuration: SchedulerConfiguration = SchedulerConfiguration(),
+        keys: CoordinatorKeys? = nil,
         software: String,
         logger: Logger
     ) throws(ZeroMQError) {
         self.endpoints = endpoints
+        self.keys = keys
         self.software = software
         self.logger = logger
         self.store = store
@@ -49,11 +56,18 @@ public final class CoordinatorServer: Sendable {
     /// before announcing anything.
     public func listen() async throws -> CoordinatorEndpoints {
         reactor.start()
-        let (feed, registry, sockets, endpoints, logger) = (self.feed, self.registry, self.sockets, self.endpoints, self.logger)
+        let (feed, registry, sockets, endpoints, logger, keys) =
+            (self.feed, self.registry, self.sockets, self.endpoints, self.logger, self.keys)
+        Self.warnIfOpen(endpoints, keys: keys, logger: logger)
         let result = try await reactor.run { loop throws -> CoordinatorEndpoints in
-            let worker = try Self.makeRouter(loop, bind: endpoints.worker, maxMessage: SocketLimits.controlMaxMessage)
-            let client = try Self.makeRouter(loop, bind: endpoints.client, maxMessage: SocketLimits.controlMaxMessage)
-            let data = try Self.makeRouter(loop, bind: endpoints.data, maxMessage: SocketLimits.dataMaxMessage)
+            if let keys { try Self.startAuthentication(loop, keys: keys, logger: logger) }
+            let (workers, clients) = (CoordinatorKeys.workerDomain, CoordinatorKeys.clientDomain)
+            let worker = try Self.makeRouter(
+                loop, bind: endpoints.worker, maxMessage: SocketLimits.controlMaxMessage, keys: keys, domain: workers)
+            let client = try Self.makeRouter(
+                loop, bind: endpoints.client, maxMessage: SocketLimits.controlMaxMessage, keys: keys, domain: clients)
+            let data = try Self.makeRouter(
+                loop, bind: endpoints.data, maxMessage: SocketLimits.dataMaxMessage, keys: keys, domain: workers)
             sockets["worker"] = worker
             sockets["client"] = client
             sockets["data"] = data
@@ -94,8 +108,11 @@ public final class CoordinatorServer: Sendable {
         feed.finish()
     }
 
-    static func makeRouter(_ loop: ReactorLoop, bind endpoint: String, maxMessage: Int64) throws -> Socket {
+    static func makeRouter(
+        _ loop: ReactorLoop, bind endpoint: String, maxMessage: Int64, keys: CoordinatorKeys?, domain: String
+    ) throws -> Socket {
         let socket = try loop.makeSocket(.router)
+        try secure(socket, keys: keys, domain: domain)
         try socket.set(.routerMandatory, true)
         try socket.set(.linger, .milliseconds(500))
         try socket.set(.maxMessageSize, maxMessage)

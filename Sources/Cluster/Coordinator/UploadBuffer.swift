@@ -8,7 +8,9 @@ struct UploadBuffer: Sendable {
         self.hash = hash
         self.size = size
         bytes = []
-        bytes.reserveCapacity(size)
+        // The size is the client's claim: reserving all of it at once would let one UPLOAD header
+        // ask for up to `maxUploadBytes` of memory before a single byte arrived.
+        bytes.reserveCapacity(min(size, 64 << 20))
     }
 
     var received: Int { bytes.count }

@@ -30,7 +30,9 @@ public final class EmbeddedCluster: Sendable {
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("crossfold-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // 0700: the ipc sockets inside carry no CURVE, so only this user may reach them.
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
         let endpoints = CoordinatorEndpoints(
             client: "ipc://\(directory.path)/client", worker: "ipc://\(directory.path)/worker",

@@ -1,5 +1,6 @@
 /// A worker as the scheduler knows it: the routing id of its control connection, or (with CURVE)
-/// its authenticated public key. Never a name the worker chose for itself.
+/// `KEY-NAME/WORKER-NAME`, where KEY-NAME is its authenticated key's allowlist name. Never a name
+/// the worker chose for itself alone.
 public struct WorkerID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }

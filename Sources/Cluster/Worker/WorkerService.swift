@@ -29,7 +29,7 @@ public final class WorkerService: Sendable {
 
     let logger: Logger
     let reactor: Reactor
-    let sockets = WorkerSockets()
+    let sockets: WorkerSockets
     let compute: ComputeThreads
     let healthFile: String?
     let inputs: AsyncStream<WorkerInput>
@@ -50,6 +50,7 @@ public final class WorkerService: Sendable {
     ///   - healthFile: a JSON file rewritten every second for container health checks.
     ///   - sharedDatasets: datasets this process already holds (an embedded coordinator's), used
     ///     instead of fetching.
+    ///   - keys: CURVE keys (`KeyDirectory.workerKeys()`) for a coordinator that requires them.
     /// - Throws: `DatasetCacheError` when the cache directory cannot be created, `ZeroMQError` when
     ///   the reactor cannot start.
     public init(
@@ -63,12 +64,14 @@ public final class WorkerService: Sendable {
         logger: Logger,
         software: String = "crossfold",
         healthFile: String? = nil,
-        sharedDatasets: SharedDatasets = DatasetCache.processShared
+        sharedDatasets: SharedDatasets = DatasetCache.processShared,
+        keys: PeerKeys? = nil
     ) throws {
         let name = name ?? "\(Self.hostName())-\(getpid())"
         var logger = logger
         logger[metadataKey: "worker"] = "\(name)"
         self.logger = logger
+        sockets = WorkerSockets(keys: keys, logger: logger)
         endpoints = WorkerEndpoints(control: controlEndpoint, data: dataEndpoint)
         configuration = WorkerConfiguration(
             name: name, slots: slots, threads: threads, software: software,

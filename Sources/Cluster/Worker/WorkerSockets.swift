@@ -11,6 +11,18 @@ final class WorkerSockets: @unchecked Sendable {
     var control: Socket?
     var data: Socket?
     var generation = 0
+    /// CURVE keys for both sockets; nil connects with the NULL mechanism.
+    let keys: PeerKeys?
+    let logger: Logger
+    /// Monitors explaining failed handshakes of the current sockets, and whether this connection
+    /// has explained one already (once per connection, not on every libzmq retry).
+    private var monitors: [SocketMonitor] = []
+    private var explained = false
+
+    init(keys: PeerKeys? = nil, logger: Logger) {
+        self.keys = keys
+        self.logger = logger
+    }
 
     /// Replaces the sockets with new ones connected to `endpoints`; inbound messages are decoded on
     /// the reactor thread and fed to the event loop tagged with `generation`.
@@ -20,10 +32,14 @@ final class WorkerSockets: @unchecked Sendable {
     ) throws {
         close(loop)
         self.generation = generation
-        let control = try Self.makeDealer(loop, endpoint: endpoints.control, maxMessage: SocketLimits.controlMaxMessage)
+        explained = false
+        let control = try Self.makeDealer(loop, maxMessage: SocketLimits.controlMaxMessage, keys: keys)
         self.control = control
-        let data = try Self.makeDealer(loop, endpoint: endpoints.data, maxMessage: SocketLimits.dataMaxMessage)
+        let data = try Self.makeDealer(loop, maxMessage: SocketLimits.dataMaxMessage, keys: keys)
         self.data = data
+        monitors = [try HandshakeWatch.start(on: control, loop: loop) { [self] event in explain(event) }]
+        try control.connect(endpoints.control)
+        try data.connect(endpoints.data)
         loop.register(control) { socket in
             Self.drain(socket) { frames in
                 do throws(WireError) {
@@ -48,16 +64,30 @@ final class WorkerSockets: @unchecked Sendable {
     func close(_ loop: ReactorLoop) {
         if let control { loop.close(control) }
         if let data { loop.close(data) }
+        for monitor in monitors { loop.close(monitor.socket) }
         control = nil
         data = nil
+        monitors = []
+    }
+
+    /// Logs what a failed handshake on the control socket means, once per connection.
+    private func explain(_ event: MonitorEvent) {
+        guard !explained else { return }
+        explained = true
+        logger.error("cannot connect to the coordinator securely", metadata: [
+            "reason": "\(HandshakeWatch.explain(event, role: "worker", hasKeys: keys != nil))",
+            "endpoint": "\(event.endpoint)",
+        ])
     }
 
     /// DEALER options of reference/zeromq.md section 6: IMMEDIATE (nothing queues on a pipe that
     /// is not connected, so no stale beat is replayed), LINGER 0, a frame size cap, ZMTP heartbeats
     /// as a backstop for a frozen coordinator, a steady 1 s libzmq reconnect (the worker core
-    /// replaces the sockets with its own backoff when the coordinator stays silent), TCP keepalive.
-    static func makeDealer(_ loop: ReactorLoop, endpoint: String, maxMessage: Int64) throws -> Socket {
+    /// replaces the sockets with its own backoff when the coordinator stays silent), TCP keepalive;
+    /// with `keys`, CURVE. The caller connects it.
+    static func makeDealer(_ loop: ReactorLoop, maxMessage: Int64, keys: PeerKeys?) throws -> Socket {
         let socket = try loop.makeSocket(.dealer)
+        if let keys { try socket.useCurve(keys) }
         try socket.set(.linger, .zero)
         try socket.set(.immediate, true)
         try socket.set(.maxMessageSize, maxMessage)
@@ -69,7 +99,6 @@ final class WorkerSockets: @unchecked Sendable {
         try socket.set(.reconnectIntervalMax, .zero)
         try socket.set(.tcpKeepAlive, 1)
         try socket.set(.tcpKeepAliveIdle, .seconds(30))
-        try socket.connect(endpoint)
         return socket
     }
 

@@ -16,6 +16,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Dataset transfer socket. Env: CROSSFOLD_DATA_BIND.") var dataBind: String?
     @Option(help: "Directory keeping jobs, results and datasets across restarts (default: memory only, lost on exit). Env: CROSSFOLD_STATE_DIR.")
     var stateDir: String?
+    @OptionGroup var keys: KeysOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -26,8 +27,17 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 client: EnvironmentDefaults.string(clientBind, "CROSSFOLD_CLIENT_BIND") ?? defaults.client,
                 worker: EnvironmentDefaults.string(workerBind, "CROSSFOLD_WORKER_BIND") ?? defaults.worker,
                 data: EnvironmentDefaults.string(dataBind, "CROSSFOLD_DATA_BIND") ?? defaults.data)
+            let coordinatorKeys = try keys.directory?.coordinatorKeys()
+            if let coordinatorKeys {
+                logger.info("CURVE on: only allowlisted keys get in", metadata: [
+                    "keys": "\(keys.directory?.path ?? "")", "public_key": "\(coordinatorKeys.keyPair.publicKey)",
+                    "workers_allowed": "\(coordinatorKeys.workers.entries.count)",
+                    "clients_allowed": "\(coordinatorKeys.clients.entries.count)",
+                ])
+            }
             let store = try openStore(logger: logger)
-            let server = try CoordinatorServer(endpoints: endpoints, store: store, software: Crossfold.software, logger: logger)
+            let server = try CoordinatorServer(
+                endpoints: endpoints, store: store, keys: coordinatorKeys, software: Crossfold.software, logger: logger)
             let bound = try await server.listen()
             logger.info("coordinator listening", metadata: [
                 "client": "\(bound.client)", "worker": "\(bound.worker)", "data": "\(bound.data)",

@@ -41,6 +41,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Evaluate on this service when the local evaluation cannot run: clarifai.")
     var fallback: String?
 
+    @OptionGroup var keys: KeysOptions
     @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -52,6 +53,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         if remote == nil, evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
         if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1") }
         if replyTimeout < 1 { throw ValidationError("--reply-timeout must be at least 1 second") }
+        if keys.keys != nil, coordinator == nil, EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") == nil {
+            throw ValidationError("--keys applies with --coordinator; the embedded cluster talks over private ipc sockets and needs no keys")
+        }
     }
 
     func run() async throws {
@@ -82,7 +86,8 @@ struct EvaluateCommand: AsyncParsableCommand {
         if let given = coordinator ?? EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") {
             // tcp://HOST means the client port 5555, as for submit, jobs and the other job commands.
             let endpoint = try ClientOptions.checked(ClientOptions.withDefaultPort(given, 5555))
-            let client = try ClusterClient(endpoint: endpoint, timeout: .seconds(replyTimeout), logger: logger)
+            let client = try ClusterClient(
+                endpoint: endpoint, timeout: .seconds(replyTimeout), keys: try keys.clientKeys(), logger: logger)
             try await client.connect()
             do {
                 let session = JobSession(client: client, logger: logger)

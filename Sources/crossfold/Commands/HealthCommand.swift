@@ -13,6 +13,7 @@ struct HealthCommand: AsyncParsableCommand {
     @Option(help: "Ask this coordinator client endpoint (tcp://HOST:5555) for INFO.") var coordinator: String?
     @Option(help: "A worker's --health-file.") var workerFile: String?
     @Option(help: "Seconds after which a worker's health file counts as stale.") var maxAge: Double = 10
+    @OptionGroup var keys: KeysOptions
 
     func validate() throws {
         guard (coordinator == nil) != (workerFile == nil) else {
@@ -23,7 +24,14 @@ struct HealthCommand: AsyncParsableCommand {
     func run() async throws {
         let healthy: Bool
         if let coordinator {
-            healthy = await Self.coordinatorAnswers(ClientOptions.withDefaultPort(coordinator, 5555))
+            let clientKeys: PeerKeys?
+            do {
+                clientKeys = try keys.clientKeys()
+            } catch {
+                Terminal.standardError("cannot use --keys: \(error)\n")
+                throw ExitCode(1)
+            }
+            healthy = await Self.coordinatorAnswers(ClientOptions.withDefaultPort(coordinator, 5555), keys: clientKeys)
         } else if let workerFile {
             healthy = Self.workerIsHealthy(file: workerFile, maxAge: maxAge)
         } else {
@@ -32,10 +40,10 @@ struct HealthCommand: AsyncParsableCommand {
         if !healthy { throw ExitCode(1) }
     }
 
-    static func coordinatorAnswers(_ endpoint: String) async -> Bool {
+    static func coordinatorAnswers(_ endpoint: String, keys: PeerKeys?) async -> Bool {
         var logger = Logger(label: "crossfold.health")
         logger.logLevel = .critical
-        guard let client = try? ClusterClient(endpoint: endpoint, timeout: .seconds(2), attempts: 1, logger: logger) else {
+        guard let client = try? ClusterClient(endpoint: endpoint, timeout: .seconds(2), attempts: 1, keys: keys, logger: logger) else {
             return false
         }
         do {

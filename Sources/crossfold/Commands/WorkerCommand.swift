@@ -26,6 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Name in the coordinator's logs (default host-pid). Env: CROSSFOLD_WORKER_NAME.") var name: String?
     @Option(help: "JSON health file rewritten every second, for `crossfold health --worker-file`. Env: CROSSFOLD_HEALTH_FILE.")
     var healthFile: String?
+    @OptionGroup var keys: KeysOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -48,7 +49,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 cacheDirectory: cache,
                 cacheMaxBytes: try EnvironmentDefaults.int(cacheMaxBytes, "CROSSFOLD_CACHE_MAX_BYTES") ?? 10 << 30,
                 name: EnvironmentDefaults.string(name, "CROSSFOLD_WORKER_NAME"), logger: logger,
-                software: Crossfold.software, healthFile: EnvironmentDefaults.string(healthFile, "CROSSFOLD_HEALTH_FILE"))
+                software: Crossfold.software, healthFile: EnvironmentDefaults.string(healthFile, "CROSSFOLD_HEALTH_FILE"),
+                keys: try keys.directory?.workerKeys())
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: WorkerDaemon(worker: worker))], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

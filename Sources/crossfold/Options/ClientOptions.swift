@@ -2,13 +2,16 @@ import ArgumentParser
 import Cluster
 import Logging
 
-/// `--coordinator`: the coordinator's client endpoint, for the job commands.
+/// `--coordinator` and `--keys`: the coordinator's client endpoint and this client's CURVE keys,
+/// for the job commands.
 struct ClientOptions: ParsableArguments {
     @Option(help: "The coordinator's client endpoint, tcp://HOST[:PORT] (port 5555 by default). Env: CROSSFOLD_COORDINATOR_CLIENT.")
     var coordinator: String?
 
     @Option(help: "Seconds to wait for each reply before resending (4 attempts).")
     var replyTimeout: Int = 3
+
+    @OptionGroup var keys: KeysOptions
 
     func endpoint() throws -> String {
         guard let given = EnvironmentDefaults.string(coordinator, "CROSSFOLD_COORDINATOR_CLIENT") else {
@@ -44,7 +47,8 @@ struct ClientOptions: ParsableArguments {
 
     /// Connects, runs `body`, and closes the connection whatever happens.
     func withClient<T: Sendable>(logger: Logger, _ body: (ClusterClient) async throws -> T) async throws -> T {
-        let client = try ClusterClient(endpoint: try endpoint(), timeout: .seconds(replyTimeout), logger: logger)
+        let client = try ClusterClient(
+            endpoint: try endpoint(), timeout: .seconds(replyTimeout), keys: try keys.clientKeys(), logger: logger)
         try await client.connect()
         do {
             let value = try await body(client)

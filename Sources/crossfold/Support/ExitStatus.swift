@@ -48,7 +48,7 @@ struct CommandFailure: Error, CustomStringConvertible {
             return CommandFailure(error.kind == .trainingFailed ? ExitStatus.software : ExitStatus.usage, error.description)
         case let error as ClientError:
             switch error {
-            case .unreachable: return CommandFailure(ExitStatus.unavailable, error.description)
+            case .unreachable, .handshakeFailed: return CommandFailure(ExitStatus.unavailable, error.description)
             case .refused(let code, let message):
                 switch code {
                 case "usage": return CommandFailure(ExitStatus.usage, message)
@@ -63,6 +63,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             case .unavailable: return CommandFailure(ExitStatus.unavailable, error.description)
             case .rejected, .evaluation, .cancelled: return CommandFailure(ExitStatus.software, error.description)
             }
+        case let error as KeyFileError:
+            return CommandFailure(error.kind == .unwritable ? ExitStatus.cannotCreate : ExitStatus.usage, error.description)
         case let error as ReportError:
             return CommandFailure(ExitStatus.cannotCreate, error.description)
         case let error as ZeroMQError:
