@@ -43,8 +43,10 @@ import ZeroMQ
         #expect(try await client.upload(bytes, hash: hash))
         let job = try await client.submit(Self.spec(hash: hash))
 
-        // Dropped once a few folds are stored and most are not.
-        #expect(try await WorkerTestCluster.eventually { ((try? first.store.resultCount(of: job)) ?? 0) >= 3 })
+        // Dropped once a few folds are stored and most are not; watched from a thread of its own,
+        // so a busy test process cannot make the drop late.
+        let tripwire = Tripwire(when: { ((try? first.store.resultCount(of: job)) ?? 0) >= 3 }) { first.task.cancel() }
+        #expect(await tripwire.wait() == .fired)
         await first.drop()
         let storedBefore = RestartableCoordinator.resultFiles(stateDir, job: job)
         #expect((3..<10).contains(storedBefore.count), "dropped mid-job: \(storedBefore.count) of 10 folds stored")

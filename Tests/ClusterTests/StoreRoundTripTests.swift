@@ -116,7 +116,8 @@ import Wire
         #expect(throws: JobStoreError.self) { try store.saveResult(StoreFixtures.result(job: "missing", task: 0)) }
         #expect(throws: JobStoreError.self) { try store.update(job: "missing", state: .failed, message: nil) }
         #expect(throws: JobStoreError.self) { try store.saveMetrics(job: "missing", json: []) }
-        #expect(throws: JobStoreError.self) { try store.create(StoredJob(id: "../escape", spec: StoreFixtures.spec(), state: .running, createdAt: 0)) }
+        let escaping = StoredJob(id: "../escape", spec: StoreFixtures.spec(), state: .running, createdAt: 0)
+        #expect(throws: JobStoreError.self) { try store.create(escaping) }
         #expect(throws: JobStoreError.self) { try store.saveDataset(hash: "../../etc/passwd", bytes: []) }
         #expect(try store.dataset(hash: "../../etc/passwd") == nil)
         #expect(try store.results(of: "missing").isEmpty)

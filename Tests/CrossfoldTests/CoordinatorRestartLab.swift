@@ -53,19 +53,28 @@ struct CoordinatorRestartLab {
         try await CLI.run(arguments, directory: workspace.url, timeout: .seconds(300))
     }
 
-    /// Kills the coordinator holding the state dir with `signal`, by the pid in `state/lock` (as
-    /// an operator would: `kill -9 $(cat state/lock)`), and waits for it to be gone.
-    func signalCoordinator(_ coordinator: CLIProcess, _ signal: Int32) async throws {
+    /// The pid of the coordinator holding the state dir, from `state/lock` (as an operator would
+    /// find it: `kill -9 $(cat state/lock)`).
+    func coordinatorPID() throws -> pid_t {
         let text = try String(contentsOfFile: stateDir + "/lock", encoding: .utf8)
-        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw RestartLabError("no pid in \(stateDir)/lock: \(text)")
         }
-        kill(pid, signal)
+        return pid
+    }
+
+    /// Sends `signal` to the coordinator holding the state dir and waits for it to be gone.
+    func signalCoordinator(_ coordinator: CLIProcess, _ signal: Int32) async throws {
+        kill(try coordinatorPID(), signal)
         _ = try await coordinator.wait(timeout: .seconds(30))
     }
 
     /// The stored result files of `job`, by task.
     func storedResults(_ job: String) -> [Int: [UInt8]] {
+        Self.storedResults(in: stateDir, job: job)
+    }
+
+    static func storedResults(in stateDir: String, job: String) -> [Int: [UInt8]] {
         let folder = "\(stateDir)/jobs/\(job)/results"
         var files: [Int: [UInt8]] = [:]
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".bin") {

@@ -1,6 +1,7 @@
 import Datasets
 import Evaluation
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -38,11 +39,19 @@ import Glibc
 
         // SIGKILL once the seeded number of folds is stored, plus a seeded part of half a fold's
         // time (read from the stored results, so the moment falls mid-job in debug and release
-        // builds alike: at least 6 folds remain for 2 workers).
-        #expect(try await CoordinatorRestartLab.eventually { lab.storedResults(job).count >= killAfterFolds })
-        let foldSeconds = lab.storedResults(job).values.compactMap(CoordinatorRestartLab.foldSeconds).max() ?? 0
-        try await Task.sleep(for: .milliseconds(Int64(delayFraction * foldSeconds * 500)))
-        try await lab.signalCoordinator(coordinator, SIGKILL)
+        // builds alike: at least 6 folds remain for 2 workers). From a thread of its own, so a
+        // busy test process cannot make it late.
+        let (pid, stateDir) = (try lab.coordinatorPID(), lab.stateDir)
+        let foldSeconds = Mutex(0.0)
+        let tripwire = Tripwire(when: { CoordinatorRestartLab.storedResults(in: stateDir, job: job).count >= killAfterFolds }) {
+            let stored = CoordinatorRestartLab.storedResults(in: stateDir, job: job)
+            let seconds = stored.values.compactMap(CoordinatorRestartLab.foldSeconds).max() ?? 0
+            foldSeconds.withLock { $0 = seconds }
+            Thread.sleep(forTimeInterval: delayFraction * seconds / 2)
+            kill(pid, SIGKILL)
+        }
+        #expect(await tripwire.wait() == .fired)
+        _ = try await coordinator.wait(timeout: .seconds(30))
         let storedBefore = lab.storedResults(job)
         try #require(storedBefore.count < 10, "the job ended before the kill; nothing was resumed")
         let marks = workers.map { $0.standardOutputSoFar.utf8.count }
@@ -88,7 +97,7 @@ import Glibc
         #expect(try lab.workspace.data("again.json") == lab.workspace.data("resumed.json"))
 
         print("measurement: subprocess restart (seed \(seed)): SIGKILL after \(storedBefore.count)/10 folds stored "
-              + "(folds of \(String(format: "%.2f", foldSeconds)) s); "
+              + "(folds of \(String(format: "%.2f", foldSeconds.withLock { $0 })) s); "
               + "restart to 'job resumed' \(CoordinatorRestartLab.format(resumedAfter)), to the first fold "
               + "\(CoordinatorRestartLab.format(firstTaskAfter)), to completion \(CoordinatorRestartLab.format(completedAfter)); "
               + "folds run after the restart: \(rerun.sorted())")
@@ -101,7 +110,8 @@ import Glibc
     @Test func anUnusableStateDirExits73SayingWhatToDo() async throws {
         let lab = try CoordinatorRestartLab()
         try lab.workspace.write("file", "not a directory")
-        let notADirectory = try await lab.run(["coordinator", "--state-dir", lab.workspace.path("file/state")] + CoordinatorRestartLab.anyPorts)
+        let notADirectory = try await lab.run(
+            ["coordinator", "--state-dir", lab.workspace.path("file/state")] + CoordinatorRestartLab.anyPorts)
         #expect(notADirectory.exitCode == 73, "\(notADirectory)")
         #expect(notADirectory.standardError.contains("cannot use the state dir"))
         #expect(notADirectory.standardError.contains("give --state-dir a directory"))

@@ -124,7 +124,9 @@ public final class DirectoryJobStore: JobStore {
     }
 
     public func saveResult(_ result: StoredResult) throws(JobStoreError) {
-        let known = index.withLock { $0.jobs[result.job] != nil ? $0.results[result.job, default: []].contains(result.task) : nil }
+        let known = index.withLock { index in
+            index.jobs[result.job] == nil ? nil : index.results[result.job, default: []].contains(result.task)
+        }
         guard let alreadyStored = known else {
             throw JobStoreError(.unknownJob, "no job \(result.job) in the store for the result of task \(result.task)")
         }

@@ -81,10 +81,12 @@ enum ResultFile {
         let scores = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in
                 #if _endian(little)
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + count * 4)]))
+                let source = UnsafeRawBufferPointer(rebasing: raw[start..<(start + count * 4)])
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
                 #else
                 for index in 0..<count {
-                    buffer[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + index * 4, as: UInt32.self)))
+                    let bits = raw.loadUnaligned(fromByteOffset: start + index * 4, as: UInt32.self)
+                    buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
                 }
                 #endif
             }

@@ -23,7 +23,9 @@ final class StoreLock: Sendable {
             guard code == EWOULDBLOCK else { throw StoreFiles.failure(.unwritable, "cannot lock \(path)", code) }
             let holder = String(decoding: ((try? StoreFiles.read(path)) ?? nil) ?? [], as: UTF8.self).filter(\.isNumber)
             let who = holder.isEmpty ? "another coordinator" : "another coordinator (pid \(holder))"
-            throw JobStoreError(.locked, "the state dir \(directory) is in use by \(who); stop it, or give this coordinator another --state-dir")
+            throw JobStoreError(.locked, """
+                the state dir \(directory) is in use by \(who); stop it, or give this coordinator another --state-dir
+                """)
         }
         let pid = Array("\(getpid())\n".utf8)
         // The pid is only informative: failing to write it is no reason to refuse the lock.
