@@ -37,15 +37,17 @@ import ZeroMQ
                 cacheDirectory: cache, name: "w\(index)", logger: logs.logger("w\(index)"), software: "crossfold-test",
                 sharedDatasets: SharedDatasets())
         }
+        // Dropped once a few folds are stored and most are not; armed before any work starts and
+        // watched from a thread of its own, so a busy test process cannot make the drop late.
+        let tripwire = Tripwire(when: {
+            let job = (try? first.store.jobs())?.first?.id
+            return job.map { ((try? first.store.resultCount(of: $0)) ?? 0) >= 3 } ?? false
+        }) { first.task.cancel() }
         let workerTasks = workers.map { worker in Task { await worker.run() } }
         let client = try ClusterClient(endpoint: endpoints.client, timeout: .seconds(1), attempts: 20, logger: logs.logger("client"))
         try await client.connect()
         #expect(try await client.upload(bytes, hash: hash))
         let job = try await client.submit(Self.spec(hash: hash))
-
-        // Dropped once a few folds are stored and most are not; watched from a thread of its own,
-        // so a busy test process cannot make the drop late.
-        let tripwire = Tripwire(when: { ((try? first.store.resultCount(of: job)) ?? 0) >= 3 }) { first.task.cancel() }
         #expect(await tripwire.wait() == .fired)
         await first.drop()
         let storedBefore = RestartableCoordinator.resultFiles(stateDir, job: job)

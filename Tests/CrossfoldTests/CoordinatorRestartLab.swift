@@ -74,6 +74,12 @@ struct CoordinatorRestartLab {
         Self.storedResults(in: stateDir, job: job)
     }
 
+    /// The stored result files of the first job in `stateDir` (a lab runs one job at a time), by task.
+    static func storedResults(in stateDir: String) -> [Int: [UInt8]] {
+        let jobs = ((try? FileManager.default.contentsOfDirectory(atPath: stateDir + "/jobs")) ?? []).filter { !$0.hasPrefix(".") }
+        return jobs.sorted().first.map { storedResults(in: stateDir, job: $0) } ?? [:]
+    }
+
     static func storedResults(in stateDir: String, job: String) -> [Int: [UInt8]] {
         let folder = "\(stateDir)/jobs/\(job)/results"
         var files: [Int: [UInt8]] = [:]

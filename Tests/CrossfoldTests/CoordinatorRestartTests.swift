@@ -31,25 +31,23 @@ import Glibc
                                     name: "data.csv")
 
         var coordinator = try await lab.startCoordinator()
+        // SIGKILL once the seeded number of folds is stored, plus a seeded part of half a fold's
+        // time (read from the stored results, so the moment falls mid-job in debug and release
+        // builds alike: at least 6 folds remain for 2 workers). Armed before any work starts and
+        // run from a thread of its own, so a busy test process cannot make it late.
+        let (pid, stateDir) = (try lab.coordinatorPID(), lab.stateDir)
+        let foldSeconds = Mutex(0.0)
+        let tripwire = Tripwire(when: { CoordinatorRestartLab.storedResults(in: stateDir).count >= killAfterFolds }) {
+            let seconds = CoordinatorRestartLab.storedResults(in: stateDir).values.compactMap(CoordinatorRestartLab.foldSeconds).max()
+            foldSeconds.withLock { $0 = seconds ?? 0 }
+            Thread.sleep(forTimeInterval: delayFraction * (seconds ?? 0) / 2)
+            kill(pid, SIGKILL)
+        }
         let workers = try (0..<2).map { try lab.startWorker($0) }
         let submitted = try await lab.run(["submit", data, "--coordinator", lab.clientEndpoint] + Self.jobOptions)
         #expect(submitted.exitCode == 0, "\(submitted)")
         let job = submitted.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(job.count == 32, "job id: \(job)")
-
-        // SIGKILL once the seeded number of folds is stored, plus a seeded part of half a fold's
-        // time (read from the stored results, so the moment falls mid-job in debug and release
-        // builds alike: at least 6 folds remain for 2 workers). From a thread of its own, so a
-        // busy test process cannot make it late.
-        let (pid, stateDir) = (try lab.coordinatorPID(), lab.stateDir)
-        let foldSeconds = Mutex(0.0)
-        let tripwire = Tripwire(when: { CoordinatorRestartLab.storedResults(in: stateDir, job: job).count >= killAfterFolds }) {
-            let stored = CoordinatorRestartLab.storedResults(in: stateDir, job: job)
-            let seconds = stored.values.compactMap(CoordinatorRestartLab.foldSeconds).max() ?? 0
-            foldSeconds.withLock { $0 = seconds }
-            Thread.sleep(forTimeInterval: delayFraction * seconds / 2)
-            kill(pid, SIGKILL)
-        }
         #expect(await tripwire.wait() == .fired)
         _ = try await coordinator.wait(timeout: .seconds(30))
         let storedBefore = lab.storedResults(job)
