@@ -149,8 +149,9 @@ final class FuzzFakeCoordinator: Sendable {
     }
 
     /// Sends a marker TASK naming a made-up dataset and serves until the worker asks for that
-    /// dataset: it reads its messages in order, so it has then read everything sent before. On a
-    /// new connection (the worker dropped what came on the old one) the marker goes again.
+    /// dataset, or refuses the task (it holds as many as it accepts): it reads its messages in
+    /// order, so it has then read everything sent before. On a new connection (the worker dropped
+    /// what came on the old one) the marker goes again.
     private func pace(_ control: Socket, _ data: Socket, _ link: inout Link, _ random: inout FuzzRandom, mutate: Bool) {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(30)
@@ -163,10 +164,16 @@ final class FuzzFakeCoordinator: Sendable {
             statistics.withLock { $0.unsolicitedChunks += 1 }
         }
         var sentOn: [UInt8]?
+        var beat = clock.now
         while link.marker != nil, clock.now < deadline {
+            // Heartbeats while waiting, as a coordinator sends them whatever else it does.
+            if clock.now - beat >= .milliseconds(500) {
+                send(control, link.control, CoordinatorMessage.heartbeat.envelope.frames, &link)
+                beat = clock.now
+            }
             if sentOn != link.control {
                 let task = TaskAssignment(
-                    job: "marker", task: 0, attempt: 1, dataset: marker, holdout: nil, repeatIndex: 0, fold: 0, testRows: 0,
+                    job: "marker-\(marker)", task: 0, attempt: 1, dataset: marker, holdout: nil, repeatIndex: 0, fold: 0, testRows: 0,
                     model: "centroid", params: [:], seed: 1, leaseMilliseconds: 30_000)
                 send(control, link.control, CoordinatorMessage.task(task, testRows: []).envelope.frames, &link)
                 sentOn = link.control
@@ -215,6 +222,8 @@ final class FuzzFakeCoordinator: Sendable {
                     send(control, link.control, CoordinatorMessage.heartbeat.envelope.frames, &link)
                 case .result(let result, let scores) where result.job == "final":
                     statistics.withLock { $0.finalResult = (result.rows, result.concepts, scores) }
+                case .failed(let failure) where link.marker.map { failure.job == "marker-\($0)" } == true:
+                    link.marker = nil
                 default:
                     break
                 }

@@ -245,7 +245,7 @@ final class FuzzSocketRig: Sendable {
         }
     }
 
-    /// Sends an INFO and waits (up to 10 s) for its reply, serving every peer meanwhile. The
+    /// Sends an INFO and waits (up to 30 s) for its reply, serving every peer meanwhile. The
     /// reply comes after everything the coordinator read before it.
     private func pace(_ probe: Socket, _ number: inout Int, _ peers: [Peer], _ generator: inout FuzzMessageGenerator) -> Bool {
         number += 1
@@ -254,7 +254,7 @@ final class FuzzSocketRig: Sendable {
         let started = clock.now
         guard (try? probe.trySend(ClientRequest.info(.init(request: request)).envelope.frames.map { Frame($0) })) == true
         else { return false }
-        while clock.now - started < .seconds(10) {
+        while clock.now - started < .seconds(30) {
             let items = [PollItem.socket(probe)] + peers.map { PollItem.socket($0.socket) }
             guard let ready = try? poll(items, timeout: .milliseconds(20)) else { return false }
             if ready.dropFirst().contains(where: { !$0.isEmpty }) { drain(peers, &generator) }
