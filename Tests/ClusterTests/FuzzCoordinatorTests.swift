@@ -10,7 +10,9 @@ import Wire
 /// socket (`FuzzSocketRig`). The coordinator must keep answering, every job must end with exactly
 /// the metrics computed locally, and memory must stay bounded.
 ///
-/// `CROSSFOLD_FUZZ_SEED` replays a run; `CROSSFOLD_FUZZ_MESSAGES` changes the count per socket.
+/// `CROSSFOLD_FUZZ_SEED` replays a run; `CROSSFOLD_FUZZ_MESSAGES` changes the count per socket;
+/// `CROSSFOLD_FUZZ_BATCH` the messages per socket between INFO probes (250; 100000 floods without
+/// pacing, which the coordinator survives but queues: its own client then times out).
 @Suite(.serialized) struct FuzzCoordinatorTests {
     static let seed = UInt64(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_SEED"] ?? "") ?? 0x50C6E7
     static let perTarget = Int(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_MESSAGES"] ?? "") ?? 100_000
@@ -50,7 +52,7 @@ import Wire
                               concepts: iris.dataset.conceptCount, foldSizes: foldSizes)
         world.uploadable = [(SHA256Hasher.hash(small), small)]
         let rig = FuzzSocketRig(.init(
-            seed: Self.seed, perTarget: Self.perTarget, batch: 250, endpoints: endpoints, world: world, dataset: iris.dataset,
+            seed: Self.seed, perTarget: Self.perTarget, batch: Int(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_BATCH"] ?? "") ?? 250, endpoints: endpoints, world: world, dataset: iris.dataset,
             maxAttempts: SchedulerConfiguration().maxAttempts))
 
         let clock = ContinuousClock()
