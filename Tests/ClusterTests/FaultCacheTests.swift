@@ -29,7 +29,7 @@ import Wire
         let status = try await WorkerTestCluster.waitForEnd(of: job, client: client)
         #expect(status.state == .completed, "\(status)")
         let results = try await client.results(of: job, predictions: true)
-        let expected = try ExpectedEvaluation(dataset: iris.dataset, spec: spec)
+        let expected = try await DedicatedThread.run { try ExpectedEvaluation(dataset: iris.dataset, spec: spec) }
         #expect(results.predictions.first?.scores == expected.outOfFold.scores)
         #expect(try WorkerExamples.summary(of: results.metricsJSON) == WorkerExamples.summary(of: expected.result))
     }

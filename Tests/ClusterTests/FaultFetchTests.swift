@@ -39,8 +39,11 @@ import Glibc
 
     @Test(.timeLimit(.minutes(8)))
     func aWorkerKilledMidFetchLosesOnlyItsAttemptAndARestartIgnoresPartialFiles() async throws {
-        let dataset = Self.largeDataset()
-        let (bytes, hash) = WorkerFixtures.canonical(dataset)
+        let (dataset, bytes, hash) = try await DedicatedThread.run {
+            let dataset = Self.largeDataset()
+            let (bytes, hash) = WorkerFixtures.canonical(dataset)
+            return (dataset, bytes, hash)
+        }
         #expect(bytes.count > 30_000_000)
         let cluster = try await WorkerTestCluster()
         let doomedCache = WorkerFixtures.scratchDirectory("fault-doomed")
@@ -116,7 +119,7 @@ import Glibc
 
     static func expectExactResults(of job: String, spec: JobSpec, dataset: Dataset, client: ClusterClient) async throws {
         let results = try await client.results(of: job, predictions: true)
-        let expected = try ExpectedEvaluation(dataset: dataset, spec: spec)
+        let expected = try await DedicatedThread.run { try ExpectedEvaluation(dataset: dataset, spec: spec) }
         #expect(results.predictions.first?.folds == expected.outOfFold.folds)
         #expect(results.predictions.first?.scores == expected.outOfFold.scores)
         #expect(try WorkerExamples.summary(of: results.metricsJSON) == WorkerExamples.summary(of: expected.result))

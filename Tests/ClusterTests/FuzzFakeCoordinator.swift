@@ -330,7 +330,6 @@ final class FuzzFakeCoordinator: Sendable {
             frames = CoordinatorMessage.error(ErrorReply(
                 code: random.pick(["unsupported-version", "usage", "", "x"]), message: FuzzValues.string(using: &random))).envelope.frames
         case 18 where random.chance(1, in: 25):
-            statistics.withLock { $0.disconnectsSent += 1 }
             frames = CoordinatorMessage.disconnect(Reason(reason: "fuzz")).envelope.frames
         default:
             frames = FuzzMessageGenerator.randomFrames(using: &random)
@@ -345,6 +344,8 @@ final class FuzzFakeCoordinator: Sendable {
                 if frames.count > 2 { frames[2] = FuzzMessageGenerator.oddHeader(using: &random) }
             }
         }
+        // Counted as the worker will read it: a mutation can make a DISCONNECT of anything.
+        if case .disconnect? = try? CoordinatorMessage.decode(frames) { statistics.withLock { $0.disconnectsSent += 1 } }
         return frames.isEmpty ? [[]] : frames
     }
 }

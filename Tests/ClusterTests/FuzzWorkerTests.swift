@@ -13,7 +13,7 @@ import Wire
 /// then compute a valid task exactly as `FoldTask` does locally.
 @Suite(.serialized) struct FuzzWorkerTests {
     static let seed = UInt64(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_SEED"] ?? "") ?? 0x30B
-    static let messages = Int(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_MESSAGES"] ?? "").map { $0 / 2 } ?? 50_000
+    static let messages = Int(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_MESSAGES"] ?? "").map { $0 / 2 } ?? 30_000
 
     @Test(.timeLimit(.minutes(6)))
     func aWorkerSurvivesAHostileCoordinatorAndStillComputesExactly() async throws {
@@ -21,11 +21,14 @@ import Wire
         let plan = try FoldPlanner.plan(for: iris.dataset, strategy: .stratified, folds: 5, repeats: 1, seed: 7, source: "iris")
         let testRows = plan.testRows(repeat: 0, fold: 0)
         // 40 small datasets of one chunk and one of three chunks, besides iris.
-        var others: [String: [UInt8]] = [:]
-        for seed in 0..<41 {
-            let rows = seed == 40 ? 24_000 : 20 + seed
-            let bytes = CanonicalDataset.encode(GaussianClusters.make(rows: rows, features: 24, concepts: 2, seed: UInt64(seed)))
-            others[SHA256Hasher.hash(bytes)] = bytes
+        let others = try await DedicatedThread.run {
+            var others: [String: [UInt8]] = [:]
+            for seed in 0..<41 {
+                let rows = seed == 40 ? 24_000 : 20 + seed
+                let bytes = CanonicalDataset.encode(GaussianClusters.make(rows: rows, features: 24, concepts: 2, seed: UInt64(seed)))
+                others[SHA256Hasher.hash(bytes)] = bytes
+            }
+            return others
         }
         let fake = FuzzFakeCoordinator(.init(
             seed: Self.seed, messages: Self.messages, batch: 200, dataset: iris.dataset, bytes: iris.bytes, hash: iris.hash,
@@ -53,9 +56,11 @@ import Wire
         // Still running and connected: it was not stopped, and it answered the final task.
         let health = worker.health
         #expect(health.connected, "\(health)")
-        let expected = try FoldTask.run(
-            dataset: iris.dataset, trainRows: plan.trainRows(repeat: 0, fold: 0), testRows: testRows, repeatIndex: 0, fold: 0,
-            spec: LearnerSpec(model: "logistic", params: [:], seed: 7))
+        let expected = try await DedicatedThread.run {
+            try FoldTask.run(
+                dataset: iris.dataset, trainRows: plan.trainRows(repeat: 0, fold: 0), testRows: testRows, repeatIndex: 0,
+                fold: 0, spec: LearnerSpec(model: "logistic", params: [:], seed: 7))
+        }
         let final = try #require(stats.finalResult, "the worker never answered the valid task")
         #expect(final.rows == testRows.count && final.concepts == iris.dataset.conceptCount)
         #expect(final.scores == expected.scores)

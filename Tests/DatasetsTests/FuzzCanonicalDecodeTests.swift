@@ -10,7 +10,7 @@ import TestSupport
 /// must re-encode to exactly the bytes it came from (docs/CANONICAL-FORMAT.md).
 @Suite struct FuzzCanonicalDecodeTests {
     static let seed = FuzzDatasetFileTests.seed
-    static let cases = 4 * FuzzDatasetFileTests.cases
+    static let cases = 40_000
 
     static var seeds: [[UInt8]] {
         let exclusive = GaussianClusters.make(rows: 24, features: 3, concepts: 3, seed: 5)

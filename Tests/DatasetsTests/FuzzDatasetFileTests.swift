@@ -12,7 +12,7 @@ import TestSupport
 /// case number, which with the seed regenerates the file (`FuzzDatasetCase.make`).
 @Suite(.serialized) struct FuzzDatasetFileTests {
     static let seed = UInt64(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_SEED"] ?? "") ?? 0xC0FFEE
-    static let cases = Int(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_CASES"] ?? "") ?? 10_000
+    static let cases = Int(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_CASES"] ?? "") ?? 6_000
     /// Far above the slowest case seen (a 4 MB line of digits, well under a second on 2 cores).
     static let limit: Duration = .seconds(10)
 
@@ -85,9 +85,12 @@ import TestSupport
         var exits: [Int32: Int] = [:]
         for index in 0..<120 {
             // Spread over the run: every format, small and overlong cases alike.
-            let fuzzCase = FuzzDatasetCase.make(seed: Self.seed, index: index * 83)
-            let path = try fuzzCase.write(into: scratch.directory)
-            let (outcome, _) = FuzzDatasetOutcome.evaluate(path: path)
+            let (seed, directory) = (Self.seed, scratch.directory)
+            let (fuzzCase, path, outcome) = try await DedicatedThread.run {
+                let fuzzCase = FuzzDatasetCase.make(seed: seed, index: index * 83)
+                let path = try fuzzCase.write(into: directory)
+                return (fuzzCase, path, FuzzDatasetOutcome.evaluate(path: path).outcome)
+            }
             let run = try await FuzzCommandLine.run(binary, ["dataset", "inspect", path], limit: .seconds(30))
             checked += 1
             exits[run.status, default: 0] += 1
