@@ -207,8 +207,9 @@ import TestSupport
         let started = ContinuousClock.now
         task.cancel()
         let result = await task.result
-        // Promptly means long before the 600 s timeout; generous for loaded CI machines.
-        #expect(ContinuousClock.now - started < .seconds(15))
+        // Promptly means long before the 600 s timeout. A request already in flight is allowed to
+        // finish (up to its 10 s request timeout), and a loaded CI machine is slow: hence 60 s.
+        #expect(ContinuousClock.now - started < .seconds(60))
         guard case .failure(let error) = result else { Issue.record("got \(result)"); return }
         #expect(error as? ClarifaiError == .cancelled)
     }

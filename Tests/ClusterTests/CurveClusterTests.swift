@@ -35,7 +35,10 @@ import ZeroMQ
         // The worker is known by its key's allowlist name (the ZAP User-Id) and its own name,
         // and fetched the dataset over the CURVE data socket.
         let joined = cluster.logs.records.filter { $0.message == "worker joined" }
-        #expect(joined.map { $0.metadata["worker"]?.description } == ["worker-1/secure-a"])
+        // (A machine loaded enough to delay heartbeats past 5 s makes the worker reconnect and join
+        // again under the same identity; the job still completes, so only the identity is checked.)
+        #expect(!joined.isEmpty)
+        #expect(joined.allSatisfy { $0.metadata["worker"]?.description == "worker-1/secure-a" })
         #expect(String(decoding: results.metricsJSON, as: UTF8.self).contains("worker-1/secure-a"))
         #expect(cluster.logs.messages(where: "worker", is: "secure-a").contains("fetching dataset from the coordinator"))
         #expect(cluster.refusedKeys(in: CoordinatorKeys.workerDomain).isEmpty)
