@@ -37,8 +37,13 @@ import Glibc
                 model: "centroid", params: [:], threshold: 0.5)
     }
 
-    @Test(.timeLimit(.minutes(8)))
+    /// One heavy test at a time (`ExclusiveTests`); the limit includes waiting for the others.
+    @Test(.timeLimit(.minutes(15)))
     func aWorkerKilledMidFetchLosesOnlyItsAttemptAndARestartIgnoresPartialFiles() async throws {
+        try await ExclusiveTests.run { try await runAWorkerKilledMidFetchLosesOnlyItsAttemptAndARestartIgnoresPartialFiles() }
+    }
+
+    private func runAWorkerKilledMidFetchLosesOnlyItsAttemptAndARestartIgnoresPartialFiles() async throws {
         let (dataset, bytes, hash) = try await DedicatedThread.run {
             let dataset = Self.largeDataset()
             let (bytes, hash) = WorkerFixtures.canonical(dataset)

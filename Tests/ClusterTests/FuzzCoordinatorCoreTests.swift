@@ -14,8 +14,13 @@ import Wire
     static let seed = UInt64(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_SEED"] ?? "") ?? 0xF022
     static let perTarget = 30_000
 
-    @Test(.timeLimit(.minutes(5)))
+    /// One heavy test at a time (`ExclusiveTests`); the limit includes waiting for the others.
+    @Test(.timeLimit(.minutes(15)))
     func hostileMessagesThroughTheDecodersNeverCrashOrStallTheCore() async throws {
+        try await ExclusiveTests.run { try await runHostileMessagesThroughTheDecodersNeverCrashOrStallTheCore() }
+    }
+
+    private func runHostileMessagesThroughTheDecodersNeverCrashOrStallTheCore() async throws {
         let iris = try WorkerExamples.iris()
         let seed = Self.seed
         let count = 3 * Self.perTarget

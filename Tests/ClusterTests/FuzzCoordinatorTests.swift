@@ -22,8 +22,13 @@ import Wire
                 model: "logistic", params: [:], threshold: 0.5)
     }
 
-    @Test(.timeLimit(.minutes(10)))
+    /// One heavy test at a time (`ExclusiveTests`); the limit includes waiting for the others.
+    @Test(.timeLimit(.minutes(15)))
     func theCoordinatorSurvivesHostileMessagesOnEverySocketWhileJobsRunBeside() async throws {
+        try await ExclusiveTests.run { try await runTheCoordinatorSurvivesHostileMessagesOnEverySocketWhileJobsRunBeside() }
+    }
+
+    private func runTheCoordinatorSurvivesHostileMessagesOnEverySocketWhileJobsRunBeside() async throws {
         let iris = try WorkerExamples.iris()
         let logs = FuzzLogCounter()
         let server = try CoordinatorServer(

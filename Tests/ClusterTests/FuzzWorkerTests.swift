@@ -15,8 +15,13 @@ import Wire
     static let seed = UInt64(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_SEED"] ?? "") ?? 0x30B
     static let messages = Int(ProcessInfo.processInfo.environment["CROSSFOLD_FUZZ_MESSAGES"] ?? "").map { $0 / 2 } ?? 30_000
 
-    @Test(.timeLimit(.minutes(6)))
+    /// One heavy test at a time (`ExclusiveTests`); the limit includes waiting for the others.
+    @Test(.timeLimit(.minutes(15)))
     func aWorkerSurvivesAHostileCoordinatorAndStillComputesExactly() async throws {
+        try await ExclusiveTests.run { try await runAWorkerSurvivesAHostileCoordinatorAndStillComputesExactly() }
+    }
+
+    private func runAWorkerSurvivesAHostileCoordinatorAndStillComputesExactly() async throws {
         let iris = try WorkerExamples.iris()
         let plan = try FoldPlanner.plan(for: iris.dataset, strategy: .stratified, folds: 5, repeats: 1, seed: 7, source: "iris")
         let testRows = plan.testRows(repeat: 0, fold: 0)

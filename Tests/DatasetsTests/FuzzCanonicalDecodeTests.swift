@@ -44,8 +44,13 @@ import TestSupport
         return (bytes, steps)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    /// One heavy test at a time (`ExclusiveTests`); the limit includes waiting for the others.
+    @Test(.timeLimit(.minutes(15)))
     func mutatedCanonicalBytesDecodeToTheSameBytesOrThrowADatasetError() async throws {
+        try await ExclusiveTests.run { try await runMutatedCanonicalBytesDecodeToTheSameBytesOrThrowADatasetError() }
+    }
+
+    private func runMutatedCanonicalBytesDecodeToTheSameBytesOrThrowADatasetError() async throws {
         let (seed, count, seeds) = (Self.seed, Self.cases, Self.seeds)
         let outcomes = Mutex<[String: Int]>([:])
         let problems = Mutex<[String]>([])
@@ -71,8 +76,13 @@ import TestSupport
     }
 
     /// The same through files (`DatasetReader` reads `.cfds` straight into storage, another path).
-    @Test(.timeLimit(.minutes(3)))
+    /// One heavy test at a time (`ExclusiveTests`); the limit includes waiting for the others.
+    @Test(.timeLimit(.minutes(15)))
     func mutatedCanonicalFilesLoadOrThrowADatasetError() async throws {
+        try await ExclusiveTests.run { try await runMutatedCanonicalFilesLoadOrThrowADatasetError() }
+    }
+
+    private func runMutatedCanonicalFilesLoadOrThrowADatasetError() async throws {
         let scratch = try Scratch()
         let directory = scratch.directory
         let (seed, seeds) = (Self.seed, Self.seeds)

@@ -16,8 +16,13 @@ import TestSupport
     /// Far above the slowest case seen (a 4 MB line of digits, well under a second on 2 cores).
     static let limit: Duration = .seconds(10)
 
-    @Test(.timeLimit(.minutes(5)))
+    /// One heavy test at a time (`ExclusiveTests`); the limit includes waiting for the others.
+    @Test(.timeLimit(.minutes(15)))
     func mutatedFilesLoadOrThrowADatasetErrorWithinTheTimeBound() async throws {
+        try await ExclusiveTests.run { try await runMutatedFilesLoadOrThrowADatasetErrorWithinTheTimeBound() }
+    }
+
+    private func runMutatedFilesLoadOrThrowADatasetErrorWithinTheTimeBound() async throws {
         let scratch = try Scratch()
         let directory = scratch.directory
         let (seed, count) = (Self.seed, Self.cases)
@@ -77,8 +82,13 @@ import TestSupport
 
     /// The command line reports a sample of the same files as the library does: exit 0 for the
     /// valid ones, 65 naming the rule for the others.
-    @Test(.timeLimit(.minutes(5)))
+    /// One heavy test at a time (`ExclusiveTests`); the limit includes waiting for the others.
+    @Test(.timeLimit(.minutes(15)))
     func theCommandLineExits65NamingTheRuleOnASampleOfMutatedFiles() async throws {
+        try await ExclusiveTests.run { try await runTheCommandLineExits65NamingTheRuleOnASampleOfMutatedFiles() }
+    }
+
+    private func runTheCommandLineExits65NamingTheRuleOnASampleOfMutatedFiles() async throws {
         let binary = try #require(FuzzCommandLine.binary, "build the crossfold executable first (swift build)")
         let scratch = try Scratch()
         var checked = 0

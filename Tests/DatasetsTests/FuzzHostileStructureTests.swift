@@ -61,8 +61,13 @@ import Glibc
         sysconf(Int32(_SC_PHYS_PAGES)) * sysconf(Int32(_SC_PAGESIZE))
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    /// One heavy test at a time (`ExclusiveTests`); the limit includes waiting for the others.
+    @Test(.timeLimit(.minutes(15)))
     func filesAskingForQuadraticWorkOrMemoryAreRefusedInSeconds() async throws {
+        try await ExclusiveTests.run { try await runFilesAskingForQuadraticWorkOrMemoryAreRefusedInSeconds() }
+    }
+
+    private func runFilesAskingForQuadraticWorkOrMemoryAreRefusedInSeconds() async throws {
         let scratch = try Scratch()
         let directory = scratch.directory
         let outcomes = Mutex<[Int: (name: String, error: DatasetError?, expected: DatasetError.Rule, mentions: String)]>([:])
