@@ -139,4 +139,13 @@ import Wire
         #expect(lookups <= 24 && worker.core.status.waiting <= 24, "\(lookups) lookups, \(worker.core.status.waiting) waiting")
         #expect(refused == 10_000 - lookups)
     }
+
+    /// A RESULTS_REPLY whose header claims 2^63 - 1 repeats crashed the client decoding it
+    /// (arithmetic overflow counting the frames it should have); it is now refused as malformed.
+    @Test(arguments: [Int.max, Int.max / 2 + 1, 68, -1])
+    func aResultsReplyClaimingAbsurdRepeatsIsRefused(repeats: Int) {
+        let header = "{\"concept_ids\":[\"a\"],\"job\":\"j\",\"repeats\":\(repeats),\"request\":\"r\",\"rows\":1,\"state\":\"completed\"}"
+        let frames = [Array(WireProtocol.tag.utf8), Array("RESULTS_REPLY".utf8), Array(header.utf8), Array("{}".utf8)]
+        #expect(throws: WireError.self) { try ClientReply.decode(frames) }
+    }
 }
