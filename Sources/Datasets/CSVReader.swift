@@ -103,7 +103,7 @@ struct CSVReader {
 
         let rowCount = concepts.rowCount
         if !header.hasIds { ids = (0..<rowCount).map(String.init) }
-        let (conceptIds, labels) = concepts.matrix()
+        let (conceptIds, labels) = try concepts.matrix(file: file)
         return Dataset(featureCount: header.featureCount, features: features, concepts: conceptIds, labels: labels,
                        ids: ids, groups: header.hasGroups ? groups : nil, isMultiLabel: header.isMultiLabel)
     }

@@ -35,6 +35,8 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible 
         case tooManyFolds = "too-many-folds"
         /// A holdout dataset that does not fit the training dataset (features or concepts).
         case mismatch = "dataset-mismatch"
+        /// The dataset would not fit in this machine's memory (its dense concept matrix).
+        case tooLarge = "too-large"
     }
 
     public let rule: Rule

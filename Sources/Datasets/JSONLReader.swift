@@ -35,7 +35,6 @@ struct JSONLReader {
         var embeddings = 0
         var vectors = 0
         var features = 0
-        var negatives: [Int32] = []
     }
 
     func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(DatasetError) -> Dataset {
@@ -58,7 +57,7 @@ struct JSONLReader {
             throw DatasetError(.empty, file: file, "the file has no inputs, only empty lines",
                                fix: "Write one Clarifai input object per line.")
         }
-        let (concepts, labels) = gathered.concepts.matrix()
+        let (concepts, labels) = try gathered.concepts.matrix(file: file)
         return Dataset(featureCount: width, features: gathered.features, concepts: concepts, labels: labels,
                        ids: gathered.ids, groups: gathered.hasGroups == true ? gathered.groups : nil,
                        isMultiLabel: gathered.concepts.hasRowWithoutExactlyOnePositive && rowCount > 0)
@@ -188,11 +187,11 @@ struct JSONLReader {
         let concept = concepts.intern(id)
         switch value {
         case 1:
-            guard !input.negatives.contains(concept) else { throw conflict(id, line) }
+            guard !concepts.currentRowHasNegative(concept) else { throw conflict(id, line) }
             concepts.addPositive(concept)
         case 0:
             guard !concepts.currentRowHasPositive(concept) else { throw conflict(id, line) }
-            input.negatives.append(concept)
+            concepts.addNegative(concept)
         default:
             throw DatasetError(.malformed, file: file, line: line, "concept \(DatasetError.quoted(id)) has value \(value)",
                                fix: "Use 1 for a positive and 0 for an explicit negative.")

@@ -65,7 +65,7 @@ struct NPYReader {
             try groupLines.requireLines(rows, matrix: matrixName, what: "the row's group")
             groups = try nonEmptyValues(groupLines, what: "group")
         }
-        let (conceptIds, labels) = concepts.matrix()
+        let (conceptIds, labels) = try concepts.matrix(file: labelsPath)
         return Dataset(featureCount: header.columns, features: features, concepts: conceptIds, labels: labels,
                        ids: ids, groups: groups, isMultiLabel: concepts.hasRowWithoutExactlyOnePositive && rows > 0)
     }

@@ -223,8 +223,12 @@ public enum ClientReply: Sendable, Equatable {
             return .cancelled(request: cancelled.request, job: cancelled.job)
         case "RESULTS_REPLY":
             let header = try envelope.decodeHeader(ResultsHeader.self)
+            // More repeats than a message's frames can carry are refused before any arithmetic.
+            guard (0...((WireProtocol.maxFrames - 5) / 2)).contains(header.repeats) else {
+                throw WireError(.malformed, "RESULTS_REPLY claims \(header.repeats) repeats")
+            }
             let expected = header.repeats > 0 ? 2 + 2 * header.repeats : 1
-            guard envelope.payload.count == expected, header.repeats >= 0, header.rows >= 0,
+            guard envelope.payload.count == expected, header.rows >= 0,
                   header.rows <= Int(Int32.max) / max(header.concepts, 1)
             else { throw WireError(.malformed, "RESULTS_REPLY frames do not match \(header.repeats) repeat(s)") }
             guard header.repeats > 0 else {

@@ -170,6 +170,9 @@ extension CoordinatorCore {
             let known = SplitStrategy.allCases.map(\.rawValue).joined(separator: ", ")
             return .failure(Refusal(code: "usage", message: "unknown split \(spec.split); use one of \(known)"))
         }
+        if let tooLarge = JobLimits.refusal(folds: spec.folds, repeats: spec.repeats, rows: dataset.rowCount) {
+            return .failure(Refusal(code: "usage", message: tooLarge))
+        }
         do {
             let plan = try FoldPlanner.plan(
                 for: dataset, strategy: strategy, folds: spec.folds, repeats: spec.repeats, seed: spec.seed,

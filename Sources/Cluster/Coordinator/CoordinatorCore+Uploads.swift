@@ -5,6 +5,10 @@ import Wire
 extension CoordinatorCore {
     /// Largest dataset a client may upload (canonical bytes).
     static let maxUploadBytes = 64 << 30
+    /// Uploads held under way at once. Each costs what it received so far, and names are the
+    /// client's to choose, so a new upload beyond these replaces the one idle longest (its client
+    /// is told `received: 0` on its next chunk and starts again).
+    static let maxPendingUploads = 8
 
     func receiveUpload(from peer: PeerID, _ upload: ClientRequest.Upload, bytes: [UInt8], into out: inout [CoordinatorOutput]) {
         if hasDataset(upload.dataset) {
@@ -17,7 +21,12 @@ extension CoordinatorCore {
                                "datasets above \(Self.maxUploadBytes >> 30) GiB are not accepted"))
             return
         }
-        var buffer = uploads[upload.dataset] ?? UploadBuffer(hash: upload.dataset, size: upload.size)
+        guard var buffer = uploads[upload.dataset] ?? startUpload(upload) else {
+            // Not under way and not its first chunk (lost, or evicted for newer uploads).
+            out.append(.toClient(peer, .uploadAck(.init(
+                request: upload.request, dataset: upload.dataset, received: 0, complete: false))))
+            return
+        }
         guard buffer.size == upload.size else {
             out.append(refusal(peer, upload.request, "upload-mismatch",
                                "an upload of \(upload.dataset) with another size is under way; retry later"))
@@ -29,6 +38,7 @@ extension CoordinatorCore {
         if upload.offset == buffer.received {
             buffer.bytes.append(contentsOf: bytes)
         }
+        buffer.lastActivity = now
         if buffer.isComplete {
             uploads[upload.dataset] = nil
             out.append(.verifyUpload(PendingUpload(client: peer, request: upload.request, hash: upload.dataset, bytes: buffer.bytes)))
@@ -37,6 +47,17 @@ extension CoordinatorCore {
         uploads[upload.dataset] = buffer
         out.append(.toClient(peer, .uploadAck(.init(
             request: upload.request, dataset: upload.dataset, received: buffer.received, complete: false))))
+    }
+
+    /// A buffer for an upload's first chunk, making room among the uploads under way; nil for a
+    /// chunk past the start of an upload that is not under way.
+    func startUpload(_ upload: ClientRequest.Upload) -> UploadBuffer? {
+        guard upload.offset == 0 else { return nil }
+        while uploads.count >= Self.maxPendingUploads,
+              let idlest = uploads.values.min(by: { ($0.lastActivity, $0.hash) < ($1.lastActivity, $1.hash) }) {
+            uploads[idlest.hash] = nil
+        }
+        return UploadBuffer(hash: upload.dataset, size: upload.size, started: now)
     }
 
     func finishUpload(_ outcome: UploadOutcome, into out: inout [CoordinatorOutput]) {

@@ -112,8 +112,8 @@ public final class DatasetCache: Sendable {
     }
 
     /// The decoded dataset for a task, pinned (kept in memory, never evicted) until `release`.
-    /// Reads and decodes the file when it is not in memory yet; a file that no longer decodes is
-    /// deleted.
+    /// Reads, verifies by hash and decodes the file when it is not in memory yet; a file that no
+    /// longer matches its hash or decodes is deleted.
     /// - Throws: `DatasetCacheError` (`notCached`) when the dataset is not here (any more).
     public func acquire(_ hash: String) throws(DatasetCacheError) -> Dataset {
         if let dataset = shared.dataset(hash) { return dataset }
@@ -129,6 +129,13 @@ public final class DatasetCache: Sendable {
                 throw DatasetCacheError(.notCached, "dataset \(hash) is not in the cache")
             }
             let path = path(of: hash, in: directory)
+            // The file was verified when the cache opened, but disks and people change files: a
+            // flipped bit in a feature still decodes, and only the hash tells. Checked at every
+            // load (once per dataset while it stays in memory); `verify` deletes and logs.
+            guard verify(path, hash: hash) else {
+                index.withLock { $0.removeDisk(hash) }
+                throw DatasetCacheError(.notCached, "dataset \(hash) in the cache no longer matches its hash")
+            }
             let dataset: Dataset
             do {
                 dataset = try DatasetReader.load(path: path)

@@ -3,8 +3,10 @@ import Wire
 
 /// One dataset coming over the data socket, the Guide's credit-based transfer (fileio3): `credit`
 /// FETCH requests of `chunkBytes` outstanding, one more sent per CHUNK received, every chunk
-/// copied into a buffer allocated once the first reply gives the size. Which chunks arrived is
-/// kept per chunk, so after a reconnect or a stall the transfer resumes with what is missing.
+/// copied into place in a buffer that grows to the end of the furthest chunk received (the size
+/// the first reply announces is the coordinator's claim: a buffer of that size allocated up front
+/// let one CHUNK claiming 60 GiB crash the worker). Which chunks arrived is kept per chunk, so
+/// after a reconnect or a stall the transfer resumes with what is missing.
 ///
 /// Kept in a dictionary of the core and always mutated in place (`fetches[hash]?.receive(...)`),
 /// so the buffer is never copied.
@@ -89,7 +91,8 @@ struct DatasetFetch: Sendable {
                 return .invalid("the dataset has \(chunk.size) bytes, more than this worker's limit of \(maxBytes)")
             }
             size = chunk.size
-            buffer = [UInt8](repeating: 0, count: chunk.size)
+            buffer = []
+            buffer.reserveCapacity(min(chunk.size, 64 << 20))
             received = [Bool](repeating: false, count: chunkCount ?? 0)
         }
         guard let size, chunk.size == size else {
@@ -109,6 +112,9 @@ struct DatasetFetch: Sendable {
         guard !received[index] else { return .duplicate }
         received[index] = true
         receivedCount += 1
+        // Chunks arrive roughly in order (the credit window); a gap before this one is filled
+        // with zeros now and with its chunk when that arrives.
+        if buffer.count < offset + expected { buffer += [UInt8](repeating: 0, count: offset + expected - buffer.count) }
         buffer.withUnsafeMutableBytes { destination in
             bytes.withUnsafeBytes { source in
                 UnsafeMutableRawBufferPointer(rebasing: destination[offset..<(offset + expected)]).copyMemory(from: source)

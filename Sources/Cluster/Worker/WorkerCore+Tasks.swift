@@ -2,11 +2,24 @@ import Logging
 import Wire
 
 extension WorkerCore {
+    /// Most tasks held at once (running, cancelled but still finishing, or waiting). A coordinator
+    /// sends one per slot; beyond a few per slot a flood of TASKs would be held without limit, each
+    /// with its datasets looked up on a thread of its own.
+    var maxHeldTasks: Int { 4 * configuration.slots + 16 }
+
     /// A TASK: held, its datasets made available, started when a slot is free.
     mutating func accept(_ task: HeldTask, into out: inout [WorkerOutput]) {
         let ref = task.ref
         guard running[ref] == nil, !waiting.contains(where: { $0.ref == ref }) else {
             out.append(.log(.debug, "ignored a repeated TASK", metadata(ref)))
+            return
+        }
+        guard running.count + waiting.count < maxHeldTasks else {
+            let message = "the worker already holds \(running.count + waiting.count) tasks for its \(configuration.slots) "
+                + "slot(s), more than a coordinator sends"
+            out.append(.log(.warning, "refused a task", metadata(ref).merging(["reason": "\(message)"]) { $1 }))
+            sendReliably(.failed(WorkerMessage.TaskFailure(
+                job: ref.job, task: ref.task, attempt: ref.attempt, kind: .internal, message: message)), into: &out)
             return
         }
         waiting.append(task)

@@ -1,0 +1,27 @@
+/// How large a job the coordinator accepts. A job spec comes from the network and the fold plan
+/// is built before any task runs, so the size is checked first: `repeats` of a million over a
+/// 150-row dataset would otherwise have the coordinator build a plan of 150 million fold numbers
+/// and three million task records on its event loop, and a billion would exhaust its memory.
+public enum JobLimits {
+    /// Most tasks (folds × repeats) one job may have.
+    public static let maxTasks = 10_000
+    /// Most entries of a fold plan (repeats × rows, one Int32 each: 1 GiB).
+    public static let maxPlanEntries = 1 << 28
+
+    /// Why a plan of `folds` folds and `repeats` repeats over `rows` rows is refused, or nil when
+    /// it is within the limits. Counts below the planner's own minimums are left to the planner.
+    public static func refusal(folds: Int, repeats: Int, rows: Int) -> String? {
+        guard folds > 0, repeats > 0 else { return nil }
+        let (tasks, tasksOverflow) = folds.multipliedReportingOverflow(by: repeats)
+        if tasksOverflow || tasks > maxTasks {
+            return "--folds \(folds) with --repeats \(repeats) makes \(tasksOverflow ? "too many" : "\(tasks)") tasks; "
+                + "a job may have at most \(maxTasks): use fewer folds or repeats"
+        }
+        let (entries, entriesOverflow) = repeats.multipliedReportingOverflow(by: max(rows, 1))
+        if entriesOverflow || entries > maxPlanEntries {
+            return "--repeats \(repeats) over \(rows) rows needs a fold plan of more than \(maxPlanEntries) entries: "
+                + "use at most \(maxPlanEntries / max(rows, 1)) repeats"
+        }
+        return nil
+    }
+}
