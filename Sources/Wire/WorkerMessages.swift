@@ -16,13 +16,18 @@ public enum WorkerMessage: Sendable, Equatable {
         /// Canonical dataset hashes the worker holds in its cache.
         public var cached: [String]
         public var software: String
+        /// Tasks the worker still holds from an earlier connection (running, or waiting for their
+        /// dataset), so the coordinator moves their leases to this connection instead of
+        /// requeueing them. Absent on a first connection.
+        public var holding: [TaskRef]?
 
-        public init(name: String, slots: Int, threads: Int, cached: [String], software: String) {
+        public init(name: String, slots: Int, threads: Int, cached: [String], software: String, holding: [TaskRef]? = nil) {
             self.name = name
             self.slots = slots
             self.threads = threads
             self.cached = cached
             self.software = software
+            self.holding = holding
         }
     }
 
@@ -91,7 +96,7 @@ public enum WorkerMessage: Sendable, Equatable {
             try envelope.requirePayload(0)
             let ready = try envelope.decodeHeader(Ready.self)
             guard (1...1024).contains(ready.slots), (1...1024).contains(ready.threads),
-                  ready.cached.count <= WireProtocol.maxCachedHashes,
+                  ready.cached.count <= WireProtocol.maxCachedHashes, (ready.holding?.count ?? 0) <= 4096,
                   ready.cached.allSatisfy(DatasetRef.isHash)
             else { throw WireError(.malformed, "READY has slots/threads outside 1...1024 or bad dataset hashes") }
             return .ready(ready)

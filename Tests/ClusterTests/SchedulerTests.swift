@@ -246,6 +246,37 @@ private let w2 = WorkerID("w2")
         if case .ignoreResult = unknown.first {} else { Issue.record("expected ignore") }
     }
 
+    @Test func reconnectingWorkerKeepsTheTasksItStillHolds() {
+        var h = Harness()
+        h.ready("w1", slots: 2)
+        h.addJob("j", tasks: 2)
+        // w1 reconnected under a new id (a new connection, as after a link outage) and says it
+        // still holds task 0; task 1 it no longer has.
+        let held = TaskAttempt(job: "j", task: 0, attempt: 1)
+        let actions = h.send(.workerReady(WorkerID("w1b"), name: "w1", slots: 2, cached: [], holding: [held]))
+        #expect(h.scheduler.holder(of: held) == WorkerID("w1b"))
+        // Task 1 still belongs to the old id until it is presumed dead; nothing was requeued.
+        #expect(!actions.contains { if case .requeued = $0 { true } else { false } })
+        var dead: [SchedulerAction] = []
+        for _ in 0..<5 {
+            dead += h.advance(.seconds(1))
+            h.send(.workerSeen(WorkerID("w1b")))
+        }
+        #expect(dead.contains(.requeued(TaskAttempt(job: "j", task: 1, attempt: 1), .workerLost(w1, "nothing heard for 5 s"))))
+        #expect(!dead.contains { if case .requeued(let attempt, _) = $0 { attempt == held } else { false } })
+    }
+
+    @Test func reRegisteringUnderTheSameIDKeepsHeldTasksAndRequeuesTheRest() {
+        var h = Harness()
+        h.ready("w1", slots: 2)
+        h.addJob("j", tasks: 2)
+        let held = TaskAttempt(job: "j", task: 0, attempt: 1)
+        let actions = h.send(.workerReady(w1, name: "w1", slots: 2, cached: [], holding: [held]))
+        #expect(h.scheduler.holder(of: held) == w1)
+        #expect(actions.contains(.requeued(TaskAttempt(job: "j", task: 1, attempt: 1), .workerLost(w1, "registered again"))))
+        #expect(!actions.contains { if case .requeued(let attempt, _) = $0 { attempt == held } else { false } })
+    }
+
     @Test func reportsTheNextDeadline() {
         var h = Harness(SchedulerConfiguration(lease: .seconds(30)))
         #expect(h.scheduler.nextDeadline == nil)

@@ -129,6 +129,8 @@ import Wire
         let out = h.fromCoordinator(.disconnect(Reason(reason: "unknown worker: send READY first")))
         #expect(out.actions.first == .connect(generation: 2))
         #expect(out.readies.count == 1)
+        // The new READY names the fold still running, so the coordinator keeps its lease here.
+        #expect(out.readies.first?.holding == [TaskRef(job: "j", task: 0, attempt: 1)])
         #expect(h.core.status.running == 1)
         // The fold finishes before the new connection is registered: its result waits for it.
         let finished = h.send(.taskFinished(

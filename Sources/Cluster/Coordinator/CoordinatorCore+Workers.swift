@@ -18,7 +18,9 @@ extension CoordinatorCore {
                 "worker": "\(worker)", "name": "\(ready.name)", "slots": "\(ready.slots)",
                 "cached": "\(ready.cached.count)",
             ]))
-            let event = SchedulerEvent.workerReady(worker, name: ready.name, slots: ready.slots, cached: Set(ready.cached))
+            let holding = Set((ready.holding ?? []).map(attempt))
+            let event = SchedulerEvent.workerReady(
+                worker, name: ready.name, slots: ready.slots, cached: Set(ready.cached), holding: holding)
             apply(scheduler.handle(event, now: now), into: &out)
             return
         }

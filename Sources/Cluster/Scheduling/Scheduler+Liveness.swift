@@ -35,11 +35,32 @@ extension Scheduler {
         jobs[attempt.job]?.tasks[attempt.task].leases[index].deadline = now + configuration.lease
     }
 
-    /// Forgets a worker and requeues everything it held.
-    mutating func loseWorker(_ id: WorkerID, reason: String, into actions: inout [SchedulerAction]) {
+    /// Forgets a worker and requeues everything it held, except the attempts in `keeping` (which
+    /// the same worker, registering again, still holds).
+    mutating func loseWorker(
+        _ id: WorkerID, reason: String, keeping: Set<TaskAttempt> = [], into actions: inout [SchedulerAction]
+    ) {
         guard let worker = workers.removeValue(forKey: id) else { return }
-        for attempt in worker.running.sorted(by: { ($0.job, $0.task, $0.attempt) < ($1.job, $1.task, $1.attempt) }) {
+        for attempt in worker.running.sorted(by: { ($0.job, $0.task, $0.attempt) < ($1.job, $1.task, $1.attempt) })
+        where !keeping.contains(attempt) {
             lose(attempt, loss: .workerLost(id, reason), into: &actions)
+        }
+    }
+
+    /// Moves the leases of attempts a (re)registering worker says it holds to it, with a fresh
+    /// deadline: a worker that reconnected after an outage keeps the folds it is still computing.
+    /// Attempts whose lease is gone (already requeued) are left alone; their result still counts
+    /// if it comes first.
+    mutating func adopt(_ holding: Set<TaskAttempt>, by id: WorkerID) {
+        for attempt in holding {
+            guard let leases = jobs[attempt.job]?.tasks[safe: attempt.task]?.leases,
+                  let index = leases.firstIndex(where: { $0.attempt == attempt.attempt })
+            else { continue }
+            let previous = leases[index].worker
+            workers[previous]?.running.remove(attempt)
+            jobs[attempt.job]?.tasks[attempt.task].leases[index] = Lease(
+                attempt: attempt.attempt, worker: id, deadline: now + configuration.lease)
+            workers[id]?.running.insert(attempt)
         }
     }
 

@@ -28,10 +28,11 @@ public struct Scheduler: Sendable {
         self.now = max(self.now, now)
         var actions: [SchedulerAction] = []
         switch event {
-        case .workerReady(let id, let name, let slots, let cached):
-            if workers[id] != nil { loseWorker(id, reason: "registered again", into: &actions) }
+        case .workerReady(let id, let name, let slots, let cached, let holding):
+            if workers[id] != nil { loseWorker(id, reason: "registered again", keeping: holding, into: &actions) }
             workers[id] = WorkerRecord(
                 id: id, name: name, slots: slots, cached: cached, lastSeen: self.now, lastBeatSent: self.now)
+            adopt(holding, by: id)
         case .workerSeen(let id):
             workers[id]?.lastSeen = self.now
         case .workerHas(let id, let dataset):

@@ -55,8 +55,9 @@ public enum AttemptLoss: Sendable, Equatable, CustomStringConvertible {
 /// Inputs of the scheduler. `now` is passed beside each event; it is the time since the
 /// coordinator started, from whatever clock the shell uses (a mock one in tests).
 public enum SchedulerEvent: Sendable, Equatable {
-    /// A worker registered (READY) with its capacity and the datasets it holds.
-    case workerReady(WorkerID, name: String, slots: Int, cached: Set<String>)
+    /// A worker registered (READY) with its capacity, the datasets it holds and the task attempts it
+    /// still holds from an earlier connection (their leases move to it instead of being requeued).
+    case workerReady(WorkerID, name: String, slots: Int, cached: Set<String>, holding: Set<TaskAttempt> = [])
     /// Any message from a worker proves it alive.
     case workerSeen(WorkerID)
     /// A worker now holds a dataset (HAVE).

@@ -18,11 +18,19 @@ extension WorkerCore {
         }
     }
 
+    /// Tasks held from earlier connections, running or waiting, that READY reports so the
+    /// coordinator keeps their leases here.
+    var heldTasks: [TaskRef] {
+        (running.keys.sorted { ($0.job, $0.task, $0.attempt) < ($1.job, $1.task, $1.attempt) }
+            + waiting.map(\.ref))
+    }
+
     mutating func sendReady(into out: inout [WorkerOutput]) {
         readySent = true
         out.append(.sendControl(.ready(WorkerMessage.Ready(
             name: configuration.name, slots: configuration.slots, threads: configuration.threads,
-            cached: Array(cachedDatasets.prefix(WireProtocol.maxCachedHashes)), software: configuration.software))))
+            cached: Array(cachedDatasets.prefix(WireProtocol.maxCachedHashes)), software: configuration.software,
+            holding: heldTasks.isEmpty ? nil : heldTasks))))
     }
 
     /// Closes the sockets and reconnects after the next backoff wait.
