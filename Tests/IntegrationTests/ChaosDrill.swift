@@ -6,11 +6,15 @@ import TestSupport
 /// after its duration: `kill -9` and SIGTERM (a new worker process starts on the same host and
 /// cache), SIGSTOP then SIGCONT, link down then up.
 ///
-/// The rules keep a fault-heavy job completable. A task gets 3 attempts and every fault on a
-/// worker holding a task costs that attempt, so the drill only hits a worker whose held tasks are
-/// all first attempts: a task then loses at most one attempt to the drill, leaving one spare for a
-/// race (the victim taking a requeued task in the instant before the fault lands). At most
-/// `maxConcurrent` workers are in a fault at once, so the others keep the job moving.
+/// The rules keep a fault-heavy job completable. A task gets 3 attempts, and the third lost
+/// fails the job (the cap that stops a fold which crashes every worker it touches), so:
+/// - the drill only hits a worker whose held tasks are all first attempts: a task loses at most
+///   one attempt to a fault aimed at it;
+/// - a fault in progress can still swallow a task it was not aimed at: the coordinator hands a
+///   requeued task to a frozen or cut-off worker it has not yet missed (silent under 3 s), or to
+///   one whose last RESULT just came through after its link returned but which is about to drop
+///   that connection. So while any task is on its last attempt, the drill injects nothing new;
+/// - at most `maxConcurrent` workers are in a fault at once, so the others keep the job moving.
 actor ChaosDrill {
     struct Slot {
         let host: Int
@@ -59,15 +63,21 @@ actor ChaosDrill {
     /// Injects faults while `job` runs, one every `gaps` (drawn), at most `maxFaults`; then
     /// abandons the undoing of faults still in progress (the job no longer needs those workers)
     /// and returns what it did.
-    func run(during job: LabProcess, gaps: ClosedRange<Duration>, maxConcurrent: Int, maxFaults: Int) async throws -> [ChaosFault] {
+    func run(
+        during job: LabProcess, coordinator: LabProcess, gaps: ClosedRange<Duration>, maxConcurrent: Int, maxFaults: Int
+    ) async throws -> [ChaosFault] {
         try await withThrowingTaskGroup(of: Void.self) { group in
             while job.isRunning, faults.count < maxFaults {
                 try await Task.sleep(for: random.duration(in: gaps))
                 // A victim is chosen when one is eligible; otherwise look again shortly.
-                while job.isRunning, pickVictim(maxConcurrent: maxConcurrent) == nil {
+                func victim() -> (host: Int, held: [String])? {
+                    guard !hasTaskOnItsLastAttempt(coordinator: coordinator) else { return nil }
+                    return pickVictim(maxConcurrent: maxConcurrent)
+                }
+                while job.isRunning, victim() == nil {
                     try await Task.sleep(for: .milliseconds(100))
                 }
-                guard job.isRunning, let (host, held) = pickVictim(maxConcurrent: maxConcurrent) else { break }
+                guard job.isRunning, let (host, held) = victim() else { break }
                 let kind = nextKind()
                 let duration = random.duration(in: kind.durations)
                 let fault = try await inject(kind, host: host, held: held, duration: duration)
@@ -99,6 +109,27 @@ actor ChaosDrill {
         }
         guard !eligible.isEmpty else { return nil }
         return eligible[Int.random(in: 0..<eligible.count, using: &random)]
+    }
+
+    /// Whether a task has lost two attempts (the coordinator requeued it twice) and no worker has
+    /// finished it since: one more loss would fail the job.
+    private func hasTaskOnItsLastAttempt(coordinator: LabProcess) -> Bool {
+        var requeues: [String: (count: Int, last: Date)] = [:]
+        for record in coordinator.records() where record.message == "task requeued" {
+            guard let attempt = record["task"], let time = record.time, let task = attempt.split(separator: "#").first else { continue }
+            let previous = requeues[String(task)]?.count ?? 0
+            requeues[String(task)] = (previous + 1, time)
+        }
+        let critical = requeues.filter { $0.value.count >= 2 }
+        guard !critical.isEmpty else { return false }
+        var finished: [String: Date] = [:]
+        for worker in workerProcesses() {
+            for record in worker.records() where record.message == "task finished" {
+                guard let job = record["job"], let task = record["task"], let time = record.time else { continue }
+                finished["\(job)/\(task)"] = max(finished["\(job)/\(task)"] ?? .distantPast, time)
+            }
+        }
+        return critical.contains { task, requeued in (finished[task] ?? .distantPast) < requeued.last }
     }
 
     private func nextKind() -> ChaosFaultKind {

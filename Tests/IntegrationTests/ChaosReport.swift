@@ -21,7 +21,8 @@ struct ChaosReport {
         let fault: ChaosFault
         /// The coordinator's ids of the victim's connection when it was hit.
         let victim: String?
-        /// The first coordinator record about the victim after the fault, and how long after.
+        /// How the coordinator first learnt of the fault (connection gone, DISCONNECT, missed
+        /// heartbeats), and how long after.
         let detection: String?
         let detectedAfter: Double?
         /// How long after the fault was undone the worker (or its successor) registered again.
@@ -36,13 +37,20 @@ struct ChaosReport {
     /// Fold computations run to the end beyond the first one of each task (a result sent and
     /// beaten, or discarded after CANCEL).
     let duplicateComputations: Int
-    /// Requeued attempts that their worker finished anyway after reconnecting, and how many of
-    /// those results were the one the coordinator kept.
-    let requeuedButFinished: [Requeue]
+    /// Requeued attempts that their worker finished anyway, after the requeue (it was still
+    /// computing when the coordinator wrote it off), and how many of those results were the one
+    /// the coordinator kept.
+    let finishedAfterRequeue: [Requeue]
     let staleResultsKept: Int
+    /// Requeued attempts that their worker had finished before the requeue: the RESULT went into
+    /// a connection that died before delivering it.
+    let resultsLostInTransit: [Requeue]
     /// TASKs a worker received while its only slot still computed an attempt the coordinator had
     /// written off (it reconnected as a new worker with a free slot), and how many of those were
     /// the retry of the very task it was computing.
+    /// Attempts lost to a fault that the victim did not hold when it was hit: handed to it while
+    /// it was frozen or cut off, before the coordinator missed it.
+    let swallowed: [Requeue]
     let tasksQueuedBehindStaleAttempts: Int
     let ownRetriesWhileComputing: Int
     let highestAttempt: Int
@@ -77,7 +85,12 @@ struct ChaosReport {
                     default: false
                     }
                     if mentions {
-                        detection = ("\(record.message) (\(record["cause"] ?? record["reason"] ?? ""))", time)
+                        let sign = switch record.message {
+                        case "task requeued": Self.kind(of: record["cause"] ?? "")
+                        case "worker presumed dead": "missed heartbeats"
+                        default: "DISCONNECT"
+                        }
+                        detection = (sign, time)
                         break
                     }
                 }
@@ -99,13 +112,14 @@ struct ChaosReport {
                 rejoinedAfter: rejoined, requeued: mine.map { requeues[$0] }))
         }
         self.outcomes = outcomes
+        swallowed = outcomes.flatMap { outcome in outcome.requeued.filter { !outcome.fault.held.contains($0.attempt) } }
         self.requeues = requeues
         unexplained = requeues.indices.filter { !explained.contains($0) }.map { requeues[$0] }
         highestAttempt = requeues.compactMap { ChaosDrill.attemptNumber(of: $0.attempt) }.max().map { $0 + 1 } ?? 1
 
         // Work done twice, from the workers' own logs.
         var computations: [String: Int] = [:]
-        var finished = Set<String>()
+        var finished: [String: Date] = [:]
         var queuedBehindStale = 0
         var ownRetries = 0
         for worker in workers {
@@ -127,7 +141,7 @@ struct ChaosReport {
                 switch record.message {
                 case "task finished":
                     computations["\(job)/\(task)", default: 0] += 1
-                    finished.insert("\(worker.name) \(job)/\(task)#\(attempt)")
+                    finished["\(worker.name) \(job)/\(task)#\(attempt)"] = record.time
                 case "discarded the result of a cancelled task":
                     computations["\(job)/\(task)", default: 0] += 1
                 default: break
@@ -137,12 +151,14 @@ struct ChaosReport {
         duplicateComputations = computations.values.reduce(0) { $0 + max(0, $1 - 1) }
         tasksQueuedBehindStaleAttempts = queuedBehindStale
         ownRetriesWhileComputing = ownRetries
-        let requeuedButFinished = requeues.filter { requeue in
-            requeue.workerName.map { finished.contains("\($0) \(requeue.attempt)") } == true
+        func finishTime(_ requeue: Requeue) -> Date? {
+            requeue.workerName.flatMap { finished["\($0) \(requeue.attempt)"] }
         }
-        self.requeuedButFinished = requeuedButFinished
+        let finishedAfterRequeue = requeues.filter { requeue in finishTime(requeue).map { $0 >= requeue.time } == true }
+        self.finishedAfterRequeue = finishedAfterRequeue
+        resultsLostInTransit = requeues.filter { requeue in finishTime(requeue).map { $0 < requeue.time } == true }
         let kept = try Self.foldWorkers(result)
-        staleResultsKept = requeuedButFinished.filter { requeue in
+        staleResultsKept = finishedAfterRequeue.filter { requeue in
             guard let fold = requeue.attempt.split(separator: "/").last?.split(separator: "#").first.flatMap({ Int($0) }),
                   let keeper = kept[fold] else { return false }
             return names[keeper] == requeue.workerName
@@ -192,13 +208,46 @@ struct ChaosReport {
         return """
             chaos seed \(seed): \(outcomes.count) faults injected and survived (\(kinds.joined(separator: ", "))); \
             \(hitHolding) cost the cluster an attempt; the coordinator requeued \(requeues.count) attempts \
-            (\(causes.joined(separator: ", "))), highest attempt \(highestAttempt) of 3; \
-            \(requeuedButFinished.count) requeued attempts were finished anyway by their worker after it came back \
-            (\(staleResultsKept) of those results kept); \(duplicateComputations) fold computations ran twice; \
+            (\(causes.joined(separator: ", "))), \(swallowed.count) of them handed to a worker already in a fault, \
+            highest attempt \(highestAttempt) of 3; \
+            \(finishedAfterRequeue.count) requeued attempts were finished anyway by their worker \
+            (\(staleResultsKept) of those results kept), \(resultsLostInTransit.count) results were lost with a dying \
+            connection; \(duplicateComputations) fold computations ran twice; \
             \(tasksQueuedBehindStaleAttempts) tasks were handed to a reconnected worker still computing a written-off \
             attempt (\(ownRetriesWhileComputing) of them the retry of that very fold); \
             job \(Self.seconds(jobSeconds))
             """
+    }
+
+    /// Per kind of fault: how long the coordinator took to notice (by which sign), how many it
+    /// never noticed (and how long those lasted), and how soon the worker was registered again.
+    func timings() -> String {
+        ChaosFaultKind.allCases.compactMap { kind -> String? in
+            let mine = outcomes.filter { $0.fault.kind == kind }
+            guard !mine.isEmpty else { return nil }
+            let noticed = mine.filter { $0.detectedAfter != nil }
+            let unnoticed = mine.filter { $0.detectedAfter == nil }
+            let signs = Set(noticed.compactMap(\.detection))
+            var line = "  \(kind): \(mine.count) injected; noticed \(noticed.count)"
+            if !noticed.isEmpty {
+                line += " after \(Self.range(noticed.compactMap(\.detectedAfter))) (\(signs.sorted().joined(separator: "; ")))"
+            }
+            if !unnoticed.isEmpty {
+                line += "; unnoticed \(unnoticed.count), lasting \(Self.range(unnoticed.map { $0.fault.duration / .seconds(1) }))"
+            }
+            let rejoined = mine.compactMap(\.rejoinedAfter)
+            if !rejoined.isEmpty {
+                line += "; registered again \(Self.range(rejoined)) after the undo (\(rejoined.count) times)"
+            }
+            return line
+        }.joined(separator: "\n")
+    }
+
+    /// "0.12-0.98 s (median 0.5 s)"
+    static func range(_ values: [Double]) -> String {
+        let sorted = values.sorted()
+        guard let low = sorted.first, let high = sorted.last else { return "-" }
+        return "\(seconds(low).dropLast(2))-\(seconds(high)) (median \(seconds(sorted[sorted.count / 2])))"
     }
 
     /// One line per fault: what, where, for how long, what the coordinator saw and when.
