@@ -43,8 +43,10 @@ struct ChaosReport {
     let finishedAfterRequeue: [Requeue]
     let staleResultsKept: Int
     /// Requeued attempts that their worker had finished before the requeue: the RESULT went into
-    /// a connection that died before delivering it.
+    /// a connection that died before delivering it. How many of those results the worker sent
+    /// again on its next connection were the ones kept.
     let resultsLostInTransit: [Requeue]
+    let resentResultsKept: Int
     /// TASKs a worker received while its only slot still computed an attempt the coordinator had
     /// written off (it reconnected as a new worker with a free slot), and how many of those were
     /// the retry of the very task it was computing.
@@ -81,13 +83,14 @@ struct ChaosReport {
                     guard let time = record.time, time >= fault.injectedAt, time < later else { continue }
                     let mentions = switch record.message {
                     case "task requeued": Self.worker(inCause: record["cause"] ?? "") == victim
-                    case "worker presumed dead", "worker left": record["worker"] == victim
+                    case "worker presumed dead", "worker left", "worker connection lost": record["worker"] == victim
                     default: false
                     }
                     if mentions {
                         let sign = switch record.message {
                         case "task requeued": Self.kind(of: record["cause"] ?? "")
                         case "worker presumed dead": "missed heartbeats"
+                        case "worker connection lost": "connection gone"
                         default: "DISCONNECT"
                         }
                         detection = (sign, time)
@@ -156,13 +159,16 @@ struct ChaosReport {
         }
         let finishedAfterRequeue = requeues.filter { requeue in finishTime(requeue).map { $0 >= requeue.time } == true }
         self.finishedAfterRequeue = finishedAfterRequeue
-        resultsLostInTransit = requeues.filter { requeue in finishTime(requeue).map { $0 < requeue.time } == true }
+        let resultsLostInTransit = requeues.filter { requeue in finishTime(requeue).map { $0 < requeue.time } == true }
+        self.resultsLostInTransit = resultsLostInTransit
         let kept = try Self.foldWorkers(result)
-        staleResultsKept = finishedAfterRequeue.filter { requeue in
+        func keptFromItsWorker(_ requeue: Requeue) -> Bool {
             guard let fold = requeue.attempt.split(separator: "/").last?.split(separator: "#").first.flatMap({ Int($0) }),
                   let keeper = kept[fold] else { return false }
             return names[keeper] == requeue.workerName
-        }.count
+        }
+        staleResultsKept = finishedAfterRequeue.filter(keptFromItsWorker).count
+        resentResultsKept = resultsLostInTransit.filter(keptFromItsWorker).count
     }
 
     /// "worker ID lost (...)", "lease expired on worker ID", "worker ID failed: ..." → ID.
@@ -211,8 +217,9 @@ struct ChaosReport {
             (\(causes.joined(separator: ", "))), \(swallowed.count) of them handed to a worker already in a fault, \
             highest attempt \(highestAttempt) of 3; \
             \(finishedAfterRequeue.count) requeued attempts were finished anyway by their worker \
-            (\(staleResultsKept) of those results kept), \(resultsLostInTransit.count) results were lost with a dying \
-            connection; \(duplicateComputations) fold computations ran twice; \
+            (\(staleResultsKept) of those results kept), \(resultsLostInTransit.count) had been finished during an \
+            outage, their RESULT stuck in a dying connection (\(resentResultsKept) kept when sent again); \
+            \(duplicateComputations) fold computations ran twice; \
             \(tasksQueuedBehindStaleAttempts) tasks were handed to a reconnected worker still computing a written-off \
             attempt (\(ownRetriesWhileComputing) of them the retry of that very fold); \
             job \(Self.seconds(jobSeconds))

@@ -14,7 +14,7 @@ struct ChaosTests {
     /// 60,000 x 64, 10 concepts: about 2.2 s of CPU a fold in a debug build, so four workers on two
     /// cores take some 22 s for 20 folds undisturbed, and the faults stretch that to 30-40 s.
     private func run() async throws -> EvaluationRun {
-        EvaluationRun(dataset: try await ClusterFixtures.shared.syntheticDataset(rows: 60_000), folds: 20)
+        EvaluationRun(dataset: try await ClusterFixtures.shared.syntheticDataset(rows: 80_000), folds: 20)
     }
 
     /// Two seeds in CI; `CROSSFOLD_CHAOS_SEEDS=1,2,3` runs others (a soak, or a seed to replay).
@@ -40,7 +40,7 @@ struct ChaosTests {
             // A fault every 0.2-1 s while a victim is eligible, at most two of the four workers in
             // a fault at any moment, at most 16 faults (so a loaded machine does not stretch the run).
             let faults = try await drill.run(
-                during: submission, coordinator: coordinator, gaps: .milliseconds(200)...(.seconds(1)), maxConcurrent: 2, maxFaults: 16)
+                during: submission, coordinator: coordinator, gaps: .milliseconds(200)...(.seconds(1)), maxConcurrent: 3, maxFaults: 16)
             let status = try await submission.waitForExit(timeout: .seconds(240))
             let seconds = (clock.now - started) / .seconds(1)
 
