@@ -112,8 +112,8 @@ public final class DatasetCache: Sendable {
     }
 
     /// The decoded dataset for a task, pinned (kept in memory, never evicted) until `release`.
-    /// Reads and decodes the file when it is not in memory yet; a file that no longer decodes is
-    /// deleted.
+    /// Reads, decodes and hashes the file when it is not in memory yet; a file that no longer
+    /// decodes or no longer matches its hash is deleted.
     /// - Throws: `DatasetCacheError` (`notCached`) when the dataset is not here (any more).
     public func acquire(_ hash: String) throws(DatasetCacheError) -> Dataset {
         if let dataset = shared.dataset(hash) { return dataset }
@@ -139,6 +139,18 @@ public final class DatasetCache: Sendable {
                     "dataset": "\(hash)", "error": "\(error)",
                 ])
                 throw DatasetCacheError(.notCached, "dataset \(hash) could not be read from the cache: \(error)")
+            }
+            // open() checked the file against its hash, but it may have changed on disk since (a
+            // failing disk, a stray write): a task must train on exactly what the hash names. The
+            // decoder accepts only canonical bytes, so the decoded dataset hashes as the file did.
+            let actual = CanonicalDataset.sha256(of: dataset)
+            guard actual == hash else {
+                CacheFiles.remove(path)
+                index.withLock { $0.removeDisk(hash) }
+                logger.warning("deleted a corrupted cache entry; it will be fetched again when needed", metadata: [
+                    "dataset": "\(hash)", "actual_sha256": "\(actual)", "file": "\(path)",
+                ])
+                throw DatasetCacheError(.notCached, "dataset \(hash) changed on disk since it was cached (its SHA-256 is now \(actual))")
             }
             CacheFiles.touch(path)
             index.withLock { $0.addMemory(hash, dataset: dataset, size: CanonicalDataset.encodedLength(of: dataset), pinned: true) }
