@@ -10,7 +10,7 @@ struct ChaosDatasetTests {
     /// then killed: the coordinator requeues its fold, the other worker fetches and finishes the
     /// job, and nothing of the half transfer reaches the killed worker's cache.
     @Test func aWorkerKilledWhileFetchingLeavesTheDatasetToAnother() async throws {
-        // 200,000 x 64: 56 MB, a transfer of about half a second between lab hosts.
+        // 200,000 x 64: 56 MB, a transfer of 0.15-0.5 s between lab hosts.
         let dataset = try await ClusterFixtures.shared.syntheticDataset(rows: 200_000)
         let run = EvaluationRun(dataset: dataset, folds: 3, model: "centroid")
         let reference = try await ClusterFixtures.shared.embeddedMetrics(run)
@@ -20,10 +20,15 @@ struct ChaosDatasetTests {
             let victim = try await cluster.startWorker("w2", on: 2, cache: cache)
             let victimID = try await cluster.workerID(of: "w2", in: coordinator)
             let json = cluster.work.appendingPathComponent("killed-fetching.json")
+            // The transfer takes about 0.15 s between lab hosts, less than the lab script takes
+            // to send a signal, so a watcher polling the log every 5 ms freezes the worker.
+            async let frozen = ProcessRunner.run(URL(fileURLWithPath: "/bin/bash"), [
+                "-c", "until grep -q 'fetching dataset from the coordinator' \"$0\"; do sleep 0.005; done; kill -STOP \"$1\"",
+                victim.logURL.path, String(victim.pid),
+            ], timeout: .seconds(120))
             let submission = try await cluster.startSubmission("submit", run, from: 3, json: json)
 
-            try await victim.waitForRecord("fetching dataset from the coordinator", timeout: .seconds(60))
-            try await victim.send(.stop)
+            #expect(try await frozen.succeeded)
             #expect(!victim.records().contains { $0.message == "dataset fetched; verifying" },
                     "the transfer finished before the worker could be stopped; the test needs a larger dataset")
             try await victim.send(.kill)
