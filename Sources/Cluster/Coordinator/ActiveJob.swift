@@ -14,6 +14,8 @@ struct ActiveJob: Sendable {
     let plan: FoldPlan?
     let startedAt: Duration
     var state: JobState = .running
+    /// Why the job failed or was cancelled, as given to the store.
+    var message: String?
     var taskSeconds: [Double] = []
 
     /// Task `t` is fold `t % folds` of repeat `t / folds`; a holdout job has one task.
@@ -41,4 +43,14 @@ struct ActiveJob: Sendable {
         if let holdout = spec.holdout { hashes.insert(holdout) }
         return hashes
     }
+}
+
+/// A finished job's metrics the store could not keep yet.
+struct UnsavedMetrics {
+    static let retryInterval: Duration = .seconds(5)
+    static let attempts = 12
+
+    let json: [UInt8]
+    var retryAt: Duration
+    var attemptsLeft = UnsavedMetrics.attempts
 }

@@ -20,7 +20,7 @@ extension CoordinatorCore {
             submit(spec, request: request, from: peer, into: &out)
         case .jobs(let id):
             do {
-                let statuses = try store.jobs().map(status(of:))
+                let statuses = try store.jobs().map { status(of: overlaid($0)) }
                 out.append(.toClient(peer, .jobs(request: id.request, jobs: statuses)))
             } catch {
                 out.append(refusal(peer, id.request, "store-failed", "cannot read the job store: \(error)"))
@@ -54,7 +54,18 @@ extension CoordinatorCore {
     }
 
     func storedJob(_ id: String) -> StoredJob? {
-        (try? store.jobs())?.first { $0.id == id }
+        guard let stored = try? store.job(id) else { return nil }
+        return overlaid(stored)
+    }
+
+    /// The stored job with this process's view of its end, which is newer when the store could
+    /// not record it.
+    func overlaid(_ stored: StoredJob) -> StoredJob {
+        guard let active = jobs[stored.id], active.state.isFinal, !stored.state.isFinal else { return stored }
+        var job = stored
+        job.state = active.state
+        job.message = active.message
+        return job
     }
 
     func hasDataset(_ hash: String) -> Bool {
@@ -70,9 +81,14 @@ extension CoordinatorCore {
         let counts = scheduler.workerCounts
         let active = jobs[stored.id]
         let progress = scheduler.progress(of: stored.id)
-        let total = progress?.total ?? active?.taskCount ?? 0
-        let done = stored.state == .completed ? total : (progress?.done ?? (try? store.results(of: stored.id).count) ?? 0)
-        let elapsed = active.map { (now - $0.startedAt).seconds } ?? 0
+        let total = progress?.total ?? active?.taskCount ?? Self.taskCount(of: stored.spec)
+        let done = stored.state == .completed ? total : (progress?.done ?? (try? store.resultCount(of: stored.id)) ?? 0)
+        let elapsed: Double
+        if stored.state.isFinal, let finishedAt = stored.finishedAt {
+            elapsed = max(0, finishedAt - stored.createdAt)
+        } else {
+            elapsed = active.map { (now - $0.startedAt).seconds } ?? 0
+        }
         var eta: Double?
         if let active, let progress, !active.taskSeconds.isEmpty {
             // Remaining tasks spread over the slots that can take them, at the mean task time so far.
@@ -100,7 +116,8 @@ extension CoordinatorCore {
             return
         }
         do {
-            try store.create(StoredJob(id: prepared.id, spec: spec, state: .running, createdAt: wallClockSeconds()))
+            try store.create(StoredJob(
+                id: prepared.id, spec: spec, request: request, state: .running, createdAt: wallClockSeconds()))
         } catch {
             out.append(refusal(peer, request, "store-failed", "the job store cannot record the job: \(error)"))
             return
@@ -178,6 +195,8 @@ extension CoordinatorCore {
             out.append(refusal(peer, request, "not-completed", why))
             return
         }
+        // After a restart the job's datasets are read back from the store on first use.
+        _ = hasDataset(stored.spec.dataset)
         let concepts = registry.entry(stored.spec.dataset)?.dataset.concepts ?? []
         var ids: [String] = []
         var pairs: [(folds: [Int32], scores: [Float])] = []
@@ -196,6 +215,11 @@ extension CoordinatorCore {
             request: request, job: job, state: stored.state, rows: evaluatedRowCount(stored), conceptIds: concepts,
             repeats: pairs.count)
         out.append(.toClient(peer, .results(header, metrics: metrics, inputIDs: ids, predictions: pairs)))
+    }
+
+    /// Tasks of a job: folds × repeats, or one for a holdout job.
+    static func taskCount(of spec: JobSpec) -> Int {
+        spec.holdout == nil ? spec.folds * spec.repeats : 1
     }
 
     func evaluatedRowCount(_ stored: StoredJob) -> Int {

@@ -39,10 +39,39 @@ extension CoordinatorCore {
                 try store.saveMetrics(job: job, json: json)
                 markFinished(job, state: .completed, message: nil, into: &out)
             } catch {
-                markFinished(job, state: .failed, message: "could not store the metrics: \(error)", into: &out)
+                // Every fold is stored; only this file is missing. A full disk is often freed
+                // soon, so the write is retried for a while before the job fails.
+                out.append(.log(.error, "could not store a job's metrics; retrying", [
+                    "job": "\(job)", "error": "\(error)",
+                    "retry_seconds": "\(Int(UnsavedMetrics.retryInterval.seconds))",
+                    "attempts": "\(UnsavedMetrics.attempts)",
+                ]))
+                unsavedMetrics[job] = UnsavedMetrics(json: json, retryAt: now + UnsavedMetrics.retryInterval)
             }
         case .failure(let failure):
             markFinished(job, state: .failed, message: "metrics could not be computed: \(failure)", into: &out)
+        }
+    }
+
+    /// Tries again to store the metrics the store refused; the job completes once they are kept,
+    /// or fails with the store's reason after the last attempt.
+    func retryMetricsWrites(into out: inout [CoordinatorOutput]) {
+        for (job, pending) in unsavedMetrics.sorted(by: { $0.key < $1.key }) where pending.retryAt <= now {
+            do {
+                try store.saveMetrics(job: job, json: pending.json)
+                unsavedMetrics[job] = nil
+                markFinished(job, state: .completed, message: nil, into: &out)
+            } catch {
+                var next = pending
+                next.attemptsLeft -= 1
+                next.retryAt = now + UnsavedMetrics.retryInterval
+                guard next.attemptsLeft > 0 else {
+                    unsavedMetrics[job] = nil
+                    markFinished(job, state: .failed, message: "the job store could not keep the metrics: \(error)", into: &out)
+                    continue
+                }
+                unsavedMetrics[job] = next
+            }
         }
     }
 
@@ -72,18 +101,49 @@ extension CoordinatorCore {
 
     /// Rebuilds a job's plan from its stored spec (after a restart).
     func rebuild(_ stored: StoredJob) -> ActiveJob? {
-        guard case .success(let job) = prepareJob(stored.spec) else { return nil }
-        return ActiveJob(id: stored.id, spec: job.spec, dataset: job.dataset, holdout: job.holdout, plan: job.plan,
-                         startedAt: now, state: stored.state)
+        try? rebuilding(stored).get()
     }
 
-    /// Puts unfinished jobs of the store back into the scheduler; tasks with stored results are not run again.
+    /// Rebuilds a job's plan from its stored spec, or says why it cannot be.
+    func rebuilding(_ stored: StoredJob) -> Result<ActiveJob, Refusal> {
+        prepareJob(stored.spec).map { job in
+            ActiveJob(id: stored.id, spec: job.spec, dataset: job.dataset, holdout: job.holdout, plan: job.plan,
+                      startedAt: now, state: stored.state)
+        }
+    }
+
+    /// Puts unfinished jobs of the store back into the scheduler; tasks with stored results are not
+    /// run again. Also remembers the SUBMIT request ids of stored jobs, so a client resending a
+    /// SUBMIT across a restart gets its job rather than a second one.
     public func resumeUnfinishedJobs() -> [CoordinatorOutput] {
         var out: [CoordinatorOutput] = []
-        guard let stored = try? store.jobs() else { return out }
+        let stored: [StoredJob]
+        do {
+            stored = try store.jobs()
+        } catch {
+            out.append(.log(.error, "cannot read the job store; no job resumed", ["error": "\(error)"]))
+            return out
+        }
+        for job in stored {
+            if let request = job.request { submissions[request] = job.id }
+        }
         for job in stored where !job.state.isFinal {
-            guard let active = rebuild(job), let results = try? store.results(of: job.id) else {
-                markFinished(job.id, state: .failed, message: "could not be resumed: its datasets are missing", into: &out)
+            let active: ActiveJob
+            switch rebuilding(job) {
+            case .success(let rebuilt):
+                active = rebuilt
+            case .failure(let refusal):
+                markFinished(job.id, state: .failed, message: "could not be resumed: \(refusal.message)", into: &out)
+                continue
+            }
+            let results: [Int: StoredResult]
+            do {
+                results = try store.results(of: job.id)
+            } catch {
+                // Left unfinished in the store: the next restart, with the disk readable, resumes it.
+                out.append(.log(.error, "cannot read a job's results; it is not resumed", [
+                    "job": "\(job.id)", "error": "\(error)",
+                ]))
                 continue
             }
             jobs[job.id] = active

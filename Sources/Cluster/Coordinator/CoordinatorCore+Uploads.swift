@@ -44,9 +44,13 @@ extension CoordinatorCore {
         switch outcome.result {
         case .success(let dataset):
             do {
-                try store.saveDataset(hash: upload.hash, bytes: upload.bytes)
+                if let error = outcome.storeError { throw error }
+                if !outcome.keptInStore { try store.saveDataset(hash: upload.hash, bytes: upload.bytes) }
             } catch {
-                out.append(refusal(upload.client, upload.request, "store-failed", "cannot keep the dataset: \(error)"))
+                out.append(.log(.error, "could not store an uploaded dataset; the upload is refused", [
+                    "dataset": "\(upload.hash)", "error": "\(error)",
+                ]))
+                out.append(refusal(upload.client, upload.request, "store-failed", "the coordinator cannot keep the dataset: \(error)"))
                 return
             }
             registry.register(hash: upload.hash, bytes: upload.bytes, dataset: dataset)
@@ -60,16 +64,25 @@ extension CoordinatorCore {
         }
     }
 
-    /// Hashes and decodes an upload; run off the event loop.
-    public static func verify(_ upload: PendingUpload) -> UploadOutcome {
+    /// Hashes and decodes an upload and, when it is sound and `store` is given, writes it there;
+    /// run off the event loop.
+    public static func verify(_ upload: PendingUpload, keepingIn store: (any JobStore)? = nil) -> UploadOutcome {
         let actual = SHA256Hasher.hash(upload.bytes)
         guard actual == upload.hash else {
             return UploadOutcome(upload: upload, result: .failure(DatasetError(
                 .malformed, file: "upload", "the uploaded bytes hash to \(actual), not \(upload.hash)",
                 fix: "upload again; the transfer was corrupted")))
         }
-        return UploadOutcome(upload: upload, result: Result { () throws(DatasetError) in
+        var outcome = UploadOutcome(upload: upload, result: Result { () throws(DatasetError) in
             try CanonicalDataset.decode(upload.bytes, file: "upload \(upload.hash.prefix(12))")
         })
+        guard let store, case .success = outcome.result else { return outcome }
+        do {
+            try store.saveDataset(hash: upload.hash, bytes: upload.bytes)
+            outcome.keptInStore = true
+        } catch {
+            outcome.storeError = error
+        }
+        return outcome
     }
 }

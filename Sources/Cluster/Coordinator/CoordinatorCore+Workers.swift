@@ -85,20 +85,26 @@ extension CoordinatorCore {
             apply(scheduler.handle(event, now: now), into: &out)
             return
         }
-        let actions = scheduler.handle(.taskSucceeded(worker, attempt), now: now)
-        for action in actions {
-            guard case .storeResult(let stored) = action, stored == attempt else { continue }
+        // Written before the task counts as done: a result the store cannot keep is a lost attempt,
+        // so the task goes back to the queue (and the job fails, with the reason, after the last one).
+        if scheduler.reasonToIgnoreResult(of: attempt) == nil {
             let record = StoredResult(
                 job: result.job, task: result.task, attempt: result.attempt, worker: worker.rawValue,
                 seconds: result.seconds, scores: scores)
             do {
                 try store.saveResult(record)
             } catch {
-                out.append(.log(.error, "could not store a result; the job fails", ["error": "\(error)"]))
-                apply(scheduler.handle(.cancelJob(result.job, reason: "job store failed: \(error)"), now: now), into: &out)
-                markFinished(result.job, state: .failed, message: "job store failed: \(error)", into: &out)
+                out.append(.log(.error, "could not store a result; the task goes back to the queue", [
+                    "task": "\(attempt)", "error": "\(error)",
+                ]))
+                let event = SchedulerEvent.taskFailed(
+                    worker, attempt, message: "the job store could not keep its result: \(error)", retryable: true)
+                apply(scheduler.handle(event, now: now), into: &out)
                 return
             }
+        }
+        let actions = scheduler.handle(.taskSucceeded(worker, attempt), now: now)
+        for case .storeResult(let stored) in actions where stored == attempt {
             taskRuns[result.job, default: [:]][result.task] = (worker.rawValue, result.seconds)
             jobs[result.job]?.taskSeconds.append(result.seconds)
         }
@@ -153,11 +159,16 @@ extension CoordinatorCore {
     }
 
     func markFinished(_ job: String, state: JobState, message: String?, into out: inout [CoordinatorOutput]) {
+        // Kept here too, so clients see the end even when the store cannot record it; the store
+        // then still says the job is running, and a restarted coordinator resumes it.
         jobs[job]?.state = state
+        jobs[job]?.message = message
         do {
             try store.update(job: job, state: state, message: message)
         } catch {
-            out.append(.log(.error, "could not record a job's end", ["job": "\(job)", "error": "\(error)"]))
+            out.append(.log(.error, "could not record a job's end; after a restart the job resumes", [
+                "job": "\(job)", "state": "\(state.rawValue)", "error": "\(error)",
+            ]))
         }
         out.append(.log(state == .completed ? .info : .warning, "job finished", [
             "job": "\(job)", "state": "\(state.rawValue)", "message": "\(message ?? "")",

@@ -29,6 +29,8 @@ public final class CoordinatorCore {
     var retried: [String: Int] = [:]
     /// Results stored per job in this process: worker and seconds by task.
     var taskRuns: [String: [Int: (worker: String, seconds: Double)]] = [:]
+    /// Metrics of finished jobs that the store refused to keep, retried on ticks.
+    var unsavedMetrics: [String: UnsavedMetrics] = [:]
 
     public init(
         configuration: SchedulerConfiguration = SchedulerConfiguration(),
@@ -68,6 +70,7 @@ public final class CoordinatorCore {
             }
         case .tick:
             apply(scheduler.handle(.tick, now: self.now), into: &out)
+            retryMetricsWrites(into: &out)
         case .uploadVerified(let outcome):
             finishUpload(outcome, into: &out)
         case .metricsComputed(let job, let result):

@@ -52,6 +52,11 @@ public struct PendingUpload: Sendable {
 public struct UploadOutcome: Sendable {
     public let upload: PendingUpload
     public let result: Result<Dataset, DatasetError>
+    /// Whether the bytes were already written to the job store off the event loop (a large
+    /// dataset takes seconds to flush to disk); if not, the core writes them.
+    public var keptInStore = false
+    /// Why the job store refused the bytes, when writing them off the loop failed.
+    public var storeError: JobStoreError?
 }
 
 /// Why metrics could not be computed.

@@ -15,6 +15,7 @@ public final class CoordinatorServer: Sendable {
     let reactor: Reactor
     let core: Mutex<CoordinatorCore?>
     let registry: DatasetRegistry
+    let store: any JobStore
     let logger: Logger
     let sockets = SocketBox()
     let software: String
@@ -40,6 +41,7 @@ public final class CoordinatorServer: Sendable {
         self.keys = keys
         self.software = software
         self.logger = logger
+        self.store = store
         registry = DatasetRegistry()
         reactor = try Reactor(name: "crossfold.coordinator")
         let core = CoordinatorCore(configuration: configuration, store: store, registry: registry, software: software)
@@ -156,8 +158,8 @@ public final class CoordinatorServer: Sendable {
             case .toClient(let peer, let reply):
                 send(peer, reply.envelope, on: "client", unreachable: false)
             case .verifyUpload(let upload):
-                let feed = self.feed
-                Thread.detachNewThread { feed.yield(.uploadVerified(CoordinatorCore.verify(upload))) }
+                let (feed, store) = (self.feed, self.store)
+                Thread.detachNewThread { feed.yield(.uploadVerified(CoordinatorCore.verify(upload, keepingIn: store))) }
             case .computeMetrics(let request):
                 let (feed, software) = (self.feed, self.software)
                 Thread.detachNewThread {

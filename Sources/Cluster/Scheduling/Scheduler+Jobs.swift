@@ -8,20 +8,26 @@ extension Scheduler {
         if queue.isEmpty { finish(job, into: &actions) }
     }
 
-    mutating func succeed(_ attempt: TaskAttempt, by worker: WorkerID, into actions: inout [SchedulerAction]) {
-        workers[worker]?.running.remove(attempt)
-        guard var job = jobs[attempt.job], !job.finished, job.tasks.indices.contains(attempt.task) else {
-            actions.append(.ignoreResult(attempt, reason: "job \(attempt.job) is not running"))
-            return
+    /// Why a result of `attempt` would be ignored, or nil when it would be its task's first and be
+    /// stored. The coordinator asks before writing a result, so the write comes before the task
+    /// counts as done (and a failed write can send the task back to the queue).
+    public func reasonToIgnoreResult(of attempt: TaskAttempt) -> String? {
+        guard let job = jobs[attempt.job], !job.finished, job.tasks.indices.contains(attempt.task) else {
+            return "job \(attempt.job) is not running"
         }
         guard attempt.attempt >= 1, attempt.attempt <= job.tasks[attempt.task].attempts else {
-            actions.append(.ignoreResult(attempt, reason: "attempt \(attempt.attempt) was never handed out"))
+            return "attempt \(attempt.attempt) was never handed out"
+        }
+        return job.tasks[attempt.task].done ? "task already has a result" : nil
+    }
+
+    mutating func succeed(_ attempt: TaskAttempt, by worker: WorkerID, into actions: inout [SchedulerAction]) {
+        workers[worker]?.running.remove(attempt)
+        if let reason = reasonToIgnoreResult(of: attempt) {
+            actions.append(.ignoreResult(attempt, reason: reason))
             return
         }
-        guard !job.tasks[attempt.task].done else {
-            actions.append(.ignoreResult(attempt, reason: "task already has a result"))
-            return
-        }
+        guard var job = jobs[attempt.job] else { return }
         job.tasks[attempt.task].done = true
         job.queue.removeAll { $0 == attempt.task }
         // Other attempts of the same task are now pointless.

@@ -33,9 +33,10 @@ public final class InMemoryJobStore: JobStore {
 
     public func update(job: String, state newState: JobState, message: String?) throws(JobStoreError) {
         try state.withLock { (s: inout State) throws(JobStoreError) in
-            guard var stored = s.jobs[job] else { throw JobStoreError("no job \(job) in the store") }
+            guard var stored = s.jobs[job] else { throw JobStoreError(.unknownJob, "no job \(job) in the store") }
             stored.state = newState
             stored.message = message
+            if newState.isFinal, stored.finishedAt == nil { stored.finishedAt = WallClock.seconds() }
             s.jobs[job] = stored
         }
     }

@@ -10,7 +10,8 @@ public protocol JobStore: Sendable {
     func saveResult(_ result: StoredResult) throws(JobStoreError)
     /// Every result stored for `job`, keyed by task index.
     func results(of job: String) throws(JobStoreError) -> [Int: StoredResult]
-    /// Moves a job to a new state (with the reason for failures and cancellations).
+    /// Moves a job to a new state (with the reason for failures and cancellations); a final state
+    /// also records when the job finished.
     func update(job: String, state: JobState, message: String?) throws(JobStoreError)
     /// Stores the finished job's EvalMetrics JSON.
     func saveMetrics(job: String, json: [UInt8]) throws(JobStoreError)
@@ -22,20 +23,36 @@ public protocol JobStore: Sendable {
     func dataset(hash: String) throws(JobStoreError) -> [UInt8]?
 }
 
+extension JobStore {
+    /// One job by id, or nil. Stores that index their jobs answer without reading them all.
+    public func job(_ id: String) throws(JobStoreError) -> StoredJob? {
+        try jobs().first { $0.id == id }
+    }
+
+    /// How many tasks of `job` have a stored result. Stores that index their results answer
+    /// without reading the scores.
+    public func resultCount(of job: String) throws(JobStoreError) -> Int {
+        try results(of: job).count
+    }
+}
+
 /// A job as stored.
 public struct StoredJob: Sendable, Equatable {
     public var id: String
     public var spec: JobSpec
+    /// The SUBMIT request id that created the job, so a SUBMIT resent after a restart finds it.
+    public var request: String?
     public var state: JobState
     public var message: String?
     /// Seconds since 1970 when the job was accepted.
     public var createdAt: Double
     public var finishedAt: Double?
 
-    public init(id: String, spec: JobSpec, state: JobState, message: String? = nil, createdAt: Double,
-                finishedAt: Double? = nil) {
+    public init(id: String, spec: JobSpec, request: String? = nil, state: JobState, message: String? = nil,
+                createdAt: Double, finishedAt: Double? = nil) {
         self.id = id
         self.spec = spec
+        self.request = request
         self.state = state
         self.message = message
         self.createdAt = createdAt
@@ -65,7 +82,29 @@ public struct StoredResult: Sendable, Equatable {
 
 /// A store that could not read or write, with what to do about it.
 public struct JobStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Equatable {
+        /// A write failed (full disk, permissions, read-only file system, I/O error).
+        case unwritable
+        /// A read failed for another reason than the data being absent.
+        case unreadable
+        /// Another process holds the store (two coordinators on one state dir).
+        case locked
+        /// The store was written by an incompatible crossfold.
+        case incompatible
+        /// The store has no such job.
+        case unknownJob
+    }
+
+    public let kind: Kind
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The `errno` of the failed system call, when there was one (`ENOSPC` for a full disk).
+    public let code: Int32?
+
+    public init(_ kind: Kind, _ message: String, code: Int32? = nil) {
+        self.kind = kind
+        self.message = message
+        self.code = code
+    }
+
     public var description: String { message }
 }

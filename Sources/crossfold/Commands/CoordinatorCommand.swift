@@ -14,6 +14,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Client socket (submissions, status, results). Env: CROSSFOLD_CLIENT_BIND.") var clientBind: String?
     @Option(help: "Worker control socket. Env: CROSSFOLD_WORKER_BIND.") var workerBind: String?
     @Option(help: "Dataset transfer socket. Env: CROSSFOLD_DATA_BIND.") var dataBind: String?
+    @Option(help: "Directory keeping jobs, results and datasets across restarts (default: memory only, lost on exit). Env: CROSSFOLD_STATE_DIR.")
+    var stateDir: String?
     @OptionGroup var keys: KeysOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -33,8 +35,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
                     "clients_allowed": "\(coordinatorKeys.clients.entries.count)",
                 ])
             }
+            let store = try openStore(logger: logger)
             let server = try CoordinatorServer(
-                endpoints: endpoints, keys: coordinatorKeys, software: Crossfold.software, logger: logger)
+                endpoints: endpoints, store: store, keys: coordinatorKeys, software: Crossfold.software, logger: logger)
             let bound = try await server.listen()
             logger.info("coordinator listening", metadata: [
                 "client": "\(bound.client)", "worker": "\(bound.worker)", "data": "\(bound.data)",
@@ -45,6 +48,19 @@ struct CoordinatorCommand: AsyncParsableCommand {
                                      logger: logger))
             try await group.run()
             logger.info("coordinator stopped")
+        }
+    }
+
+    /// The job store: a directory when one is given (exit 73 when it cannot be used), else memory.
+    private func openStore(logger: Logger) throws -> any JobStore {
+        guard let directory = EnvironmentDefaults.string(stateDir, "CROSSFOLD_STATE_DIR") else {
+            logger.warning("no --state-dir: jobs and results are kept in memory and lost when the coordinator stops")
+            return InMemoryJobStore()
+        }
+        do {
+            return try DirectoryJobStore(directory: directory, logger: logger)
+        } catch {
+            throw CommandFailure(ExitStatus.cannotCreate, "cannot use the state dir: \(error.message)")
         }
     }
 }

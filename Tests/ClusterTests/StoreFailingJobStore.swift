@@ -1,0 +1,76 @@
+import Cluster
+import Synchronization
+import Wire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A job store whose writes fail on demand, as a full disk's would, passing everything else to
+/// a real store.
+final class FailingJobStore: JobStore {
+    enum Write: Hashable, Sendable {
+        case create, saveResult, update, saveMetrics, saveDataset
+    }
+
+    let inner: any JobStore
+    private let failing = Mutex<Set<Write>>([])
+    private let refusals = Mutex<[Write: Int]>([:])
+
+    init(_ inner: any JobStore = InMemoryJobStore()) {
+        self.inner = inner
+    }
+
+    /// From now on these writes fail (and only these).
+    func fail(_ writes: Set<Write>) {
+        failing.withLock { $0 = writes }
+    }
+
+    /// How many writes of this kind were refused so far.
+    func refused(_ write: Write) -> Int {
+        refusals.withLock { $0[write] ?? 0 }
+    }
+
+    static let diskFull = JobStoreError(
+        .unwritable, "cannot write /state/jobs/x: No space left on device; the disk is full: free space there", code: ENOSPC)
+
+    private func check(_ write: Write) throws(JobStoreError) {
+        let refuse = failing.withLock { $0.contains(write) }
+        guard refuse else { return }
+        refusals.withLock { $0[write, default: 0] += 1 }
+        throw Self.diskFull
+    }
+
+    func create(_ job: StoredJob) throws(JobStoreError) {
+        try check(.create)
+        try inner.create(job)
+    }
+
+    func saveResult(_ result: StoredResult) throws(JobStoreError) {
+        try check(.saveResult)
+        try inner.saveResult(result)
+    }
+
+    func results(of job: String) throws(JobStoreError) -> [Int: StoredResult] { try inner.results(of: job) }
+
+    func update(job: String, state: JobState, message: String?) throws(JobStoreError) {
+        try check(.update)
+        try inner.update(job: job, state: state, message: message)
+    }
+
+    func saveMetrics(job: String, json: [UInt8]) throws(JobStoreError) {
+        try check(.saveMetrics)
+        try inner.saveMetrics(job: job, json: json)
+    }
+
+    func metrics(of job: String) throws(JobStoreError) -> [UInt8]? { try inner.metrics(of: job) }
+
+    func jobs() throws(JobStoreError) -> [StoredJob] { try inner.jobs() }
+
+    func saveDataset(hash: String, bytes: [UInt8]) throws(JobStoreError) {
+        try check(.saveDataset)
+        try inner.saveDataset(hash: hash, bytes: bytes)
+    }
+
+    func dataset(hash: String) throws(JobStoreError) -> [UInt8]? { try inner.dataset(hash: hash) }
+}
