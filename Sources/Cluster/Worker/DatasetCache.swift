@@ -9,8 +9,9 @@ import Synchronization
 /// 2. decoded datasets in memory, shared by every slot (a task pins the one it uses); idle ones are
 ///    kept up to `memoryMaxBytes`, least recently used dropped first;
 /// 3. canonical files `directory/<sha256>.cfds`, written atomically, verified by hash when the cache
-///    opens (a corrupted entry is deleted, logged and fetched again when needed), at most `maxBytes`
-///    in all, evicting the least recently used entries no task is using.
+///    opens and again when a file is loaded (a corrupted entry is deleted, logged and fetched again
+///    when needed), at most `maxBytes` in all, evicting the least recently used entries no task is
+///    using.
 ///
 /// Every method that reads or writes files or hashes bytes blocks: call it from a thread of its own
 /// (the worker's compute and storage threads), never from the event loop or the cooperative pool.
