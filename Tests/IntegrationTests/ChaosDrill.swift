@@ -60,9 +60,8 @@ actor ChaosDrill {
         cluster.lab.processes().filter { $0.name.hasPrefix("w") }
     }
 
-    /// Injects faults while `job` runs, one every `gaps` (drawn), at most `maxFaults`; then
-    /// abandons the undoing of faults still in progress (the job no longer needs those workers)
-    /// and returns what it did.
+    /// Injects faults while `job` runs, one every `gaps` (drawn), at most `maxFaults`, undoing
+    /// each after its duration unless the job has ended by then; returns what it did.
     func run(
         during job: LabProcess, coordinator: LabProcess, gaps: ClosedRange<Duration>, maxConcurrent: Int, maxFaults: Int
     ) async throws -> [ChaosFault] {
@@ -82,6 +81,11 @@ actor ChaosDrill {
                 let duration = random.duration(in: kind.durations)
                 let fault = try await inject(kind, host: host, held: held, duration: duration)
                 group.addTask { try await self.undo(fault) }
+            }
+            // Faults still in progress are undone as planned while the job runs; once it has
+            // ended, nobody needs those workers back.
+            while job.isRunning, slots.values.contains(where: \.faulted) {
+                try await Task.sleep(for: .milliseconds(100))
             }
             group.cancelAll()
             while true {
