@@ -3,17 +3,19 @@ import Testing
 import TestSupport
 
 /// Injects seeded faults into the workers of a `ClusterLab` while a job runs, and undoes each one
-/// after its duration: `kill -9` and SIGTERM (a new worker process starts on the same host and
-/// cache), SIGSTOP then SIGCONT, link down then up.
+/// later: `kill -9` and SIGTERM (a new worker process starts on the same host and cache), SIGSTOP
+/// then SIGCONT, link down then up.
 ///
-/// The rules keep a fault-heavy job completable. A task gets 3 attempts, and the third lost
-/// fails the job (the cap that stops a fold which crashes every worker it touches), so:
-/// - the drill only hits a worker whose held tasks are all first attempts: a task loses at most
-///   one attempt to a fault aimed at it;
-/// - a fault in progress can still swallow a task it was not aimed at: the coordinator hands a
-///   requeued task to a frozen or cut-off worker it has not yet missed (silent under 3 s), or to
-///   one whose last RESULT just came through after its link returned but which is about to drop
-///   that connection. So while any task is on its last attempt, the drill injects nothing new;
+/// The rules keep a fault-heavy job completable. A task gets 3 attempts, and the third lost fails
+/// the job (the cap that stops a fold which crashes every worker it touches), so the drill only
+/// spends attempts it aims at, at most one per task:
+/// - it hits only a worker whose held tasks (running or waiting) are all first attempts;
+/// - a frozen or cut-off worker must not be handed a fold it will never see: a victim that had
+///   just finished its fold (the coordinator saw a free slot) is thawed or reconnected at once, and
+///   other freezes and cuts end either before the worker's own 5 s silence limit or after the
+///   coordinator has written it off, never in between (ChaosFaultKind.plan);
+/// - while any task has lost two attempts anyway (a race the rules above do not close), it injects
+///   nothing new until that task is done;
 /// - at most `maxConcurrent` workers are in a fault at once, so the others keep the job moving.
 actor ChaosDrill {
     struct Slot {
@@ -78,9 +80,8 @@ actor ChaosDrill {
                 }
                 guard job.isRunning, let (host, held) = victim() else { break }
                 let kind = nextKind()
-                let duration = random.duration(in: kind.durations)
-                let fault = try await inject(kind, host: host, held: held, duration: duration)
-                group.addTask { try await self.undo(fault) }
+                let fault = try await inject(kind, host: host, held: held, undo: kind.plan(using: &random))
+                group.addTask { try await self.undo(fault, coordinator: coordinator) }
             }
             // Faults still in progress are undone as planned while the job runs; once it has
             // ended, nobody needs those workers back.
@@ -141,7 +142,7 @@ actor ChaosDrill {
         return deck.removeLast()
     }
 
-    private func inject(_ kind: ChaosFaultKind, host: Int, held: [String], duration: Duration) async throws -> ChaosFault {
+    private func inject(_ kind: ChaosFaultKind, host: Int, held: [String], undo: ChaosUndo) async throws -> ChaosFault {
         guard let slot = slots[host] else { throw ChaosError("no worker slot on h\(host)") }
         slots[host]?.faulted = true
         let process = slot.process
@@ -161,17 +162,33 @@ actor ChaosDrill {
             eventPrefix = "link h\(host) down"
         }
         let fault = ChaosFault(
-            number: faults.count + 1, kind: kind, host: host, process: process.name, duration: duration, held: held,
+            number: faults.count + 1, kind: kind, host: host, process: process.name, undo: undo, held: held,
             injectedAt: try lastEvent(startingWith: eventPrefix))
         faults.append(fault)
         return fault
     }
 
-    /// Waits out the fault's duration, then undoes it; the slot is eligible again once its worker
+    /// Waits as the fault's plan says, then undoes it; the slot is eligible again once its worker
     /// runs (a successor has registered, a frozen one is thawed, the link is back).
-    private func undo(_ fault: ChaosFault) async throws {
-        try await Task.sleep(for: fault.duration)
+    private func undo(_ fault: ChaosFault, coordinator: LabProcess) async throws {
         guard let slot = slots[fault.host] else { return }
+        if fault.kind == .freeze || fault.kind == .linkDown, Self.finishedJustBefore(fault, in: slot.process) {
+            // Its slot is free as far as the coordinator knows: a fold handed to it now would be
+            // lost with the connection, an attempt the drill did not aim at. Undo at once.
+            faults[fault.number - 1].cutShort = true
+        } else {
+            switch fault.undo {
+            case .after(let wait):
+                try await Task.sleep(for: wait)
+            case .afterTheCoordinatorGivesUp(let extra):
+                let clock = ContinuousClock()
+                let deadline = clock.now + .seconds(15)
+                while !Self.coordinatorGaveUp(on: fault, coordinator: coordinator), clock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                try await Task.sleep(for: extra)
+            }
+        }
         let healedAt: Date
         var successor = fault.process
         switch fault.kind {
@@ -194,6 +211,27 @@ actor ChaosDrill {
         faults[fault.number - 1].healedAt = healedAt
         faults[fault.number - 1].successor = successor
         slots[fault.host]?.faulted = false
+    }
+
+    /// Whether the victim's log says it finished a fold it held before the fault landed.
+    static func finishedJustBefore(_ fault: ChaosFault, in process: LabProcess) -> Bool {
+        process.records().contains { record in
+            guard record.message == "task finished", let job = record["job"], let task = record["task"],
+                  let attempt = record["attempt"], let time = record.time else { return false }
+            return fault.held.contains("\(job)/\(task)#\(attempt)") && time <= fault.injectedAt.addingTimeInterval(0.05)
+        }
+    }
+
+    /// Whether the coordinator has written off the victim's connection since the fault.
+    static func coordinatorGaveUp(on fault: ChaosFault, coordinator: LabProcess) -> Bool {
+        let records = coordinator.records()
+        guard let victim = records.last(where: {
+            $0.message == "worker joined" && $0["name"] == fault.process && ($0.time ?? .distantFuture) <= fault.injectedAt
+        })?["worker"] else { return true }
+        return records.contains { record in
+            ["worker presumed dead", "worker connection lost", "worker left"].contains(record.message)
+                && record["worker"] == victim && (record.time ?? .distantPast) >= fault.injectedAt
+        }
     }
 
     /// The time of the latest lab event (events.log) whose text starts with `prefix`.

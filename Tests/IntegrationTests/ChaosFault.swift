@@ -21,13 +21,35 @@ enum ChaosFaultKind: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// How long the fault lasts before it is undone. Freezes and outages straddle the
-    /// coordinator's 5 s liveness limit, so some are shrugged off and some bury the worker.
-    var durations: ClosedRange<Duration> {
+    /// When the drill undoes a fault of this kind. Kills and SIGTERMs are followed by a restart
+    /// after a short wait. Freezes and cuts are either short (the cluster shrugs them off) or held
+    /// until the coordinator has given up on the worker, then a little longer: never ended in
+    /// between, where the worker gives up on the connection by its own 5 s clock while the
+    /// coordinator still trusts it (docs/RELIABILITY.md, "What the attempt cap means under chaos").
+    func plan(using random: inout ChaosRandom) -> ChaosUndo {
         switch self {
-        case .kill, .terminate: .milliseconds(500)...(.seconds(4))
-        case .freeze: .seconds(1)...(.seconds(8))
-        case .linkDown: .seconds(2)...(.seconds(9))
+        case .kill, .terminate:
+            return .after(random.duration(in: .milliseconds(500)...(.seconds(4))))
+        case .freeze, .linkDown:
+            let short: ClosedRange<Duration> = self == .freeze ? .seconds(1)...(.seconds(3)) : .milliseconds(500)...(.milliseconds(1500))
+            return Bool.random(using: &random)
+                ? .after(random.duration(in: short))
+                : .afterTheCoordinatorGivesUp(then: random.duration(in: .zero...(.seconds(3))))
+        }
+    }
+}
+
+/// When a fault is undone.
+enum ChaosUndo: Sendable, CustomStringConvertible {
+    case after(Duration)
+    /// Once the coordinator has written the worker off (presumed dead, connection lost), then
+    /// after the extra wait.
+    case afterTheCoordinatorGivesUp(then: Duration)
+
+    var description: String {
+        switch self {
+        case .after(let wait): "\(ChaosReport.seconds(wait / .seconds(1)))"
+        case .afterTheCoordinatorGivesUp(let extra): "until written off + \(ChaosReport.seconds(extra / .seconds(1)))"
         }
     }
 }
@@ -39,7 +61,7 @@ struct ChaosFault: Sendable {
     /// The worker slot (its lab host) and the process that was hit.
     let host: Int
     let process: String
-    let duration: Duration
+    let undo: ChaosUndo
     /// The attempts (job/task#attempt) the victim's log said it held just before the fault.
     let held: [String]
     let injectedAt: Date
@@ -47,4 +69,10 @@ struct ChaosFault: Sendable {
     var healedAt: Date?
     /// The worker process serving the slot after the fault (a new one after kill and terminate).
     var successor: String?
+    /// The victim had just finished the fold it held when it was frozen or cut off, so the
+    /// coordinator could hand it another in the meantime: the fault was undone at once.
+    var cutShort = false
+
+    /// How long the fault lasted, once undone.
+    var duration: Double? { healedAt.map { $0.timeIntervalSince(injectedAt) } }
 }

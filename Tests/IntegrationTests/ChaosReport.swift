@@ -211,10 +211,15 @@ struct ChaosReport {
         let causes = Dictionary(grouping: requeues, by: { Self.kind(of: $0.cause) })
             .map { "\($0.key) \($0.value.count)" }.sorted()
         let hitHolding = outcomes.filter { !$0.requeued.isEmpty }.count
+        let swallowedBy = outcomes.flatMap { outcome in
+            outcome.requeued.filter { !outcome.fault.held.contains($0.attempt) }
+                .map { "\(Self.short($0.attempt)) by #\(outcome.fault.number) \(outcome.fault.kind)" }
+        }
         return """
             chaos seed \(seed): \(outcomes.count) faults injected and survived (\(kinds.joined(separator: ", "))); \
             \(hitHolding) cost the cluster an attempt; the coordinator requeued \(requeues.count) attempts \
-            (\(causes.joined(separator: ", "))), \(swallowed.count) of them handed to a worker already in a fault, \
+            (\(causes.joined(separator: ", "))), \(swallowed.count) of them handed to a worker already in a fault \
+            [\(swallowedBy.joined(separator: ", "))], \
             highest attempt \(highestAttempt) of 3; \
             \(finishedAfterRequeue.count) requeued attempts were finished anyway by their worker \
             (\(staleResultsKept) of those results kept), \(resultsLostInTransit.count) had been finished during an \
@@ -240,7 +245,7 @@ struct ChaosReport {
                 line += " after \(Self.range(noticed.compactMap(\.detectedAfter))) (\(signs.sorted().joined(separator: "; ")))"
             }
             if !unnoticed.isEmpty {
-                line += "; unnoticed \(unnoticed.count), lasting \(Self.range(unnoticed.map { $0.fault.duration / .seconds(1) }))"
+                line += "; unnoticed \(unnoticed.count), lasting \(Self.range(unnoticed.compactMap(\.fault.duration)))"
             }
             let rejoined = mine.compactMap(\.rejoinedAfter)
             if !rejoined.isEmpty {
@@ -272,9 +277,15 @@ struct ChaosReport {
                 "not registered again before its next fault or the job's end"
             }
             return "  #\(fault.number) \(fault.kind) of \(fault.process) on h\(fault.host) for "
-                + "\(Self.seconds(fault.duration / .seconds(1))) holding \(fault.held.joined(separator: ",")): "
-                + "noticed \(detected) (\(outcome.detection ?? "nothing")); \(outcome.requeued.count) requeued; \(back)"
+                + "\(fault.duration.map(Self.seconds) ?? "(\(fault.undo), not undone)")\(fault.cutShort ? " (cut short)" : "") "
+                + "holding [\(fault.held.map(Self.short).joined(separator: ","))]: "
+                + "noticed \(detected) (\(outcome.detection ?? "nothing")); requeued [\(outcome.requeued.map { Self.short($0.attempt) }.joined(separator: ","))]; \(back)"
         }.joined(separator: "\n")
+    }
+
+    /// "job/3#2" → "3#2": one job per run, so the job id says nothing.
+    static func short(_ attempt: String) -> String {
+        attempt.split(separator: "/").last.map(String.init) ?? attempt
     }
 
     static func seconds(_ value: Double) -> String {
