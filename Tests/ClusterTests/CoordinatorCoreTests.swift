@@ -95,6 +95,33 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
         #expect(invalid.code == "invalid-dataset")
     }
 
+    @Test func aWorkerWhoseConnectionClosedIsForgottenAndLoggedEvenWhenIdle() throws {
+        let h = CoreHarness()
+        let busy = PeerID([1])
+        let idle = PeerID([2])
+        _ = h.ready(busy, slots: 3)
+        let assigned = tasks(h.send(.client(h.client, .submit(request: "r", spec: h.spec(folds: 3)))))
+        #expect(assigned.count == 3 && assigned.allSatisfy { $0.0 == busy })
+        _ = h.ready(idle)
+        func logs(_ outputs: [CoordinatorOutput]) -> [String] {
+            outputs.compactMap { if case .log(_, let message, _) = $0 { "\(message)" } else { nil } }
+        }
+        // A send to the idle worker failed: nothing to requeue, but its loss leaves a line.
+        let idleLost = h.send(.unreachable(idle))
+        #expect(logs(idleLost) == ["worker connection lost"])
+        // A send to the busy worker failed: its tasks go back to the queue, and the loss is logged.
+        let lost = logs(h.send(.unreachable(busy)))
+        #expect(lost.first == "worker connection lost")
+        #expect(lost.filter { $0 == "task requeued" }.count == 3)
+        // Both are forgotten: another failed send changes nothing, and a message is told to register.
+        #expect(h.send(.unreachable(busy)).isEmpty)
+        let stray = workerMessages(h.send(.worker(busy, .heartbeat, identity: nil)))
+        guard case .disconnect = stray.first?.1 else {
+            Issue.record("expected DISCONNECT for a forgotten connection, got \(stray)")
+            return
+        }
+    }
+
     @Test func tellsUnknownWorkersToRegister() {
         let h = CoreHarness()
         let outputs = h.send(.worker(PeerID([7]), .heartbeat, identity: nil))

@@ -141,6 +141,50 @@ import Wire
             WorkerMessage.TaskResult(job: "j", task: 0, attempt: 1, rows: 1, concepts: 2, seconds: 3), scores: [0.5, 0.5])])
     }
 
+    @Test func aResultSentJustBeforeTheConnectionWasGivenUpGoesOutAgainOnTheNext() {
+        // The link dies just after the last heartbeat came in; the fold finishes during the outage
+        // and its RESULT is queued on a connection the worker then gives up on.
+        var h = WorkerHarness(cached: [fakeHash("a")])
+        h.register()
+        h.task(0, dataset: fakeHash("a"))
+        h.advance(.milliseconds(500))
+        let result = h.send(.taskFinished(
+            TaskRef(job: "j", task: 0, attempt: 1), .succeeded(scores: [1, 0], rows: 1, concepts: 2, seconds: 1))).sent
+        #expect(result.count == 1)
+        #expect(h.advance(.milliseconds(4500)).actions.contains(.closeConnection))
+        #expect(h.advance(.seconds(1)).actions.contains(.connect(generation: 2)))
+        #expect(h.fromCoordinator(.heartbeat).sent == result)
+        // Not for ever: once the coordinator has been heard well after it, a later connection
+        // does not repeat it.
+        h.advance(.seconds(1))
+        h.fromCoordinator(.heartbeat)
+        h.advance(.seconds(1))
+        h.fromCoordinator(.heartbeat)
+        h.fromCoordinator(.disconnect(Reason(reason: "unknown worker: send READY first")))
+        #expect(!h.fromCoordinator(.heartbeat).sent.contains(result[0]))
+    }
+
+    @Test func aResultSentWellBeforeTheCoordinatorWasLastHeardIsNotSentAgain() {
+        var h = WorkerHarness(cached: [fakeHash("a"), fakeHash("b")])
+        h.register()
+        h.task(0, dataset: fakeHash("a"))
+        h.task(1, dataset: fakeHash("b"), attempt: 2)
+        let delivered = h.send(.taskFinished(
+            TaskRef(job: "j", task: 0, attempt: 1), .succeeded(scores: [1, 0], rows: 1, concepts: 2, seconds: 1))).sent
+        h.advance(.seconds(1))
+        h.fromCoordinator(.heartbeat)
+        h.advance(.seconds(1))
+        h.fromCoordinator(.heartbeat)
+        // A result the coordinator cancelled is not sent again either.
+        let cancelled = h.send(.taskFinished(
+            TaskRef(job: "j", task: 1, attempt: 2), .succeeded(scores: [0, 1], rows: 1, concepts: 2, seconds: 1))).sent
+        h.fromCoordinator(.cancel(TaskRef(job: "j", task: 1, attempt: 2)))
+        h.fromCoordinator(.disconnect(Reason(reason: "unknown worker: send READY first")))
+        let again = h.fromCoordinator(.heartbeat).sent
+        #expect(delivered.count == 1 && cancelled.count == 1)
+        #expect(!again.contains(delivered[0]) && !again.contains(cancelled[0]), "\(again)")
+    }
+
     @Test func repeatedDisconnectBeforeRegistrationBacksOff() {
         var h = WorkerHarness(jitter: 0)
         h.send(.start)

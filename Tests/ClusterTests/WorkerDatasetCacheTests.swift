@@ -78,6 +78,31 @@ import Glibc
         #expect(cache.locate(hash) == .memory)
     }
 
+    @Test func refusesToLoadAnEntryDamagedAfterTheCacheWasOpened() throws {
+        let directory = WorkerFixtures.scratchDirectory("cache-damaged-later")
+        defer { WorkerFixtures.remove(directory) }
+        let (bytes, hash) = WorkerFixtures.canonical(WorkerFixtures.dataset())
+        try makeCache(directory).store(bytes, hash: hash)
+        let cache = try makeCache(directory)
+        #expect(try cache.open() == [hash])
+        // The first feature takes another's value: still a valid dataset, no longer this one.
+        var damaged = bytes
+        damaged.replaceSubrange(64..<68, with: bytes[76..<80])
+        #expect(damaged != bytes)
+        try Data(damaged).write(to: URL(fileURLWithPath: "\(directory)/\(hash).cfds"))
+
+        do {
+            _ = try cache.acquire(hash)
+            Issue.record("loaded a dataset that no longer matches its hash")
+        } catch {
+            #expect(error.kind == .notCached)
+        }
+        #expect(WorkerFixtures.files(in: directory).isEmpty)
+        #expect(capture.messages(where: "dataset", is: hash)
+            .contains("deleted a corrupted cache entry; it will be fetched again when needed"))
+        #expect(cache.locate(hash) == nil)
+    }
+
     @Test func evictsTheLeastRecentlyUsedEntriesOverTheCap() throws {
         let directory = WorkerFixtures.scratchDirectory("cache-lru")
         defer { WorkerFixtures.remove(directory) }

@@ -45,22 +45,25 @@ struct ClusterLab {
     var workerEndpoint: String { "tcp://\(lab.address(of: 0)):5556" }
 
     /// Starts a one-slot, one-thread worker on `host` with its own cache directory (unless `cache`
-    /// names another) and waits until it has registered.
+    /// names another) and waits until it has registered. `extraArguments` go after the others
+    /// (`--log-level debug`, say).
     @discardableResult
-    func startWorker(_ name: String, on host: Int, cache: String? = nil) async throws -> LabProcess {
-        try await startWorkers([(name, host)], cache: cache)[0]
+    func startWorker(_ name: String, on host: Int, cache: String? = nil, extraArguments: [String] = []) async throws -> LabProcess {
+        try await startWorkers([(name, host)], cache: cache, extraArguments: extraArguments)[0]
     }
 
     /// Starts workers (name, host) at once, then waits until every one has registered.
     @discardableResult
-    func startWorkers(_ workers: [(name: String, host: Int)], cache: String? = nil) async throws -> [LabProcess] {
+    func startWorkers(
+        _ workers: [(name: String, host: Int)], cache: String? = nil, extraArguments: [String] = []
+    ) async throws -> [LabProcess] {
         var started: [LabProcess] = []
         for (name, host) in workers {
             let cacheDirectory = cache ?? lab.directory.appendingPathComponent("h\(host)/cache-\(name)").path
             started.append(try await lab.start(name, on: host, [
                 crossfold, "worker", "--connect", workerEndpoint, "--slots", "1", "--threads", "1",
                 "--cache-dir", cacheDirectory, "--name", name, "--log-format", "json",
-            ]))
+            ] + extraArguments))
         }
         for worker in started {
             try await worker.waitForRecord("registered with the coordinator", timeout: .seconds(60))

@@ -58,7 +58,14 @@ public final class CoordinatorCore {
         case .malformed(let peer, let socket, let error):
             handleMalformed(peer, socket: socket, error, into: &out)
         case .unreachable(let peer):
-            if let worker = workerIDs[peer] {
+            // The worker's connection closed (killed, crashed, or its socket replaced after a
+            // silence): a send to it failed. Its ids go, as on DISCONNECT, and the loss is logged
+            // even when it held nothing, so that every departure leaves a line.
+            if let worker = workerIDs.removeValue(forKey: peer) {
+                if peers[worker] == peer { peers[worker] = nil }
+                if scheduler.knows(worker) {
+                    out.append(.log(.warning, "worker connection lost", ["worker": "\(worker)", "reason": "connection gone"]))
+                }
                 apply(scheduler.handle(.workerGone(worker, reason: "connection gone"), now: self.now), into: &out)
             }
         case .tick:

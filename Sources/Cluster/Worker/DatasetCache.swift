@@ -9,8 +9,9 @@ import Synchronization
 /// 2. decoded datasets in memory, shared by every slot (a task pins the one it uses); idle ones are
 ///    kept up to `memoryMaxBytes`, least recently used dropped first;
 /// 3. canonical files `directory/<sha256>.cfds`, written atomically, verified by hash when the cache
-///    opens (a corrupted entry is deleted, logged and fetched again when needed), at most `maxBytes`
-///    in all, evicting the least recently used entries no task is using.
+///    opens and again when a file is loaded (a corrupted entry is deleted, logged and fetched again
+///    when needed), at most `maxBytes` in all, evicting the least recently used entries no task is
+///    using.
 ///
 /// Every method that reads or writes files or hashes bytes blocks: call it from a thread of its own
 /// (the worker's compute and storage threads), never from the event loop or the cooperative pool.
@@ -112,8 +113,8 @@ public final class DatasetCache: Sendable {
     }
 
     /// The decoded dataset for a task, pinned (kept in memory, never evicted) until `release`.
-    /// Reads, verifies by hash and decodes the file when it is not in memory yet; a file that no
-    /// longer matches its hash or decodes is deleted.
+    /// Reads, decodes and hashes the file when it is not in memory yet; a file that no longer
+    /// decodes or no longer matches its hash is deleted.
     /// - Throws: `DatasetCacheError` (`notCached`) when the dataset is not here (any more).
     public func acquire(_ hash: String) throws(DatasetCacheError) -> Dataset {
         if let dataset = shared.dataset(hash) { return dataset }
@@ -129,13 +130,6 @@ public final class DatasetCache: Sendable {
                 throw DatasetCacheError(.notCached, "dataset \(hash) is not in the cache")
             }
             let path = path(of: hash, in: directory)
-            // The file was verified when the cache opened, but disks and people change files: a
-            // flipped bit in a feature still decodes, and only the hash tells. Checked at every
-            // load (once per dataset while it stays in memory); `verify` deletes and logs.
-            guard verify(path, hash: hash) else {
-                index.withLock { $0.removeDisk(hash) }
-                throw DatasetCacheError(.notCached, "dataset \(hash) in the cache no longer matches its hash")
-            }
             let dataset: Dataset
             do {
                 dataset = try DatasetReader.load(path: path)
@@ -146,6 +140,18 @@ public final class DatasetCache: Sendable {
                     "dataset": "\(hash)", "error": "\(error)",
                 ])
                 throw DatasetCacheError(.notCached, "dataset \(hash) could not be read from the cache: \(error)")
+            }
+            // open() checked the file against its hash, but it may have changed on disk since (a
+            // failing disk, a stray write): a task must train on exactly what the hash names. The
+            // decoder accepts only canonical bytes, so the decoded dataset hashes as the file did.
+            let actual = CanonicalDataset.sha256(of: dataset)
+            guard actual == hash else {
+                CacheFiles.remove(path)
+                index.withLock { $0.removeDisk(hash) }
+                logger.warning("deleted a corrupted cache entry; it will be fetched again when needed", metadata: [
+                    "dataset": "\(hash)", "actual_sha256": "\(actual)", "file": "\(path)",
+                ])
+                throw DatasetCacheError(.notCached, "dataset \(hash) changed on disk since it was cached (its SHA-256 is now \(actual))")
             }
             CacheFiles.touch(path)
             index.withLock { $0.addMemory(hash, dataset: dataset, size: CanonicalDataset.encodedLength(of: dataset), pinned: true) }

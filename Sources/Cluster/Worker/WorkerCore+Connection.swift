@@ -4,6 +4,7 @@ import Wire
 extension WorkerCore {
     /// Opens a new connection and says READY on it.
     mutating func connect(into out: inout [WorkerOutput]) {
+        resendUnconfirmed(into: &out)
         generation += 1
         link = .connected(since: now)
         readySent = false
@@ -97,6 +98,7 @@ extension WorkerCore {
     mutating func sendReliably(_ message: WorkerMessage, into out: inout [WorkerOutput]) {
         if registered {
             out.append(.sendControl(message))
+            unconfirmed.append(SentMessage(message: message, sentAt: now))
         } else {
             outbox.append(message)
         }
@@ -105,6 +107,7 @@ extension WorkerCore {
     mutating func flushOutbox(into out: inout [WorkerOutput]) {
         guard registered, !outbox.isEmpty else { return }
         out += outbox.map { .sendControl($0) }
+        unconfirmed += outbox.map { SentMessage(message: $0, sentAt: now) }
         outbox.removeAll()
     }
 
@@ -114,6 +117,7 @@ extension WorkerCore {
             // Not connected yet (IMMEDIATE): READY goes again on the next tick.
             if generation == self.generation { readySent = false }
         case .result, .failed:
+            unconfirmed.removeAll { $0.message == message }
             outbox.append(message)
         case .heartbeat, .progress, .have, .disconnect:
             // Worth nothing late: the next beat, PROGRESS or READY says the same.

@@ -90,13 +90,8 @@ extension WorkerCore {
             // finishes the fold and the result is thrown away.
             out.append(.log(.info, "task cancelled while running; its result will be discarded", metadata(ref)))
         }
-        outbox.removeAll { message in
-            switch message {
-            case .result(let result, _): TaskRef(job: result.job, task: result.task, attempt: result.attempt) == ref
-            case .failed(let failure): TaskRef(job: failure.job, task: failure.task, attempt: failure.attempt) == ref
-            default: false
-            }
-        }
+        unconfirmed.removeAll { Self.refers($0.message, to: ref) }
+        outbox.removeAll { Self.refers($0, to: ref) }
     }
 
     /// PROGRESS for every task held here, running or waiting (a dataset fetch counts against the

@@ -12,7 +12,8 @@ import Wire
 /// - Any message proves the coordinator alive; after `liveness` silent beats the sockets are
 ///   replaced, after a wait of 1 s doubling to 32 s (with jitter), reset once it is heard again.
 ///   DISCONNECT from the coordinator replaces them at once (after a wait if it keeps coming).
-///   Tasks keep running across connections; their results go out on the new one.
+///   Tasks keep running across connections; their results go out on the new one, and so do
+///   results sent on the old one in its last moments (it may have died with them queued).
 /// - A task whose datasets are here starts when a slot is free; otherwise each missing dataset is
 ///   looked up (shared registry, memory, disk) and, failing that, fetched once however many tasks
 ///   need it. MISSING or bytes that do not verify fail the waiting tasks (FAILED kind `dataset`).
@@ -58,6 +59,9 @@ public struct WorkerCore: Sendable {
     var running: [TaskRef: RunningTask] = [:]
     /// Results and failures that could not go out yet; sent once registered.
     var outbox: [WorkerMessage] = []
+    /// Results and failures sent on this connection that it may not have delivered (sent since
+    /// shortly before the coordinator was last heard); sent again if the connection is replaced.
+    var unconfirmed: [SentMessage] = []
 
     struct HeldTask: Sendable, Equatable {
         let assignment: TaskAssignment
@@ -158,6 +162,7 @@ public struct WorkerCore: Sendable {
             return
         }
         guard registered else { return }
+        forgetDelivered()
         if now - lastBeatSent >= configuration.heartbeatInterval {
             lastBeatSent = now
             out.append(.sendControl(.heartbeat))

@@ -55,6 +55,13 @@ struct WorkerCommand: AsyncParsableCommand {
                 services: [.init(service: WorkerDaemon(worker: worker))], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
             try await group.run()
+            // The worker has said DISCONNECT, closed its sockets and logged its last line, but a
+            // fold may still run on a compute thread (it cannot be interrupted). exit() would run
+            // OpenBLAS's destructor under it, which nulls the kernel table the fold's next BLAS call
+            // jumps through: SIGSEGV (exit 139) instead of 0 after SIGTERM. So end here, without
+            // library destructors, once stdio is flushed.
+            fflush(nil)
+            _exit(0)
         }
     }
 }

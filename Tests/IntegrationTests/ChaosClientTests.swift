@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A client cut off from the coordinator: the command line gives up with exit 69 after its
+/// resends, while the job it submitted runs on; `watch` and `results` pick it up later.
+@Suite(.serialized)
+struct ChaosClientTests {
+    @Test func aClientCutOffMidJobExits69AndTheJobCompletesWithoutIt() async throws {
+        // 20,000 x 64, 10 folds: about 7 s on two workers, so the cut lands mid-job.
+        let run = EvaluationRun(dataset: try await ClusterFixtures.shared.syntheticDataset(rows: 20_000), folds: 10)
+        let reference = try await ClusterFixtures.shared.embeddedMetrics(run)
+        try await ClusterLab.with(hosts: 4) { cluster, coordinator in
+            try await cluster.startWorkers([("w1", 1), ("w2", 2)])
+            let submission = try await cluster.startSubmission(
+                "submit", run, from: 3, json: cluster.work.appendingPathComponent("never.json"))
+            let accepted = try await coordinator.waitForRecord("job accepted", timeout: .seconds(60))
+            let job = try #require(accepted["job"])
+            try await cluster.lab.setLink(of: 3, up: false)
+            let cut = Date()
+
+            // STATUS polls go unanswered: 4 attempts of --reply-timeout (3 s), then exit 69.
+            let status = try await submission.waitForExit(timeout: .seconds(60))
+            let gaveUp = Date().timeIntervalSince(cut)
+            #expect(status == 69, "submit --wait exited \(status) with the client cut off\n\(submission.log())")
+            #expect(submission.log().contains("no answer from the coordinator at \(cluster.clientEndpoint)"), "\(submission.log())")
+            #expect(gaveUp > 9 && gaveUp < 20, "the client gave up \(gaveUp) s after the cut")
+            print("client cut off: exit \(status) \(ChaosReport.seconds(gaveUp)) after the cut")
+
+            // The job never needed the client: once the link is back, `watch` sees it done and
+            // writes the same metrics as an undisturbed run.
+            try await cluster.lab.setLink(of: 3, up: true)
+            let json = cluster.work.appendingPathComponent("watched.json")
+            let watched = try await cluster.lab.run(
+                on: 3, [cluster.crossfold, "watch", job, "--coordinator", cluster.clientEndpoint, "--json", json.path],
+                timeout: .seconds(120))
+            #expect(watched.succeeded, "\(watched)")
+            try expectSameMetrics(json, as: reference, in: cluster.lab)
+        }
+    }
+}
