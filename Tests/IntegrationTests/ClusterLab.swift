@@ -131,8 +131,11 @@ extension LabProcess {
 actor ClusterFixtures {
     static let shared = ClusterFixtures()
 
-    private var references: [EvaluationRun: Data] = [:]
-    private var synthetic: [String: String] = [:]
+    /// One task per run, so that suites running side by side share a reference run, and each run
+    /// writes its own file: the actor is reentrant while a run is under way.
+    private var references: [EvaluationRun: Task<Data, any Error>] = [:]
+    private var synthetic: [String: Task<String, any Error>] = [:]
+    private var made = 0
     private let directory: URL
 
     init() {
@@ -148,32 +151,38 @@ actor ClusterFixtures {
 
     /// The EvalMetrics JSON of `crossfold evaluate RUN` on an embedded cluster (no network).
     func embeddedMetrics(_ run: EvaluationRun) async throws -> Data {
-        if let known = references[run] { return known }
+        if let known = references[run] { return try await known.value }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let json = directory.appendingPathComponent("reference-\(references.count).json")
-        let outcome = try await ProcessRunner.run(
-            try Lab.crossfoldExecutable(), ["evaluate"] + run.arguments + ["--local-workers", "2", "--json", json.path],
-            timeout: .seconds(300))
-        try #require(outcome.succeeded, "the embedded reference run failed: \(outcome)")
-        let data = try Data(contentsOf: json)
-        references[run] = data
-        return data
+        made += 1
+        let json = directory.appendingPathComponent("reference-\(made).json")
+        let task = Task<Data, any Error> {
+            let outcome = try await ProcessRunner.run(
+                try Lab.crossfoldExecutable(), ["evaluate"] + run.arguments + ["--local-workers", "2", "--json", json.path],
+                timeout: .seconds(300))
+            guard outcome.succeeded else { throw FixtureFailure("the embedded reference run (\(run)) failed: \(outcome)") }
+            return try Data(contentsOf: json)
+        }
+        references[run] = task
+        return try await task.value
     }
 
     /// A synthetic dataset (`crossfold dataset synth`, 64 features, 10 concepts): with 20,000 rows a
     /// logistic fold takes about 0.7 s in a debug build, long enough for events to land mid-job.
     func syntheticDataset(rows: Int) async throws -> String {
         let key = "rows=\(rows)"
-        if let path = synthetic[key] { return path }
+        if let known = synthetic[key] { return try await known.value }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("synthetic-\(rows).cfds").path
-        let outcome = try await ProcessRunner.run(
-            try Lab.crossfoldExecutable(),
-            ["dataset", "synth", "--rows", String(rows), "--features", "64", "--concepts", "10", "--seed", "3", "-o", path],
-            timeout: .seconds(120))
-        try #require(outcome.succeeded, "crossfold dataset synth failed: \(outcome)")
-        synthetic[key] = path
-        return path
+        let task = Task<String, any Error> {
+            let outcome = try await ProcessRunner.run(
+                try Lab.crossfoldExecutable(),
+                ["dataset", "synth", "--rows", String(rows), "--features", "64", "--concepts", "10", "--seed", "3", "-o", path],
+                timeout: .seconds(120))
+            guard outcome.succeeded else { throw FixtureFailure("crossfold dataset synth failed: \(outcome)") }
+            return path
+        }
+        synthetic[key] = task
+        return try await task.value
     }
 }
 
@@ -198,4 +207,10 @@ func foldWorkers(_ result: URL) throws -> [String?] {
     let crossfold = user?["crossfold"] as? [String: Any]
     let folds = crossfold?["folds"] as? [[String: Any]] ?? []
     return folds.map { $0["worker"] as? String }
+}
+
+/// A shared fixture (a reference run, a generated dataset) could not be made.
+struct FixtureFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
