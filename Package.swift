@@ -58,9 +58,10 @@ let package = Package(
         ),
 
         // Fixtures shared by the tests: small datasets, a mock clock, python oracles, a fake Clarifai.
-        .target(name: "TestSupport", dependencies: ["Datasets", "Evaluation"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Datasets", "Evaluation", "Folds"], swiftSettings: strict),
 
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], swiftSettings: strict),
+        // Corpus/: hostile files the fuzz tests found, read by path (#filePath), not bundled.
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], exclude: ["Corpus"], swiftSettings: strict),
         .testTarget(name: "FoldsTests", dependencies: ["Folds", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Folds", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: strict),
