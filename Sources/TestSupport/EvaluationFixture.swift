@@ -1,4 +1,5 @@
 import Datasets
+import Folds
 
 /// A labelled dataset with fold predictions of every (repeat, fold) task, generated from a seed:
 /// realistic enough for the metrics (informative but imperfect scores, many ties, uneven concept
@@ -87,18 +88,14 @@ public struct EvaluationFixture: Sendable {
     }
 }
 
-/// SplitMix64: a small, well-mixed, seedable generator for fixtures.
+/// SplitMix64 with the draws fixtures need.
 struct FixtureRandom {
-    private var state: UInt64
+    private var source: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { source = SplitMix64(seed: seed) }
 
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        source.next()
     }
 
     /// A uniform Double in [0, 1).

@@ -1,4 +1,5 @@
 import Evaluation
+import Folds
 import Foundation
 
 /// A realistic classifier evaluation, as Clarifai returns it with every heavy field: four
@@ -162,20 +163,8 @@ public enum FakeClassifierResults {
     }
 }
 
-/// SplitMix64: a tiny, well-mixed, seeded generator, so the fake's numbers never change.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Folds' SplitMix64, seeded, so the fake's numbers never change.
+extension SplitMix64 {
     /// A standard normal draw (Box-Muller).
     mutating func nextGaussian() -> Double {
         let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)

@@ -1,19 +1,17 @@
+import Folds
+
 /// The random source of the fuzz tests: SplitMix64 with helpers whose results depend on the seed
 /// alone (not on the standard library's sampling algorithms), so a failing case is reproduced by
 /// rerunning with the seed the test printed.
 public struct FuzzRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var source: SplitMix64
 
     public init(seed: UInt64) {
-        state = seed
+        source = SplitMix64(seed: seed)
     }
 
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        source.next()
     }
 
     /// A number in `0..<count` (`count` > 0).

@@ -23,7 +23,7 @@ import Glibc
     @Test(.timeLimit(.minutes(8)))
     func aCoordinatorKilledMidJobResumesAndEndsWithTheSameMetrics() async throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["CROSSFOLD_RESTART_SEED"] ?? "") ?? 20_261_129
-        var random = RestartRandom(seed: seed)
+        var random = FuzzRandom(seed: seed)
         let killAfterFolds = Int(random.next() % 4) + 1
         let delayFraction = Double(random.next() % 1000) / 1000
         let lab = try CoordinatorRestartLab()
@@ -122,19 +122,5 @@ import Glibc
         #expect(second.standardError.contains("in use by another coordinator (pid \(pid))"))
         holder.terminate()
         _ = try await holder.wait(timeout: .seconds(30))
-    }
-}
-
-/// A seeded SplitMix64, so the moment of the kill is reproducible.
-struct RestartRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

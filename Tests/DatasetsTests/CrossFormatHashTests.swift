@@ -1,5 +1,6 @@
 import Datasets
 import Testing
+import TestSupport
 
 /// The same content written as CSV, JSONL, NPY (float32 and float64) and the canonical form must
 /// load to the same `Dataset` and the same hash: the hash names the content, not the file.
@@ -12,7 +13,7 @@ import Testing
     }
 
     private func content(rows: Int, multiLabel: Bool) -> Content {
-        var generator = SplitMix64(seed: 7)
+        var generator = FuzzRandom(seed: 7)
         let concepts = ["cat", "dog", "bird", "ünïcode"]
         var features: [[Float]] = []
         var labels: [[String]] = []
@@ -91,17 +92,3 @@ import Testing
     }
 }
 
-/// A small seeded generator (Steele, Lea and Flood's SplitMix64), so tests are deterministic.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

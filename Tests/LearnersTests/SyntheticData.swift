@@ -1,19 +1,16 @@
 import Foundation
 import Datasets
+import Folds
 
 /// Small seeded datasets for the learner tests: Gaussian clusters with a known answer.
 enum SyntheticData {
     /// SplitMix64: a tiny, well-mixed generator, so fixtures are the same on every platform.
     struct Generator {
-        var state: UInt64
+        private var source: SplitMix64
 
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        init(state: UInt64) { source = SplitMix64(seed: state) }
+
+        mutating func next() -> UInt64 { source.next() }
 
         /// Uniform in [0, 1).
         mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
