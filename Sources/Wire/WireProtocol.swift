@@ -24,6 +24,12 @@ public enum WireProtocol {
 
     /// Application heartbeat period, both directions.
     public static let heartbeatInterval: Duration = .seconds(1)
-    /// Heartbeats missed before a peer is presumed dead.
+    /// Heartbeats missed before the coordinator presumes a worker dead.
     public static let heartbeatLiveness = 5
+    /// Heartbeats a worker misses before it gives up on its connection: twice the coordinator's,
+    /// so that after a silence the coordinator always decides first. With equal limits, a link
+    /// back after 4-5 s let the worker's RESULT through first; the coordinator, still trusting
+    /// the worker, handed it the next fold, and the worker, silent for 5 s by its own clock, then
+    /// dropped the connection with that fold in it, costing the fold an attempt.
+    public static let workerLiveness = 10
 }

@@ -46,7 +46,7 @@ import Wire
         #expect(beats == (1...5).map { .seconds($0) })
     }
 
-    @Test func reconnectsAfterFiveSilentSecondsWithBackoffDoublingToThirtyTwo() {
+    @Test func reconnectsAfterTenSilentSecondsWithBackoffDoublingToThirtyTwo() {
         var h = WorkerHarness(jitter: 0)
         h.register()
         var closed: [Duration] = []
@@ -61,22 +61,22 @@ import Wire
                 }
             }
         }
-        #expect(closed.first == .seconds(5))
+        #expect(closed.first == .seconds(10))
         #expect(Array(waits.prefix(7)) == [1, 2, 4, 8, 16, 32, 32].map { .seconds($0) })
-        // Each new connection gets its own 5 s before being given up.
-        #expect(closed[1] - closed[0] == .seconds(5 + 1))
+        // Each new connection gets its own 10 s before being given up.
+        #expect(closed[1] - closed[0] == .seconds(10 + 1))
     }
 
     @Test func backoffResetsOnceTheCoordinatorIsHeardAgain() {
         var h = WorkerHarness(jitter: 0)
         h.register()
-        h.advance(.seconds(5))  // lost: wait 1 s
-        h.advance(.seconds(1))  // reconnect, silent 5 s, wait 2 s
-        h.advance(.seconds(5))
+        h.advance(.seconds(10))  // lost: wait 1 s
+        h.advance(.seconds(1))  // reconnect, silent 10 s, wait 2 s
+        h.advance(.seconds(10))
         let second = h.advance(.seconds(2))
         #expect(second.actions.contains(.connect(generation: 3)))
         h.fromCoordinator(.heartbeat)
-        h.advance(.seconds(5))  // lost again after hearing: back to 1 s
+        h.advance(.seconds(10))  // lost again after hearing: back to 1 s
         #expect(h.advance(.seconds(1)).actions.contains(.connect(generation: 4)))
     }
 
@@ -104,10 +104,10 @@ import Wire
     @Test func anyInboundMessageProvesTheCoordinatorAlive() {
         var h = WorkerHarness()
         h.register()
-        h.advance(.seconds(4))
+        h.advance(.seconds(9))
         // A data reply (even for a dataset not being fetched) is as good as a beat.
         h.fromData(.missing(DatasetRef(dataset: fakeHash("c"))))
-        #expect(!h.advance(.seconds(4)).actions.contains(.closeConnection))
+        #expect(!h.advance(.seconds(9)).actions.contains(.closeConnection))
         #expect(h.advance(.seconds(1)).actions.contains(.closeConnection))
     }
 
@@ -151,7 +151,7 @@ import Wire
         let result = h.send(.taskFinished(
             TaskRef(job: "j", task: 0, attempt: 1), .succeeded(scores: [1, 0], rows: 1, concepts: 2, seconds: 1))).sent
         #expect(result.count == 1)
-        #expect(h.advance(.milliseconds(4500)).actions.contains(.closeConnection))
+        #expect(h.advance(.milliseconds(9500)).actions.contains(.closeConnection))
         #expect(h.advance(.seconds(1)).actions.contains(.connect(generation: 2)))
         #expect(h.fromCoordinator(.heartbeat).sent == result)
         // Not for ever: once the coordinator has been heard well after it, a later connection
@@ -223,7 +223,14 @@ import Wire
         let out = h.fromCoordinator(.error(ErrorReply(code: "unsupported-version", message: "run the same release")))
         #expect(out.logs == ["the coordinator refused this worker"])
         #expect(!h.core.status.connected)
-        #expect(h.advance(.seconds(5)).actions.contains(.closeConnection))
+        #expect(h.advance(.seconds(10)).actions.contains(.closeConnection))
+    }
+
+    /// After a silence the coordinator must decide first: a worker that gave up on a connection
+    /// the coordinator still trusted would drop the fold the coordinator had just handed it.
+    @Test func theWorkerWaitsTwiceAsLongAsTheCoordinatorBeforeGivingUp() {
+        let worker = WorkerConfiguration(name: "w", slots: 1, threads: 1, software: "test")
+        #expect(worker.silenceLimit == SchedulerConfiguration().deadAfter * 2)
     }
 }
 

@@ -1,3 +1,5 @@
+import Wire
+
 /// The timing and retry rules of the scheduler (DESIGN.md section 8, reference/zeromq.md sections 3-4).
 public struct SchedulerConfiguration: Sendable, Equatable {
     /// Heartbeat period in both directions.
@@ -12,8 +14,8 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var maxAttempts: Int
 
     public init(
-        heartbeatInterval: Duration = .seconds(1),
-        liveness: Int = 5,
+        heartbeatInterval: Duration = WireProtocol.heartbeatInterval,
+        liveness: Int = WireProtocol.heartbeatLiveness,
         missingAfter: Int = 3,
         lease: Duration = .seconds(30),
         maxAttempts: Int = 3

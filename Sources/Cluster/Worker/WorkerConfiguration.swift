@@ -41,7 +41,7 @@ public struct WorkerConfiguration: Sendable, Equatable {
         threads: Int,
         software: String,
         heartbeatInterval: Duration = WireProtocol.heartbeatInterval,
-        liveness: Int = WireProtocol.heartbeatLiveness,
+        liveness: Int = WireProtocol.workerLiveness,
         progressInterval: Duration = .seconds(2),
         reconnectInitial: Duration = .seconds(1),
         reconnectMax: Duration = .seconds(32),

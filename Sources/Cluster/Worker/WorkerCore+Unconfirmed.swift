@@ -9,7 +9,7 @@ struct SentMessage: Sendable, Equatable {
 
 /// Results that a dying connection may have swallowed. A socket accepts a RESULT at once, but when
 /// the link is gone the bytes wait in the kernel; once the worker gives up on the connection
-/// (5 silent seconds) and closes it, they are lost, and the fold computed during the outage would
+/// (10 silent seconds) and closes it, they are lost, and the fold computed during the outage would
 /// be computed again elsewhere. So what was sent since shortly before the coordinator was last
 /// heard goes out again on the next connection. A copy that did arrive costs nothing: the
 /// coordinator keeps the first result of a task and ignores the rest.

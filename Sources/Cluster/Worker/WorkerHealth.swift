@@ -5,7 +5,7 @@ import Synchronization
 
 /// A worker's state for health checks and progress displays.
 public struct WorkerHealth: Sendable, Equatable {
-    /// Registered with the coordinator and heard from it within the last 5 s.
+    /// Registered with the coordinator and heard from it within its silence limit (10 s).
     public var connected: Bool
     /// When the coordinator was last heard from; nil before the first message.
     public var lastHeard: Date?
