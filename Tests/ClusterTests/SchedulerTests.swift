@@ -176,6 +176,26 @@ private let w2 = WorkerID("w2")
         #expect(last == [.jobFailed("j", reason: "fold 1 of repeat 1 failed 3 times; last: worker w1 failed: out of memory")])
     }
 
+    @Test func aResumedTaskKeepsTheAttemptsItLostBeforeARestart() throws {
+        var h = Harness()
+        h.ready("w1")
+        let actions = h.send(.jobAdded(job: "j", datasets: ["d"], tasks: [TaskLabel(repeatIndex: 0, fold: 0, attemptsLost: 2)]))
+        let third = TaskAttempt(job: "j", task: 0, attempt: 3)
+        #expect(assigned(actions).map(\.1) == [third])
+        #expect(h.scheduler.attemptsLost(job: "j", task: 0) == 2)
+        let last = h.send(.taskFailed(w1, third, message: "out of memory", retryable: true))
+        #expect(last == [.jobFailed("j", reason: "fold 1 of repeat 1 failed 3 times; last: worker w1 failed: out of memory")])
+    }
+
+    @Test func aResumedJobWithATaskOutOfAttemptsFailsAtOnce() {
+        var h = Harness()
+        h.ready("w1")
+        let actions = h.send(.jobAdded(job: "j", datasets: ["d"], tasks: [
+            TaskLabel(repeatIndex: 0, fold: 0), TaskLabel(repeatIndex: 0, fold: 1, attemptsLost: 3),
+        ]))
+        #expect(actions == [.jobFailed("j", reason: "fold 2 of repeat 1 failed 3 times before the coordinator restarted")])
+    }
+
     @Test func deterministicFailureFailsTheJobAtOnce() {
         var h = Harness()
         h.ready("w1", slots: 2)

@@ -109,6 +109,39 @@ import Wire
         #expect(messages.contains("a completed job has no readable metrics; it resumes and computes them again"))
     }
 
+    @Test func lostAttemptsSurviveAReopenAndADamagedRecordGivesThemBack() throws {
+        let directory = WorkerFixtures.scratchDirectory("store-attempts")
+        defer { WorkerFixtures.remove(directory) }
+        let store = try StoreFixtures.open(directory)
+        try store.create(StoreFixtures.job("j"))
+        try store.saveLostAttempts(job: "j", task: 4, LostAttempts(count: 1, lastCause: "worker a lost (connection gone)"))
+        try store.saveLostAttempts(job: "j", task: 0, LostAttempts(count: 1, lastCause: "lease expired on worker b"))
+        try store.saveLostAttempts(job: "j", task: 4, LostAttempts(count: 2, lastCause: "worker c failed: out of memory"))
+        #expect(throws: JobStoreError.self) {
+            try store.saveLostAttempts(job: "nobody", task: 0, LostAttempts(count: 1, lastCause: "x"))
+        }
+        store.close()
+
+        let reopened = try StoreFixtures.open(directory)
+        #expect(try reopened.lostAttempts(of: "j") == [
+            0: LostAttempts(count: 1, lastCause: "lease expired on worker b"),
+            4: LostAttempts(count: 2, lastCause: "worker c failed: out of memory"),
+        ])
+        reopened.close()
+        let path = directory + "/jobs/j/attempts.json"
+        StoreFixtures.truncate(path, to: 10)
+
+        let logs = WorkerLogCapture()
+        let damaged = try StoreFixtures.open(directory, logs: logs)
+        defer { damaged.close() }
+        // Set aside and read as none: the folds get their attempts back, never fewer.
+        #expect(try damaged.lostAttempts(of: "j").isEmpty)
+        #expect(FileManager.default.fileExists(atPath: path + ".corrupt"))
+        #expect(logs.records.map(\.message).contains {
+            $0.hasPrefix("ignored a damaged file in the job store")
+        })
+    }
+
     @Test func aDamagedDatasetIsNeverServedAndCanBeUploadedAgain() throws {
         let directory = WorkerFixtures.scratchDirectory("store-damaged-dataset")
         defer { WorkerFixtures.remove(directory) }

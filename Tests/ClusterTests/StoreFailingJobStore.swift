@@ -10,7 +10,7 @@ import Glibc
 /// a real store.
 final class FailingJobStore: JobStore {
     enum Write: Hashable, Sendable {
-        case create, saveResult, update, saveMetrics, saveDataset
+        case create, saveResult, saveLostAttempts, update, saveMetrics, saveDataset
     }
 
     let inner: any JobStore
@@ -52,6 +52,13 @@ final class FailingJobStore: JobStore {
     }
 
     func results(of job: String) throws(JobStoreError) -> [Int: StoredResult] { try inner.results(of: job) }
+
+    func saveLostAttempts(job: String, task: Int, _ lost: LostAttempts) throws(JobStoreError) {
+        try check(.saveLostAttempts)
+        try inner.saveLostAttempts(job: job, task: task, lost)
+    }
+
+    func lostAttempts(of job: String) throws(JobStoreError) -> [Int: LostAttempts] { try inner.lostAttempts(of: job) }
 
     func update(job: String, state: JobState, message: String?) throws(JobStoreError) {
         try check(.update)

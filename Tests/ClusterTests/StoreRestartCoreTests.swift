@@ -69,6 +69,41 @@ import Wire
         for (task, result) in storedBefore { #expect(storedAfter[task] == result, "task \(task) kept its first result") }
     }
 
+    @Test func aFoldKeepsTheAttemptsItLostAcrossARestart() throws {
+        let directory = WorkerFixtures.scratchDirectory("restart-attempts")
+        defer { WorkerFixtures.remove(directory) }
+        let before = try StoreFixtures.open(directory)
+        let first = StoreCoreHarness(store: before, registerDataset: false)
+        try Self.upload(first)
+        _ = first.ready(slots: 1)
+        let task = try #require(StoreCoreHarness.tasks(first.submit(folds: 3)).first).task
+        // The worker fails the fold twice (retryable), then the coordinator dies.
+        var attempt = task.attempt
+        for _ in 0..<2 {
+            let failure = WorkerMessage.TaskFailure(job: task.job, task: task.task, attempt: attempt, kind: .internal, message: "out of memory")
+            let retry = StoreCoreHarness.tasks(first.send(.worker(first.worker, .failed(failure), identity: nil)))
+            attempt = try #require(retry.first { $0.task.task == task.task }).task.attempt
+        }
+        #expect(attempt == 3)
+        let recorded = try #require(try before.lostAttempts(of: task.job)[task.task])
+        #expect(recorded.count == 2)
+        #expect(recorded.lastCause.contains("out of memory"))
+        before.close()
+
+        let after = try StoreFixtures.open(directory)
+        defer { after.close() }
+        let second = StoreCoreHarness(store: after, registerDataset: false)
+        #expect(StoreCoreHarness.logs(second.core.resumeUnfinishedJobs()).contains("job resumed"))
+        let resumed = try #require(StoreCoreHarness.tasks(second.ready(slots: 1)).first).task
+        // The fold carries on from its third attempt, the last one the cap allows.
+        #expect(resumed.task == task.task && resumed.attempt == 3)
+        let failure = WorkerMessage.TaskFailure(job: task.job, task: task.task, attempt: 3, kind: .internal, message: "out of memory")
+        _ = second.send(.worker(second.worker, .failed(failure), identity: nil))
+        let status = try #require(second.status(task.job))
+        #expect(status.state == .failed)
+        #expect(status.message?.contains("failed 3 times") == true, "\(status.message ?? "")")
+    }
+
     @Test func aJobWhoseDatasetIsGoneFailsSayingWhyInsteadOfHanging() throws {
         let directory = WorkerFixtures.scratchDirectory("restart-no-dataset")
         defer { WorkerFixtures.remove(directory) }

@@ -137,8 +137,10 @@ extension CoordinatorCore {
                 continue
             }
             let results: [Int: StoredResult]
+            let lost: [Int: LostAttempts]
             do {
                 results = try store.results(of: job.id)
+                lost = try store.lostAttempts(of: job.id)
             } catch {
                 // Left unfinished in the store: the next restart, with the disk readable, resumes it.
                 out.append(.log(.error, "cannot read a job's results; it is not resumed", [
@@ -149,10 +151,12 @@ extension CoordinatorCore {
             jobs[job.id] = active
             let labels = (0..<active.taskCount).map { task in
                 let label = active.label(of: task)
-                return TaskLabel(repeatIndex: label.repeatIndex, fold: label.fold, done: results[task] != nil)
+                return TaskLabel(repeatIndex: label.repeatIndex, fold: label.fold, done: results[task] != nil,
+                                 attemptsLost: lost[task]?.count ?? 0)
             }
             out.append(.log(.info, "job resumed", [
                 "job": "\(job.id)", "done": "\(results.count)", "tasks": "\(active.taskCount)",
+                "attempts_lost": "\(lost.values.reduce(0) { $0 + $1.count })",
             ]))
             apply(scheduler.handle(.jobAdded(job: job.id, datasets: active.datasets, tasks: labels), now: now), into: &out)
         }

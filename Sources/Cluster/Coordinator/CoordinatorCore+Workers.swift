@@ -134,6 +134,7 @@ extension CoordinatorCore {
             case .requeued(let attempt, let loss):
                 retried[attempt.job, default: 0] += 1
                 out.append(.log(.warning, "task requeued", ["task": "\(attempt)", "cause": "\(loss)"]))
+                recordLoss(of: attempt, loss, into: &out)
             case .jobCompleted(let job):
                 requestMetrics(for: job, into: &out)
             case .jobFailed(let job, let reason):
@@ -141,6 +142,19 @@ extension CoordinatorCore {
             case .jobCancelled(let job, let reason):
                 markFinished(job, state: .cancelled, message: reason, into: &out)
             }
+        }
+    }
+
+    /// Writes the task's lost attempts before it is handed out again (the TASK goes out after
+    /// this), so that a restart does not give a fold that keeps failing fresh attempts.
+    func recordLoss(of attempt: TaskAttempt, _ loss: AttemptLoss, into out: inout [CoordinatorOutput]) {
+        let lost = LostAttempts(count: scheduler.attemptsLost(job: attempt.job, task: attempt.task), lastCause: "\(loss)")
+        do {
+            try store.saveLostAttempts(job: attempt.job, task: attempt.task, lost)
+        } catch {
+            out.append(.log(.error, "could not record a lost attempt; after a restart the fold gets it back", [
+                "task": "\(attempt)", "error": "\(error)",
+            ]))
         }
     }
 

@@ -1,11 +1,23 @@
 extension Scheduler {
     mutating func addJob(_ job: String, datasets: Set<String>, tasks: [TaskLabel], into actions: inout [SchedulerAction]) {
         guard jobs[job] == nil else { return }
-        let records = tasks.map { TaskRecord(label: $0, done: $0.done) }
+        let records = tasks.map { TaskRecord(label: $0, done: $0.done, attempts: $0.attemptsLost, lost: $0.attemptsLost) }
         let queue = records.indices.filter { !records[$0].done }
         jobs[job] = JobRecord(id: job, datasets: datasets, tasks: records, queue: queue)
         jobOrder.append(job)
+        // A coordinator that stopped between a task's last lost attempt and recording the job's
+        // failure: the cap still holds.
+        if let spent = queue.first(where: { records[$0].lost >= configuration.maxAttempts }) {
+            failJob(job, reason: "\(Self.name(records[spent].label)) failed \(records[spent].lost) times before the coordinator restarted",
+                    into: &actions)
+            return
+        }
         if queue.isEmpty { finish(job, into: &actions) }
+    }
+
+    /// Attempts `task` of `job` has lost so far, for the job store.
+    public func attemptsLost(job: String, task: Int) -> Int {
+        jobs[job]?.tasks[safe: task]?.lost ?? 0
     }
 
     /// Why a result of `attempt` would be ignored, or nil when it would be its task's first and be

@@ -77,6 +77,7 @@ extension Scheduler {
         job.tasks[attempt.task].leases.remove(at: leaseIndex)
         job.tasks[attempt.task].avoid.insert(worker)
         job.tasks[attempt.task].lastLoss = loss
+        job.tasks[attempt.task].lost += 1
         job.attemptsLost += 1
         let task = job.tasks[attempt.task]
         if task.done || !task.leases.isEmpty || job.queue.contains(attempt.task) {

@@ -25,6 +25,8 @@ struct TaskRecord: Sendable {
     var done: Bool
     /// Attempts started so far; the next attempt number is `attempts + 1`.
     var attempts: Int = 0
+    /// Attempts that ended without a result, this run and (for a resumed job) before a restart.
+    var lost: Int = 0
     var leases: [Lease] = []
     /// Workers on which an attempt of this task was lost, avoided for retries when possible.
     var avoid: Set<WorkerID> = []

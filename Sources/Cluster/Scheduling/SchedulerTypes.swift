@@ -29,11 +29,15 @@ public struct TaskLabel: Sendable, Equatable {
     public let fold: Int
     /// A task whose result the job store already holds (a resumed job); it is never run again.
     public let done: Bool
+    /// Attempts the task lost before the coordinator restarted (a resumed job): they still count
+    /// towards `maxAttempts`, and its next attempt is numbered after them.
+    public let attemptsLost: Int
 
-    public init(repeatIndex: Int, fold: Int, done: Bool = false) {
+    public init(repeatIndex: Int, fold: Int, done: Bool = false, attemptsLost: Int = 0) {
         self.repeatIndex = repeatIndex
         self.fold = fold
         self.done = done
+        self.attemptsLost = max(0, attemptsLost)
     }
 }
 

@@ -15,6 +15,7 @@ import Wire
 /// state-dir/jobs/<id>/spec.json          the job as submitted, its SUBMIT request id, when
 /// state-dir/jobs/<id>/state              running | completed | failed | cancelled, why, when
 /// state-dir/jobs/<id>/results/<task>.bin one task's scores (ResultFile), written once
+/// state-dir/jobs/<id>/attempts.json      lost attempts per task, rewritten at each loss
 /// state-dir/jobs/<id>/metrics.json       the EvalMetrics JSON of a completed job
 /// state-dir/datasets/<sha256>.cfds       canonical dataset bytes, named by their hash
 /// ```

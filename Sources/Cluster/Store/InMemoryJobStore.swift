@@ -9,6 +9,7 @@ public final class InMemoryJobStore: JobStore {
         var jobs: [String: StoredJob] = [:]
         var order: [String] = []
         var results: [String: [Int: StoredResult]] = [:]
+        var lost: [String: [Int: LostAttempts]] = [:]
         var metrics: [String: [UInt8]] = [:]
     }
 
@@ -29,6 +30,14 @@ public final class InMemoryJobStore: JobStore {
 
     public func results(of job: String) throws(JobStoreError) -> [Int: StoredResult] {
         state.withLock { $0.results[job] ?? [:] }
+    }
+
+    public func saveLostAttempts(job: String, task: Int, _ lost: LostAttempts) throws(JobStoreError) {
+        state.withLock { $0.lost[job, default: [:]][task] = lost }
+    }
+
+    public func lostAttempts(of job: String) throws(JobStoreError) -> [Int: LostAttempts] {
+        state.withLock { $0.lost[job] ?? [:] }
     }
 
     public func update(job: String, state newState: JobState, message: String?) throws(JobStoreError) {

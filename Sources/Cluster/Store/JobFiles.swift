@@ -9,6 +9,7 @@ enum JobFiles {
     static let state = "state"
     static let metrics = "metrics.json"
     static let results = "results"
+    static let attempts = "attempts.json"
 
     /// `spec.json`: what was submitted, by which request, and when.
     struct Spec: Codable, Equatable {
@@ -24,6 +25,11 @@ enum JobFiles {
         var state: JobState
         var message: String?
         var finishedAt: Double?
+    }
+
+    /// `attempts.json`: per task (its index as a string), the attempts it lost and the last cause.
+    struct Attempts: Codable, Equatable {
+        var tasks: [String: LostAttempts]
     }
 
     static func encode(_ value: some Encodable) -> [UInt8] {

@@ -10,6 +10,11 @@ public protocol JobStore: Sendable {
     func saveResult(_ result: StoredResult) throws(JobStoreError)
     /// Every result stored for `job`, keyed by task index.
     func results(of job: String) throws(JobStoreError) -> [Int: StoredResult]
+    /// Records that a task has now lost `lost.count` attempts, before the task is handed out
+    /// again, so that a restarted coordinator still holds it to the attempt cap.
+    func saveLostAttempts(job: String, task: Int, _ lost: LostAttempts) throws(JobStoreError)
+    /// The lost attempts recorded for `job`, keyed by task index (tasks that lost none are absent).
+    func lostAttempts(of job: String) throws(JobStoreError) -> [Int: LostAttempts]
     /// Moves a job to a new state (with the reason for failures and cancellations); a final state
     /// also records when the job finished.
     func update(job: String, state: JobState, message: String?) throws(JobStoreError)
@@ -57,6 +62,17 @@ public struct StoredJob: Sendable, Equatable {
         self.message = message
         self.createdAt = createdAt
         self.finishedAt = finishedAt
+    }
+}
+
+/// How many attempts of one task ended without a result, and why the last one did.
+public struct LostAttempts: Sendable, Equatable, Codable {
+    public var count: Int
+    public var lastCause: String
+
+    public init(count: Int, lastCause: String) {
+        self.count = count
+        self.lastCause = lastCause
     }
 }
 
