@@ -26,6 +26,8 @@ import TestSupport
             var multipart_bytes_sent: Int
             var curve_unknown_handshakes: Int
             var curve_answers: Int
+            /// Attack threads still stuck in a socket call 15 s after the attack ended (left behind).
+            var stragglers: Int
         }
         var hammer: Counts
     }
@@ -110,7 +112,7 @@ import TestSupport
         let seconds = 20
         async let attack = SecurityHarness.hostile(
             ["hammer", "--keys", root, "--seconds", "\(seconds)"] + coordinator.portArguments,
-            as: Hammer.self, timeout: .seconds(seconds + 40))
+            as: Hammer.self, timeout: .seconds(seconds + 60))
         let during = try await sample(for: .seconds(seconds))
         let counts = try await attack.hammer
         let after = try await sample(for: .seconds(1))
@@ -129,7 +131,7 @@ import TestSupport
             garbage connections \(counts.garbage_connections), slowloris opened \(counts.slowloris_opened) \
             (dropped after a median \(counts.slowloris_median_hold_seconds ?? -1) s), endless-multipart \
             connections \(counts.multipart_connections) (\(counts.multipart_bytes_sent >> 20) MiB sent), \
-            CURVE handshakes with unknown keys \(counts.curve_unknown_handshakes)
+            CURVE handshakes with unknown keys \(counts.curve_unknown_handshakes), attack threads left behind \(counts.stragglers)
             """)
         #expect(during.count >= seconds * 3)
         // The attacks ran: thousands of connections, silent ones dropped at the 5 s handshake limit,

@@ -211,9 +211,13 @@ def hammer(args):
         + [threading.Thread(target=curve_unknown) for _ in range(args.threads)]
     )
     for thread in workers:
+        thread.daemon = True
         thread.start()
+    # Every attack stops at `stop`; a thread still stuck in a socket call 15 s later (a machine
+    # under heavy load) is left behind and counted, so the report never waits on it.
     for thread in workers:
-        thread.join()
+        thread.join(timeout=max(0.0, stop + 15 - time.monotonic()))
+    counts["stragglers"] = sum(thread.is_alive() for thread in workers)
     hold_times.sort()
     counts["slowloris_median_hold_seconds"] = round(hold_times[len(hold_times) // 2], 2) if hold_times else None
     return {"hammer": counts}
@@ -230,7 +234,9 @@ def main():
     parser.add_argument("--threads", type=int, default=3, help="hammer: garbage and CURVE threads each")
     parser.add_argument("--slowloris", type=int, default=200, help="hammer: silent connections held")
     args = parser.parse_args()
-    print(json.dumps(probe(args) if args.mode == "probe" else hammer(args)))
+    print(json.dumps(probe(args) if args.mode == "probe" else hammer(args)), flush=True)
+    # Without waiting for straggling attack threads or their ZeroMQ contexts.
+    os._exit(0)
 
 
 if __name__ == "__main__":
