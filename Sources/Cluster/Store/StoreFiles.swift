@@ -11,13 +11,9 @@ import Glibc
 /// writes must be durable before the coordinator acknowledges anything.
 enum StoreFiles {
     /// Temporary files and directories start with a dot and end in `.tmp`; a reopened store removes them.
-    static func isTemporary(_ name: String) -> Bool {
-        name.hasPrefix(".") && name.hasSuffix(".tmp")
-    }
+    static func isTemporary(_ name: String) -> Bool { DurableFile.isTemporary(name) }
 
-    static func temporaryName(for name: String) -> String {
-        ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-    }
+    static func temporaryName(for name: String) -> String { DurableFile.temporaryName(for: name) }
 
     /// Creates `path` and its missing parents.
     static func makeDirectory(_ path: String) throws(JobStoreError) {
@@ -36,49 +32,30 @@ enum StoreFiles {
 
     /// Writes `bytes` to `directory/name` atomically and durably.
     static func writeAtomically(_ bytes: [UInt8], directory: String, name: String) throws(JobStoreError) {
-        let temporary = "\(directory)/\(temporaryName(for: name))"
-        try writeFile(bytes, to: temporary)
-        if rename(temporary, "\(directory)/\(name)") != 0 {
-            let code = errno
-            unlink(temporary)
-            throw failure(.unwritable, "cannot move \(temporary) into place", code)
+        do {
+            try DurableFile.replace(bytes, directory: directory, name: name, mode: 0o640)
+            try DurableFile.syncDirectory(directory)
+        } catch {
+            throw failure(.unwritable, error.step, error.code)
         }
-        try syncDirectory(directory)
     }
 
     /// Creates `path` (which must not exist), writes `bytes` and flushes them to disk. On failure
     /// the partial file is removed.
     static func writeFile(_ bytes: [UInt8], to path: String) throws(JobStoreError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw failure(.unwritable, "cannot create \(path)", errno) }
-        var failed: JobStoreError?
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { raw in
-                write(fd, raw.baseAddress.map { $0 + written }, bytes.count - written)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                failed = failure(.unwritable, "cannot write \(path)", errno)
-                break
-            }
-            written += count
-        }
-        if failed == nil, fsync(fd) != 0 { failed = failure(.unwritable, "cannot flush \(path) to disk", errno) }
-        if close(fd) != 0, failed == nil { failed = failure(.unwritable, "cannot finish writing \(path)", errno) }
-        if let failed {
-            unlink(path)
-            throw failed
+        do {
+            try DurableFile.create(bytes, at: path, mode: 0o640)
+        } catch {
+            throw failure(.unwritable, error.step, error.code)
         }
     }
 
     /// Flushes a directory, which makes the renames and creations in it durable.
     static func syncDirectory(_ path: String) throws(JobStoreError) {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure(.unwritable, "cannot open the directory \(path)", errno) }
-        defer { close(fd) }
-        if fsync(fd) != 0, errno != EINVAL {
-            throw failure(.unwritable, "cannot flush the directory \(path) to disk", errno)
+        do {
+            try DurableFile.syncDirectory(path)
+        } catch {
+            throw failure(.unwritable, error.step, error.code)
         }
     }
 

@@ -22,9 +22,7 @@ enum CacheFiles {
     }
 
     /// Temporary files start with a dot and end in `.tmp`.
-    static func isTemporary(_ name: String) -> Bool {
-        name.hasPrefix(".") && name.hasSuffix(".tmp")
-    }
+    static func isTemporary(_ name: String) -> Bool { DurableFile.isTemporary(name) }
 
     static func isHash(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
@@ -86,37 +84,15 @@ enum CacheFiles {
     }
 
     /// Writes `bytes` to `directory/name`: temporary file, fsync, rename, fsync of the directory.
+    /// A directory that cannot be flushed is not an error here: a cache entry lost to a power cut
+    /// is only fetched again.
     static func writeAtomically(_ bytes: [UInt8], directory: String, name: String) throws(DatasetCacheError) {
-        let temporary = "\(directory)/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let target = "\(directory)/\(name)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(.unwritable, "cannot create \(temporary)", errno) }
-        var written = 0
-        var failed: DatasetCacheError?
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { raw in
-                write(fd, raw.baseAddress.map { $0 + written }, bytes.count - written)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                failed = failure(.unwritable, "cannot write \(temporary)", errno)
-                break
-            }
-            written += count
+        do {
+            try DurableFile.replace(bytes, directory: directory, name: name, mode: 0o644)
+        } catch {
+            throw failure(.unwritable, error.step, error.code)
         }
-        if failed == nil, fsync(fd) != 0 { failed = failure(.unwritable, "cannot flush \(temporary) to disk", errno) }
-        if close(fd) != 0, failed == nil { failed = failure(.unwritable, "cannot finish writing \(temporary)", errno) }
-        if failed == nil, rename(temporary, target) != 0 { failed = failure(.unwritable, "cannot move \(temporary) into place", errno) }
-        if let failed {
-            unlink(temporary)
-            throw failed
-        }
-        // The rename is durable once the directory itself is flushed.
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            _ = fsync(directoryFD)
-            close(directoryFD)
-        }
+        try? DurableFile.syncDirectory(directory)
     }
 
     private static func failure(_ kind: DatasetCacheError.Kind, _ what: String, _ code: Int32) -> DatasetCacheError {
