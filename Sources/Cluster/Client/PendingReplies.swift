@@ -26,35 +26,32 @@ final class PendingReplies: Sendable {
 
     func deliver(_ reply: ClientReply) {
         guard let id = reply.request else { return }
-        let waiter: CheckedContinuation<ClientReply, any Error>? = slots.withLock {
-            switch $0[id] {
-            case .waiting(let continuation):
-                $0[id] = nil
-                return continuation
-            case .expected:
-                $0[id] = .arrived(reply)
-                return nil
-            default:
-                return nil
-            }
-        }
-        waiter?.resume(returning: reply)
+        settle(id, with: .success(reply))
     }
 
     func fail(_ id: String, _ error: any Error) {
+        settle(id, with: .failure(error))
+    }
+
+    /// Hands the outcome to the requester waiting for `id`, or keeps it for one about to wait; a
+    /// request nobody expects (any more) gets nothing.
+    private func settle(_ id: String, with outcome: Result<ClientReply, any Error>) {
         let waiter: CheckedContinuation<ClientReply, any Error>? = slots.withLock {
             switch $0[id] {
             case .waiting(let continuation):
                 $0[id] = nil
                 return continuation
             case .expected:
-                $0[id] = .failed(error)
+                switch outcome {
+                case .success(let reply): $0[id] = .arrived(reply)
+                case .failure(let error): $0[id] = .failed(error)
+                }
                 return nil
             default:
                 return nil
             }
         }
-        waiter?.resume(throwing: error)
+        waiter?.resume(with: outcome)
     }
 
     /// Waits for the reply to `id`; nil when `timeout` passes first.
