@@ -58,7 +58,7 @@ let package = Package(
         ),
 
         // Fixtures shared by the tests: small datasets, a mock clock, python oracles, a fake Clarifai.
-        .target(name: "TestSupport", dependencies: ["Datasets", "Evaluation", "Folds"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Datasets", "Evaluation", "Folds", logging], swiftSettings: strict),
 
         // Corpus/: hostile files the fuzz tests found, read by path (#filePath), not bundled.
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], exclude: ["Corpus"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import TestSupport
 
 /// Collects every log line of the loggers it makes, at trace level, rendered as a handler would
 /// print them (level, message, handler and call metadata, source).
@@ -23,33 +24,19 @@ final class LogCapture: Sendable {
 
     /// A logger at trace level writing here.
     func logger(_ label: String = "clarifai-test") -> Logger {
-        var logger = Logger(label: label) { _ in CapturingLogHandler(capture: self) }
+        var logger = Logger(label: label) { label in
+            ForwardingLogHandler(label: label) { line in
+                var metadata = line.metadata
+                if let error = line.error { metadata["error"] = "\(error)" }
+                metadata["source"] = "\(line.source)"
+                self.append(Record(level: line.level, message: line.message, metadata: metadata))
+            }
+        }
         logger.logLevel = .trace
         return logger
     }
 
     func append(_ record: Record) {
         storage.withLock { $0.append(record) }
-    }
-}
-
-struct CapturingLogHandler: LogHandler {
-    let capture: LogCapture
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    var metadataProvider: Logger.MetadataProvider?
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var merged = metadata
-        merged.merge(metadataProvider?.get() ?? [:]) { $1 }
-        merged.merge(event.metadata ?? [:]) { $1 }
-        if let error = event.error { merged["error"] = "\(error)" }
-        merged["source"] = "\(event.source)"
-        capture.append(.init(level: event.level, message: event.message.description, metadata: merged))
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import TestSupport
 
 /// Counts log lines by logger, level and message instead of keeping them: a fuzz run makes
 /// hundreds of thousands, and holding them would make the memory figures meaningless. Keeps the
@@ -15,7 +16,9 @@ final class FuzzLogCounter: Sendable {
     private let state = Mutex<(counts: [Key: Int], samples: [Key: [Logger.Metadata]])>(([:], [:]))
 
     func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label) { label in FuzzCountingHandler(label: label, counter: self) }
+        var logger = Logger(label: label) { label in
+            ForwardingLogHandler(label: label) { self.record(label: $0.label, level: $0.level, message: $0.message, metadata: $0.metadata) }
+        }
         logger.logLevel = .info
         return logger
     }
@@ -36,23 +39,5 @@ final class FuzzLogCounter: Sendable {
 
     func samples(_ label: String, _ message: String) -> [Logger.Metadata] {
         state.withLock { state in state.samples.filter { $0.key.label == label && $0.key.message == message }.values.flatMap { $0 } }
-    }
-}
-
-struct FuzzCountingHandler: LogHandler {
-    let label: String
-    let counter: FuzzLogCounter
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var merged = metadata
-        merged.merge(event.metadata ?? [:]) { $1 }
-        counter.record(label: label, level: event.level, message: event.message.description, metadata: merged)
     }
 }

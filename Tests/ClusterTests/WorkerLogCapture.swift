@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import TestSupport
 
 /// Collects the log lines of the loggers it makes (message and metadata), for tests that check
 /// what a worker says it did.
@@ -20,29 +21,14 @@ final class WorkerLogCapture: Sendable {
     }
 
     func logger(_ label: String = "worker-test", level: Logger.Level = .info) -> Logger {
-        var logger = Logger(label: label) { _ in WorkerCapturingHandler(capture: self) }
+        var logger = Logger(label: label) { label in
+            ForwardingLogHandler(label: label) { self.append(Record(level: $0.level, message: $0.message, metadata: $0.metadata)) }
+        }
         logger.logLevel = level
         return logger
     }
 
     func append(_ record: Record) {
         storage.withLock { $0.append(record) }
-    }
-}
-
-struct WorkerCapturingHandler: LogHandler {
-    let capture: WorkerLogCapture
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var merged = metadata
-        merged.merge(event.metadata ?? [:]) { $1 }
-        capture.append(.init(level: event.level, message: event.message.description, metadata: merged))
     }
 }
