@@ -1,4 +1,5 @@
 import Datasets
+import Folds
 
 /// Small labelled datasets with real structure for cluster tests: one Gaussian cluster per
 /// concept (exclusive labels), seeded, so every run of a test sees the same numbers.
@@ -7,16 +8,9 @@ public enum GaussianClusters {
     /// dealt round-robin to concepts, each cluster centred at a seeded random point with unit noise
     /// scaled by `spread`.
     public static func make(rows: Int, features: Int, concepts: Int, spread: Float = 1.5, seed: UInt64 = 1) -> Dataset {
-        var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        func uniform() -> Float {
-            // SplitMix64: a tiny, well-mixed generator, enough for fixtures.
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return Float(z >> 40) / Float(1 << 24)
-        }
+        // The fixtures' numbers since the first release: SplitMix64 started one step past `seed`.
+        var random = SplitMix64(seed: seed &+ SplitMix64.gamma)
+        func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
         func normal() -> Float {
             // Irwin-Hall approximation: the sum of 12 uniforms minus 6.
             (0..<12).reduce(Float(0)) { sum, _ in sum + uniform() } - 6
