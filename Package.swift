@@ -23,13 +23,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        // C libraries, one module each (Debian: libopenblas-dev, libsodium-dev, libzmq3-dev).
+        // C libraries, one module each (Debian: libopenblas-dev, libssl-dev, libzmq3-dev).
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CSodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // The evaluation core: pure, no I/O beyond reading dataset files.
-        .target(name: "Datasets", dependencies: ["CSodium"], swiftSettings: strict),
+        .target(name: "Datasets", dependencies: ["CCrypto"], swiftSettings: strict),
         .target(name: "Folds", dependencies: ["Datasets"], swiftSettings: strict),
         .target(name: "Learners", dependencies: ["Datasets", "CBLAS"], swiftSettings: strict),
         .target(name: "Evaluation", dependencies: ["Datasets"], swiftSettings: strict),

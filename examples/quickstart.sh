@@ -8,6 +8,7 @@ missing=()
 [[ -f /usr/include/zmq.h ]] || missing+=(libzmq3-dev)
 [[ -f /usr/include/x86_64-linux-gnu/cblas-openblas.h || -f /usr/include/aarch64-linux-gnu/cblas-openblas.h ]] \
     || missing+=(libopenblas-dev)
+[[ -f /usr/include/openssl/sha.h ]] || missing+=(libssl-dev)
 if ((${#missing[@]})); then
     echo "Installing ${missing[*]}"
     sudo=()

@@ -1,19 +1,16 @@
-import CSodium
+import CCrypto
 
-/// libsodium is initialised once per process, on first use; Swift runs a global's initialiser
-/// exactly once even under concurrent first access. SHA-256 itself does not depend on what
-/// `sodium_init` sets up (it only picks CPU-specific code and seeds the random generator), so a
-/// failure there (-1) cannot make a hash wrong and is not fatal.
-private let sodiumInitialised: Bool = sodium_init() >= 0
-
-/// Streaming SHA-256 (libsodium's `crypto_hash_sha256_*`), for the content hash of a dataset and
-/// for checking bytes received from a peer against it.
+/// Streaming SHA-256 (OpenSSL's libcrypto, which uses the CPU's SHA extensions when it has them),
+/// for the content hash of a dataset and for checking bytes received from a peer against it.
+///
+/// A value: copying a hasher copies its state, so a copy can be finished without disturbing the
+/// original.
 public struct SHA256Hasher: Sendable {
-    private var state = crypto_hash_sha256_state()
+    private var context = SHA256_CTX()
 
     public init() {
-        _ = sodiumInitialised
-        crypto_hash_sha256_init(&state)
+        // Cannot fail: it only fills the struct with SHA-256's initial values.
+        _ = crossfold_sha256_init(&context)
     }
 
     /// Adds bytes to the hash (an array, a slice, a buffer or any other collection of bytes).
@@ -21,18 +18,19 @@ public struct SHA256Hasher: Sendable {
         bytes.withContiguousBytes { update(raw: $0) }
     }
 
-    mutating func update(raw bytes: UnsafeRawBufferPointer) {
+    /// Adds the bytes of a buffer.
+    public mutating func update(raw bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+        _ = crossfold_sha256_update(&context, base, bytes.count)
     }
 
     /// The digest of everything added, as 64 lowercase hex digits. The hasher is spent afterwards:
     /// start a new one for the next hash.
     public mutating func finalize() -> String {
-        var digest = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         digest.withUnsafeMutableBufferPointer { buffer in
             // Cannot fail: the output buffer has the required 32 bytes (so a base address too).
-            if let output = buffer.baseAddress { _ = crypto_hash_sha256_final(&state, output) }
+            if let output = buffer.baseAddress { _ = crossfold_sha256_final(output, &context) }
         }
         return SHA256Hasher.hex(digest)
     }
