@@ -4,7 +4,14 @@
 struct CSVReader {
     let file: String
 
+    /// Reads the dataset into memory.
     func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(DatasetError) -> Dataset {
+        var features: [Float] = []
+        return try read(bytes, into: &features).dataset(features: FeatureMatrix(features))
+    }
+
+    /// Reads the dataset, handing its feature values to `features` row by row.
+    func read<Sink: FeatureSink>(_ bytes: UnsafeBufferPointer<UInt8>, into features: inout Sink) throws(DatasetError) -> DatasetParts {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw DatasetError.emptyFile(file) }
         var cursor = CSVCursor(base: base, count: bytes.count, file: file)
         let header = try CSVHeader(cursor: &cursor)
@@ -12,7 +19,6 @@ struct CSVReader {
         let roles = header.roles
         let names = header.names
 
-        var features: [Float] = []
         var concepts = ConceptTable()
         var ids: [String] = []
         var idLines: [String: Int] = [:]
@@ -51,7 +57,7 @@ struct CSVReader {
                     }
                     switch roles[column] {
                     case .feature:
-                        features.append(try cursor.number(column: column, names: names))
+                        try features.append(try cursor.number(column: column, names: names))
                         foundFeatures += 1
                     case .id:
                         let id = try cursor.textCell(what: "the id")
@@ -104,8 +110,8 @@ struct CSVReader {
         let rowCount = concepts.rowCount
         if !header.hasIds { ids = (0..<rowCount).map(String.init) }
         let (conceptIds, labels) = try concepts.matrix(file: file)
-        return Dataset(featureCount: header.featureCount, features: features, concepts: conceptIds, labels: labels,
-                       ids: ids, groups: header.hasGroups ? groups : nil, isMultiLabel: header.isMultiLabel)
+        return DatasetParts(featureCount: header.featureCount, concepts: conceptIds, labels: labels,
+                            ids: ids, groups: header.hasGroups ? groups : nil, isMultiLabel: header.isMultiLabel)
     }
 
     /// A row that fails to parse because its cells are shifted (a missing or extra comma) is

@@ -1,5 +1,5 @@
 extension CanonicalDataset {
-    /// Reads canonical bytes back into a `Dataset`.
+    /// Reads canonical bytes held in memory back into a `Dataset` (its features copied into it).
     ///
     /// The bytes may come from a network peer: every length and offset is checked against the
     /// buffer before it is used, and only canonical bytes are accepted (known flags, zero reserved
@@ -19,42 +19,50 @@ extension CanonicalDataset {
 
     static func decode(raw bytes: UnsafeRawBufferPointer, file: String) throws(DatasetError) -> Dataset {
         let layout = try CanonicalLayout(header: bytes, byteCount: bytes.count, file: file)
+        let tail = try readTail(layout, UnsafeRawBufferPointer(rebasing: bytes[layout.labelsOffset..<layout.total]), file: file)
         let features = [Float](unsafeUninitializedCapacity: layout.cells) { buffer, initialized in
             UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[headerLength..<layout.labelsOffset]))
             initialized = layout.cells
         }
-        let tail = UnsafeRawBufferPointer(rebasing: bytes[layout.labelsOffset..<layout.total])
-        return try assemble(layout, features: littleEndianToHost(features), tail: tail, file: file)
+        #if _endian(big)
+        let host = features.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+        #else
+        let host = features
+        #endif
+        return tail.dataset(layout, features: FeatureMatrix(host))
     }
 
-    /// Reads the canonical file at `path`, the matrix straight into the dataset's storage.
-    static func read(path: String) throws(DatasetError) -> Dataset {
-        let file = try OpenFile(path: path)
-        let header = try file.readBytes(at: 0, count: min(file.size, headerLength))
-        let layout = try header.withUnsafeBufferPointer { (buffer) throws(DatasetError) -> CanonicalLayout in
-            try CanonicalLayout(header: UnsafeRawBufferPointer(buffer), byteCount: file.size, file: path)
-        }
-        var failure: DatasetError?
-        let features = [Float](unsafeUninitializedCapacity: layout.cells) { buffer, initialized in
-            do throws(DatasetError) {
-                try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: headerLength)
-                initialized = layout.cells
-            } catch {
-                failure = error
-                initialized = 0
-            }
-        }
-        if let failure { throw failure }
-        let tail = try file.readBytes(at: layout.labelsOffset, count: layout.total - layout.labelsOffset)
-        return try tail.withUnsafeBufferPointer { (buffer) throws(DatasetError) -> Dataset in
-            try assemble(layout, features: littleEndianToHost(features), tail: UnsafeRawBufferPointer(buffer), file: path)
+    /// The dataset in a mapped canonical file, its feature matrix used in place: only the labels,
+    /// ids and groups are read and decoded (with every rule of `decode` checked), so opening a
+    /// dataset of any size costs memory in proportion to its rows, not its features.
+    /// - Throws: `DatasetError` `unknown-format` or `malformed`, naming the file.
+    public static func open(_ file: MappedFile) throws(DatasetError) -> Dataset {
+        let bytes = file.bytes
+        let layout = try CanonicalLayout(header: bytes, byteCount: bytes.count, file: file.path)
+        let tail = try readTail(layout, UnsafeRawBufferPointer(rebasing: bytes[layout.labelsOffset..<layout.total]), file: file.path)
+        return tail.dataset(layout, features: FeatureMatrix(mapping: file, offset: headerLength, count: layout.cells))
+    }
+
+    /// Maps the canonical file at `path` and opens it (`open(_:)`).
+    public static func open(path: String) throws(DatasetError) -> Dataset {
+        try open(MappedFile(path: path))
+    }
+
+    /// What follows the matrix, decoded: the labels, the concepts, the ids and the groups.
+    struct Tail {
+        let labels: [UInt8]
+        let concepts: [String]
+        let ids: [String]
+        let groups: [String]?
+
+        func dataset(_ layout: CanonicalLayout, features: FeatureMatrix) -> Dataset {
+            Dataset(featureCount: layout.featureCount, features: features, concepts: concepts, labels: labels,
+                    ids: ids, groups: groups, isMultiLabel: layout.isMultiLabel)
         }
     }
 
     /// Checks and reads what follows the matrix: the labels, the padding and the strings.
-    private static func assemble(
-        _ layout: CanonicalLayout, features: [Float], tail: UnsafeRawBufferPointer, file: String
-    ) throws(DatasetError) -> Dataset {
+    static func readTail(_ layout: CanonicalLayout, _ tail: UnsafeRawBufferPointer, file: String) throws(DatasetError) -> Tail {
         let labelsLength = layout.labelsEnd - layout.labelsOffset
         let labels = [UInt8](tail[0..<labelsLength])
         if let bad = labels.firstIndex(where: { $0 > 1 }) {
@@ -65,7 +73,7 @@ extension CanonicalDataset {
         guard tail[labelsLength..<stringsStart].allSatisfy({ $0 == 0 }) else {
             throw damaged("padding bytes are not zero", file: file)
         }
-        var strings = StringSection(bytes: UnsafeRawBufferPointer(rebasing: tail[stringsStart...]), file: file)
+        var strings = StringReader(bytes: UnsafeRawBufferPointer(rebasing: tail[stringsStart...]), file: file)
         let concepts = try strings.read(layout.conceptCount, what: "concept id")
         for (index, concept) in concepts.enumerated() {
             guard !concept.isEmpty else { throw damaged("concept id \(index) is empty", file: file) }
@@ -76,17 +84,7 @@ extension CanonicalDataset {
         let ids = try strings.read(layout.rows, what: "row id")
         let groups = layout.hasGroups ? try strings.read(layout.rows, what: "group") : nil
         guard strings.isAtEnd else { throw damaged("the string section has bytes after its last string", file: file) }
-        return Dataset(featureCount: layout.featureCount, features: features, concepts: concepts, labels: labels,
-                       ids: ids, groups: groups, isMultiLabel: layout.isMultiLabel)
-    }
-
-    /// The matrix as stored (little-endian) in the host's byte order.
-    private static func littleEndianToHost(_ features: [Float]) -> [Float] {
-        #if _endian(big)
-        return features.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
-        #else
-        return features
-        #endif
+        return Tail(labels: labels, concepts: concepts, ids: ids, groups: groups)
     }
 
     static func damaged(_ message: String, file: String) -> DatasetError {
@@ -95,7 +93,7 @@ extension CanonicalDataset {
     }
 
     /// Length-prefixed UTF-8 strings, read with every length checked against what is left.
-    private struct StringSection {
+    private struct StringReader {
         let bytes: UnsafeRawBufferPointer
         let file: String
         var position = 0

@@ -10,42 +10,40 @@ extension CanonicalDataset {
     /// Writes the canonical bytes of `dataset` to `path`, replacing the file atomically: the bytes
     /// go to a temporary file beside it, renamed over `path` once complete, so a reader (or a
     /// worker's dataset cache) never sees half a dataset.
-    ///
+    /// - Returns: the SHA-256 of what was written.
     /// - Throws: `DatasetError` with rule `unwritable-file` when the file cannot be written.
-    public static func write(_ dataset: Dataset, to path: String) throws(DatasetError) {
-        let temporary = "\(path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(path, "cannot create \(temporary)", errno) }
-        var failed: DatasetError?
-        emit(dataset) { chunk in
-            guard failed == nil, var next = chunk.baseAddress else { return }
-            var left = chunk.count
-            while left > 0 {
-                let n = systemWrite(fd, next, left)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failed = failure(path, "cannot write", errno)
-                    return
-                }
-                next += n
-                left -= n
+    @discardableResult
+    public static func write(_ dataset: Dataset, to path: String) throws(DatasetError) -> String {
+        let temporary = temporaryPath(beside: path)
+        do throws(DatasetError) {
+            let writer = try CanonicalFileWriter(path: temporary, name: path, header: header(of: dataset))
+            try dataset.features.withUnsafeBufferPointer { (values) throws(DatasetError) in
+                try writer.append(contentsOf: values)
             }
-        }
-        if close(fd) != 0, failed == nil { failed = failure(path, "cannot finish writing", errno) }
-        if failed == nil, rename(temporary, path) != 0 { failed = failure(path, "cannot move the new file into place", errno) }
-        if let failed {
+            let (hash, _) = try writer.finish(
+                featureCount: dataset.featureCount, concepts: dataset.concepts, labels: dataset.labels, ids: dataset.ids,
+                groups: dataset.groups, isMultiLabel: dataset.isMultiLabel)
+            try moveIntoPlace(temporary, path)
+            return hash
+        } catch {
             unlink(temporary)
-            throw failed
+            throw error
         }
     }
 
-    private static func failure(_ path: String, _ what: String, _ code: Int32) -> DatasetError {
-        DatasetError(.unwritable, file: path, "\(what): \(String(cString: strerror(code)))",
-                     fix: "Check that the directory exists, is writable and has space.")
+    /// A temporary name in the same directory as `path` (so a rename can replace `path`), hidden and
+    /// unique to this process and call.
+    public static func temporaryPath(beside path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return "\(directory).\(name).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
     }
-}
 
-/// POSIX write(2), named apart from `CanonicalDataset.write`.
-private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, bytes, count)
+    /// Renames a finished temporary file over `path`.
+    public static func moveIntoPlace(_ temporary: String, _ path: String) throws(DatasetError) {
+        guard rename(temporary, path) == 0 else {
+            throw CanonicalFileWriter.failure(path, "cannot move the new file into place", errno)
+        }
+    }
 }

@@ -8,8 +8,9 @@ public struct Dataset: Sendable, Equatable {
     public let rowCount: Int
     /// Number of numeric features per row.
     public let featureCount: Int
-    /// `rowCount × featureCount` Float32 values, row-major.
-    public let features: [Float]
+    /// `rowCount × featureCount` Float32 values, row-major: in memory, or in place in a mapped
+    /// canonical file (`CanonicalDataset.open`).
+    public let features: FeatureMatrix
     /// Concept ids in canonical order (sorted by their UTF-8 bytes); column `c` of `labels` is `concepts[c]`.
     public let concepts: [String]
     /// `rowCount × concepts.count`, row-major; 1 marks a positive, 0 a negative (explicit or implied).
@@ -24,7 +25,7 @@ public struct Dataset: Sendable, Equatable {
 
     public init(
         featureCount: Int,
-        features: [Float],
+        features: FeatureMatrix,
         concepts: [String],
         labels: [UInt8],
         ids: [String],
@@ -45,6 +46,20 @@ public struct Dataset: Sendable, Equatable {
         self.ids = ids
         self.groups = groups
         self.isMultiLabel = isMultiLabel
+    }
+
+    /// A dataset whose features are held in memory.
+    public init(
+        featureCount: Int,
+        features: [Float],
+        concepts: [String],
+        labels: [UInt8],
+        ids: [String],
+        groups: [String]? = nil,
+        isMultiLabel: Bool
+    ) {
+        self.init(featureCount: featureCount, features: FeatureMatrix(features), concepts: concepts, labels: labels,
+                  ids: ids, groups: groups, isMultiLabel: isMultiLabel)
     }
 
     /// Number of concepts (columns of `labels`).

@@ -1,4 +1,6 @@
-/// Loads a dataset file into a `Dataset`, picking the reader by the file's extension.
+/// Loads a dataset file into a `Dataset`, picking the reader by the file's extension: a `.cfds`
+/// file is mapped (its features used in place), other formats are read into memory. For datasets
+/// of any size, `DatasetFile.open` imports other formats to a mapped canonical file instead.
 ///
 /// The readers check what only the file can tell (syntax, row widths, numbers, NaN and infinity,
 /// duplicate ids, each with its line); `DatasetValidator` then checks the requirements on the
@@ -22,19 +24,19 @@ public enum DatasetReader {
         }
         switch format {
         case .csv:
-            let bytes = try OpenFile(path: path).readAll()
-            return try bytes.withUnsafeBufferPointer { (buffer) throws(DatasetError) -> Dataset in
-                try CSVReader(file: path).read(buffer)
+            let text = try MappedFile(path: path)
+            return try withExtendedLifetime(text) { () throws(DatasetError) -> Dataset in
+                try CSVReader(file: path).read(text.bytes.assumingMemoryBound(to: UInt8.self))
             }
         case .jsonl:
-            let bytes = try OpenFile(path: path).readAll()
-            return try bytes.withUnsafeBufferPointer { (buffer) throws(DatasetError) -> Dataset in
-                try JSONLReader(file: path).read(buffer)
+            let text = try MappedFile(path: path)
+            return try withExtendedLifetime(text) { () throws(DatasetError) -> Dataset in
+                try JSONLReader(file: path).read(text.bytes.assumingMemoryBound(to: UInt8.self))
             }
         case .npy:
             return try NPYReader(path: path, labelsPath: labelsPath).read()
         case .canonical:
-            return try CanonicalDataset.read(path: path)
+            return try CanonicalDataset.open(path: path)
         }
     }
 }

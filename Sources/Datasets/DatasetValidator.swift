@@ -15,11 +15,14 @@ public enum DatasetValidator {
 
     /// Validates `dataset`, returning the warnings when it is usable.
     ///
-    /// - Parameter file: the file the dataset came from, for the messages.
+    /// - Parameters:
+    ///   - file: the file the dataset came from, for the messages.
+    ///   - checkingValues: false when every feature value was already checked (by a reader, or in
+    ///     the pass that hashed the file), which spares a pass over the whole matrix.
     /// - Throws: `DatasetError` for the first rule broken, in this order: empty, no features,
     ///   NaN or infinity, duplicate id, exclusive row without exactly one concept, fewer than 2
     ///   concepts, a concept with fewer than 10 positive inputs.
-    public static func validate(_ dataset: Dataset, file: String) throws(DatasetError) -> [DatasetWarning] {
+    public static func validate(_ dataset: Dataset, file: String, checkingValues: Bool = true) throws(DatasetError) -> [DatasetWarning] {
         guard dataset.rowCount > 0 else {
             throw DatasetError(.empty, file: file, "the dataset has no inputs",
                                fix: "Add labelled inputs; Clarifai needs at least \(minimumPositivesPerConcept) per concept.")
@@ -28,7 +31,7 @@ public enum DatasetValidator {
             throw DatasetError(.missingField, file: file, "the dataset has no features",
                                fix: "Give every input at least one numeric feature.")
         }
-        try checkFinite(dataset, file: file)
+        if checkingValues { try checkFinite(dataset, file: file) }
         try checkUniqueIds(dataset, file: file)
         if !dataset.isMultiLabel { try checkExclusiveRows(dataset, file: file) }
 

@@ -17,7 +17,6 @@ struct JSONLReader {
 
     /// What the reader has gathered so far.
     private struct Gathered {
-        var features: [Float] = []
         var width: Int?
         var concepts = ConceptTable()
         var ids: [String] = []
@@ -37,7 +36,14 @@ struct JSONLReader {
         var features = 0
     }
 
+    /// Reads the dataset into memory.
     func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(DatasetError) -> Dataset {
+        var features: [Float] = []
+        return try read(bytes, into: &features).dataset(features: FeatureMatrix(features))
+    }
+
+    /// Reads the dataset, handing its feature values to `features` input by input.
+    func read<Sink: FeatureSink>(_ bytes: UnsafeBufferPointer<UInt8>, into features: inout Sink) throws(DatasetError) -> DatasetParts {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw DatasetError.emptyFile(file) }
         var gathered = Gathered()
         var start = bytes.count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
@@ -48,7 +54,7 @@ struct JSONLReader {
                 stop = UnsafeRawPointer(newline) - UnsafeRawPointer(base)
             }
             var scanner = JSONScanner(base: base + start, count: stop - start, file: file, line: line)
-            if scanner.peek() != nil { try readInput(&scanner, into: &gathered) }
+            if scanner.peek() != nil { try readInput(&scanner, into: &gathered, features: &features) }
             start = stop + 1
             line += 1
         }
@@ -58,12 +64,14 @@ struct JSONLReader {
                                fix: "Write one Clarifai input object per line.")
         }
         let (concepts, labels) = try gathered.concepts.matrix(file: file)
-        return Dataset(featureCount: width, features: gathered.features, concepts: concepts, labels: labels,
-                       ids: gathered.ids, groups: gathered.hasGroups == true ? gathered.groups : nil,
-                       isMultiLabel: gathered.concepts.hasRowWithoutExactlyOnePositive && rowCount > 0)
+        return DatasetParts(featureCount: width, concepts: concepts, labels: labels,
+                            ids: gathered.ids, groups: gathered.hasGroups == true ? gathered.groups : nil,
+                            isMultiLabel: gathered.concepts.hasRowWithoutExactlyOnePositive && rowCount > 0)
     }
 
-    private func readInput(_ scanner: inout JSONScanner, into gathered: inout Gathered) throws(DatasetError) {
+    private func readInput<Sink: FeatureSink>(
+        _ scanner: inout JSONScanner, into gathered: inout Gathered, features: inout Sink
+    ) throws(DatasetError) {
         let line = scanner.line
         var input = Input()
         try scanner.beginObject()
@@ -72,7 +80,7 @@ struct JSONLReader {
             switch key {
             case "id": input.id = try optionalText(&scanner, "the input's id")
             case "group": input.group = try optionalText(&scanner, "the input's group")
-            case "data": try readData(&scanner, &input, &gathered)
+            case "data": try readData(&scanner, &input, &gathered, &features)
             default: try scanner.skipValue()
             }
         }
@@ -139,7 +147,9 @@ struct JSONLReader {
         return text
     }
 
-    private func readData(_ scanner: inout JSONScanner, _ input: inout Input, _ gathered: inout Gathered) throws(DatasetError) {
+    private func readData<Sink: FeatureSink>(
+        _ scanner: inout JSONScanner, _ input: inout Input, _ gathered: inout Gathered, _ features: inout Sink
+    ) throws(DatasetError) {
         try scanner.beginObject()
         var first = true
         while let key = try scanner.nextKey(&first) {
@@ -153,7 +163,7 @@ struct JSONLReader {
                 if scanner.skipNull() { continue }
                 try scanner.beginArray()
                 var firstEmbedding = true
-                while try scanner.nextElement(&firstEmbedding) { try readEmbedding(&scanner, &input, &gathered.features) }
+                while try scanner.nextElement(&firstEmbedding) { try readEmbedding(&scanner, &input, &features) }
             default:
                 try scanner.skipValue()
             }
@@ -203,7 +213,9 @@ struct JSONLReader {
                      fix: "Name each concept once per input, with value 1 or 0.")
     }
 
-    private func readEmbedding(_ scanner: inout JSONScanner, _ input: inout Input, _ features: inout [Float]) throws(DatasetError) {
+    private func readEmbedding<Sink: FeatureSink>(
+        _ scanner: inout JSONScanner, _ input: inout Input, _ features: inout Sink
+    ) throws(DatasetError) {
         let line = scanner.line
         guard input.embeddings == 0 else {
             throw DatasetError(.malformed, file: file, line: line, "the input has more than one embedding",
@@ -232,7 +244,7 @@ struct JSONLReader {
                 guard value.isFinite else {
                     throw DatasetError.nonFinite(file: file, line: line, place: "data.embeddings[0].vector[\(index)]", value: value)
                 }
-                features.append(value)
+                try features.append(value)
                 index += 1
             }
             input.features = index

@@ -2,8 +2,9 @@
 /// `<stem>.labels.txt` (or the labels file given) with one line of `|`-separated concept ids per
 /// row, and optionally `<stem>.ids.txt` and `<stem>.groups.txt`, one value per line.
 ///
-/// A float32 matrix is read straight into the dataset's storage; float64 is rounded to the
-/// nearest Float32, as `astype(numpy.float32)` does.
+/// The side files are read first, so the dataset's sizes are known before the matrix is streamed
+/// (`open`, then `readMatrix`); float64 is rounded to the nearest Float32, as
+/// `astype(numpy.float32)` does.
 struct NPYReader {
     let path: String
     let labelsPath: String
@@ -18,7 +19,23 @@ struct NPYReader {
         self.groupsPath = stem + ".groups.txt"
     }
 
+    /// Reads the dataset into memory.
     func read() throws(DatasetError) -> Dataset {
+        let opened = try open()
+        var features: [Float] = []
+        features.reserveCapacity(opened.header.rows * opened.header.columns)
+        try readMatrix(opened, into: &features)
+        return opened.parts.dataset(features: FeatureMatrix(features))
+    }
+
+    /// The matrix's header and the side files, read and checked: everything but the matrix, whose
+    /// size is then known, so its values can be streamed after a header that describes them.
+    struct Opened {
+        let header: NPYHeader
+        let parts: DatasetParts
+    }
+
+    func open() throws(DatasetError) -> Opened {
         let file = try OpenFile(path: path)
         let preamble = try file.readBytes(at: 0, count: min(file.size, NPYHeader.preambleLength))
         let textRange = try NPYHeader.textRange(preamble: preamble, file: path)
@@ -35,8 +52,6 @@ struct NPYReader {
                 : "the file has \(available - length) bytes after \(promised)"
             throw DatasetError(.malformed, file: path, message, fix: "The file is truncated or damaged; save or copy it again.")
         }
-        let features = try readMatrix(file, header)
-        try rejectNonFinite(features, columns: header.columns)
 
         let rows = header.rows
         let matrixName = path.split(separator: "/").last.map(String.init) ?? path
@@ -66,50 +81,50 @@ struct NPYReader {
             groups = try nonEmptyValues(groupLines, what: "group")
         }
         let (conceptIds, labels) = try concepts.matrix(file: labelsPath)
-        return Dataset(featureCount: header.columns, features: features, concepts: conceptIds, labels: labels,
-                       ids: ids, groups: groups, isMultiLabel: concepts.hasRowWithoutExactlyOnePositive && rows > 0)
+        let parts = DatasetParts(featureCount: header.columns, concepts: conceptIds, labels: labels, ids: ids, groups: groups,
+                                 isMultiLabel: concepts.hasRowWithoutExactlyOnePositive && rows > 0)
+        return Opened(header: header, parts: parts)
     }
 
-    private func readMatrix(_ file: borrowing OpenFile, _ header: NPYHeader) throws(DatasetError) -> [Float] {
-        let count = header.rows * header.columns
-        var failure: DatasetError?
-        let features = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do throws(DatasetError) {
-                switch header.elementType {
-                case .float32:
-                    try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: header.dataOffset)
-                    #if _endian(big)
-                    for i in 0..<count { buffer[i] = Float(bitPattern: UInt32(littleEndian: buffer[i].bitPattern)) }
-                    #endif
-                case .float64:
-                    // Convert in slices so a large matrix never needs a second full-size copy.
-                    let slice = 1 << 16
-                    let chunk = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: slice)
-                    defer { chunk.deallocate() }
-                    var done = 0
-                    while done < count {
-                        let n = min(slice, count - done)
-                        try file.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(chunk)[0..<n * 8]),
-                                      at: header.dataOffset + done * 8)
-                        for i in 0..<n { buffer[done + i] = Float(Double(bitPattern: UInt64(littleEndian: chunk[i]))) }
-                        done += n
-                    }
-                }
-                initialized = count
-            } catch {
-                failure = error
-                initialized = 0
-            }
+    /// Streams the matrix of an opened file to `features` in slices, as Float32 (float64 rounded to
+    /// the nearest, as `astype(numpy.float32)`), refusing NaN and infinity with their row and column.
+    func readMatrix<Sink: FeatureSink>(_ opened: Opened, into features: inout Sink) throws(DatasetError) {
+        let header = opened.header
+        let file = try OpenFile(path: path)
+        guard file.size == header.dataOffset + (header.dataLength ?? -1) else {
+            throw DatasetError(.unreadable, file: path, "the file changed while it was read",
+                               fix: "Leave the file unchanged while crossfold reads it, and try again.")
         }
-        if let failure { throw failure }
-        return features
-    }
-
-    private func rejectNonFinite(_ features: [Float], columns: Int) throws(DatasetError) {
-        guard let index = NonFiniteScan.firstIndex(in: features) else { return }
-        throw DatasetError.nonFinite(file: path, line: nil,
-                                     place: "row \(index / columns), column \(index % columns) (counted from 0)",
-                                     value: features[index])
+        let count = header.rows * header.columns
+        let slice = 1 << 18
+        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: slice)
+        defer { values.deallocate() }
+        let doubles = header.elementType == .float64 ? UnsafeMutableBufferPointer<UInt64>.allocate(capacity: slice) : nil
+        defer { doubles?.deallocate() }
+        var done = 0
+        while done < count {
+            let n = min(slice, count - done)
+            if let doubles {
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(doubles)[0..<n * 8]),
+                              at: header.dataOffset + done * 8)
+                for i in 0..<n { values[i] = Float(Double(bitPattern: UInt64(littleEndian: doubles[i]))) }
+            } else {
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(values)[0..<n * 4]),
+                              at: header.dataOffset + done * 4)
+                #if _endian(big)
+                for i in 0..<n { values[i] = Float(bitPattern: UInt32(littleEndian: values[i].bitPattern)) }
+                #endif
+            }
+            let filled = UnsafeBufferPointer(rebasing: values[0..<n])
+            if let bad = NonFiniteScan.firstIndex(in: filled) {
+                let index = done + bad
+                throw DatasetError.nonFinite(file: path, line: nil,
+                                             place: "row \(index / header.columns), column \(index % header.columns) (counted from 0)",
+                                             value: filled[bad])
+            }
+            try features.append(contentsOf: filled)
+            done += n
+        }
     }
 
     private func uniqueValues(_ lines: TextLines, what: String) throws(DatasetError) -> [String] {

@@ -57,7 +57,7 @@ import TestSupport
 
     static let evaluateOptions: Set<String> = [
         // What to evaluate and how.
-        "--labels", "--folds", "--repeats", "--split", "--model", "--param", "--seed", "--threshold", "--holdout",
+        "--labels", "--scratch-dir", "--folds", "--repeats", "--split", "--model", "--param", "--seed", "--threshold", "--holdout",
         "--holdout-labels",
         // Outputs.
         "--json", "--predictions",

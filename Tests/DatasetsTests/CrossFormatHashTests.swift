@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Testing
 import TestSupport
 
@@ -82,7 +83,7 @@ import TestSupport
         let dataset = datasets[0]
         #expect(dataset.isMultiLabel == multiLabel)
         #expect(dataset.concepts == ["bird", "cat", "dog", "ünïcode"])
-        #expect(dataset.features == content.features.flatMap { $0 })
+        #expect(dataset.features.array == content.features.flatMap { $0 })
         #expect(dataset.ids == content.ids)
         #expect(dataset.groups == content.groups)
         for row in 0..<dataset.rowCount {
@@ -90,5 +91,40 @@ import TestSupport
             #expect(positives.sorted() == content.labels[row].sorted())
         }
     }
-}
 
+    /// Imports stream every format to a canonical file on disk (hashed while written for NPY, read
+    /// back once for CSV and JSONL): the file is byte for byte the in-memory encoding, and the hash
+    /// the import reports is the file's.
+    @Test(arguments: [false, true])
+    func streamingImportsWriteTheCanonicalBytes(multiLabel: Bool) throws {
+        let scratch = try Scratch()
+        let content = content(rows: 60, multiLabel: multiLabel)
+        let paths = try writeAll(content, multiLabel: multiLabel, in: scratch)
+        let expected = CanonicalDataset.encode(try DatasetReader.load(path: paths[0]))
+        for (index, source) in paths.dropLast().enumerated() {
+            let output = scratch.path("imported-\(index).cfds")
+            let written = try DatasetImport.write(source, labels: nil, to: output)
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
+            #expect(bytes == expected, "\(source)")
+            #expect(written.sha256 == SHA256Hasher.hash(expected) && written.size == expected.count, "\(source)")
+        }
+    }
+
+    /// `DatasetFile.open` gives every format the same mapped dataset and hash, and leaves no scratch
+    /// file behind.
+    @Test func openingAnyFormatMapsTheSameDataset() throws {
+        let scratch = try Scratch()
+        let content = content(rows: 60, multiLabel: true)
+        let paths = try writeAll(content, multiLabel: true, in: scratch)
+        let reference = try DatasetReader.load(path: paths[0])
+        let work = scratch.path("work")
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        for path in paths {
+            let opened = try DatasetFile.open(path, scratchDirectory: work)
+            #expect(opened.dataset == reference, "\(path)")
+            #expect(opened.sha256 == CanonicalDataset.sha256(of: reference), "\(path)")
+            #expect(opened.dataset.features.mappedFile != nil, "\(path): the features should be mapped")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: work).isEmpty)
+    }
+}

@@ -10,7 +10,7 @@ import Testing
         try scratch.write("x.labels.txt", "dog\ncat\ndog\n")
         let dataset = try DatasetReader.load(path: path)
         #expect(dataset.featureCount == 2)
-        #expect(dataset.features == values)
+        #expect(dataset.features.array == values)
         #expect(dataset.concepts == ["cat", "dog"])
         #expect(dataset.labels == [0, 1, 1, 0, 0, 1])
         #expect(dataset.ids == ["0", "1", "2"])
@@ -23,14 +23,14 @@ import Testing
         let path = try scratch.write("x.npy", bytes: NPYBytes.file(descr: "<f8", shape: "(3, 2)", data: NPYBytes.float64(doubles)))
         try scratch.write("x.labels.txt", "a\nb\na")
         let dataset = try DatasetReader.load(path: path)
-        #expect(dataset.features == doubles.map { Float($0) })
+        #expect(dataset.features.array == doubles.map { Float($0) })
     }
 
     @Test func readsVersion2HeadersAndPython2LongShapes() throws {
         let scratch = try Scratch()
         let v2 = try scratch.write("a.npy", bytes: NPYBytes.file(shape: "(3, 2)", data: NPYBytes.float32(values), version: 2))
         try scratch.write("a.labels.txt", "a\nb\na\n")
-        #expect(try DatasetReader.load(path: v2).features == values)
+        #expect(try DatasetReader.load(path: v2).features.array == values)
         let long = try scratch.write("b.npy", bytes: NPYBytes.file(shape: "(3L, 2L)", data: NPYBytes.float32(values)))
         try scratch.write("b.labels.txt", "a\nb\na\n")
         #expect(try DatasetReader.load(path: long).rowCount == 3)

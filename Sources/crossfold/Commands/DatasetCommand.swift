@@ -16,13 +16,13 @@ struct DatasetCommand: AsyncParsableCommand {
 
         @Argument(help: "The dataset: .csv, .jsonl, .npy or .cfds.") var file: String
         @Option(help: "Labels file of an .npy dataset.") var labels: String?
+        @OptionGroup var scratch: ScratchOptions
 
         func run() async throws {
             try await reportingFailures {
-                let dataset = try DatasetReader.load(path: file, labelsPath: labels)
-                let warnings = try DatasetValidator.validate(dataset, file: file)
+                let opened = try DatasetFile.open(file, labels: labels, scratchDirectory: scratch.directory)
                 let summary = DatasetSummary(
-                    dataset: dataset, file: file, sha256: CanonicalDataset.sha256(of: dataset), warnings: warnings)
+                    dataset: opened.dataset, file: file, sha256: opened.sha256, warnings: opened.warnings)
                 Terminal.standardOutput(summary.text)
             }
         }
@@ -38,12 +38,21 @@ struct DatasetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let dataset = try DatasetReader.load(path: file, labelsPath: labels)
-                for warning in try DatasetValidator.validate(dataset, file: file) {
-                    Terminal.standardError("crossfold: warning: \(warning)\n")
+                // Converted in one pass to a temporary file beside the output, then checked like any
+                // dataset before it takes the output's name: an invalid dataset leaves nothing behind.
+                let temporary = CanonicalDataset.temporaryPath(beside: output)
+                let written = try DatasetImport.write(file, labels: labels, to: temporary, name: output)
+                do {
+                    let dataset = try CanonicalDataset.open(path: temporary)
+                    for warning in try DatasetValidator.validate(dataset, file: file, checkingValues: false) {
+                        Terminal.standardError("crossfold: warning: \(warning)\n")
+                    }
+                    try CanonicalDataset.moveIntoPlace(temporary, output)
+                } catch {
+                    unlink(temporary)
+                    throw error
                 }
-                try CanonicalDataset.write(dataset, to: output)
-                Terminal.standardOutput("\(output)  sha256 \(CanonicalDataset.sha256(of: dataset))\n")
+                Terminal.standardOutput("\(output)  sha256 \(written.sha256)\n")
             }
         }
     }
@@ -68,10 +77,10 @@ struct DatasetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let dataset = SyntheticClusters.make(
+                let synthetic = SyntheticClusters(
                     rows: rows, features: features, concepts: concepts, spread: spread, seed: seed)
-                try CanonicalDataset.write(dataset, to: output)
-                Terminal.standardOutput("\(output)  \(rows) x \(features), \(concepts) concepts, sha256 \(CanonicalDataset.sha256(of: dataset))\n")
+                let hash = try synthetic.write(to: output)
+                Terminal.standardOutput("\(output)  \(rows) x \(features), \(concepts) concepts, sha256 \(hash)\n")
             }
         }
     }

@@ -21,6 +21,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var evaluation: EvaluationOptions
+    @OptionGroup var scratch: ScratchOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Workers of the embedded cluster (default: the number of cores).")
@@ -81,7 +82,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     }
 
     private func evaluateLocally(logger: Logger) async throws {
-        let job = try PreparedJob.prepare(evaluation, logger: logger)
+        let job = try PreparedJob.prepare(evaluation, scratch: scratch, logger: logger)
         let live = Terminal.standardErrorIsTerminal
         if let given = coordinator ?? EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") {
             // tcp://HOST means the client port 5555, as for submit, jobs and the other job commands.

@@ -11,6 +11,7 @@ struct SubmitCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var evaluation: EvaluationOptions
+    @OptionGroup var scratch: ScratchOptions
     @OptionGroup var client: ClientOptions
     @Flag(help: "Wait for the job, then print its table and write --json/--predictions.") var wait = false
     @OptionGroup var output: OutputOptions
@@ -24,7 +25,7 @@ struct SubmitCommand: AsyncParsableCommand {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
             if wait { try output.checkWritable() }
-            let job = try PreparedJob.prepare(evaluation, logger: logger)
+            let job = try PreparedJob.prepare(evaluation, scratch: scratch, logger: logger)
             try await client.withClient(logger: logger) { client in
                 let session = JobSession(client: client, logger: logger)
                 let id = try await session.submit(job)

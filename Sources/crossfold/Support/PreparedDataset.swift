@@ -4,22 +4,24 @@ import Logging
 import Wire
 import ZeroMQ
 
-/// A dataset file loaded, validated and turned into its canonical bytes, ready to ship.
+/// A dataset file validated and mapped in its canonical form, ready to ship.
 struct PreparedDataset: Sendable {
-    let path: String
-    let dataset: Dataset
-    /// The canonical bytes, pinned: uploaded from, or shared with an embedded coordinator, in place.
+    let file: DatasetFile
+    /// The canonical bytes, pinned over the mapping: uploaded from in place.
     let canonical: PinnedBuffer
-    let hash: String
 
-    /// Loads and validates `path`; warnings (a concept under 50 inputs) go to the log.
-    static func load(_ path: String, labels: String?, logger: Logger) throws -> PreparedDataset {
-        let dataset = try DatasetReader.load(path: path, labelsPath: labels)
-        for warning in try DatasetValidator.validate(dataset, file: path) {
+    var path: String { file.source }
+    var dataset: Dataset { file.dataset }
+    var hash: String { file.sha256 }
+
+    /// Opens and validates `path` (`DatasetFile.open`); warnings (a concept under 50 inputs) go to
+    /// the log.
+    static func load(_ path: String, labels: String?, scratchDirectory: String, logger: Logger) throws -> PreparedDataset {
+        let file = try DatasetFile.open(path, labels: labels, scratchDirectory: scratchDirectory)
+        for warning in file.warnings {
             logger.warning("\(warning.description)")
         }
-        let bytes = CanonicalDataset.encode(dataset)
-        return PreparedDataset(path: path, dataset: dataset, canonical: PinnedBuffer(bytes), hash: SHA256Hasher.hash(bytes))
+        return PreparedDataset(file: file, canonical: PinnedBuffer(mapping: file.canonical))
     }
 }
 
@@ -31,10 +33,13 @@ struct PreparedJob: Sendable {
 
     /// Loads the datasets and checks the plan locally, so a bad dataset or option fails here with
     /// the file's name before anything is uploaded.
-    static func prepare(_ options: EvaluationOptions, logger: Logger) throws -> PreparedJob {
+    static func prepare(_ options: EvaluationOptions, scratch: ScratchOptions, logger: Logger) throws -> PreparedJob {
         let path = try options.requireDataset()
-        let training = try PreparedDataset.load(path, labels: options.labels, logger: logger)
-        let holdout = try options.holdout.map { try PreparedDataset.load($0, labels: options.holdoutLabels, logger: logger) }
+        let directory = scratch.directory
+        let training = try PreparedDataset.load(path, labels: options.labels, scratchDirectory: directory, logger: logger)
+        let holdout = try options.holdout.map {
+            try PreparedDataset.load($0, labels: options.holdoutLabels, scratchDirectory: directory, logger: logger)
+        }
         let split = options.split ?? (training.dataset.isMultiLabel ? SplitStrategy.multilabel : .stratified).rawValue
         if let holdout {
             _ = try DatasetValidator.alignHoldout(
