@@ -30,10 +30,9 @@ public struct PredictionsCSV: Sendable {
     public var hasRepeatColumn: Bool { outOfFold.count > 1 }
 
     /// The header line, with its newline.
-    public var header: String {
-        let leading = hasRepeatColumn ? ["id", "repeat", "fold"] : ["id", "fold"]
-        return (leading + conceptIDs.map(CSVField.escape)).joined(separator: ",") + "\n"
-    }
+    public var header: String { format.header }
+
+    var format: PredictionsCSVFormat { PredictionsCSVFormat(conceptIDs: conceptIDs, repeats: outOfFold.count) }
 
     /// The file as a sequence of UTF-8 chunks: the header, then `rowsPerChunk` rows per chunk.
     public func chunks(rowsPerChunk: Int = 4096) -> Chunks {
@@ -84,23 +83,10 @@ public struct PredictionsCSV: Sendable {
                 guard repeatPosition < csv.outOfFold.count else { return nil }
                 let predictions = csv.outOfFold[repeatPosition]
                 let end = Swift.min(row + rowsPerChunk, predictions.rowCount)
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity((end - row) * (24 + 12 * predictions.conceptCount))
-                for index in row..<end {
-                    bytes.append(contentsOf: escapedIDs[index].utf8)
-                    if csv.hasRepeatColumn {
-                        bytes.append(UInt8(ascii: ","))
-                        bytes.append(contentsOf: String(predictions.repeatIndex).utf8)
-                    }
-                    bytes.append(UInt8(ascii: ","))
-                    bytes.append(contentsOf: String(predictions.folds[index]).utf8)
-                    for score in predictions.scores(row: index) {
-                        bytes.append(UInt8(ascii: ","))
-                        // Float's description is the shortest text that round-trips to the same Float.
-                        bytes.append(contentsOf: score.description.utf8)
-                    }
-                    bytes.append(UInt8(ascii: "\n"))
-                }
+                let c = predictions.conceptCount
+                let bytes = csv.format.rows(
+                    escapedIDs: escapedIDs[row..<end], repeatIndex: predictions.repeatIndex,
+                    folds: predictions.folds[row..<end], scores: predictions.scores[(row * c)..<(end * c)])
                 row = end
                 if row >= predictions.rowCount {
                     repeatPosition += 1
@@ -109,5 +95,56 @@ public struct PredictionsCSV: Sendable {
                 return Data(bytes)
             }
         }
+    }
+}
+
+/// The text of a predictions CSV, a header and then rows given a page at a time, so a client
+/// writes the predictions of any number of rows while holding one page (`PredictionsCSV` is the
+/// same text for predictions held whole).
+public struct PredictionsCSVFormat: Sendable {
+    public let conceptIDs: [String]
+    /// Whether the file has a `repeat` column (more than one repeat).
+    public let hasRepeatColumn: Bool
+
+    public init(conceptIDs: [String], repeats: Int) {
+        self.conceptIDs = conceptIDs
+        hasRepeatColumn = repeats > 1
+    }
+
+    /// The header line, with its newline.
+    public var header: String {
+        let leading = hasRepeatColumn ? ["id", "repeat", "fold"] : ["id", "fold"]
+        return (leading + conceptIDs.map(CSVField.escape)).joined(separator: ",") + "\n"
+    }
+
+    /// Rows of one repeat: `ids` (raw), their folds and `ids.count × concepts` scores.
+    public func rows(ids: [String], repeatIndex: Int, folds: [Int32], scores: [Float]) -> Data {
+        rows(escapedIDs: ArraySlice(ids.map(CSVField.escape)), repeatIndex: repeatIndex, folds: folds[...], scores: scores[...])
+    }
+
+    func rows(escapedIDs: ArraySlice<String>, repeatIndex: Int, folds: ArraySlice<Int32>, scores: ArraySlice<Float>) -> Data {
+        let c = conceptIDs.count
+        precondition(folds.count == escapedIDs.count && scores.count == escapedIDs.count * c, "one fold and one score per concept per row")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(escapedIDs.count * (24 + 12 * c))
+        let repeatText = Array(String(repeatIndex).utf8)
+        var score = scores.startIndex
+        for (id, fold) in zip(escapedIDs, folds) {
+            bytes.append(contentsOf: id.utf8)
+            if hasRepeatColumn {
+                bytes.append(UInt8(ascii: ","))
+                bytes.append(contentsOf: repeatText)
+            }
+            bytes.append(UInt8(ascii: ","))
+            bytes.append(contentsOf: String(fold).utf8)
+            for _ in 0..<c {
+                bytes.append(UInt8(ascii: ","))
+                // Float's description is the shortest text that round-trips to the same Float.
+                bytes.append(contentsOf: scores[score].description.utf8)
+                score += 1
+            }
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return Data(bytes)
     }
 }

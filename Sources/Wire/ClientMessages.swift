@@ -10,7 +10,9 @@ public enum ClientRequest: Sendable, Equatable {
     case jobs(RequestID)
     case status(request: String, job: String)
     case cancel(request: String, job: String)
-    case results(request: String, job: String, predictions: Bool)
+    /// The results of a finished job; with `page`, only those rows of one repeat's predictions
+    /// (large jobs are fetched page by page, so no message has to hold all of them).
+    case results(request: String, job: String, predictions: Bool, page: PredictionsPage? = nil)
 
     public struct RequestID: Sendable, Codable, Equatable {
         public var request: String
@@ -35,13 +37,13 @@ public enum ClientRequest: Sendable, Equatable {
     struct DatasetQuery: Codable { var request: String; var dataset: String }
     struct Submit: Codable { var request: String; var spec: JobSpec }
     struct JobQuery: Codable { var request: String; var job: String }
-    struct ResultsQuery: Codable { var request: String; var job: String; var predictions: Bool }
+    struct ResultsQuery: Codable { var request: String; var job: String; var predictions: Bool; var page: PredictionsPage? }
 
     public var request: String {
         switch self {
         case .info(let id), .jobs(let id): id.request
         case .has(let request, _), .submit(let request, _), .status(let request, _), .cancel(let request, _),
-            .results(let request, _, _): request
+            .results(let request, _, _, _): request
         case .upload(let upload, _): upload.request
         }
     }
@@ -55,8 +57,8 @@ public enum ClientRequest: Sendable, Equatable {
         case .jobs(let id): Envelope(command: "JOBS", header: id)
         case .status(let request, let job): Envelope(command: "STATUS", header: JobQuery(request: request, job: job))
         case .cancel(let request, let job): Envelope(command: "CANCEL", header: JobQuery(request: request, job: job))
-        case .results(let request, let job, let predictions):
-            Envelope(command: "RESULTS", header: ResultsQuery(request: request, job: job, predictions: predictions))
+        case .results(let request, let job, let predictions, let page):
+            Envelope(command: "RESULTS", header: ResultsQuery(request: request, job: job, predictions: predictions, page: page))
         }
     }
 
@@ -90,10 +92,28 @@ public enum ClientRequest: Sendable, Equatable {
             return .cancel(request: query.request, job: query.job)
         case "RESULTS":
             let query = try envelope.decodeHeader(ResultsQuery.self)
-            return .results(request: query.request, job: query.job, predictions: query.predictions)
+            if let page = query.page {
+                guard page.repeatIndex >= 0, page.firstRow >= 0, page.rowCount >= 1 else {
+                    throw WireError(.malformed, "RESULTS page needs repeat_index >= 0, first_row >= 0 and row_count >= 1")
+                }
+            }
+            return .results(request: query.request, job: query.job, predictions: query.predictions, page: query.page)
         default:
             throw WireError(.unknownCommand, "\(envelope.command) is not a client command")
         }
+    }
+}
+
+/// Rows of one repeat's out-of-fold predictions, for RESULTS page by page.
+public struct PredictionsPage: Sendable, Codable, Equatable {
+    public var repeatIndex: Int
+    public var firstRow: Int
+    public var rowCount: Int
+
+    public init(repeatIndex: Int, firstRow: Int, rowCount: Int) {
+        self.repeatIndex = repeatIndex
+        self.firstRow = firstRow
+        self.rowCount = rowCount
     }
 }
 
@@ -147,22 +167,34 @@ public enum ClientReply: Sendable, Equatable {
         public var request: String
         public var job: String
         public var state: JobState
+        /// Rows evaluated (the predictions of each repeat have this many).
         public var rows: Int
         /// Concept ids in the order of the score columns.
         public var conceptIds: [String]
-        /// Repeats whose predictions follow (0 when predictions were not asked for).
+        /// Repeats whose predictions follow (0 when predictions were not asked for). With `page`,
+        /// the job's repeats, of which the page holds one.
         public var repeats: Int
+        /// The page of predictions that follows, when one was asked for (its `rowCount` may be
+        /// fewer than asked: the rows left, or the coordinator's largest page).
+        public var page: PredictionsPage?
 
-        public init(request: String, job: String, state: JobState, rows: Int, conceptIds: [String], repeats: Int) {
+        public init(request: String, job: String, state: JobState, rows: Int, conceptIds: [String], repeats: Int,
+                    page: PredictionsPage? = nil) {
             self.request = request
             self.job = job
             self.state = state
             self.rows = rows
             self.conceptIds = conceptIds
             self.repeats = repeats
+            self.page = page
         }
 
         public var concepts: Int { conceptIds.count }
+
+        /// Rows of predictions in the message: the page's, or all.
+        public var predictedRows: Int { page?.rowCount ?? rows }
+        /// Repeats of predictions in the message: one per page, or all.
+        public var predictedRepeats: Int { repeats == 0 ? 0 : (page == nil ? repeats : 1) }
     }
 
     struct Has: Codable { var request: String; var dataset: String; var present: Bool }
@@ -195,7 +227,7 @@ public enum ClientReply: Sendable, Equatable {
         case .results(let header, let metrics, let ids, let predictions):
             Envelope(
                 command: "RESULTS_REPLY", header: header,
-                payload: [metrics] + (header.repeats > 0 ? [Array(WireJSON.encode(ids))] : [])
+                payload: [metrics] + (header.predictedRepeats > 0 ? [Array(WireJSON.encode(ids))] : [])
                     + predictions.flatMap { [BinaryArrays.bytes($0.folds), BinaryArrays.bytes($0.scores)] })
         case .error(let reply): Envelope(command: "ERROR", header: reply)
         }
@@ -224,26 +256,33 @@ public enum ClientReply: Sendable, Equatable {
         case "RESULTS_REPLY":
             let header = try envelope.decodeHeader(ResultsHeader.self)
             // More repeats than a message's frames can carry are refused before any arithmetic.
-            guard (0...((WireProtocol.maxFrames - 5) / 2)).contains(header.repeats) else {
+            guard header.page != nil || (0...((WireProtocol.maxFrames - 5) / 2)).contains(header.repeats) else {
                 throw WireError(.malformed, "RESULTS_REPLY claims \(header.repeats) repeats")
             }
-            let expected = header.repeats > 0 ? 2 + 2 * header.repeats : 1
+            if let page = header.page {
+                guard header.repeats > 0, (0..<header.repeats).contains(page.repeatIndex), page.firstRow >= 0, page.rowCount >= 0,
+                      page.firstRow <= header.rows, page.rowCount <= header.rows - page.firstRow
+                else { throw WireError(.malformed, "RESULTS_REPLY's page does not fit \(header.rows) rows and \(header.repeats) repeats") }
+            }
+            let rows = header.predictedRows
+            let repeats = header.predictedRepeats
+            let expected = repeats > 0 ? 2 + 2 * repeats : 1
             guard envelope.payload.count == expected, header.rows >= 0,
                   header.rows <= Int(Int32.max) / max(header.concepts, 1)
-            else { throw WireError(.malformed, "RESULTS_REPLY frames do not match \(header.repeats) repeat(s)") }
-            guard header.repeats > 0 else {
+            else { throw WireError(.malformed, "RESULTS_REPLY frames do not match \(repeats) repeat(s)") }
+            guard repeats > 0 else {
                 return .results(header, metrics: envelope.payload[0], inputIDs: [], predictions: [])
             }
             let ids = try WireJSON.decode([String].self, from: Data(envelope.payload[1]), command: envelope.command)
-            guard ids.count == header.rows else {
-                throw WireError(.malformed, "RESULTS_REPLY names \(ids.count) inputs for \(header.rows) rows")
+            guard ids.count == rows else {
+                throw WireError(.malformed, "RESULTS_REPLY names \(ids.count) inputs for \(rows) rows")
             }
             var predictions: [(folds: [Int32], scores: [Float])] = []
             var index = 2
             while index < envelope.payload.count {
-                let folds = try BinaryArrays.int32s(envelope.payload[index], count: header.rows, what: "fold ids")
+                let folds = try BinaryArrays.int32s(envelope.payload[index], count: rows, what: "fold ids")
                 let scores = try BinaryArrays.floats(
-                    envelope.payload[index + 1], count: header.rows * header.concepts, what: "out-of-fold scores")
+                    envelope.payload[index + 1], count: rows * header.concepts, what: "out-of-fold scores")
                 predictions.append((folds, scores))
                 index += 2
             }

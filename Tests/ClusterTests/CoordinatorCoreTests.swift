@@ -10,7 +10,8 @@ import Wire
 private final class CoreHarness {
     let store = InMemoryJobStore()
     let registry = DatasetRegistry()
-    let core: CoordinatorCore
+    var core: CoordinatorCore
+    let effects: InlineEffects
     var clock: Duration = .zero
     var nextJob = 0
     let client = PeerID([0, 0, 0, 1])
@@ -19,11 +20,14 @@ private final class CoreHarness {
 
     init() {
         core = CoordinatorCore(store: store, registry: registry, software: "test")
+        effects = InlineEffects(store: store, registry: registry)
         hash = CanonicalDataset.sha256(of: dataset)
         registry.register(hash: hash, bytes: CanonicalDataset.encode(dataset), dataset: dataset)
     }
 
-    func send(_ input: CoordinatorInput) -> [CoordinatorOutput] { core.handle(input, now: clock) }
+    /// Handles `input` and carries out what it leads to (store writes, uploads, metrics, results),
+    /// as the shell would.
+    func send(_ input: CoordinatorInput) -> [CoordinatorOutput] { effects.handle(input, on: &core, now: clock) }
 
     func spec(folds: Int = 3, model: String = "centroid", params: [String: String] = [:]) -> JobSpec {
         JobSpec(dataset: hash, datasetName: "clusters.csv", split: "stratified", folds: folds, repeats: 1, seed: 7,
@@ -164,6 +168,7 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
 
     @Test func completesAJobAndServesItsResults() throws {
         let h = CoreHarness()
+        h.effects.deferred = [.computeMetrics]
         let worker = PeerID([1])
         _ = h.ready(worker, slots: 3)
         var outputs = h.send(.client(h.client, .submit(request: "r", spec: h.spec())))
@@ -176,13 +181,13 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
             for case .computeMetrics(let request) in outputs { pendingMetrics = request }
         }
         let request = try #require(pendingMetrics)
-        #expect(request.predictions.count == 3)
-        let job = request.job
+        #expect(try h.store.results(of: request.id).count == 3)
+        let job = request.id
         let notYet = clientReplies(h.send(.client(h.client, .results(request: "q", job: job, predictions: false))))
         guard case .error(let wait) = notYet.first else { Issue.record("results before metrics"); return }
         #expect(wait.code == "not-completed")
 
-        _ = h.send(.metricsComputed(job: job, JobMetrics.compute(request, software: "test")))
+        _ = h.send(.metricsComputed(job: job, JobMetrics.compute(request, store: h.store, software: "test")))
         let replies = clientReplies(h.send(.client(h.client, .results(request: "q2", job: job, predictions: true))))
         guard case .results(let header, let metrics, let ids, let predictions) = replies.first else {
             Issue.record("expected RESULTS_REPLY, got \(replies)")
@@ -201,7 +206,7 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
         #expect(snapshot.state == .completed && snapshot.tasksDone == 3 && snapshot.tasksTotal == 3)
     }
 
-    @Test func uploadsAreAcceptedInOrderAndVerifiedOffTheLoop() throws {
+    @Test func uploadsAreWrittenInOrderAndVerifiedOffTheLoop() throws {
         let h = CoreHarness()
         let other = GaussianClusters.make(rows: 30, features: 2, concepts: 2, seed: 9)
         let bytes = CanonicalDataset.encode(other)
@@ -216,12 +221,11 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
                                                      bytes: [1, 2, 3])))
         guard case .uploadAck(let stand) = clientReplies(early).first else { Issue.record("expected an ack"); return }
         #expect(stand.received == half)
-        let last = h.send(.client(h.client, .upload(.init(request: "u2", dataset: hash, offset: half, size: bytes.count),
+        // The last chunk is written and the whole file verified (off the loop, by the shell) before
+        // it is acknowledged.
+        let done = h.send(.client(h.client, .upload(.init(request: "u2", dataset: hash, offset: half, size: bytes.count),
                                                     bytes: Array(bytes[half...]))))
-        var pending: PendingUpload?
-        for case .verifyUpload(let upload) in last { pending = upload }
-        let upload = try #require(pending)
-        let done = h.send(.uploadVerified(CoordinatorCore.verify(upload)))
+        #expect(done.contains { if case .spoolUpload(let chunk) = $0 { chunk.isLast } else { false } })
         guard case .uploadAck(let final) = clientReplies(done).first else { Issue.record("expected the final ack"); return }
         #expect(final.complete && final.received == bytes.count)
         #expect(h.registry.contains(hash))
@@ -231,14 +235,11 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
         let h = CoreHarness()
         let bytes = CanonicalDataset.encode(GaussianClusters.make(rows: 30, features: 2, concepts: 2, seed: 3))
         let claimed = String(repeating: "a", count: 64)
-        let outputs = h.send(.client(h.client, .upload(.init(request: "u", dataset: claimed, offset: 0, size: bytes.count),
-                                                       bytes: bytes)))
-        var pending: PendingUpload?
-        for case .verifyUpload(let upload) in outputs { pending = upload }
-        let refused = clientReplies(h.send(.uploadVerified(CoordinatorCore.verify(try #require(pending)))))
+        let refused = clientReplies(h.send(.client(h.client, .upload(.init(request: "u", dataset: claimed, offset: 0, size: bytes.count),
+                                                                     bytes: bytes))))
         guard case .error(let error) = refused.first else { Issue.record("expected a refusal"); return }
         #expect(error.code == "invalid-dataset")
-        #expect(error.message.contains("upload again"))
+        #expect(error.message.contains("hash to") && error.message.contains("upload or fetch it again"))
         #expect(!h.registry.contains(claimed))
     }
 
@@ -262,7 +263,7 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
         _ = h.send(.worker(worker, .result(result, scores: [Float](repeating: 0.3, count: first.2.count * 3)), identity: nil))
 
         // A new core over the same store and datasets, as after a restart.
-        let restarted = CoordinatorCore(store: h.store, registry: h.registry, software: "test")
+        var restarted = CoordinatorCore(store: h.store, registry: h.registry, software: "test")
         _ = restarted.resumeUnfinishedJobs()
         let outputs = restarted.handle(.worker(worker, .ready(.init(name: "w", slots: 5, threads: 1, cached: [],
                                                                     software: "test")), identity: nil), now: .zero)

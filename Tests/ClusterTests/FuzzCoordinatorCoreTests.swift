@@ -50,8 +50,9 @@ import Wire
 
 /// The state of one core fuzz run (kept on the watchdog thread between cases).
 final class FuzzCoreDriver {
-    let core: CoordinatorCore
+    var core: CoordinatorCore
     let registry = DatasetRegistry()
+    let effects: InlineEffects
     let seed: UInt64
     var generator: FuzzMessageGenerator
     let honest = PeerID([0xAA, 1])
@@ -60,7 +61,9 @@ final class FuzzCoreDriver {
 
     init(iris: (bytes: [UInt8], hash: String, dataset: Dataset), seed: UInt64) {
         self.seed = seed
-        core = CoordinatorCore(store: InMemoryJobStore(), registry: registry, software: "fuzz")
+        let store = InMemoryJobStore()
+        core = CoordinatorCore(store: store, registry: registry, software: "fuzz")
+        effects = InlineEffects(store: store, registry: registry, software: "fuzz")
         registry.register(hash: iris.hash, bytes: iris.bytes, dataset: iris.dataset)
         generator = FuzzMessageGenerator(world: FuzzWorld(
             dataset: iris.hash, datasetSize: iris.bytes.count, rows: iris.dataset.rowCount,
@@ -70,10 +73,10 @@ final class FuzzCoreDriver {
         generator.world.uploadable = [(SHA256Hasher.hash(bytes), bytes)]
         // An honest worker with a slot, and a job whose tasks it holds.
         let ready = WorkerMessage.Ready(name: "honest", slots: 2, threads: 1, cached: [iris.hash], software: "fuzz")
-        absorb(core.handle(.worker(honest, .ready(ready), identity: nil), now: now))
+        absorb(effects.handle(.worker(honest, .ready(ready), identity: nil), on: &core, now: now))
         let spec = JobSpec(dataset: iris.hash, datasetName: "iris.jsonl", split: "stratified", folds: 5, repeats: 1,
                            seed: 1, model: "centroid", params: [:], threshold: 0.5)
-        absorb(core.handle(.client(client, .submit(request: "honest-1", spec: spec)), now: now))
+        absorb(effects.handle(.client(client, .submit(request: "honest-1", spec: spec)), on: &core, now: now))
     }
 
     /// The message of case `index`, for a failure report.
@@ -95,24 +98,24 @@ final class FuzzCoreDriver {
         let peer = PeerID([UInt8(index % 3), UInt8(random.below(4))])
         if index % 500 == 0 {
             now += .milliseconds(50)
-            absorb(core.handle(.tick, now: now))
+            absorb(effects.handle(.tick, on: &core, now: now))
         }
         switch target {
         case .client:
             do throws(WireError) {
-                absorb(core.handle(.client(peer, try ClientRequest.decode(message.frames)), now: now))
+                absorb(effects.handle(.client(peer, try ClientRequest.decode(message.frames)), on: &core, now: now))
                 return "client accepted"
             } catch {
-                absorb(core.handle(.malformed(peer, socket: .client, error), now: now))
+                absorb(effects.handle(.malformed(peer, socket: .client, error), on: &core, now: now))
                 return "client \(error.kind.rawValue)"
             }
         case .worker:
             do throws(WireError) {
                 let decoded = try WorkerMessage.decode(message.frames)
-                absorb(core.handle(.worker(peer, decoded, identity: nil), now: now))
+                absorb(effects.handle(.worker(peer, decoded, identity: nil), on: &core, now: now))
                 return "worker accepted"
             } catch {
-                absorb(core.handle(.malformed(peer, socket: .worker, error), now: now))
+                absorb(effects.handle(.malformed(peer, socket: .worker, error), on: &core, now: now))
                 return "worker \(error.kind.rawValue)"
             }
         case .data:
@@ -129,21 +132,19 @@ final class FuzzCoreDriver {
 
     /// After the fuzz: the core still answers a plain INFO.
     func finish() -> String {
-        let outputs = core.handle(.client(client, .info(.init(request: "after"))), now: now)
+        let outputs = effects.handle(.client(client, .info(.init(request: "after"))), on: &core, now: now)
         let answered = outputs.contains { if case .toClient(_, .info(let info)) = $0 { info.request == "after" } else { false } }
         return answered ? "still answers INFO" : "INFO unanswered"
     }
 
-    /// Carries out what a shell would: uploads are verified at once, tasks to the honest worker
-    /// are left to lapse, and jobs the fuzz started are cancelled.
+    /// Carries out what a shell would (the effects run inline): tasks to the honest worker are left
+    /// to lapse, and jobs the fuzz started are cancelled.
     func absorb(_ outputs: [CoordinatorOutput]) {
         for output in outputs {
             switch output {
-            case .verifyUpload(let upload):
-                absorb(core.handle(.uploadVerified(CoordinatorCore.verify(upload)), now: now))
             case .toClient(let peer, .submitted(let request, let job)) where peer != client:
                 generator.world.ownJobs.append(job)
-                absorb(core.handle(.client(peer, .cancel(request: request + "-cancel", job: job)), now: now))
+                absorb(effects.handle(.client(peer, .cancel(request: request + "-cancel", job: job)), on: &core, now: now))
             case .toWorker(_, .task(let task, _)):
                 if !generator.world.jobs.contains(task.job) { generator.world.jobs.append(task.job) }
             default:

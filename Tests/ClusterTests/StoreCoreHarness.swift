@@ -9,7 +9,8 @@ import Wire
 final class StoreCoreHarness {
     let store: any JobStore
     let registry: DatasetRegistry
-    let core: CoordinatorCore
+    var core: CoordinatorCore
+    let effects: InlineEffects
     var clock: Duration = .zero
     let client = PeerID([0, 0, 0, 1])
     let worker = PeerID([0, 0, 0, 9])
@@ -23,13 +24,20 @@ final class StoreCoreHarness {
         self.store = store
         registry = DatasetRegistry()
         core = CoordinatorCore(store: store, registry: registry, software: "test")
+        effects = InlineEffects(store: store, registry: registry)
         dataset = GaussianClusters.make(rows: 60, features: 4, concepts: 3)
         bytes = CanonicalDataset.encode(dataset)
         hash = SHA256Hasher.hash(bytes)
         if registerDataset { registry.register(hash: hash, bytes: bytes, dataset: dataset) }
     }
 
-    func send(_ input: CoordinatorInput) -> [CoordinatorOutput] { core.handle(input, now: clock) }
+    /// Handles `input` and carries out what it leads to, as the shell would.
+    func send(_ input: CoordinatorInput) -> [CoordinatorOutput] { effects.handle(input, on: &core, now: clock) }
+
+    /// Resumes the store's unfinished jobs, as a restarted coordinator does before its loop.
+    func resume() -> [CoordinatorOutput] {
+        effects.perform(core.resumeUnfinishedJobs(), on: &core, now: clock)
+    }
 
     func spec(folds: Int = 3) -> JobSpec {
         JobSpec(dataset: hash, datasetName: "clusters.csv", split: "stratified", folds: folds, repeats: 1, seed: 7,
@@ -51,11 +59,13 @@ final class StoreCoreHarness {
         return send(.worker(worker, .result(header, scores: [Float](repeating: value, count: rows * 3)), identity: nil))
     }
 
-    /// Runs the metrics computations the outputs ask for, as the shell would, and feeds them back.
+    /// Runs the metrics computations the outputs ask for and feeds them back, when the harness
+    /// defers them (`effects.deferred`); otherwise they ran already.
     func computeMetrics(in outputs: [CoordinatorOutput]) -> [CoordinatorOutput] {
+        guard effects.deferred.contains(.computeMetrics) else { return [] }
         var more: [CoordinatorOutput] = []
         for case .computeMetrics(let request) in outputs {
-            more += send(.metricsComputed(job: request.job, JobMetrics.compute(request, software: "test")))
+            more += send(.metricsComputed(job: request.id, JobMetrics.compute(request, store: store, software: "test")))
         }
         return more
     }

@@ -147,16 +147,16 @@ import Wire
         defer { WorkerFixtures.remove(directory) }
         let (bytes, hash) = WorkerFixtures.canonical(WorkerFixtures.dataset(rows: 40))
         let store = try StoreFixtures.open(directory)
-        try store.saveDataset(hash: hash, bytes: bytes)
+        try store.storeDataset(bytes, hash: hash)
         store.close()
         let path = directory + "/datasets/\(hash).cfds"
         StoreFixtures.truncate(path, to: bytes.count / 2)
 
         let reopened = try StoreFixtures.open(directory)
         defer { reopened.close() }
-        #expect(try reopened.dataset(hash: hash) == nil)
+        #expect(try reopened.datasetBytes(hash) == nil)
         #expect(FileManager.default.fileExists(atPath: path + ".corrupt"))
-        try reopened.saveDataset(hash: hash, bytes: bytes)
-        #expect(try reopened.dataset(hash: hash) == bytes)
+        try reopened.storeDataset(bytes, hash: hash)
+        #expect(try reopened.datasetBytes(hash) == bytes)
     }
 }

@@ -1,4 +1,5 @@
 import Cluster
+import Datasets
 import Synchronization
 import Wire
 
@@ -10,7 +11,7 @@ import Glibc
 /// a real store.
 final class FailingJobStore: JobStore {
     enum Write: Hashable, Sendable {
-        case create, saveResult, saveLostAttempts, update, saveMetrics, saveDataset
+        case create, saveResult, saveLostAttempts, update, saveMetrics, savePredictions, receiveDataset, keepDataset
     }
 
     let inner: any JobStore
@@ -74,10 +75,26 @@ final class FailingJobStore: JobStore {
 
     func jobs() throws(JobStoreError) -> [StoredJob] { try inner.jobs() }
 
-    func saveDataset(hash: String, bytes: [UInt8]) throws(JobStoreError) {
-        try check(.saveDataset)
-        try inner.saveDataset(hash: hash, bytes: bytes)
+    func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(JobStoreError) {
+        try check(.savePredictions)
+        try inner.savePredictions(job: job, size: size, fill: fill)
     }
 
-    func dataset(hash: String) throws(JobStoreError) -> [UInt8]? { try inner.dataset(hash: hash) }
+    func predictions(of job: String) throws(JobStoreError) -> MappedFile? { try inner.predictions(of: job) }
+
+    func hasDataset(hash: String) -> Bool { inner.hasDataset(hash: hash) }
+
+    func receiveDataset(hash: String, size: Int) throws(JobStoreError) -> IncomingDataset {
+        try check(.receiveDataset)
+        return try inner.receiveDataset(hash: hash, size: size)
+    }
+
+    var keepsDatasets: Bool { inner.keepsDatasets }
+
+    func keepDataset(_ incoming: IncomingDataset) throws(JobStoreError) {
+        try check(.keepDataset)
+        try inner.keepDataset(incoming)
+    }
+
+    func openDataset(hash: String) throws(JobStoreError) -> Dataset? { try inner.openDataset(hash: hash) }
 }

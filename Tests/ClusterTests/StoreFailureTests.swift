@@ -28,20 +28,23 @@ import Wire
         #expect(try store.jobs().first?.request == "r1")
     }
 
-    @Test func anUploadTheStoreCannotKeepIsRefusedWhetherWrittenOnOrOffTheLoop() throws {
-        for offLoop in [true, false] {
-            let store = FailingJobStore()
-            let h = StoreCoreHarness(store: store, registerDataset: false)
-            store.fail([.saveDataset])
-            let upload = ClientRequest.Upload(request: "u", dataset: h.hash, offset: 0, size: h.bytes.count)
-            var pending: PendingUpload?
-            for case .verifyUpload(let verify) in h.send(.client(h.client, .upload(upload, bytes: h.bytes))) { pending = verify }
-            let verified = CoordinatorCore.verify(try #require(pending), keepingIn: offLoop ? store : nil)
-            let refused = try #require(StoreCoreHarness.error(h.send(.uploadVerified(verified))))
-            #expect(refused.code == "store-failed")
-            #expect(refused.message.contains("cannot keep the dataset") && refused.message.contains("disk is full"))
-            #expect(!h.registry.contains(h.hash), "a dataset the store does not hold is not announced")
-            #expect(store.refused(.saveDataset) == 1)
+    @Test(arguments: [FailingJobStore.Write.receiveDataset, .keepDataset])
+    func anUploadTheStoreCannotKeepIsRefused(failing write: FailingJobStore.Write) throws {
+        let store = FailingJobStore()
+        let h = StoreCoreHarness(store: store, registerDataset: false)
+        store.fail([write])
+        let upload = ClientRequest.Upload(request: "u", dataset: h.hash, offset: 0, size: h.bytes.count)
+        let refused = try #require(StoreCoreHarness.error(h.send(.client(h.client, .upload(upload, bytes: h.bytes)))))
+        #expect(refused.code == "store-failed")
+        #expect(refused.message.contains("cannot keep the dataset") && refused.message.contains("disk is full"))
+        #expect(!h.registry.contains(h.hash), "a dataset the store does not hold is not announced")
+        #expect(store.refused(write) == 1)
+        // With room again, the same upload goes through.
+        store.fail([])
+        let acked = StoreCoreHarness.replies(h.send(.client(h.client, .upload(upload, bytes: h.bytes))))
+        guard case .uploadAck(let ack) = acked.first, ack.complete else {
+            Issue.record("upload not acknowledged once the store had room: \(acked)")
+            return
         }
     }
 
@@ -95,6 +98,7 @@ import Wire
     @Test func metricsTheStoreCannotKeepAreRetriedUntilTheyAre() throws {
         let store = FailingJobStore()
         let h = StoreCoreHarness(store: store)
+        h.effects.deferred = [.computeMetrics]
         _ = h.ready(slots: 3)
         let assigned = StoreCoreHarness.tasks(h.submit())
         let job = assigned[0].task.job
@@ -117,6 +121,7 @@ import Wire
     @Test func metricsThatCannotBeKeptForAMinuteFailTheJobSayingWhy() throws {
         let store = FailingJobStore()
         let h = StoreCoreHarness(store: store)
+        h.effects.deferred = [.computeMetrics]
         _ = h.ready(slots: 3)
         let assigned = StoreCoreHarness.tasks(h.submit())
         var outputs: [CoordinatorOutput] = []
@@ -144,7 +149,7 @@ import Wire
         #expect(h.status(job)?.state == .cancelled)
         #expect(try store.job(job)?.state == .running)
         // The store never learnt the end: a restarted coordinator resumes the job.
-        let restarted = CoordinatorCore(store: store.inner, registry: h.registry, software: "test")
+        var restarted = CoordinatorCore(store: store.inner, registry: h.registry, software: "test")
         #expect(StoreCoreHarness.logs(restarted.resumeUnfinishedJobs()).contains("job resumed"))
     }
 }

@@ -11,9 +11,7 @@ import Wire
     /// Uploads the harness's dataset through the core, so it reaches the store as in production.
     static func upload(_ h: StoreCoreHarness) throws {
         let upload = ClientRequest.Upload(request: "u", dataset: h.hash, offset: 0, size: h.bytes.count)
-        var pending: PendingUpload?
-        for case .verifyUpload(let verify) in h.send(.client(h.client, .upload(upload, bytes: h.bytes))) { pending = verify }
-        let acked = StoreCoreHarness.replies(h.send(.uploadVerified(CoordinatorCore.verify(try #require(pending), keepingIn: h.store))))
+        let acked = StoreCoreHarness.replies(h.send(.client(h.client, .upload(upload, bytes: h.bytes))))
         guard case .uploadAck(let ack) = acked.first, ack.complete else {
             Issue.record("upload not acknowledged: \(acked)")
             return
@@ -32,7 +30,7 @@ import Wire
         let after = try StoreFixtures.open(directory)
         defer { after.close() }
         let second = StoreCoreHarness(store: after, registerDataset: false)
-        _ = second.core.resumeUnfinishedJobs()
+        _ = second.resume()
         #expect(StoreCoreHarness.submitted(second.submit("lazy-pirate-1")) == job)
         #expect(try after.jobs().map(\.id) == [job])
         let other = try #require(StoreCoreHarness.submitted(second.submit("lazy-pirate-2")))
@@ -54,7 +52,7 @@ import Wire
         let after = try StoreFixtures.open(directory)
         defer { after.close() }
         let second = StoreCoreHarness(store: after, registerDataset: false)
-        let resumed = second.core.resumeUnfinishedJobs()
+        let resumed = second.resume()
         #expect(StoreCoreHarness.logs(resumed).contains("job resumed"))
         #expect(second.registry.contains(second.hash), "the dataset came back from the store")
         let reassigned = StoreCoreHarness.tasks(second.ready(slots: 4))
@@ -93,7 +91,7 @@ import Wire
         let after = try StoreFixtures.open(directory)
         defer { after.close() }
         let second = StoreCoreHarness(store: after, registerDataset: false)
-        #expect(StoreCoreHarness.logs(second.core.resumeUnfinishedJobs()).contains("job resumed"))
+        #expect(StoreCoreHarness.logs(second.resume()).contains("job resumed"))
         let resumed = try #require(StoreCoreHarness.tasks(second.ready(slots: 1)).first).task
         // The fold carries on from its third attempt, the last one the cap allows.
         #expect(resumed.task == task.task && resumed.attempt == 3)
@@ -111,7 +109,7 @@ import Wire
         defer { store.close() }
         let h = StoreCoreHarness(store: store, registerDataset: false)
         try store.create(StoredJob(id: "orphan", spec: h.spec(), request: "r", state: .running, createdAt: 1))
-        _ = h.core.resumeUnfinishedJobs()
+        _ = h.resume()
         let status = try #require(h.status("orphan"))
         #expect(status.state == .failed)
         #expect(status.message?.contains("could not be resumed: the coordinator does not hold dataset \(h.hash)") == true)
@@ -140,7 +138,7 @@ import Wire
         let after = try StoreFixtures.open(directory)
         defer { after.close() }
         let second = StoreCoreHarness(store: after, registerDataset: false)
-        _ = second.core.resumeUnfinishedJobs()
+        _ = second.resume()
         let replies = StoreCoreHarness.replies(second.send(.client(second.client, query)))
         guard case .results(let header, let metrics, let ids, let predictions) = replies.first,
               case .results(let header0, let metrics0, let ids0, let predictions0) = expected.first

@@ -23,7 +23,7 @@ import Wire
         try first.saveMetrics(job: "job-older", json: metrics)
         try first.update(job: "job-older", state: .completed, message: nil)
         try first.update(job: "job-newer", state: .failed, message: "fold 2 of repeat 1 failed: \"quoted\"\nnewline")
-        try first.saveDataset(hash: hash, bytes: bytes)
+        try first.storeDataset(bytes, hash: hash)
         let before = try first.jobs()
         first.close()
 
@@ -40,7 +40,7 @@ import Wire
         #expect(try reopened.resultCount(of: "job-older") == 2)
         #expect(try reopened.metrics(of: "job-older") == metrics)
         #expect(try reopened.metrics(of: "job-newer") == nil)
-        #expect(try reopened.dataset(hash: hash) == bytes)
+        #expect(try reopened.datasetBytes(hash) == bytes)
         #expect(try reopened.job("job-newer")?.message == "fold 2 of repeat 1 failed: \"quoted\"\nnewline")
         #expect(try reopened.job("no-such-job") == nil)
     }
@@ -68,13 +68,13 @@ import Wire
         try store.create(StoreFixtures.job("0123abcd"))
         try store.saveResult(StoreFixtures.result(job: "0123abcd", task: 3))
         try store.saveMetrics(job: "0123abcd", json: Array("{}".utf8))
-        let hash = String(repeating: "0f", count: 32)
-        try store.saveDataset(hash: hash, bytes: [1, 2, 3])
+        let (bytes, hash) = WorkerFixtures.canonical(WorkerFixtures.dataset(rows: 12))
+        try store.storeDataset(bytes, hash: hash)
 
         #expect(WorkerFixtures.files(in: directory) == ["FORMAT", "datasets", "jobs", "lock"])
         #expect(WorkerFixtures.files(in: directory + "/jobs/0123abcd") == ["metrics.json", "results", "spec.json", "state"])
         #expect(WorkerFixtures.files(in: directory + "/jobs/0123abcd/results") == ["3.bin"])
-        #expect(WorkerFixtures.files(in: directory + "/datasets") == ["\(hash).cfds"])
+        #expect(WorkerFixtures.files(in: directory + "/datasets") == ["\(hash).cfds", "\(hash).cfds.verified"])
         let spec = try String(contentsOfFile: directory + "/jobs/0123abcd/spec.json", encoding: .utf8)
         #expect(spec.contains(#""dataset_name" : "clusters.csv""#) && spec.contains(#""request" : "req-1""#))
         let state = try String(contentsOfFile: directory + "/jobs/0123abcd/state", encoding: .utf8)
@@ -118,8 +118,8 @@ import Wire
         #expect(throws: JobStoreError.self) { try store.saveMetrics(job: "missing", json: []) }
         let escaping = StoredJob(id: "../escape", spec: StoreFixtures.spec(), state: .running, createdAt: 0)
         #expect(throws: JobStoreError.self) { try store.create(escaping) }
-        #expect(throws: JobStoreError.self) { try store.saveDataset(hash: "../../etc/passwd", bytes: []) }
-        #expect(try store.dataset(hash: "../../etc/passwd") == nil)
+        #expect(throws: JobStoreError.self) { try store.receiveDataset(hash: "../../etc/passwd", size: 64) }
+        #expect(try store.openDataset(hash: "../../etc/passwd") == nil)
         #expect(try store.results(of: "missing").isEmpty)
         #expect(!FileManager.default.fileExists(atPath: directory + "/escape"))
     }

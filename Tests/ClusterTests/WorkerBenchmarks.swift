@@ -42,7 +42,7 @@ struct WorkerBenchmarks {
         })
         let ready = clock.now - started
         try await client.cancel(job)
-        let fetched = cluster.logs.records.first { $0.message == "dataset fetched; verifying" }
+        let fetched = cluster.logs.records.first { $0.message == "dataset fetched" }
         let line = "dataset \(bytes.count >> 20) MiB: upload \(upload), fetch \(fetched?.metadata["seconds"] ?? "?") s "
             + "(\(fetched?.metadata["mb_per_s"] ?? "?") MB/s), submit to cached \(ready)\n"
         FileHandle.standardError.write(Data(line.utf8))

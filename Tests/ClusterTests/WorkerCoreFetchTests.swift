@@ -27,25 +27,44 @@ private func blob(_ count: Int) -> [UInt8] {
         #expect(pending == [FetchRequest(dataset: hash, offset: 0, length: 100)])
         var maxOutstanding = 0
         var asked: [Int] = []
-        var stored: [(String, [UInt8])] = []
+        var finished: [String] = []
         while let request = pending.first {
             pending.removeFirst()
             asked.append(request.offset)
-            let out = h.fromData(reply(request, from: data))
+            let out = h.fromDataWriting(reply(request, from: data))
             pending += out.fetches
-            stored += out.stored
+            finished += out.finished
             maxOutstanding = max(maxOutstanding, pending.count)
             if !pending.isEmpty { #expect(out.fetches.count <= 3) }
         }
         #expect(asked == stride(from: 0, to: 1_050, by: 100).map { $0 })
         #expect(maxOutstanding == 3)
-        #expect(stored.count == 1 && stored.first?.0 == hash && stored.first?.1 == data)
+        #expect(finished == [hash] && h.files[hash] == data)
         #expect(h.core.status.fetching == 0)
-        // Verified and stored: both tasks start and the coordinator hears HAVE.
+        // Verified and open: both tasks start and the coordinator hears HAVE.
         let done = h.send(.datasetStored(hash, .stored(evicted: [])))
         #expect(done.started.map(\.task) == [0, 1])
         #expect(done.sent.contains(.have(DatasetRef(dataset: hash))))
-        #expect(done.logs.contains("dataset verified and cached"))
+        #expect(done.logs.contains("dataset verified and open; caching it in the background"))
+    }
+
+    @Test func aChunkNotYetWrittenHoldsItsCredit() {
+        var h = WorkerHarness(chunkBytes: 100, credit: 2)
+        h.register()
+        h.task(0, dataset: hash)
+        let data = blob(1_000)
+        let first = h.send(.datasetResolved(hash, nil)).fetches[0]
+        // The first chunk arrives; until it is written, nothing more is asked for (a slow disk
+        // slows the transfer instead of filling memory).
+        let arrived = h.fromData(reply(first, from: data))
+        #expect(arrived.writes.map(\.2) == [0])
+        #expect(arrived.fetches.isEmpty)
+        let written = h.send(.chunkWritten(hash, offset: 0))
+        #expect(written.fetches.map(\.offset) == [100, 200])
+        // A write that fails fails the fetch, drops its file and fails the waiting task.
+        let failed = h.send(.chunkWriteFailed(hash, reason: "No space left on device"))
+        #expect(failed.contains(.abandonFetch(hash)))
+        #expect(failed.failures.map(\.kind) == [.dataset])
     }
 
     @Test func resumesFromTheMissingChunksOnANewConnection() {
@@ -54,22 +73,22 @@ private func blob(_ count: Int) -> [UInt8] {
         h.task(0, dataset: hash)
         let data = blob(1_000)
         let first = h.send(.datasetResolved(hash, nil)).fetches[0]
-        let window = h.fromData(reply(first, from: data)).fetches
+        let window = h.fromDataWriting(reply(first, from: data)).fetches
         #expect(window.map(\.offset) == [100, 200, 300, 400])
         // Chunks 100 and 300 arrive, then the connection is replaced (DISCONNECT).
-        h.fromData(reply(window[0], from: data))
-        h.fromData(reply(window[2], from: data))
+        h.fromDataWriting(reply(window[0], from: data))
+        h.fromDataWriting(reply(window[2], from: data))
         let resumed = h.fromCoordinator(.disconnect(Reason(reason: "presumed dead"))).fetches
         #expect(resumed.map(\.offset) == [200, 400, 500, 600])
         var pending = resumed
-        var stored: [[UInt8]] = []
+        var finished: [String] = []
         while let request = pending.first {
             pending.removeFirst()
-            let out = h.fromData(reply(request, from: data))
+            let out = h.fromDataWriting(reply(request, from: data))
             pending += out.fetches
-            stored += out.stored.map(\.1)
+            finished += out.finished
         }
-        #expect(stored == [data])
+        #expect(finished == [hash] && h.files[hash] == data)
     }
 
     @Test func missingFailsTheWaitingTasksWithKindDataset() {
@@ -91,8 +110,8 @@ private func blob(_ count: Int) -> [UInt8] {
         h.register()
         h.task(0, dataset: hash)
         let request = h.send(.datasetResolved(hash, nil)).fetches[0]
-        let out = h.fromData(reply(request, from: blob(80)))
-        #expect(out.stored.count == 1)
+        let out = h.fromDataWriting(reply(request, from: blob(80)))
+        #expect(out.finished == [hash])
         let rejected = h.send(.datasetStored(hash, .rejected("the 80 bytes received hash to 00ff")))
         #expect(rejected.failures == [WorkerMessage.TaskFailure(
             job: "j", task: 0, attempt: 1, kind: .dataset, message: "the 80 bytes received hash to 00ff")])
@@ -104,10 +123,11 @@ private func blob(_ count: Int) -> [UInt8] {
         h.register()
         h.task(0, dataset: hash)
         let request = h.send(.datasetResolved(hash, nil)).fetches[0]
-        h.fromData(reply(request, from: blob(500)))
+        h.fromDataWriting(reply(request, from: blob(500)))
         // The coordinator now claims another size for the same hash.
         let out = h.fromData(.chunk(DataReply.Chunk(dataset: hash, offset: 100, size: 600), bytes: blob(100)))
         #expect(out.failures.map(\.kind) == [.dataset])
+        #expect(out.contains(.abandonFetch(hash)))
     }
 
     @Test func aStalledTransferAsksAgainForWhatIsOutstanding() {
@@ -116,7 +136,7 @@ private func blob(_ count: Int) -> [UInt8] {
         h.task(0, dataset: hash)
         let data = blob(1_000)
         let first = h.send(.datasetResolved(hash, nil)).fetches[0]
-        let window = h.fromData(reply(first, from: data)).fetches
+        let window = h.fromDataWriting(reply(first, from: data)).fetches
         #expect(window.map(\.offset) == [100, 200])
         var again: [FetchRequest] = []
         for _ in 0..<100 {
@@ -144,16 +164,16 @@ private func blob(_ count: Int) -> [UInt8] {
         for index in stride(from: 0, to: data.count, by: 4099) { data[index] = UInt8(truncatingIfNeeded: index) }
         var pending = h.send(.datasetResolved(hash, nil)).fetches
         var requests = 0
-        var stored: [[UInt8]] = []
+        var finished: [String] = []
         while let request = pending.first {
             pending.removeFirst()
             requests += 1
             #expect(request.length <= WireProtocol.chunkBytes)
-            let out = h.fromData(reply(request, from: data))
+            let out = h.fromDataWriting(reply(request, from: data))
             pending += out.fetches
-            stored += out.stored.map(\.1)
+            finished += out.finished
         }
         #expect(requests == 49)
-        #expect(stored == [data])
+        #expect(finished == [hash] && h.files[hash] == data)
     }
 }

@@ -7,6 +7,8 @@ import Wire
 struct WorkerHarness {
     var core: WorkerCore
     var clock: Duration = .zero
+    /// What `fromDataWriting` wrote, by dataset.
+    var files: [String: [UInt8]] = [:]
 
     init(slots: Int = 1, cached: Set<String> = [], jitter: Double = 0, chunkBytes: Int = 1 << 20, credit: Int = 8) {
         core = WorkerCore(
@@ -53,6 +55,24 @@ struct WorkerHarness {
         send(.data(reply, generation: generation))
     }
 
+    /// Sends a data reply and, as the shell would, writes the chunks it asks to write (into
+    /// `files`) and reports them written; returns every output on the way.
+    @discardableResult
+    mutating func fromDataWriting(_ reply: DataReply) -> [WorkerOutput] {
+        var out = fromData(reply)
+        var index = 0
+        while index < out.count {
+            if case .writeChunk(let hash, let size, let offset, let bytes) = out[index] {
+                var file = files[hash] ?? [UInt8](repeating: 0, count: size)
+                file.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
+                files[hash] = file
+                out += send(.chunkWritten(hash, offset: offset))
+            }
+            index += 1
+        }
+        return out
+    }
+
     @discardableResult
     mutating func task(_ number: Int, dataset: String, holdout: String? = nil, job: String = "j", attempt: Int = 1) -> [WorkerOutput] {
         fromCoordinator(.task(assignment(number, dataset: dataset, holdout: holdout, job: job, attempt: attempt), testRows: [0, 2]))
@@ -88,8 +108,14 @@ extension Array where Element == WorkerOutput {
         compactMap { if case .resolveDataset(let hash) = $0 { hash } else { nil } }
     }
 
-    var stored: [(String, [UInt8])] {
-        compactMap { if case .storeDataset(let hash, let bytes) = $0 { (hash, bytes) } else { nil } }
+    /// Chunks to write: dataset, size, offset, bytes.
+    var writes: [(String, Int, Int, [UInt8])] {
+        compactMap { if case .writeChunk(let hash, let size, let offset, let bytes) = $0 { (hash, size, offset, bytes) } else { nil } }
+    }
+
+    /// Datasets whose every chunk is written, to be verified and opened.
+    var finished: [String] {
+        compactMap { if case .finishFetch(let hash) = $0 { hash } else { nil } }
     }
 
     var logs: [String] {

@@ -22,12 +22,14 @@ import Glibc
         let cache = try makeCache(directory)
         try cache.open()
         #expect(try cache.store(bytes, hash: hash) == [])
-        // Only the finished entry is there: the temporary file was renamed, not left behind.
-        #expect(WorkerFixtures.files(in: directory) == ["\(hash).cfds"])
+        // Only the finished entry and its record are there: the temporary file was renamed.
+        #expect(WorkerFixtures.files(in: directory) == ["\(hash).cfds", "\(hash).cfds.verified"])
         #expect(FileManager.default.contents(atPath: "\(directory)/\(hash).cfds") == Data(bytes))
 
         let restarted = try makeCache(directory)
         #expect(try restarted.open() == [hash])
+        // Its record vouches for it: the restart does not hash it again.
+        #expect(capture.records.last { $0.message == "dataset cache opened" }?.metadata["hashed"]?.description == "0")
         #expect(restarted.locate(hash) == .disk)
         #expect(try restarted.acquire(hash) == dataset)
         restarted.release(hash)
@@ -118,7 +120,7 @@ import Glibc
         cache.release(entries[0].hash)
         let evicted = try cache.store(entries[2].bytes, hash: entries[2].hash)
         #expect(evicted == [entries[1].hash])
-        #expect(Set(WorkerFixtures.files(in: directory)) == Set([entries[0].hash, entries[2].hash].map { "\($0).cfds" }))
+        #expect(Set(WorkerFixtures.files(in: directory)) == Set([entries[0].hash, entries[2].hash].flatMap { ["\($0).cfds", "\($0).cfds.verified"] }))
         #expect(cache.diskBytes == 2 * size)
         #expect(cache.locate(entries[1].hash) == nil)
     }
@@ -133,7 +135,7 @@ import Glibc
         _ = try cache.acquire(entries[0].hash)
         // Over the cap, but the only other entry is in use: nothing goes.
         #expect(try cache.store(entries[1].bytes, hash: entries[1].hash) == [])
-        #expect(WorkerFixtures.files(in: directory).count == 2)
+        #expect(WorkerFixtures.files(in: directory).count == 4, "two entries and their records")
         cache.release(entries[0].hash)
     }
 
@@ -145,10 +147,10 @@ import Glibc
         let first = try makeCache(directory)
         for (index, entry) in entries.enumerated() {
             try first.store(entry.bytes, hash: entry.hash)
-            // Modification times order the entries across restarts.
+            // The records' modification times (touched at each use) order the entries across restarts.
             let seconds = time_t(1_700_000_000 + index * 60)
             var times = [timeval(tv_sec: seconds, tv_usec: 0), timeval(tv_sec: seconds, tv_usec: 0)]
-            _ = utimes("\(directory)/\(entry.hash).cfds", &times)
+            _ = utimes("\(directory)/\(entry.hash).cfds.verified", &times)
         }
         let smaller = try makeCache(directory, maxBytes: size * 2)
         #expect(try smaller.open() == [entries[1].hash, entries[2].hash].sorted())
@@ -200,5 +202,71 @@ import Glibc
         } catch {
             #expect(error.kind == .notCached)
         }
+    }
+
+    /// Damage the file system does not see (the disk itself) keeps the file's identity, so its
+    /// record still vouches for it at open; `verifyAll` (`crossfold cache verify`) hashes every
+    /// entry and finds it.
+    @Test func verifyingEveryEntryFindsDamageTheRecordCannotSee() throws {
+        let directory = WorkerFixtures.scratchDirectory("cache-verify-all")
+        defer { WorkerFixtures.remove(directory) }
+        let good = WorkerFixtures.canonical(WorkerFixtures.dataset(rows: 40, seed: 1))
+        let bad = WorkerFixtures.canonical(WorkerFixtures.dataset(rows: 40, seed: 2))
+        let first = try makeCache(directory)
+        try first.store(good.bytes, hash: good.hash)
+        try first.store(bad.bytes, hash: bad.hash)
+        var damaged = bad.bytes
+        damaged[70] ^= 0x01
+        let path = "\(directory)/\(bad.hash).cfds"
+        try Data(damaged).write(to: URL(fileURLWithPath: path))
+        // As if the bits had flipped under the file system: the record matches the file again.
+        try VerifiedFileRecord.write(for: path, sha256: bad.hash)
+
+        let cache = try makeCache(directory)
+        #expect(try cache.open() == [bad.hash, good.hash].sorted(), "trusted by its record")
+        let report = try cache.verifyAll()
+        #expect(report.kept == [good.hash])
+        #expect(report.removed.map(\.hash) == [bad.hash])
+        #expect(report.removed.first?.reason.contains("hash to") == true)
+        #expect(WorkerFixtures.files(in: directory) == ["\(good.hash).cfds", "\(good.hash).cfds.verified"])
+    }
+
+    /// A fetch writes chunks in any order to a temporary file, hashing as they become contiguous;
+    /// the dataset is usable once admitted (verified), before it is kept (flushed and named).
+    @Test func aFetchedDatasetIsUsableBeforeItIsKept() throws {
+        let directory = WorkerFixtures.scratchDirectory("cache-fetch")
+        defer { WorkerFixtures.remove(directory) }
+        let dataset = WorkerFixtures.dataset(rows: 40)
+        let (bytes, hash) = WorkerFixtures.canonical(dataset)
+        let cache = try makeCache(directory)
+        try cache.open()
+        let incoming = try cache.receive(hash, size: bytes.count)
+        let chunk = 100
+        let offsets = Array(stride(from: 0, to: bytes.count, by: chunk))
+        // Out of order: the second half first, then the first.
+        for offset in offsets.dropFirst(offsets.count / 2) + offsets.prefix(offsets.count / 2) {
+            try incoming.write(Array(bytes[offset..<min(bytes.count, offset + chunk)]), at: offset)
+        }
+        #expect(incoming.isComplete)
+        #expect(try cache.admit(incoming) == dataset)
+        #expect(cache.locate(hash) == .memory)
+        #expect(!WorkerFixtures.files(in: directory).contains("\(hash).cfds"), "not named before it is kept")
+        #expect(cache.keep(incoming) == [])
+        #expect(WorkerFixtures.files(in: directory) == ["\(hash).cfds", "\(hash).cfds.verified"])
+        #expect(try cache.acquire(hash) == dataset)
+        cache.release(hash)
+    }
+
+    /// Without a cache directory, a fetched dataset lives in an unlinked file: nothing is left.
+    @Test func withoutADirectoryNothingIsLeftOnDisk() throws {
+        let spool = WorkerFixtures.scratchDirectory("cache-spool")
+        defer { WorkerFixtures.remove(spool) }
+        let dataset = WorkerFixtures.dataset(rows: 40)
+        let (bytes, hash) = WorkerFixtures.canonical(dataset)
+        let cache = try DatasetCache(directory: nil, spoolDirectory: spool, logger: capture.logger())
+        #expect(try cache.store(bytes, hash: hash) == [])
+        #expect(WorkerFixtures.files(in: spool).isEmpty)
+        #expect(try cache.acquire(hash) == dataset)
+        cache.release(hash)
     }
 }

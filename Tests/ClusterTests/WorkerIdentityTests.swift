@@ -11,18 +11,20 @@ import Wire
     final class Harness {
         let store = InMemoryJobStore()
         let registry = DatasetRegistry()
-        let core: CoordinatorCore
+        var core: CoordinatorCore
+        let effects: InlineEffects
         let client = PeerID([0, 0, 0, 1])
         let hash: String
 
         init() {
             core = CoordinatorCore(store: store, registry: registry, software: "test")
+            effects = InlineEffects(store: store, registry: registry)
             let dataset = GaussianClusters.make(rows: 60, features: 4, concepts: 3)
             hash = CanonicalDataset.sha256(of: dataset)
             registry.register(hash: hash, bytes: CanonicalDataset.encode(dataset), dataset: dataset)
         }
 
-        func send(_ input: CoordinatorInput) -> [CoordinatorOutput] { core.handle(input, now: .zero) }
+        func send(_ input: CoordinatorInput) -> [CoordinatorOutput] { effects.handle(input, on: &core, now: .zero) }
 
         func ready(_ peer: PeerID, key: String?, name: String, slots: Int = 1) -> [CoordinatorOutput] {
             let ready = WorkerMessage.Ready(name: name, slots: slots, threads: 1, cached: [], software: "test")

@@ -29,7 +29,7 @@ struct ChaosDatasetTests {
             let submission = try await cluster.startSubmission("submit", run, from: 3, json: json)
 
             #expect(try await frozen.succeeded)
-            #expect(!victim.records().contains { $0.message == "dataset fetched; verifying" },
+            #expect(!victim.records().contains { $0.message == "dataset fetched" },
                     "the transfer finished before the worker could be stopped; the test needs a larger dataset")
             try await victim.send(.kill)
             #expect(try await victim.waitForExit(timeout: .seconds(10)) == 128 + 9)

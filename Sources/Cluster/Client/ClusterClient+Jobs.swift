@@ -12,6 +12,15 @@ public struct JobResults: Sendable {
     public let predictions: [(folds: [Int32], scores: [Float])]
 }
 
+/// Rows of one repeat's out-of-fold predictions.
+public struct PredictionsPageData: Sendable {
+    public let page: PredictionsPage
+    public let inputIDs: [String]
+    public let folds: [Int32]
+    /// `page.rowCount × concepts` scores, row-major.
+    public let scores: [Float]
+}
+
 extension ClusterClient {
     public func info() async throws(ClientError) -> ClientReply.ClusterInfo {
         let reply = try await request { .info(.init(request: $0)) }
@@ -48,6 +57,8 @@ extension ClusterClient {
         guard case .cancelled = reply else { throw .badReply("expected CANCELLED") }
     }
 
+    /// A finished job's results in one reply; with `predictions`, all of them (the coordinator
+    /// refuses them when they do not fit one message: see `predictions(of:...)`).
     public func results(of job: String, predictions: Bool) async throws(ClientError) -> JobResults {
         let reply = try await request { .results(request: $0, job: job, predictions: predictions) }
         guard case .results(let header, let metrics, let ids, let pairs) = reply else {
@@ -56,9 +67,41 @@ extension ClusterClient {
         return JobResults(header: header, metricsJSON: metrics, inputIDs: ids, predictions: pairs)
     }
 
+    /// A finished job's predictions, page by page in file order (repeat by repeat, rows in input
+    /// order): `begin` gets the first reply's header (rows, concepts, repeats), then `body` each
+    /// page before the next is asked for, so memory holds one page whatever the dataset's size.
+    /// `pageBytes` bounds a page's scores (the coordinator may send fewer rows).
+    public func predictions(
+        of job: String, rows: Int, concepts: Int, pageBytes: Int = 16 << 20,
+        begin: (ClientReply.ResultsHeader) throws -> Void, _ body: (PredictionsPageData) throws -> Void
+    ) async throws {
+        let rowsPerPage = max(1, pageBytes / (4 * max(1, concepts)))
+        var repeats = 1
+        var repeatIndex = 0
+        while repeatIndex < repeats {
+            var first = 0
+            while first < rows {
+                let asked = PredictionsPage(repeatIndex: repeatIndex, firstRow: first, rowCount: min(rowsPerPage, rows - first))
+                let reply = try await request { .results(request: $0, job: job, predictions: true, page: asked) }
+                guard case .results(let header, _, let ids, let pairs) = reply, let page = header.page,
+                      page.repeatIndex == repeatIndex, page.firstRow == first, page.rowCount > 0, let pair = pairs.first,
+                      header.rows == rows, header.concepts == concepts
+                else { throw ClientError.badReply("expected RESULTS_REPLY with rows \(first)... of repeat \(repeatIndex)") }
+                if repeatIndex == 0, first == 0 {
+                    repeats = header.repeats
+                    try begin(header)
+                }
+                try body(PredictionsPageData(page: page, inputIDs: ids, folds: pair.folds, scores: pair.scores))
+                first += page.rowCount
+            }
+            repeatIndex += 1
+        }
+    }
+
     /// Uploads a dataset's canonical bytes unless the coordinator holds them already, keeping
-    /// `WireProtocol.uploadCredit` chunks unacknowledged. The coordinator acknowledges each chunk
-    /// with the bytes it holds, and the last one only once the whole blob hashed and decoded;
+    /// `WireProtocol.uploadCredit` chunks unacknowledged, each sent as a slice of `canonical`
+    /// without copying. The coordinator acknowledges each chunk once it is written (and hashed),
+    /// and the last one only once the whole dataset is verified and kept;
     /// a gap (chunks lost in a reconnect) restarts from what it holds. `progress` gets the bytes
     /// acknowledged. Returns false when no upload was needed.
     @discardableResult
@@ -69,16 +112,17 @@ extension ClusterClient {
         if try await hasDataset(hash) { return false }
         let size = canonical.count
         var next = 0
-        var inFlight: [(request: ClientRequest, start: Int, end: Int)] = []
+        var inFlight: [(request: String, start: Int, end: Int)] = []
         var silences = 0
         while true {
             while inFlight.count < WireProtocol.uploadCredit, next < size {
                 let end = min(size, next + WireProtocol.chunkBytes)
-                let chunk = ClientRequest.upload(
-                    .init(request: nextID(), dataset: hash, offset: next, size: size),
-                    bytes: canonical.withUnsafeBytes { [start = next] in Array($0[start..<end]) })
-                start(chunk)
-                inFlight.append((chunk, next, end))
+                let header = ClientRequest.Upload(request: nextID(), dataset: hash, offset: next, size: size)
+                // The chunk goes out as a slice of the canonical bytes (a mapping), never copied here.
+                let frames = Envelope(command: "UPLOAD", header: header).frames.map { Frame($0) }
+                    + [Frame(zeroCopy: canonical, range: next..<end)]
+                start(id: header.request, frames: frames)
+                inFlight.append((header.request, next, end))
                 next = end
             }
             guard let oldest = inFlight.first else {
@@ -86,7 +130,7 @@ extension ClusterClient {
             }
             let reply: ClientReply?
             do {
-                reply = try await collect(oldest.request, timeout: oldest.end == size ? verifyTimeout : timeout)
+                reply = try await collect(id: oldest.request, timeout: oldest.end == size ? verifyTimeout : timeout)
             } catch {
                 throw .cancelled
             }
@@ -121,8 +165,8 @@ extension ClusterClient {
         try await upload(PinnedBuffer(bytes), hash: hash)
     }
 
-    private func abandon(_ inFlight: inout [(request: ClientRequest, start: Int, end: Int)]) {
-        for entry in inFlight { pending.forget(entry.request.request) }
+    private func abandon(_ inFlight: inout [(request: String, start: Int, end: Int)]) {
+        for entry in inFlight { pending.forget(entry.request) }
         inFlight.removeAll()
     }
 }

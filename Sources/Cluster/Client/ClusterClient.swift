@@ -114,13 +114,27 @@ public final class ClusterClient: Sendable {
 
     /// Sends without waiting: the reply is collected later with `collect`.
     func start(_ request: ClientRequest) {
-        pending.expect(request.request)
-        transmit(request)
+        start(id: request.request, frames: request.envelope.frames.map { Frame($0) })
+    }
+
+    /// Sends ready-made frames (a request whose payload goes out without copying) without waiting.
+    func start(id: String, frames: [Frame]) {
+        pending.expect(id)
+        let sockets = self.sockets
+        try? reactor.execute { _ in
+            // A full pipe (a coordinator that stopped reading) refuses the message; the timeout and
+            // resend cover it.
+            _ = try? sockets["client"]?.trySend(frames)
+        }
     }
 
     /// Waits for the reply of a request sent with `start`; nil on timeout.
     func collect(_ request: ClientRequest, timeout: Duration? = nil) async throws -> ClientReply? {
-        try await pending.wait(request.request, timeout: timeout ?? self.timeout)
+        try await collect(id: request.request, timeout: timeout)
+    }
+
+    func collect(id: String, timeout: Duration? = nil) async throws -> ClientReply? {
+        try await pending.wait(id, timeout: timeout ?? self.timeout)
     }
 
     private func send(_ request: ClientRequest, attempts: Int) async throws -> ClientReply? {
@@ -131,15 +145,5 @@ public final class ClusterClient: Sendable {
         }
         pending.forget(request.request)
         return nil
-    }
-
-    private func transmit(_ request: ClientRequest) {
-        let frames = request.envelope.frames.map { Frame($0) }
-        let sockets = self.sockets
-        try? reactor.execute { _ in
-            // A full pipe (a coordinator that stopped reading) refuses the message; the timeout and
-            // resend cover it.
-            _ = try? sockets["client"]?.trySend(frames)
-        }
     }
 }

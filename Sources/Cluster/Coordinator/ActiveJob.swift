@@ -50,7 +50,9 @@ struct UnsavedMetrics {
     static let retryInterval: Duration = .seconds(5)
     static let attempts = 12
 
-    let json: [UInt8]
+    let metrics: ComputedMetrics
     var retryAt: Duration
     var attemptsLeft = UnsavedMetrics.attempts
+    /// A retry's write is under way.
+    var writing = false
 }

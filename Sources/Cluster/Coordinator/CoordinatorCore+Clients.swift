@@ -5,7 +5,7 @@ import Logging
 import Wire
 
 extension CoordinatorCore {
-    func handleClient(_ peer: PeerID, _ request: ClientRequest, into out: inout [CoordinatorOutput]) {
+    mutating func handleClient(_ peer: PeerID, _ request: ClientRequest, into out: inout [CoordinatorOutput]) {
         switch request {
         case .info(let id):
             let counts = scheduler.workerCounts
@@ -40,8 +40,8 @@ extension CoordinatorCore {
                 apply(scheduler.handle(.cancelJob(job, reason: "cancelled by a client"), now: now), into: &out)
             }
             out.append(.toClient(peer, .cancelled(request: request, job: job)))
-        case .results(let request, let job, let predictions):
-            sendResults(of: job, request: request, predictions: predictions, to: peer, into: &out)
+        case .results(let request, let job, let predictions, let page):
+            sendResults(ResultsQuery(request: request, job: job, predictions: predictions, page: page), to: peer, into: &out)
         }
     }
 
@@ -59,7 +59,7 @@ extension CoordinatorCore {
     }
 
     /// The stored job with this process's view of its end, which is newer when the store could
-    /// not record it.
+    /// not record it (or has not yet).
     func overlaid(_ stored: StoredJob) -> StoredJob {
         guard let active = jobs[stored.id], active.state.isFinal, !stored.state.isFinal else { return stored }
         var job = stored
@@ -68,13 +68,9 @@ extension CoordinatorCore {
         return job
     }
 
+    /// Whether the coordinator holds the dataset: registered, or in the store's index.
     func hasDataset(_ hash: String) -> Bool {
-        if registry.contains(hash) { return true }
-        guard let bytes = try? store.dataset(hash: hash),
-              let dataset = try? CanonicalDataset.decode(bytes, file: "stored dataset \(hash.prefix(12))")
-        else { return false }
-        registry.register(hash: hash, bytes: bytes, dataset: dataset)
-        return true
+        registry.contains(hash) || store.hasDataset(hash: hash)
     }
 
     func status(of stored: StoredJob) -> JobStatus {
@@ -103,9 +99,22 @@ extension CoordinatorCore {
             elapsedSeconds: elapsed, etaSeconds: eta, message: stored.message)
     }
 
-    func submit(_ spec: JobSpec, request: String, from peer: PeerID, into out: inout [CoordinatorOutput]) {
+    mutating func submit(_ spec: JobSpec, request: String, from peer: PeerID, into out: inout [CoordinatorOutput]) {
         if let job = submissions[request] {
-            out.append(.toClient(peer, .submitted(request: request, job: job)))
+            if creating[job] != nil {
+                // Still being written: this resend is answered with the first.
+                creating[job]?.append((peer, request))
+            } else {
+                out.append(.toClient(peer, .submitted(request: request, job: job)))
+            }
+            return
+        }
+        // A dataset the store holds but this process has not opened yet is opened off the loop;
+        // the submission waits for it.
+        let missing = ([spec.dataset] + (spec.holdout.map { [$0] } ?? [])).filter { !registry.contains($0) && store.hasDataset(hash: $0) }
+        if let hash = missing.first {
+            if opening[hash] == nil { out.append(.openDataset(hash)) }
+            opening[hash, default: []].append(PendingSubmission(peer: peer, request: request, spec: spec))
             return
         }
         let prepared: ActiveJob
@@ -115,22 +124,53 @@ extension CoordinatorCore {
             out.append(.toClient(peer, .error(ErrorReply(request: request, code: refusal.code, message: refusal.message))))
             return
         }
-        do {
-            try store.create(StoredJob(
-                id: prepared.id, spec: spec, request: request, state: .running, createdAt: wallClockSeconds()))
-        } catch {
-            out.append(refusal(peer, request, "store-failed", "the job store cannot record the job: \(error)"))
-            return
-        }
         jobs[prepared.id] = prepared
         submissions[request] = prepared.id
+        creating[prepared.id] = [(peer, request)]
+        out.append(.persist(.createJob(StoredJob(
+            id: prepared.id, spec: spec, request: request, state: .running, createdAt: WallClock.seconds()))))
+    }
+
+    /// A job's creation was written (or refused): answer the clients and start it.
+    mutating func jobCreated(_ stored: StoredJob, error: JobStoreError?, into out: inout [CoordinatorOutput]) {
+        let waiting = creating.removeValue(forKey: stored.id) ?? []
+        guard let prepared = jobs[stored.id] else { return }
+        if let error {
+            jobs[stored.id] = nil
+            for (peer, request) in waiting {
+                submissions[request] = nil
+                out.append(refusal(peer, request, "store-failed", "the job store cannot record the job: \(error)"))
+            }
+            return
+        }
         out.append(.log(.info, "job accepted", [
-            "job": "\(prepared.id)", "dataset": "\(spec.datasetName)", "model": "\(spec.model)",
+            "job": "\(prepared.id)", "dataset": "\(stored.spec.datasetName)", "model": "\(stored.spec.model)",
             "tasks": "\(prepared.taskCount)",
         ]))
-        out.append(.toClient(peer, .submitted(request: request, job: prepared.id)))
+        for (peer, request) in waiting { out.append(.toClient(peer, .submitted(request: request, job: prepared.id))) }
         let event = SchedulerEvent.jobAdded(job: prepared.id, datasets: prepared.datasets, tasks: prepared.labels)
         apply(scheduler.handle(event, now: now), into: &out)
+    }
+
+    /// A stored dataset is open (or could not be): the submissions waiting for it go on.
+    mutating func datasetOpened(_ hash: String, _ result: Result<Dataset?, JobStoreError>, into out: inout [CoordinatorOutput]) {
+        let waiting = opening.removeValue(forKey: hash) ?? []
+        switch result {
+        case .success(let dataset?):
+            registry.register(hash: hash, dataset: dataset)
+        case .success(nil):
+            out.append(.log(.warning, "a stored dataset could not be opened; it must be uploaded again", ["dataset": "\(hash)"]))
+        case .failure(let error):
+            out.append(.log(.error, "cannot read a stored dataset", ["dataset": "\(hash)", "error": "\(error)"]))
+        }
+        for pending in waiting {
+            if registry.contains(hash) {
+                submit(pending.spec, request: pending.request, from: pending.peer, into: &out)
+            } else {
+                out.append(refusal(pending.peer, pending.request, "unknown-dataset",
+                                   "the coordinator cannot read dataset \(hash) any more; upload it again with `crossfold submit`"))
+            }
+        }
     }
 
     struct Refusal: Error {
@@ -138,9 +178,10 @@ extension CoordinatorCore {
         let message: String
     }
 
-    /// Checks a submission and builds its fold plan; refusals say what to do.
+    /// Checks a submission and builds its fold plan; refusals say what to do. Its datasets must be
+    /// registered (uploaded, or opened from the store).
     func prepareJob(_ spec: JobSpec) -> Result<ActiveJob, Refusal> {
-        guard hasDataset(spec.dataset), let dataset = registry.entry(spec.dataset)?.dataset else {
+        guard let dataset = registry.entry(spec.dataset)?.dataset else {
             return .failure(Refusal(code: "unknown-dataset",
                                     message: "the coordinator does not hold dataset \(spec.dataset); upload it with `crossfold submit`"))
         }
@@ -153,7 +194,7 @@ extension CoordinatorCore {
             return .failure(Refusal(code: "usage", message: "--threshold \(spec.threshold) is outside 0...1"))
         }
         if let holdoutHash = spec.holdout {
-            guard hasDataset(holdoutHash), let raw = registry.entry(holdoutHash)?.dataset else {
+            guard let raw = registry.entry(holdoutHash)?.dataset else {
                 return .failure(Refusal(code: "unknown-dataset",
                                         message: "the coordinator does not hold holdout dataset \(holdoutHash); upload it first"))
             }
@@ -186,58 +227,25 @@ extension CoordinatorCore {
         }
     }
 
-    func sendResults(of job: String, request: String, predictions: Bool, to peer: PeerID, into out: inout [CoordinatorOutput]) {
-        guard let stored = storedJob(job) else {
-            out.append(unknownJob(peer, request, job))
+    /// RESULTS: refused here when the job is unknown or not completed, otherwise answered off the
+    /// loop from the store (`.serveResults`).
+    func sendResults(_ query: ResultsQuery, to peer: PeerID, into out: inout [CoordinatorOutput]) {
+        guard let stored = storedJob(query.job) else {
+            out.append(unknownJob(peer, query.request, query.job))
             return
         }
-        guard stored.state == .completed, let metrics = try? store.metrics(of: job) else {
+        guard stored.state == .completed else {
             let why = stored.state == .failed || stored.state == .cancelled
-                ? "job \(job) \(stored.state.rawValue): \(stored.message ?? "no reason recorded")"
-                : "job \(job) is still \(stored.state.rawValue); wait with `crossfold watch \(job)`"
-            out.append(refusal(peer, request, "not-completed", why))
+                ? "job \(query.job) \(stored.state.rawValue): \(stored.message ?? "no reason recorded")"
+                : "job \(query.job) is still \(stored.state.rawValue); wait with `crossfold watch \(query.job)`"
+            out.append(refusal(peer, query.request, "not-completed", why))
             return
         }
-        // After a restart the job's datasets are read back from the store on first use.
-        _ = hasDataset(stored.spec.dataset)
-        let concepts = registry.entry(stored.spec.dataset)?.dataset.concepts ?? []
-        var ids: [String] = []
-        var pairs: [(folds: [Int32], scores: [Float])] = []
-        if predictions {
-            guard let evaluated = registry.entry(stored.spec.holdout ?? stored.spec.dataset)?.dataset,
-                  let assembled = assemblePredictions(stored)
-            else {
-                out.append(refusal(peer, request, "not-available",
-                                   "the datasets of job \(job) are no longer held, so its predictions cannot be assembled"))
-                return
-            }
-            ids = evaluated.ids
-            pairs = assembled
-        }
-        let header = ClientReply.ResultsHeader(
-            request: request, job: job, state: stored.state, rows: evaluatedRowCount(stored), conceptIds: concepts,
-            repeats: pairs.count)
-        out.append(.toClient(peer, .results(header, metrics: metrics, inputIDs: ids, predictions: pairs)))
+        out.append(.serveResults(ResultsRequest(client: peer, query: query, job: stored)))
     }
 
     /// Tasks of a job: folds × repeats, or one for a holdout job.
     static func taskCount(of spec: JobSpec) -> Int {
         spec.holdout == nil ? spec.folds * spec.repeats : 1
     }
-
-    func evaluatedRowCount(_ stored: StoredJob) -> Int {
-        let hash = stored.spec.holdout ?? stored.spec.dataset
-        _ = hasDataset(hash)
-        return registry.entry(hash)?.dataset.rowCount ?? 0
-    }
-
-    func wallClockSeconds() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -2,16 +2,33 @@ import Datasets
 import Logging
 import Wire
 
+/// An upload under way: how far it reaches, and who waits for its end.
+struct UploadState: Sendable {
+    let hash: String
+    let size: Int
+    /// Bytes accepted in order and handed to the shell to write (`.spoolUpload`).
+    var accepted = 0
+    /// When a chunk last arrived (core time), so the upload idle longest makes room first.
+    var lastActivity: Duration
+    /// Every byte is accepted: the file is being verified. Clients that resend the last chunk
+    /// meanwhile are answered when it ends.
+    var verifying = false
+    var waiting: [(peer: PeerID, request: String)] = []
+}
+
 extension CoordinatorCore {
     /// Largest dataset a client may upload (canonical bytes).
     static let maxUploadBytes = 64 << 30
-    /// Uploads held under way at once. Each costs what it received so far, and names are the
-    /// client's to choose, so a new upload beyond these replaces the one idle longest (its client
-    /// is told `received: 0` on its next chunk and starts again).
+    /// Uploads held under way at once. Each has a file being written, and names are the client's to
+    /// choose, so a new upload beyond these replaces the one idle longest (its file is dropped and
+    /// its client is told `received: 0` on its next chunk and starts again).
     static let maxPendingUploads = 8
 
-    func receiveUpload(from peer: PeerID, _ upload: ClientRequest.Upload, bytes: [UInt8], into out: inout [CoordinatorOutput]) {
-        if hasDataset(upload.dataset) {
+    /// UPLOAD: a chunk that continues an upload goes to the shell to be written and hashed in
+    /// order (`.spoolUpload`), and is acknowledged once written (`.uploadWritten`); any other is
+    /// answered with where the upload stands, so a retrying client resumes from there.
+    mutating func receiveUpload(from peer: PeerID, _ upload: ClientRequest.Upload, bytes: [UInt8], into out: inout [CoordinatorOutput]) {
+        if hasDataset(upload.dataset), uploads[upload.dataset] == nil {
             out.append(.toClient(peer, .uploadAck(.init(
                 request: upload.request, dataset: upload.dataset, received: upload.size, complete: true))))
             return
@@ -21,89 +38,80 @@ extension CoordinatorCore {
                                "datasets above \(Self.maxUploadBytes >> 30) GiB are not accepted"))
             return
         }
-        guard var buffer = uploads[upload.dataset] ?? startUpload(upload) else {
-            // Not under way and not its first chunk (lost, or evicted for newer uploads).
-            out.append(.toClient(peer, .uploadAck(.init(
-                request: upload.request, dataset: upload.dataset, received: 0, complete: false))))
-            return
+        if uploads[upload.dataset] == nil {
+            // Not under way: only a first chunk starts one (a later one was lost, or evicted).
+            guard upload.offset == 0 else {
+                out.append(.toClient(peer, .uploadAck(.init(
+                    request: upload.request, dataset: upload.dataset, received: 0, complete: false))))
+                return
+            }
+            startUpload(upload, into: &out)
         }
-        guard buffer.size == upload.size else {
+        guard var state = uploads[upload.dataset] else { return }
+        guard state.size == upload.size else {
             out.append(refusal(peer, upload.request, "upload-mismatch",
                                "an upload of \(upload.dataset) with another size is under way; retry later"))
             return
         }
-        uploads[upload.dataset] = nil  // sole owner now: the append below must not copy every byte so far
-        // Chunks arrive in order on one connection; a repeated or early chunk is answered with the
-        // offset the coordinator wants next, so a retrying client resumes from there.
-        if upload.offset == buffer.received {
-            buffer.bytes.append(contentsOf: bytes)
-        }
-        buffer.lastActivity = now
-        if buffer.isComplete {
-            uploads[upload.dataset] = nil
-            out.append(.verifyUpload(PendingUpload(client: peer, request: upload.request, hash: upload.dataset, bytes: buffer.bytes)))
+        state.lastActivity = now
+        if state.verifying {
+            if upload.offset + bytes.count == state.size { state.waiting.append((peer, upload.request)) }
+            uploads[upload.dataset] = state
             return
         }
-        uploads[upload.dataset] = buffer
-        out.append(.toClient(peer, .uploadAck(.init(
-            request: upload.request, dataset: upload.dataset, received: buffer.received, complete: false))))
-    }
-
-    /// A buffer for an upload's first chunk, making room among the uploads under way; nil for a
-    /// chunk past the start of an upload that is not under way.
-    func startUpload(_ upload: ClientRequest.Upload) -> UploadBuffer? {
-        guard upload.offset == 0 else { return nil }
-        while uploads.count >= Self.maxPendingUploads,
-              let idlest = uploads.values.min(by: { ($0.lastActivity, $0.hash) < ($1.lastActivity, $1.hash) }) {
-            uploads[idlest.hash] = nil
+        guard upload.offset == state.accepted, !bytes.isEmpty else {
+            uploads[upload.dataset] = state
+            out.append(.toClient(peer, .uploadAck(.init(
+                request: upload.request, dataset: upload.dataset, received: state.accepted, complete: false))))
+            return
         }
-        return UploadBuffer(hash: upload.dataset, size: upload.size, started: now)
+        state.accepted += bytes.count
+        if state.accepted == state.size { state.verifying = true }
+        uploads[upload.dataset] = state
+        let receipt = UploadReceipt(client: peer, request: upload.request, hash: upload.dataset, end: state.accepted)
+        out.append(.spoolUpload(UploadChunk(receipt: receipt, size: state.size, offset: upload.offset, bytes: bytes)))
     }
 
-    func finishUpload(_ outcome: UploadOutcome, into out: inout [CoordinatorOutput]) {
-        let upload = outcome.upload
+    /// Makes room among the uploads under way and records a new one.
+    mutating func startUpload(_ upload: ClientRequest.Upload, into out: inout [CoordinatorOutput]) {
+        while uploads.count >= Self.maxPendingUploads,
+              let idlest = uploads.values.filter({ !$0.verifying })
+                  .min(by: { ($0.lastActivity, $0.hash) < ($1.lastActivity, $1.hash) }) {
+            uploads[idlest.hash] = nil
+            out.append(.abandonUpload(idlest.hash))
+        }
+        uploads[upload.dataset] = UploadState(hash: upload.dataset, size: upload.size, lastActivity: now)
+    }
+
+    /// A chunk is written: the client may send the next.
+    func uploadWritten(_ receipt: UploadReceipt, into out: inout [CoordinatorOutput]) {
+        guard uploads[receipt.hash] != nil else { return }
+        out.append(.toClient(receipt.client, .uploadAck(.init(
+            request: receipt.request, dataset: receipt.hash, received: receipt.end, complete: false))))
+    }
+
+    /// The upload ended: registered and acknowledged, or refused with the reason.
+    mutating func finishUpload(_ outcome: UploadOutcome, into out: inout [CoordinatorOutput]) {
+        let receipt = outcome.receipt
+        let state = uploads.removeValue(forKey: receipt.hash)
+        let clients = [(receipt.client, receipt.request)] + (state?.waiting ?? [])
         switch outcome.result {
         case .success(let dataset):
-            do {
-                if let error = outcome.storeError { throw error }
-                if !outcome.keptInStore { try store.saveDataset(hash: upload.hash, bytes: upload.bytes) }
-            } catch {
-                out.append(.log(.error, "could not store an uploaded dataset; the upload is refused", [
-                    "dataset": "\(upload.hash)", "error": "\(error)",
-                ]))
-                out.append(refusal(upload.client, upload.request, "store-failed", "the coordinator cannot keep the dataset: \(error)"))
-                return
-            }
-            registry.register(hash: upload.hash, bytes: upload.bytes, dataset: dataset)
+            registry.register(hash: receipt.hash, dataset: dataset)
             out.append(.log(.info, "dataset received", [
-                "dataset": "\(upload.hash)", "bytes": "\(upload.bytes.count)", "rows": "\(dataset.rowCount)",
+                "dataset": "\(receipt.hash)", "bytes": "\(receipt.end)", "rows": "\(dataset.rowCount)",
             ]))
-            out.append(.toClient(upload.client, .uploadAck(.init(
-                request: upload.request, dataset: upload.hash, received: upload.bytes.count, complete: true))))
-        case .failure(let error):
-            out.append(refusal(upload.client, upload.request, "invalid-dataset", error.description))
+            for (peer, request) in clients {
+                out.append(.toClient(peer, .uploadAck(.init(
+                    request: request, dataset: receipt.hash, received: receipt.end, complete: true))))
+            }
+        case .failure(let failure):
+            if failure.code == "store-failed" {
+                out.append(.log(.error, "could not store an uploaded dataset; the upload is refused", [
+                    "dataset": "\(receipt.hash)", "error": "\(failure.message)",
+                ]))
+            }
+            for (peer, request) in clients { out.append(refusal(peer, request, failure.code, failure.message)) }
         }
-    }
-
-    /// Hashes and decodes an upload and, when it is sound and `store` is given, writes it there;
-    /// run off the event loop.
-    public static func verify(_ upload: PendingUpload, keepingIn store: (any JobStore)? = nil) -> UploadOutcome {
-        let actual = SHA256Hasher.hash(upload.bytes)
-        guard actual == upload.hash else {
-            return UploadOutcome(upload: upload, result: .failure(DatasetError(
-                .malformed, file: "upload", "the uploaded bytes hash to \(actual), not \(upload.hash)",
-                fix: "upload again; the transfer was corrupted")))
-        }
-        var outcome = UploadOutcome(upload: upload, result: Result { () throws(DatasetError) in
-            try CanonicalDataset.decode(upload.bytes, file: "upload \(upload.hash.prefix(12))")
-        })
-        guard let store, case .success = outcome.result else { return outcome }
-        do {
-            try store.saveDataset(hash: upload.hash, bytes: upload.bytes)
-            outcome.keptInStore = true
-        } catch {
-            outcome.storeError = error
-        }
-        return outcome
     }
 }

@@ -3,7 +3,7 @@ import Logging
 import Wire
 
 extension CoordinatorCore {
-    func handleWorker(_ peer: PeerID, _ message: WorkerMessage, identity: String?, into out: inout [CoordinatorOutput]) {
+    mutating func handleWorker(_ peer: PeerID, _ message: WorkerMessage, identity: String?, into out: inout [CoordinatorOutput]) {
         if case .ready(let ready) = message {
             let worker = Self.workerID(peer: peer, identity: identity, name: ready.name)
             if let old = peers[worker], old != peer {
@@ -71,7 +71,9 @@ extension CoordinatorCore {
         TaskAttempt(job: ref.job, task: ref.task, attempt: ref.attempt)
     }
 
-    func receive(_ result: WorkerMessage.TaskResult, scores: [Float], from worker: WorkerID, into out: inout [CoordinatorOutput]) {
+    mutating func receive(
+        _ result: WorkerMessage.TaskResult, scores: [Float], from worker: WorkerID, into out: inout [CoordinatorOutput]
+    ) {
         let attempt = TaskAttempt(job: result.job, task: result.task, attempt: result.attempt)
         guard let job = jobs[result.job], (0..<job.taskCount).contains(result.task) else {
             out.append(.log(.debug, "result for a job that is not running", ["task": "\(attempt)"]))
@@ -85,39 +87,52 @@ extension CoordinatorCore {
             apply(scheduler.handle(event, now: now), into: &out)
             return
         }
-        // Written before the task counts as done: a result the store cannot keep is a lost attempt,
-        // so the task goes back to the queue (and the job fails, with the reason, after the last one).
-        if scheduler.reasonToIgnoreResult(of: attempt) == nil {
-            let record = StoredResult(
-                job: result.job, task: result.task, attempt: result.attempt, worker: worker.rawValue,
-                seconds: result.seconds, scores: scores)
-            do {
-                try store.saveResult(record)
-            } catch {
-                out.append(.log(.error, "could not store a result; the task goes back to the queue", [
-                    "task": "\(attempt)", "error": "\(error)",
-                ]))
-                let event = SchedulerEvent.taskFailed(
-                    worker, attempt, message: "the job store could not keep its result: \(error)", retryable: true)
-                apply(scheduler.handle(event, now: now), into: &out)
-                return
-            }
+        guard scheduler.reasonToIgnoreResult(of: attempt) == nil else {
+            // Late or duplicate: the scheduler says why and drops it.
+            apply(scheduler.handle(.taskSucceeded(worker, attempt), now: now), into: &out)
+            return
+        }
+        // Written before the task counts as done: meanwhile the worker's slot is free and the
+        // attempt's lease waits; a result the store cannot keep is a lost attempt, so the task goes
+        // back to the queue (and the job fails, with the reason, after the last one).
+        apply(scheduler.handle(.taskResultPending(worker, attempt), now: now), into: &out)
+        let record = StoredResult(
+            job: result.job, task: result.task, attempt: result.attempt, worker: worker.rawValue,
+            seconds: result.seconds, scores: scores)
+        out.append(.persist(.result(record, worker: worker)))
+    }
+
+    /// A result's write returned: the task is done, or (the store refused it) its attempt is lost.
+    mutating func resultKept(_ result: StoredResult, by worker: WorkerID, error: JobStoreError?, into out: inout [CoordinatorOutput]) {
+        let attempt = TaskAttempt(job: result.job, task: result.task, attempt: result.attempt)
+        if let error {
+            out.append(.log(.error, "could not store a result; the task goes back to the queue", [
+                "task": "\(attempt)", "error": "\(error)",
+            ]))
+            let event = SchedulerEvent.taskFailed(
+                worker, attempt, message: "the job store could not keep its result: \(error)", retryable: true)
+            apply(scheduler.handle(event, now: now), into: &out)
+            return
         }
         let actions = scheduler.handle(.taskSucceeded(worker, attempt), now: now)
         for case .storeResult(let stored) in actions where stored == attempt {
-            taskRuns[result.job, default: [:]][result.task] = (worker.rawValue, result.seconds)
             jobs[result.job]?.taskSeconds.append(result.seconds)
         }
         apply(actions, into: &out)
     }
 
     /// Carries out scheduler actions: messages to workers, and job state changes in the store.
-    func apply(_ actions: [SchedulerAction], into out: inout [CoordinatorOutput]) {
+    mutating func apply(_ actions: [SchedulerAction], into out: inout [CoordinatorOutput]) {
         for action in actions {
             switch action {
             case .assign(let worker, let attempt):
-                guard let peer = peers[worker], let job = jobs[attempt.job] else { continue }
-                out.append(.toWorker(peer, .task(assignment(for: attempt, in: job), testRows: testRows(attempt, in: job))))
+                let key = TaskKey(job: attempt.job, task: attempt.task)
+                if recordingLoss.contains(key) {
+                    // Its lost attempt is being written; the TASK follows the write.
+                    heldAssignments[key] = (worker, attempt)
+                    continue
+                }
+                sendTask(attempt, to: worker, into: &out)
             case .cancel(let worker, let attempt):
                 guard let peer = peers[worker] else { continue }
                 out.append(.toWorker(peer, .cancel(TaskRef(job: attempt.job, task: attempt.task, attempt: attempt.attempt))))
@@ -145,17 +160,25 @@ extension CoordinatorCore {
         }
     }
 
-    /// Writes the task's lost attempts before it is handed out again (the TASK goes out after
-    /// this), so that a restart does not give a fold that keeps failing fresh attempts.
-    func recordLoss(of attempt: TaskAttempt, _ loss: AttemptLoss, into out: inout [CoordinatorOutput]) {
+    /// Writes the task's lost attempts before it is handed out again (its TASK waits for the
+    /// write), so that a restart does not give a fold that keeps failing fresh attempts.
+    mutating func recordLoss(of attempt: TaskAttempt, _ loss: AttemptLoss, into out: inout [CoordinatorOutput]) {
         let lost = LostAttempts(count: scheduler.attemptsLost(job: attempt.job, task: attempt.task), lastCause: "\(loss)")
-        do {
-            try store.saveLostAttempts(job: attempt.job, task: attempt.task, lost)
-        } catch {
-            out.append(.log(.error, "could not record a lost attempt; after a restart the fold gets it back", [
-                "task": "\(attempt)", "error": "\(error)",
-            ]))
+        recordingLoss.insert(TaskKey(job: attempt.job, task: attempt.task))
+        out.append(.persist(.lostAttempts(job: attempt.job, task: attempt.task, lost)))
+    }
+
+    /// Sends the TASK that waited for a lost attempt's record, if its worker still holds it.
+    mutating func releaseHeldAssignment(_ key: TaskKey, into out: inout [CoordinatorOutput]) {
+        guard let (worker, attempt) = heldAssignments.removeValue(forKey: key), scheduler.holder(of: attempt) == worker else {
+            return
         }
+        sendTask(attempt, to: worker, into: &out)
+    }
+
+    func sendTask(_ attempt: TaskAttempt, to worker: WorkerID, into out: inout [CoordinatorOutput]) {
+        guard let peer = peers[worker], let job = jobs[attempt.job] else { return }
+        out.append(.toWorker(peer, .task(assignment(for: attempt, in: job), testRows: testRows(attempt, in: job))))
     }
 
     func assignment(for attempt: TaskAttempt, in job: ActiveJob) -> TaskAssignment {
@@ -172,18 +195,12 @@ extension CoordinatorCore {
         job.plan == nil ? [] : job.testRows(of: attempt.task).map { Int32($0) }
     }
 
-    func markFinished(_ job: String, state: JobState, message: String?, into out: inout [CoordinatorOutput]) {
-        // Kept here too, so clients see the end even when the store cannot record it; the store
-        // then still says the job is running, and a restarted coordinator resumes it.
+    mutating func markFinished(_ job: String, state: JobState, message: String?, into out: inout [CoordinatorOutput]) {
+        // Kept here too, so clients see the end at once and even when the store cannot record it;
+        // the store then still says the job is running, and a restarted coordinator resumes it.
         jobs[job]?.state = state
         jobs[job]?.message = message
-        do {
-            try store.update(job: job, state: state, message: message)
-        } catch {
-            out.append(.log(.error, "could not record a job's end; after a restart the job resumes", [
-                "job": "\(job)", "state": "\(state.rawValue)", "error": "\(error)",
-            ]))
-        }
+        out.append(.persist(.jobState(job: job, state, message: message)))
         out.append(.log(state == .completed ? .info : .warning, "job finished", [
             "job": "\(job)", "state": "\(state.rawValue)", "message": "\(message ?? "")",
         ]))

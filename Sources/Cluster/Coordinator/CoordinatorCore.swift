@@ -4,31 +4,38 @@ import Learners
 import Logging
 import Wire
 
-/// The coordinator's logic between the sockets: it turns decoded messages and ticks into replies,
-/// task assignments and work to do off the loop, keeping the `Scheduler` and the `JobStore` in step.
-/// It owns no socket and reads no clock, so it is tested by feeding it inputs.
+/// The coordinator's logic between the sockets: it turns decoded messages, ticks and the outcomes
+/// of work done off the loop into replies, task assignments and more work to do off the loop,
+/// keeping the `Scheduler` and the job store in step. It owns no socket, reads no clock and does
+/// no I/O: store writes go out as `.persist` and come back as `.persisted`, and only then does the
+/// core act on them; the job store is only asked what its in-memory index knows.
 ///
-/// Runs on one task (the coordinator's event loop); not shared between threads.
-public final class CoordinatorCore {
+/// A value, held and mutated by the coordinator's event loop alone.
+public struct CoordinatorCore: Sendable {
     var scheduler: Scheduler
     let store: any JobStore
     let registry: DatasetRegistry
     let software: String
-    let makeJobID: () -> String
+    let makeJobID: @Sendable () -> String
     var now: Duration = .zero
 
     /// Worker socket peers by scheduler id, and back.
     var peers: [WorkerID: PeerID] = [:]
     var workerIDs: [PeerID: WorkerID] = [:]
     var jobs: [String: ActiveJob] = [:]
-    var uploads: [String: UploadBuffer] = [:]
+    var uploads: [String: UploadState] = [:]
     /// Job ids by SUBMIT request id, so a resent SUBMIT (the client retries on timeout) does not
     /// start a second job.
     var submissions: [String: String] = [:]
+    /// Jobs whose creation is being written, with the clients waiting for SUBMITTED.
+    var creating: [String: [(peer: PeerID, request: String)]] = [:]
+    /// Submissions waiting for a stored dataset to be opened, by dataset hash.
+    var opening: [String: [PendingSubmission]] = [:]
     /// Attempts lost and retried per job, kept after the scheduler forgets a finished job.
     var retried: [String: Int] = [:]
-    /// Results stored per job in this process: worker and seconds by task.
-    var taskRuns: [String: [Int: (worker: String, seconds: Double)]] = [:]
+    /// Tasks whose lost attempts are being written: their next TASK waits for the write.
+    var recordingLoss: Set<TaskKey> = []
+    var heldAssignments: [TaskKey: (worker: WorkerID, attempt: TaskAttempt)] = [:]
     /// Metrics of finished jobs that the store refused to keep, retried on ticks.
     var unsavedMetrics: [String: UnsavedMetrics] = [:]
 
@@ -37,7 +44,7 @@ public final class CoordinatorCore {
         store: any JobStore,
         registry: DatasetRegistry,
         software: String,
-        makeJobID: @escaping () -> String = CoordinatorCore.randomJobID
+        makeJobID: @escaping @Sendable () -> String = CoordinatorCore.randomJobID
     ) {
         self.scheduler = Scheduler(configuration: configuration)
         self.store = store
@@ -47,7 +54,7 @@ public final class CoordinatorCore {
     }
 
     /// Handles one input at time `now` (time since the coordinator started).
-    public func handle(_ input: CoordinatorInput, now: Duration) -> [CoordinatorOutput] {
+    public mutating func handle(_ input: CoordinatorInput, now: Duration) -> [CoordinatorOutput] {
         self.now = max(self.now, now)
         var out: [CoordinatorOutput] = []
         switch input {
@@ -71,8 +78,14 @@ public final class CoordinatorCore {
         case .tick:
             apply(scheduler.handle(.tick, now: self.now), into: &out)
             retryMetricsWrites(into: &out)
+        case .persisted(let write, let error):
+            persisted(write, error: error, into: &out)
+        case .uploadWritten(let receipt):
+            uploadWritten(receipt, into: &out)
         case .uploadVerified(let outcome):
             finishUpload(outcome, into: &out)
+        case .datasetOpened(let hash, let result):
+            datasetOpened(hash, result, into: &out)
         case .metricsComputed(let job, let result):
             finishMetrics(job, result, into: &out)
         }
@@ -101,4 +114,44 @@ public final class CoordinatorCore {
         case .data: break
         }
     }
+
+    /// Carries a finished store write forward.
+    mutating func persisted(_ write: StoreWrite, error: JobStoreError?, into out: inout [CoordinatorOutput]) {
+        switch write {
+        case .createJob(let job):
+            jobCreated(job, error: error, into: &out)
+        case .result(let result, let worker):
+            resultKept(result, by: worker, error: error, into: &out)
+        case .lostAttempts(let job, let task, _):
+            let key = TaskKey(job: job, task: task)
+            recordingLoss.remove(key)
+            if let error {
+                out.append(.log(.error, "could not record a lost attempt; after a restart the fold gets it back", [
+                    "task": "\(job)/\(task)", "error": "\(error)",
+                ]))
+            }
+            releaseHeldAssignment(key, into: &out)
+        case .jobState(let job, let state, _):
+            if let error {
+                out.append(.log(.error, "could not record a job's end; after a restart the job resumes", [
+                    "job": "\(job)", "state": "\(state.rawValue)", "error": "\(error)",
+                ]))
+            }
+        case .finished(let job, let metrics):
+            metricsKept(job, metrics, error: error, into: &out)
+        }
+    }
+}
+
+/// A task of a job, whatever the attempt.
+struct TaskKey: Hashable, Sendable {
+    let job: String
+    let task: Int
+}
+
+/// A SUBMIT waiting for its dataset to be opened from the store.
+struct PendingSubmission: Sendable {
+    let peer: PeerID
+    let request: String
+    let spec: JobSpec
 }

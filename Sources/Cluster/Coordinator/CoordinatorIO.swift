@@ -20,10 +20,17 @@ public enum CoordinatorInput: Sendable {
     /// A send to this worker failed because its connection is gone (ROUTER_MANDATORY).
     case unreachable(PeerID)
     case tick
-    /// An upload's bytes were hashed and decoded off the loop.
+    /// A `.persist` write returned: nil, or why the store refused it.
+    case persisted(StoreWrite, JobStoreError?)
+    /// An upload chunk of `.spoolUpload` is written to the dataset's file.
+    case uploadWritten(UploadReceipt)
+    /// An upload ended: its last chunk written and the file verified, opened and kept by the store,
+    /// or the reason it was refused.
     case uploadVerified(UploadOutcome)
-    /// A finished job's metrics were computed off the loop (EvalMetrics JSON or the reason it failed).
-    case metricsComputed(job: String, Result<[UInt8], MetricsFailure>)
+    /// A stored dataset asked for with `.openDataset` is open (or absent or damaged: nil).
+    case datasetOpened(String, Result<Dataset?, JobStoreError>)
+    /// A finished job's metrics were computed off the loop, or why they could not be.
+    case metricsComputed(job: String, Result<ComputedMetrics, MetricsFailure>)
 }
 
 public enum CoordinatorSocket: String, Sendable {
@@ -34,29 +41,60 @@ public enum CoordinatorSocket: String, Sendable {
 public enum CoordinatorOutput: Sendable {
     case toWorker(PeerID, CoordinatorMessage)
     case toClient(PeerID, ClientReply)
-    /// Hash and decode an upload off the loop, then feed back `.uploadVerified`.
-    case verifyUpload(PendingUpload)
-    /// Compute a finished job's metrics off the loop, then feed back `.metricsComputed`.
+    /// Write to the job store, off the loop and in order with the other writes, then feed back
+    /// `.persisted`.
+    case persist(StoreWrite)
+    /// Write an upload chunk to its dataset's file off the loop (the first chunk creates it), then
+    /// feed back `.uploadWritten`, or `.uploadVerified` after the last chunk or a failure.
+    case spoolUpload(UploadChunk)
+    /// Drop an unfinished upload's file.
+    case abandonUpload(String)
+    /// Open a stored dataset off the loop (map it, check it, decode its labels and ids), then feed
+    /// back `.datasetOpened`.
+    case openDataset(String)
+    /// Compute a finished job's metrics off the loop, reading its results from the store, then
+    /// feed back `.metricsComputed`.
     case computeMetrics(MetricsRequest)
+    /// Answer a RESULTS request off the loop: read the metrics and, for predictions, a page of
+    /// them from the store, and send the reply (or the reason it cannot be made) to the client.
+    case serveResults(ResultsRequest)
     case log(Logger.Level, Logger.Message, Logger.Metadata)
 }
 
-/// A completed upload waiting to be verified.
-public struct PendingUpload: Sendable {
+/// One chunk of an upload, in order, for the shell to write.
+public struct UploadChunk: Sendable {
+    public let receipt: UploadReceipt
+    /// The whole dataset's size.
+    public let size: Int
+    public let offset: Int
+    public let bytes: [UInt8]
+
+    public var isFirst: Bool { offset == 0 }
+    public var isLast: Bool { receipt.end == size }
+}
+
+/// Who to answer about an upload chunk, and how far the upload reaches with it.
+public struct UploadReceipt: Sendable, Equatable {
     public let client: PeerID
     public let request: String
     public let hash: String
-    public let bytes: [UInt8]
+    /// The chunk's end: bytes contiguous from 0 once it is written.
+    public let end: Int
 }
 
 public struct UploadOutcome: Sendable {
-    public let upload: PendingUpload
-    public let result: Result<Dataset, DatasetError>
-    /// Whether the bytes were already written to the job store off the event loop (a large
-    /// dataset takes seconds to flush to disk); if not, the core writes them.
-    public var keptInStore = false
-    /// Why the job store refused the bytes, when writing them off the loop failed.
-    public var storeError: JobStoreError?
+    public let receipt: UploadReceipt
+    /// The dataset, mapped from its verified file (kept by the store when it keeps datasets), or
+    /// why the upload is refused: `invalid-dataset` for bytes that are not the dataset, or
+    /// `store-failed` when the file cannot be written.
+    public let result: Result<Dataset, UploadFailure>
+}
+
+public struct UploadFailure: Error, Sendable, CustomStringConvertible {
+    /// The refusal code the client gets.
+    public let code: String
+    public let message: String
+    public var description: String { message }
 }
 
 /// Why metrics could not be computed.

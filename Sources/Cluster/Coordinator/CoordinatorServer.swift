@@ -1,4 +1,5 @@
 import Datasets
+import Dispatch
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -7,20 +8,25 @@ import Wire
 import ZeroMQ
 
 /// The coordinator process's shell: a reactor thread owning the three ROUTER sockets, and an
-/// event loop (the `run()` task) feeding `CoordinatorCore`. Chunks on the data socket are served
-/// on the reactor thread itself, straight from the dataset registry, so bulk transfers never wait
-/// behind the event loop; heavy work (hashing uploads, computing metrics) runs on threads of its own.
+/// event loop (the `run()` task) feeding `CoordinatorCore`, a value it holds alone. Chunks on the
+/// data socket are served on the reactor thread itself, straight from the dataset registry's
+/// mappings, so bulk transfers never wait behind the event loop; everything that touches a file or
+/// takes long (store writes, in order on one queue; uploads, each on a queue of its own; opening
+/// stored datasets, metrics, results) runs off the loop, and its outcome comes back as an input.
 public final class CoordinatorServer: Sendable {
     public let endpoints: CoordinatorEndpoints
     let reactor: Reactor
-    let core: Mutex<CoordinatorCore?>
     let registry: DatasetRegistry
     let store: any JobStore
+    let configuration: SchedulerConfiguration
     let logger: Logger
     let sockets = SocketBox()
     let software: String
     /// CURVE keys and allowlists; nil runs the NULL mechanism (anyone reaching a port is let in).
     let keys: CoordinatorKeys?
+    /// Store writes, one at a time in the order the core asked for them.
+    private let storeQueue = DispatchQueue(label: "crossfold.store")
+    private let uploads: UploadSpools
     /// The endpoints actually bound (with real port numbers for `tcp://...:*`), once listening.
     private let bound = Mutex<CoordinatorEndpoints?>(nil)
     private let inputs: AsyncStream<CoordinatorInput>
@@ -42,10 +48,10 @@ public final class CoordinatorServer: Sendable {
         self.software = software
         self.logger = logger
         self.store = store
+        self.configuration = configuration
         registry = DatasetRegistry()
+        uploads = UploadSpools(store: store)
         reactor = try Reactor(name: "crossfold.coordinator")
-        let core = CoordinatorCore(configuration: configuration, store: store, registry: registry, software: software)
-        self.core = Mutex(core)
         (inputs, feed) = AsyncStream.makeStream(of: CoordinatorInput.self, bufferingPolicy: .unbounded)
     }
 
@@ -84,28 +90,43 @@ public final class CoordinatorServer: Sendable {
 
     /// Runs the event loop until the calling task is cancelled, `shutdown()` is called or (inside a
     /// `ServiceGroup`) a graceful shutdown begins, then closes the sockets. Binds first if
-    /// `listen()` was not called.
+    /// `listen()` was not called. Unfinished jobs of the store are resumed first, on a thread of
+    /// their own (reading the store and opening their datasets blocks).
     public func run() async throws {
         if boundEndpoints == nil { _ = try await listen() }
         let start = ContinuousClock.now
-        var resumed = core.withLock { $0?.resumeUnfinishedJobs() ?? [] }
-        perform(&resumed)
+        let fresh = CoordinatorCore(configuration: configuration, store: store, registry: registry, software: software)
+        var (core, resumed) = await Self.offLoop {
+            var core = fresh
+            let outputs = core.resumeUnfinishedJobs()
+            return (core, outputs)
+        }
+        perform(resumed)
+        resumed.removeAll()
         await withGracefulShutdownHandler {
             for await input in inputs {
-                var outputs = core.withLock { $0?.handle(input, now: ContinuousClock.now - start) ?? [] }
-                perform(&outputs)
+                perform(core.handle(input, now: ContinuousClock.now - start))
                 if Task.isCancelled { break }
             }
         } onGracefulShutdown: {
             self.shutdown()
         }
         feed.finish()
+        // Store writes already asked for complete before the process goes on to exit.
+        storeQueue.sync {}
         await reactor.stop()
     }
 
     /// Stops the event loop from outside (`run()` returns).
     public func shutdown() {
         feed.finish()
+    }
+
+    /// Runs blocking work on a thread of its own and returns its value.
+    static func offLoop<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: work()) }
+        }
     }
 
     static func makeRouter(
@@ -149,37 +170,47 @@ public final class CoordinatorServer: Sendable {
         }
     }
 
-    /// Carries out the core's outputs: sends go to the reactor thread, heavy work to threads.
-    func perform(_ outputs: inout [CoordinatorOutput]) {
+    /// Carries out the core's outputs: sends go to the reactor thread, the rest off the loop.
+    func perform(_ outputs: [CoordinatorOutput]) {
+        let (feed, store, registry, software) = (self.feed, self.store, self.registry, self.software)
         for output in outputs {
             switch output {
             case .toWorker(let peer, let message):
-                send(peer, message.envelope, on: "worker", unreachable: true)
+                send(peer, message.envelope.frames.map { Frame($0) }, on: "worker", unreachable: true)
             case .toClient(let peer, let reply):
-                send(peer, reply.envelope, on: "client", unreachable: false)
-            case .verifyUpload(let upload):
-                let (feed, store) = (self.feed, self.store)
-                Thread.detachNewThread { feed.yield(.uploadVerified(CoordinatorCore.verify(upload, keepingIn: store))) }
-            case .computeMetrics(let request):
-                let (feed, software) = (self.feed, self.software)
+                send(peer, reply.envelope.frames.map { Frame($0) }, on: "client", unreachable: false)
+            case .persist(let write):
+                storeQueue.async { feed.yield(.persisted(write, write.run(on: store))) }
+            case .spoolUpload(let chunk):
+                uploads.write(chunk) { feed.yield($0) }
+            case .abandonUpload(let hash):
+                uploads.abandon(hash)
+            case .openDataset(let hash):
                 Thread.detachNewThread {
-                    feed.yield(.metricsComputed(job: request.job, JobMetrics.compute(request, software: software)))
+                    feed.yield(.datasetOpened(hash, Result { () throws(JobStoreError) in try store.openDataset(hash: hash) }))
+                }
+            case .computeMetrics(let request):
+                Thread.detachNewThread {
+                    feed.yield(.metricsComputed(job: request.id, JobMetrics.compute(request, store: store, software: software)))
+                }
+            case .serveResults(let request):
+                Thread.detachNewThread { [self] in
+                    send(request.client, ResultsServer.reply(request, store: store, registry: registry), on: "client", unreachable: false)
                 }
             case .log(let level, let message, let metadata):
                 logger.log(level: level, message, metadata: metadata)
             }
         }
-        outputs.removeAll()
     }
 
-    private func send(_ peer: PeerID, _ envelope: Envelope, on name: String, unreachable: Bool) {
+    private func send(_ peer: PeerID, _ frames: [Frame], on name: String, unreachable: Bool) {
         let (sockets, feed, logger) = (self.sockets, self.feed, self.logger)
-        let frames = [Frame(peer.bytes)] + envelope.frames.map { Frame($0) }
+        let message = [Frame(peer.bytes)] + frames
         do {
             try reactor.execute { _ in
                 guard let socket = sockets[name] else { return }
                 do throws(ZeroMQError) {
-                    _ = try socket.trySend(frames)
+                    _ = try socket.trySend(message)
                 } catch where error.isHostUnreachable {
                     if unreachable { feed.yield(.unreachable(peer)) }
                 } catch {

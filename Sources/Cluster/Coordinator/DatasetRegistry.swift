@@ -2,9 +2,11 @@ import Datasets
 import Synchronization
 import ZeroMQ
 
-/// The datasets the coordinator can serve, by canonical hash: their bytes for FETCH (read on the
-/// reactor thread) and their decoded form for planning and metrics (read by the core). Shared
-/// between those two threads, hence the lock; entries are immutable once registered.
+/// The datasets the coordinator can serve, by canonical hash: their canonical bytes for FETCH (read
+/// on the reactor thread, sent without copying) and their decoded labels and ids for planning and
+/// metrics. Both come from one mapping of the dataset's file, so a dataset costs the coordinator
+/// its labels and ids in memory, and page cache for the rest. Shared between threads, hence the
+/// lock; entries are immutable once registered.
 public final class DatasetRegistry: Sendable {
     public struct Entry: Sendable {
         public let hash: String
@@ -16,6 +18,14 @@ public final class DatasetRegistry: Sendable {
     private let entries = Mutex<[String: Entry]>([:])
 
     public init() {}
+
+    /// Registers a dataset, served from the mapping its features live in (or, for a dataset held
+    /// in memory, from its encoded bytes).
+    public func register(hash: String, dataset: Dataset) {
+        guard !contains(hash) else { return }
+        let bytes = dataset.features.mappedFile.map { PinnedBuffer(mapping: $0) } ?? PinnedBuffer(CanonicalDataset.encode(dataset))
+        register(hash: hash, buffer: bytes, dataset: dataset)
+    }
 
     /// Registers a dataset's canonical bytes (kept by reference, never copied) and decoded form.
     public func register(hash: String, buffer: PinnedBuffer, dataset: Dataset) {

@@ -1,18 +1,23 @@
 import Datasets
 import Wire
 
-/// Everything needed to compute a finished job's metrics, handed off the event loop.
+/// A finished job whose metrics are to be computed off the event loop, from its stored results.
 public struct MetricsRequest: Sendable {
-    public let job: String
-    public let spec: JobSpec
-    /// The cross-validated dataset, or the holdout dataset for a holdout job: the rows predicted.
-    public let evaluated: Dataset
-    public let isHoldout: Bool
-    public let predictions: [FoldPredictions]
-    /// Worker and seconds per task, in task order.
-    public let workers: [String]
-    public let seconds: [Double]
+    let job: ActiveJob
     public let wallSeconds: Double
-    /// Rows of the training dataset (the cross-validated one, or the one trained on for a holdout).
-    public let trainingRows: Int
+
+    public var id: String { job.id }
+}
+
+/// A finished job's EvalMetrics JSON and out-of-fold predictions, ready for the store.
+public struct ComputedMetrics: Sendable {
+    public let json: [UInt8]
+    /// The predictions file to write (`PredictionsFile`), when the job has rows to predict.
+    public let predictions: PredictionsWrite?
+}
+
+/// A file of `size` bytes that `fill` writes in place.
+public struct PredictionsWrite: Sendable {
+    public let size: Int
+    public let fill: @Sendable (UnsafeMutableRawBufferPointer) -> Void
 }

@@ -10,16 +10,20 @@ import ZeroMQ
 public final class EmbeddedCluster: Sendable {
     public let client: ClusterClient
     let coordinator: CoordinatorServer
+    /// The datasets this cluster's workers take without fetching.
+    let shared: SharedDatasets
 
-    init(client: ClusterClient, coordinator: CoordinatorServer) {
+    init(client: ClusterClient, coordinator: CoordinatorServer, shared: SharedDatasets) {
         self.client = client
         self.coordinator = coordinator
+        self.shared = shared
     }
 
-    /// Makes a dataset known to the coordinator and to this process's workers.
-    public func register(canonical: PinnedBuffer, hash: String, dataset: Dataset) {
-        coordinator.registry.register(hash: hash, buffer: canonical, dataset: dataset)
-        DatasetCache.processShared.register(hash: hash, dataset: dataset)
+    /// Makes a dataset known to the coordinator and to this cluster's workers, which all use its
+    /// one mapping.
+    public func register(_ file: DatasetFile) {
+        coordinator.registry.register(hash: file.sha256, buffer: PinnedBuffer(mapping: file.canonical), dataset: file.dataset)
+        shared.register(hash: file.sha256, dataset: file.dataset)
     }
 
     /// Starts the cluster with `workers` single-slot workers, runs `body` with it, and stops
@@ -44,13 +48,15 @@ public final class EmbeddedCluster: Sendable {
 
         let coordinator = try CoordinatorServer(endpoints: endpoints, software: software, logger: quiet)
         _ = try await coordinator.listen()
+        let shared = SharedDatasets()
         let services = try (0..<max(1, workers)).map { index in
             try WorkerService(
                 controlEndpoint: endpoints.worker, dataEndpoint: endpoints.data, slots: 1, threads: 1,
-                cacheDirectory: nil, name: "local-\(index + 1)", logger: quiet, software: software)
+                cacheDirectory: nil, name: "local-\(index + 1)", logger: quiet, software: software,
+                sharedDatasets: shared)
         }
         let client = try ClusterClient(endpoint: endpoints.client, logger: quiet)
-        let cluster = EmbeddedCluster(client: client, coordinator: coordinator)
+        let cluster = EmbeddedCluster(client: client, coordinator: coordinator, shared: shared)
 
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await coordinator.run() }

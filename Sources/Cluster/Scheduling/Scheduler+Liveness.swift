@@ -19,13 +19,21 @@ extension Scheduler {
         for job in jobOrder {
             guard let record = jobs[job] else { continue }
             for (index, task) in record.tasks.enumerated() {
-                for lease in task.leases where lease.deadline <= now {
+                for lease in task.leases where !lease.persisting && lease.deadline <= now {
                     let attempt = TaskAttempt(job: job, task: index, attempt: lease.attempt)
                     actions.append(.cancel(lease.worker, attempt))
                     lose(attempt, loss: .leaseExpired(lease.worker), into: &actions)
                 }
             }
         }
+    }
+
+    /// Stops the lease of an attempt whose result is being written from lapsing.
+    mutating func holdLease(_ attempt: TaskAttempt, by worker: WorkerID) {
+        guard let leases = jobs[attempt.job]?.tasks[safe: attempt.task]?.leases,
+              let index = leases.firstIndex(where: { $0.attempt == attempt.attempt && $0.worker == worker })
+        else { return }
+        jobs[attempt.job]?.tasks[attempt.task].leases[index].persisting = true
     }
 
     mutating func renewLease(_ attempt: TaskAttempt, by worker: WorkerID) {

@@ -45,6 +45,10 @@ public struct Scheduler: Sendable {
         case .taskProgress(let id, let attempt):
             workers[id]?.lastSeen = self.now
             renewLease(attempt, by: id)
+        case .taskResultPending(let id, let attempt):
+            workers[id]?.lastSeen = self.now
+            workers[id]?.running.remove(attempt)
+            holdLease(attempt, by: id)
         case .taskSucceeded(let id, let attempt):
             workers[id]?.lastSeen = self.now
             succeed(attempt, by: id, into: &actions)
@@ -70,7 +74,7 @@ public struct Scheduler: Sendable {
             consider(worker.lastSeen + configuration.deadAfter)
         }
         for job in jobs.values {
-            for task in job.tasks { for lease in task.leases { consider(lease.deadline) } }
+            for task in job.tasks { for lease in task.leases where !lease.persisting { consider(lease.deadline) } }
         }
         return deadline
     }

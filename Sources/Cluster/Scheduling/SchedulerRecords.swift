@@ -17,6 +17,8 @@ struct Lease: Sendable, Equatable {
     let attempt: Int
     let worker: WorkerID
     var deadline: Duration
+    /// Its result arrived and is being written: the lease cannot lapse meanwhile.
+    var persisting = false
 }
 
 /// A task of a job.

@@ -71,6 +71,10 @@ public enum SchedulerEvent: Sendable, Equatable {
     /// A new or resumed job: its tasks in order, the datasets they need.
     case jobAdded(job: String, datasets: Set<String>, tasks: [TaskLabel])
     case taskProgress(WorkerID, TaskAttempt)
+    /// A worker's result for this attempt arrived and is being written: the worker's slot is free,
+    /// and the attempt's lease waits (it cannot lapse) for `taskSucceeded` once the result is kept,
+    /// or `taskFailed` if it cannot be.
+    case taskResultPending(WorkerID, TaskAttempt)
     case taskSucceeded(WorkerID, TaskAttempt)
     /// `retryable` is false for deterministic failures (a learner refusing its parameters).
     case taskFailed(WorkerID, TaskAttempt, message: String, retryable: Bool)

@@ -17,15 +17,17 @@ import Wire
 /// state-dir/jobs/<id>/results/<task>.bin one task's scores (ResultFile), written once
 /// state-dir/jobs/<id>/attempts.json      lost attempts per task, rewritten at each loss
 /// state-dir/jobs/<id>/metrics.json       the EvalMetrics JSON of a completed job
-/// state-dir/datasets/<sha256>.cfds       canonical dataset bytes, named by their hash
+/// state-dir/jobs/<id>/predictions.bin    its out-of-fold predictions in input order (PredictionsFile)
+/// state-dir/datasets/<sha256>.cfds       canonical dataset bytes, named by their hash, written as
+///                                        the upload arrives (with a .verified record beside it)
 /// ```
 ///
 /// Reading back checks every file (lengths, checksum, JSON, dataset hash): a file cut short or
 /// damaged is logged, set aside as `*.corrupt` and treated as absent, never a crash; the task it
 /// held is computed again. Temporary files left by a crash are removed when the store opens.
 ///
-/// Job and result indexes live in memory (status requests never touch the disk); scores,
-/// metrics and datasets are read from disk when asked for.
+/// Job, result and dataset indexes live in memory (status requests never touch the disk); scores,
+/// metrics, predictions and datasets are read (or mapped) from disk when asked for.
 public final class DirectoryJobStore: JobStore {
     public let directory: String
     let logger: Logger
@@ -201,30 +203,100 @@ public final class DirectoryJobStore: JobStore {
         index.withLock { $0.jobs[id] }
     }
 
-    public func saveDataset(hash: String, bytes: [UInt8]) throws(JobStoreError) {
+    public func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(JobStoreError) {
+        guard index.withLock({ $0.jobs[job] != nil }) else {
+            throw JobStoreError(.unknownJob, "no job \(job) in the store for its predictions")
+        }
+        let folder = jobDirectory(job)
+        _ = try FilledFile.write(
+            at: "\(folder)/\(StoreFiles.temporaryName(for: JobFiles.predictions))", size: size, durable: true,
+            rename: "\(folder)/\(JobFiles.predictions)", fill: fill)
+        try StoreFiles.syncDirectory(folder)
+    }
+
+    public func predictions(of job: String) throws(JobStoreError) -> MappedFile? {
+        guard index.withLock({ $0.jobs[job] != nil }) else { return nil }
+        let path = "\(jobDirectory(job))/\(JobFiles.predictions)"
+        guard StoreFiles.exists(path) else { return nil }
+        let file: MappedFile
+        do {
+            file = try MappedFile(path: path)
+        } catch {
+            throw JobStoreError(.unreadable, error.message)
+        }
+        guard PredictionsFile.Header(file.bytes) != nil else {
+            setAside(path, why: "not a predictions file, or cut short", metadata: ["job": "\(job)"])
+            return nil
+        }
+        return file
+    }
+
+    public func hasDataset(hash: String) -> Bool {
+        index.withLock { $0.datasets.contains(hash) }
+    }
+
+    public func receiveDataset(hash: String, size: Int) throws(JobStoreError) -> IncomingDataset {
         guard JobFiles.isValidHash(hash) else {
             throw JobStoreError(.unwritable, "\(hash) is not a dataset hash (64 lowercase hex digits)")
         }
-        if index.withLock({ $0.datasets.contains(hash) }) { return }
-        try StoreFiles.writeAtomically(bytes, directory: datasetsDirectory, name: Self.datasetFileName(hash))
+        let path = "\(datasetsDirectory)/\(StoreFiles.temporaryName(for: Self.datasetFileName(hash)))"
+        do {
+            return try IncomingDataset(path: path, hash: hash, size: size, name: "upload \(hash.prefix(12))")
+        } catch {
+            throw JobStoreError(.unwritable, "\(error.message); check the state dir's free space and permissions")
+        }
+    }
+
+    public var keepsDatasets: Bool { true }
+
+    public func keepDataset(_ incoming: IncomingDataset) throws(JobStoreError) {
+        let hash = incoming.hash
+        let path = "\(datasetsDirectory)/\(Self.datasetFileName(hash))"
+        do {
+            try incoming.keep(at: path, durable: true)
+            try StoreFiles.syncDirectory(datasetsDirectory)
+            try VerifiedFileRecord.write(for: path, sha256: hash)
+        } catch let error as JobStoreError {
+            throw error
+        } catch {
+            throw JobStoreError(.unwritable, "\(error)")
+        }
         index.withLock { _ = $0.datasets.insert(hash) }
     }
 
-    public func dataset(hash: String) throws(JobStoreError) -> [UInt8]? {
+    public func openDataset(hash: String) throws(JobStoreError) -> Dataset? {
         guard JobFiles.isValidHash(hash), index.withLock({ $0.datasets.contains(hash) }) else { return nil }
         let path = "\(datasetsDirectory)/\(Self.datasetFileName(hash))"
-        guard let bytes = try StoreFiles.read(path) else {
+        guard StoreFiles.exists(path) else {
             index.withLock { _ = $0.datasets.remove(hash) }
             return nil
         }
         // The name is the hash of the bytes: a damaged file is never served to workers.
-        let actual = SHA256Hasher.hash(bytes)
-        guard actual == hash else {
-            setAside(path, why: "its bytes hash to \(actual)", metadata: ["dataset": "\(hash)"])
-            index.withLock { _ = $0.datasets.remove(hash) }
+        if !VerifiedFileRecord.vouches(for: path, sha256: hash) {
+            let actual: String
+            do {
+                actual = try VerifiedFileRecord.hashFile(path)
+            } catch {
+                throw JobStoreError(.unreadable, error.message)
+            }
+            guard actual == hash else {
+                discardDataset(hash, path: path, why: "its bytes hash to \(actual)")
+                return nil
+            }
+            try? VerifiedFileRecord.write(for: path, sha256: hash)
+        }
+        do {
+            return try CanonicalDataset.open(path: path)
+        } catch {
+            discardDataset(hash, path: path, why: error.message)
             return nil
         }
-        return bytes
+    }
+
+    private func discardDataset(_ hash: String, path: String, why: String) {
+        setAside(path, why: why, metadata: ["dataset": "\(hash)"])
+        VerifiedFileRecord.remove(for: path)
+        index.withLock { _ = $0.datasets.remove(hash) }
     }
 
     // MARK: Helpers

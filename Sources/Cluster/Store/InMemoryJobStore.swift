@@ -1,9 +1,14 @@
+import Datasets
+import Foundation
 import Synchronization
 import Wire
 
 /// A job store that lives as long as the process: the embedded cluster's, and the coordinator's
-/// when no `--state-dir` is given. It keeps no dataset bytes: the coordinator's dataset registry
-/// already holds them for the life of the process, and a second copy would double its memory.
+/// when no `--state-dir` is given. Jobs, results and metrics are held in memory; uploads and
+/// finished jobs' predictions go to files in a spool directory that are unlinked as soon as they
+/// are created, so they take page cache rather than the coordinator's memory, and nothing is left
+/// on disk whatever happens to the process. Datasets are not kept past their upload: the
+/// coordinator's dataset registry holds them for the life of the process.
 public final class InMemoryJobStore: JobStore {
     private struct State {
         var jobs: [String: StoredJob] = [:]
@@ -11,11 +16,18 @@ public final class InMemoryJobStore: JobStore {
         var results: [String: [Int: StoredResult]] = [:]
         var lost: [String: [Int: LostAttempts]] = [:]
         var metrics: [String: [UInt8]] = [:]
+        var predictions: [String: MappedFile] = [:]
     }
 
     private let state = Mutex(State())
+    /// Where uploads and predictions are spooled.
+    public let spoolDirectory: String
 
-    public init() {}
+    /// - Parameter spoolDirectory: by default `$TMPDIR`, or /tmp.
+    public init(spoolDirectory: String? = nil) {
+        self.spoolDirectory = spoolDirectory
+            ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
 
     public func create(_ job: StoredJob) throws(JobStoreError) {
         state.withLock {
@@ -30,6 +42,10 @@ public final class InMemoryJobStore: JobStore {
 
     public func results(of job: String) throws(JobStoreError) -> [Int: StoredResult] {
         state.withLock { $0.results[job] ?? [:] }
+    }
+
+    public func resultCount(of job: String) throws(JobStoreError) -> Int {
+        state.withLock { $0.results[job]?.count ?? 0 }
     }
 
     public func saveLostAttempts(job: String, task: Int, _ lost: LostAttempts) throws(JobStoreError) {
@@ -58,11 +74,39 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { $0.metrics[job] }
     }
 
+    public func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(JobStoreError) {
+        let path = "\(spoolDirectory)/\(DurableFile.temporaryName(for: "predictions-\(job)"))"
+        let file = try FilledFile.write(at: path, size: size, durable: false, unlinked: true, fill: fill)
+        state.withLock { $0.predictions[job] = file }
+    }
+
+    public func predictions(of job: String) throws(JobStoreError) -> MappedFile? {
+        state.withLock { $0.predictions[job] }
+    }
+
     public func jobs() throws(JobStoreError) -> [StoredJob] {
         state.withLock { s in s.order.compactMap { s.jobs[$0] } }
     }
 
-    public func saveDataset(hash: String, bytes: [UInt8]) throws(JobStoreError) {}
+    public func job(_ id: String) throws(JobStoreError) -> StoredJob? {
+        state.withLock { $0.jobs[id] }
+    }
 
-    public func dataset(hash: String) throws(JobStoreError) -> [UInt8]? { nil }
+    public func hasDataset(hash: String) -> Bool { false }
+
+    public func receiveDataset(hash: String, size: Int) throws(JobStoreError) -> IncomingDataset {
+        let path = "\(spoolDirectory)/\(DurableFile.temporaryName(for: "\(hash).cfds"))"
+        do {
+            return try IncomingDataset(path: path, hash: hash, size: size, name: "upload \(hash.prefix(12))", unlinked: true)
+        } catch {
+            throw JobStoreError(.unwritable, "\(error.message); give the coordinator a writable spool directory with room "
+                                + "for the dataset (TMPDIR), or a --state-dir")
+        }
+    }
+
+    public var keepsDatasets: Bool { false }
+
+    public func keepDataset(_ incoming: IncomingDataset) throws(JobStoreError) {}
+
+    public func openDataset(hash: String) throws(JobStoreError) -> Dataset? { nil }
 }

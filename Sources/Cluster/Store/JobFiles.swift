@@ -8,6 +8,7 @@ enum JobFiles {
     static let spec = "spec.json"
     static let state = "state"
     static let metrics = "metrics.json"
+    static let predictions = "predictions.bin"
     static let results = "results"
     static let attempts = "attempts.json"
 

@@ -1,8 +1,15 @@
 import Wire
 
-/// Where the coordinator keeps jobs and their results. Everything a job needs to resume, and its
-/// results once finished, goes through this protocol, so a durable store can replace the in-memory
-/// one without the coordinator changing. Writes happen before the coordinator acknowledges them.
+import Datasets
+
+/// Where the coordinator keeps jobs, their results and datasets. Everything a job needs to resume,
+/// and its results once finished, goes through this protocol, so a durable store can replace the
+/// in-memory one without the coordinator changing.
+///
+/// Two kinds of calls: index reads (`jobs`, `job`, `resultCount`, `hasDataset`) answer from memory
+/// and may be made on the coordinator's event loop; every other call reads or writes files and
+/// blocks, so the coordinator makes it off the loop (`CoordinatorOutput.persist` and the metrics,
+/// results and dataset threads), and acknowledges a write only once it returned.
 public protocol JobStore: Sendable {
     /// Records a newly accepted job. Throws `JobStoreError` when it cannot be written.
     func create(_ job: StoredJob) throws(JobStoreError)
@@ -21,11 +28,25 @@ public protocol JobStore: Sendable {
     /// Stores the finished job's EvalMetrics JSON.
     func saveMetrics(job: String, json: [UInt8]) throws(JobStoreError)
     func metrics(of job: String) throws(JobStoreError) -> [UInt8]?
-    /// All jobs, oldest first.
+    /// Keeps a finished job's out-of-fold predictions: a file of `size` bytes that `fill` writes in
+    /// place (`PredictionsFile`), so they are never held whole in the coordinator's memory.
+    func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(JobStoreError)
+    /// A finished job's predictions, mapped; nil when the store has none.
+    func predictions(of job: String) throws(JobStoreError) -> MappedFile?
+    /// All jobs, oldest first. An index read.
     func jobs() throws(JobStoreError) -> [StoredJob]
-    /// Keeps a dataset's canonical bytes so a restarted coordinator can serve it again.
-    func saveDataset(hash: String, bytes: [UInt8]) throws(JobStoreError)
-    func dataset(hash: String) throws(JobStoreError) -> [UInt8]?
+    /// Whether the store holds the dataset. An index read.
+    func hasDataset(hash: String) -> Bool
+    /// A file for an upload of `hash` (`size` bytes), written as the chunks arrive.
+    func receiveDataset(hash: String, size: Int) throws(JobStoreError) -> IncomingDataset
+    /// Whether uploads must be flushed to disk before `keepDataset` (a store that survives restarts).
+    var keepsDatasets: Bool { get }
+    /// Keeps a finished, verified upload (`IncomingDataset.finish`) so a restarted coordinator can
+    /// serve it again.
+    func keepDataset(_ incoming: IncomingDataset) throws(JobStoreError)
+    /// A stored dataset, mapped and opened: hashed first unless its record vouches for the file;
+    /// a file that does not hash or decode right is set aside and reported as absent (nil).
+    func openDataset(hash: String) throws(JobStoreError) -> Dataset?
 }
 
 extension JobStore {

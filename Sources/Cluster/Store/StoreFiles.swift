@@ -103,6 +103,12 @@ enum StoreFiles {
         return names.sorted()
     }
 
+    /// Whether something exists at `path`.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
     /// Whether `path` is a directory (or a link to one).
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()

@@ -7,11 +7,9 @@ import Glibc
 
 /// The dataset cache's file operations: entries are `<sha256>.cfds`, written to a temporary file in
 /// the same directory, flushed to disk and renamed into place, so a crash never leaves half an
-/// entry under an entry's name. Blocking; called from threads of their own, never the event loop.
+/// entry under an entry's name; each has a `<sha256>.cfds.verified` record beside it
+/// (`VerifiedFileRecord`). Blocking; called from threads of their own, never the event loop.
 enum CacheFiles {
-    /// Bytes read per `pread` when hashing a file.
-    static let readBlock = 4 << 20
-
     static func entryName(_ hash: String) -> String { "\(hash).cfds" }
 
     /// The hash an entry's file name claims, or nil for other files.
@@ -53,7 +51,7 @@ enum CacheFiles {
         return (Int(info.st_size), Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
     }
 
-    /// Sets a file's modification time to now, so the least recently used order survives a restart.
+    /// Sets a file's modification time to now.
     static func touch(_ path: String) {
         _ = utimes(path, nil)
     }
@@ -62,37 +60,10 @@ enum CacheFiles {
         _ = unlink(path)
     }
 
-    /// SHA-256 of a file's bytes, read in blocks.
-    static func hashFile(_ path: String) throws(DatasetCacheError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure(.unreadable, "cannot open \(path)", errno) }
-        defer { close(fd) }
-        var hasher = SHA256Hasher()
-        var block = [UInt8](repeating: 0, count: readBlock)
-        var offset = 0
-        while true {
-            let count = block.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure(.unreadable, "cannot read \(path)", errno)
-            }
-            if count == 0 { break }
-            hasher.update(block[0..<count])
-            offset += count
-        }
-        return hasher.finalize()
-    }
-
-    /// Writes `bytes` to `directory/name`: temporary file, fsync, rename, fsync of the directory.
-    /// A directory that cannot be flushed is not an error here: a cache entry lost to a power cut
-    /// is only fetched again.
-    static func writeAtomically(_ bytes: [UInt8], directory: String, name: String) throws(DatasetCacheError) {
-        do {
-            try DurableFile.replace(bytes, directory: directory, name: name, mode: 0o644)
-        } catch {
-            throw failure(.unwritable, error.step, error.code)
-        }
-        try? DurableFile.syncDirectory(directory)
+    /// When an entry was last used: its record's modification time (touched on every use, so the
+    /// least recently used order survives a restart), or nil without a record.
+    static func lastUse(of entryPath: String) -> Double? {
+        status(VerifiedFileRecord.path(for: entryPath))?.modified
     }
 
     private static func failure(_ kind: DatasetCacheError.Kind, _ what: String, _ code: Int32) -> DatasetCacheError {

@@ -2,16 +2,17 @@ import Datasets
 import Wire
 
 /// One dataset coming over the data socket, the Guide's credit-based transfer (fileio3): `credit`
-/// FETCH requests of `chunkBytes` outstanding, one more sent per CHUNK received, every chunk
-/// copied into place in a buffer that grows to the end of the furthest chunk received (the size
-/// the first reply announces is the coordinator's claim: a buffer of that size allocated up front
-/// let one CHUNK claiming 60 GiB crash the worker). Which chunks arrived is kept per chunk, so
-/// after a reconnect or a stall the transfer resumes with what is missing.
+/// chunks in flight, one more asked for per chunk taken, where a chunk is in flight from its FETCH
+/// until its bytes are written to the dataset's file (`WorkerOutput.writeChunk`), so a disk slower
+/// than the network slows the requests instead of piling chunks up in memory. The size the first
+/// reply announces is the coordinator's claim, checked against the worker's limit; nothing is
+/// allocated for it. Which chunks arrived and were written is kept per chunk, so after a reconnect
+/// or a stall the transfer resumes with what is missing.
 ///
-/// Kept in a dictionary of the core and always mutated in place (`fetches[hash]?.receive(...)`),
-/// so the buffer is never copied.
+/// Kept in a dictionary of the core and mutated in place (`fetches[hash]?.receive(...)`).
 struct DatasetFetch: Sendable {
     enum Receipt: Equatable {
+        /// New bytes: write them at `offset`.
         case accepted
         /// A chunk received before (a re-asked one arriving twice); nothing changes.
         case duplicate
@@ -28,11 +29,13 @@ struct DatasetFetch: Sendable {
     private(set) var lastActivity: Duration
     /// The blob's size, known from the first CHUNK.
     private(set) var size: Int?
-    private var buffer: [UInt8] = []
     private var received: [Bool] = []
     private(set) var receivedCount = 0
+    private(set) var writtenCount = 0
     /// Chunk indices asked for and not received yet.
     private(set) var outstanding: Set<Int> = []
+    /// Chunk indices received and not written yet.
+    private(set) var writing: Set<Int> = []
     /// No chunk below this index is both missing and not outstanding.
     private var cursor = 0
 
@@ -47,20 +50,19 @@ struct DatasetFetch: Sendable {
 
     var chunkCount: Int? { size.map { ($0 + chunkBytes - 1) / chunkBytes } }
 
-    var isComplete: Bool { chunkCount.map { receivedCount == $0 } ?? false }
+    /// Every chunk arrived and is written.
+    var isComplete: Bool { chunkCount.map { writtenCount == $0 } ?? false }
 
     /// Bytes received so far.
     var receivedBytes: Int {
-        guard let size else { return 0 }
-        let last = (chunkCount ?? 0) - 1
-        guard last >= 0 else { return 0 }
+        guard let size, let count = chunkCount, count > 0 else { return 0 }
         // Every chunk is whole except perhaps the last.
-        let lastSize = size - last * chunkBytes
-        return receivedCount * chunkBytes - (received[last] ? chunkBytes - lastSize : 0)
+        let lastSize = size - (count - 1) * chunkBytes
+        return receivedCount * chunkBytes - (received[count - 1] ? chunkBytes - lastSize : 0)
     }
 
-    /// The FETCH requests to send now so that `credit` are outstanding: while the size is unknown,
-    /// only the first chunk (asking past the end would be answered MISSING).
+    /// The FETCH requests to send now so that `credit` chunks are in flight: while the size is
+    /// unknown, only the first chunk (asking past the end would be answered MISSING).
     mutating func requests(now: Duration) -> [FetchRequest] {
         guard let size, let count = chunkCount else {
             guard outstanding.isEmpty else { return [] }
@@ -69,7 +71,7 @@ struct DatasetFetch: Sendable {
             return [FetchRequest(dataset: hash, offset: 0, length: chunkBytes)]
         }
         var requests: [FetchRequest] = []
-        while outstanding.count < credit, cursor < count {
+        while outstanding.count + writing.count < credit, cursor < count {
             let index = cursor
             cursor += 1
             guard !received[index], !outstanding.contains(index) else { continue }
@@ -81,7 +83,8 @@ struct DatasetFetch: Sendable {
         return requests
     }
 
-    /// Takes one CHUNK: checks it fits the dataset and copies it in place.
+    /// Takes one CHUNK: checks it fits the dataset; the caller writes accepted bytes and reports
+    /// them with `written`.
     mutating func receive(_ chunk: DataReply.Chunk, bytes: [UInt8], now: Duration) -> Receipt {
         if size == nil {
             guard chunk.size >= CanonicalDataset.headerLength else {
@@ -91,8 +94,6 @@ struct DatasetFetch: Sendable {
                 return .invalid("the dataset has \(chunk.size) bytes, more than this worker's limit of \(maxBytes)")
             }
             size = chunk.size
-            buffer = []
-            buffer.reserveCapacity(min(chunk.size, 64 << 20))
             received = [Bool](repeating: false, count: chunkCount ?? 0)
         }
         guard let size, chunk.size == size else {
@@ -112,15 +113,14 @@ struct DatasetFetch: Sendable {
         guard !received[index] else { return .duplicate }
         received[index] = true
         receivedCount += 1
-        // Chunks arrive roughly in order (the credit window); a gap before this one is filled
-        // with zeros now and with its chunk when that arrives.
-        if buffer.count < offset + expected { buffer += [UInt8](repeating: 0, count: offset + expected - buffer.count) }
-        buffer.withUnsafeMutableBytes { destination in
-            bytes.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(rebasing: destination[offset..<(offset + expected)]).copyMemory(from: source)
-            }
-        }
+        writing.insert(index)
         return .accepted
+    }
+
+    /// The chunk at `offset` is written to the file.
+    mutating func written(offset: Int) {
+        guard writing.remove(offset / chunkBytes) != nil else { return }
+        writtenCount += 1
     }
 
     /// A FETCH the socket refused: ask it again on the next call to `requests`.
@@ -140,11 +140,5 @@ struct DatasetFetch: Sendable {
     /// Requests are outstanding and nothing arrived for `limit`.
     func isStalled(now: Duration, limit: Duration) -> Bool {
         !outstanding.isEmpty && now - lastActivity >= limit
-    }
-
-    /// The complete blob, moved out (the fetch is spent afterwards).
-    mutating func takeBytes() -> [UInt8] {
-        defer { buffer = [] }
-        return buffer
     }
 }

@@ -3,10 +3,10 @@ import Synchronization
 
 /// Decoded datasets a process already holds, by canonical hash, for workers in the same process.
 ///
-/// The embedded cluster runs its coordinator and workers in one process: the coordinator registers
-/// every dataset it holds here (`DatasetCache.processShared`), and a worker looks here before it
-/// fetches, so an embedded worker never copies a dataset through sockets. `Dataset` stores its
-/// arrays copy-on-write, so every holder shares the same memory.
+/// The embedded cluster runs its coordinator and workers in one process: it owns one of these,
+/// registers every dataset it holds here and gives it to its workers, which look here before they
+/// fetch, so an embedded worker never copies a dataset through sockets. Every holder shares the
+/// same mapping of the dataset's canonical file.
 public final class SharedDatasets: Sendable {
     private let entries = Mutex<[String: Dataset]>([:])
 

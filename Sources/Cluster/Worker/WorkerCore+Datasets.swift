@@ -33,14 +33,13 @@ extension WorkerCore {
         switch reply {
         case .chunk(let chunk, let bytes):
             guard let receipt = fetches[chunk.dataset]?.receive(chunk, bytes: bytes, now: now) else { return }
-            if case .invalid(let reason) = receipt {
+            switch receipt {
+            case .invalid(let reason):
                 failFetch(chunk.dataset, reason: reason, into: &out)
-                return
-            }
-            if fetches[chunk.dataset]?.isComplete == true {
-                completeFetch(chunk.dataset, into: &out)
-            } else if let requests = fetches[chunk.dataset]?.requests(now: now) {
-                out += requests.map { .sendData($0) }
+            case .accepted:
+                out.append(.writeChunk(chunk.dataset, size: chunk.size, offset: chunk.offset, bytes: bytes))
+            case .duplicate:
+                if let requests = fetches[chunk.dataset]?.requests(now: now) { out += requests.map { .sendData($0) } }
             }
         case .missing(let ref):
             guard fetches[ref.dataset] != nil else { return }
@@ -61,31 +60,48 @@ extension WorkerCore {
         }
     }
 
+    /// A chunk is on disk: its credit goes to the next request, or the dataset is complete.
+    mutating func chunkWritten(_ hash: String, offset: Int, into out: inout [WorkerOutput]) {
+        guard fetches[hash] != nil else { return }
+        fetches[hash]?.written(offset: offset)
+        if fetches[hash]?.isComplete == true {
+            completeFetch(hash, into: &out)
+        } else if let requests = fetches[hash]?.requests(now: now) {
+            out += requests.map { .sendData($0) }
+        }
+    }
+
     mutating func completeFetch(_ hash: String, into out: inout [WorkerOutput]) {
-        guard var fetch = fetches.removeValue(forKey: hash) else { return }
-        let bytes = fetch.takeBytes()
+        guard let fetch = fetches.removeValue(forKey: hash) else { return }
+        let bytes = fetch.size ?? 0
         let seconds = max((now - fetch.startedAt).seconds, 1e-9)
         storing.insert(hash)
-        out.append(.log(.info, "dataset fetched; verifying", [
-            "dataset": "\(hash)", "bytes": "\(bytes.count)", "seconds": "\(rounded(seconds))",
-            "mb_per_s": "\(rounded(Double(bytes.count) / seconds / 1e6))",
+        out.append(.log(.info, "dataset fetched", [
+            "dataset": "\(hash)", "bytes": "\(bytes)", "seconds": "\(rounded(seconds))",
+            "mb_per_s": "\(rounded(Double(bytes) / seconds / 1e6))",
         ]))
-        out.append(.storeDataset(hash, bytes: bytes))
+        out.append(.finishFetch(hash))
     }
 
     mutating func failFetch(_ hash: String, reason: String, into out: inout [WorkerOutput]) {
-        fetches[hash] = nil
+        guard fetches.removeValue(forKey: hash) != nil else { return }
+        out.append(.abandonFetch(hash))
         failWaiting(on: hash, reason: reason, into: &out)
+    }
+
+    /// Datasets the cache dropped to stay under its cap: no longer here.
+    mutating func evicted(_ hashes: [String]) {
+        for hash in hashes {
+            available.remove(hash)
+            reuseLogged.remove(hash)
+        }
     }
 
     mutating func stored(_ hash: String, outcome: DatasetStoreOutcome, into out: inout [WorkerOutput]) {
         guard storing.remove(hash) != nil else { return }
         switch outcome {
         case .stored(let evicted):
-            for dropped in evicted where dropped != hash {
-                available.remove(dropped)
-                reuseLogged.remove(dropped)
-            }
+            self.evicted(evicted.filter { $0 != hash })
             becameAvailable(hash, origin: .fetched, into: &out)
         case .rejected(let reason):
             failWaiting(on: hash, reason: reason, into: &out)
@@ -98,7 +114,7 @@ extension WorkerCore {
         available.insert(hash)
         reuseLogged.insert(hash)
         if origin == .fetched {
-            out.append(.log(.info, "dataset verified and cached", ["dataset": "\(hash)"]))
+            out.append(.log(.info, "dataset verified and open; caching it in the background", ["dataset": "\(hash)"]))
         } else {
             out.append(.log(.info, "dataset found locally; not fetching it", [
                 "dataset": "\(hash)", "origin": "\(origin.rawValue)",

@@ -114,8 +114,14 @@ public struct WorkerCore: Sendable {
             fetches[request.dataset]?.refused(request)
         case .datasetResolved(let hash, let origin):
             resolved(hash, origin: origin, into: &out)
+        case .chunkWritten(let hash, let offset):
+            chunkWritten(hash, offset: offset, into: &out)
+        case .chunkWriteFailed(let hash, let reason):
+            failFetch(hash, reason: reason, into: &out)
         case .datasetStored(let hash, let outcome):
             stored(hash, outcome: outcome, into: &out)
+        case .datasetsEvicted(let hashes):
+            evicted(hashes)
         case .taskFinished(let ref, let outcome):
             finished(ref, outcome: outcome, into: &out)
         case .shutdown:

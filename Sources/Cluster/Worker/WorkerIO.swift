@@ -27,8 +27,14 @@ public enum WorkerInput: Sendable {
     case fetchRefused(FetchRequest, generation: Int)
     /// The outcome of `.resolveDataset`: where the dataset was found, or nil when it must be fetched.
     case datasetResolved(String, DatasetOrigin?)
-    /// The outcome of `.storeDataset`.
+    /// A chunk of `.writeChunk` is written to the dataset's file.
+    case chunkWritten(String, offset: Int)
+    /// A chunk of `.writeChunk` could not be written (a full disk): the fetch fails.
+    case chunkWriteFailed(String, reason: String)
+    /// The outcome of `.finishFetch`.
     case datasetStored(String, DatasetStoreOutcome)
+    /// The cache dropped these datasets to stay under its size cap.
+    case datasetsEvicted([String])
     /// A compute thread finished a task.
     case taskFinished(TaskRef, TaskOutcome)
     /// SIGTERM or `WorkerService.shutdown()`: say DISCONNECT and stop.
@@ -47,9 +53,9 @@ public enum DatasetOrigin: String, Sendable, Equatable {
     case fetched
 }
 
-/// What became of fetched bytes handed to `.storeDataset`.
+/// What became of a fetched dataset handed to `.finishFetch`.
 public enum DatasetStoreOutcome: Sendable, Equatable {
-    /// Verified, decoded and cached; `evicted` are hashes dropped from the cache to make room.
+    /// Verified and open; `evicted` are hashes dropped from the cache to make room.
     case stored(evicted: [String])
     /// The bytes do not hash to what was asked for, or do not decode as a dataset.
     case rejected(String)
@@ -76,9 +82,15 @@ public enum WorkerOutput: Sendable, Equatable {
     /// Look for the dataset in the process-wide registry, in memory and on disk (off the loop),
     /// then feed back `.datasetResolved`.
     case resolveDataset(String)
-    /// Verify the fetched bytes against the hash, decode and cache them (off the loop), then feed
-    /// back `.datasetStored`.
-    case storeDataset(String, bytes: [UInt8])
+    /// Write a fetched chunk into the dataset's file at `offset` (off the loop; the file is created
+    /// on the first chunk, for `size` bytes, and hashed as the bytes become contiguous), then feed
+    /// back `.chunkWritten`.
+    case writeChunk(String, size: Int, offset: Int, bytes: [UInt8])
+    /// Every chunk is written: check the hash, open the dataset (off the loop) and feed back
+    /// `.datasetStored`; then make the file a durable cache entry in the background.
+    case finishFetch(String)
+    /// Drop the dataset's partial file (the fetch failed).
+    case abandonFetch(String)
     /// Run the task on a free compute thread, then feed back `.taskFinished`.
     case startTask(TaskAssignment, testRows: [Int32])
     /// DISCONNECT has been sent: flush it, close the sockets and return from `run()`.

@@ -20,16 +20,24 @@ extension WorkerService {
             case .resolveDataset(let hash):
                 let (cache, feed) = (self.cache, self.feed)
                 Thread.detachNewThread { feed.yield(.datasetResolved(hash, cache.locate(hash))) }
-            case .storeDataset(let hash, let bytes):
-                let (cache, feed) = (self.cache, self.feed)
-                Thread.detachNewThread {
-                    do throws(DatasetCacheError) {
-                        let evicted = try cache.store(bytes, hash: hash)
-                        feed.yield(.datasetStored(hash, .stored(evicted: evicted)))
-                    } catch {
-                        feed.yield(.datasetStored(hash, .rejected(error.description)))
+            case .writeChunk(let hash, let size, let offset, let bytes):
+                let feed = self.feed
+                fetchWriters.write(hash, size: size, offset: offset, bytes: bytes) { failure in
+                    if let failure {
+                        feed.yield(.chunkWriteFailed(hash, reason: failure))
+                    } else {
+                        feed.yield(.chunkWritten(hash, offset: offset))
                     }
                 }
+            case .finishFetch(let hash):
+                let feed = self.feed
+                fetchWriters.finish(hash) { outcome in
+                    feed.yield(.datasetStored(hash, outcome))
+                } kept: { evicted in
+                    feed.yield(.datasetsEvicted(evicted))
+                }
+            case .abandonFetch(let hash):
+                fetchWriters.abandon(hash)
             case .startTask(let assignment, let testRows):
                 let (cache, feed) = (self.cache, self.feed)
                 let ref = TaskRef(job: assignment.job, task: assignment.task, attempt: assignment.attempt)

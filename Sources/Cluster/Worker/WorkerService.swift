@@ -31,6 +31,7 @@ public final class WorkerService: Sendable {
     let reactor: Reactor
     let sockets: WorkerSockets
     let compute: ComputeThreads
+    let fetchWriters: FetchWriters
     let healthFile: String?
     let inputs: AsyncStream<WorkerInput>
     let feed: AsyncStream<WorkerInput>.Continuation
@@ -43,13 +44,14 @@ public final class WorkerService: Sendable {
     ///   - dataEndpoint: its data socket (`tcp://host:5557`).
     ///   - slots: tasks run at once, each on a thread of its own.
     ///   - threads: threads each task's training uses; slots × threads should not exceed the cores.
-    ///   - cacheDirectory: where fetched datasets are kept across runs; nil keeps them in memory only.
+    ///   - cacheDirectory: where fetched datasets are kept across runs; nil keeps them for the life
+    ///     of the process only (in unlinked files of the temporary directory).
     ///   - cacheMaxBytes: cap on the cache directory's size (least recently used entries go first).
     ///   - name: shown in the coordinator's logs; defaults to host name and pid.
     ///   - software: the version announced in READY.
     ///   - healthFile: a JSON file rewritten every second for container health checks.
-    ///   - sharedDatasets: datasets this process already holds (an embedded coordinator's), used
-    ///     instead of fetching.
+    ///   - sharedDatasets: datasets this process already holds (an embedded coordinator's, given by
+    ///     the `EmbeddedCluster` that owns them), used instead of fetching.
     ///   - keys: CURVE keys (`KeyDirectory.workerKeys()`) for a coordinator that requires them.
     /// - Throws: `DatasetCacheError` when the cache directory cannot be created, `ZeroMQError` when
     ///   the reactor cannot start.
@@ -64,7 +66,7 @@ public final class WorkerService: Sendable {
         logger: Logger,
         software: String = "crossfold",
         healthFile: String? = nil,
-        sharedDatasets: SharedDatasets = DatasetCache.processShared,
+        sharedDatasets: SharedDatasets = SharedDatasets(),
         keys: PeerKeys? = nil
     ) throws {
         let name = name ?? "\(Self.hostName())-\(getpid())"
@@ -78,6 +80,7 @@ public final class WorkerService: Sendable {
             jitterSeed: UInt64.random(in: 0...UInt64.max))
         cache = try DatasetCache(
             directory: cacheDirectory, maxBytes: cacheMaxBytes, shared: sharedDatasets, logger: logger)
+        fetchWriters = FetchWriters(cache: cache)
         reactor = try Reactor(name: "crossfold.worker")
         compute = ComputeThreads(count: configuration.slots, threads: configuration.threads, name: "crossfold.fold")
         self.healthFile = healthFile
@@ -173,7 +176,7 @@ public final class WorkerService: Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Scans and verifies the cache directory on a thread of its own (it reads every byte).
+    /// Opens the cache directory on a thread of its own (entries without a matching record are hashed).
     private func openCache() async -> [String] {
         let (cache, logger) = (self.cache, self.logger)
         return await withCheckedContinuation { continuation in

@@ -104,9 +104,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         let workers = localWorkers ?? ProcessInfo.processInfo.activeProcessorCount
         try await EmbeddedCluster.run(workers: workers, software: Crossfold.software, logger: logger) { cluster in
-            for dataset in job.datasets {
-                cluster.register(canonical: dataset.canonical, hash: dataset.hash, dataset: dataset.dataset)
-            }
+            for dataset in job.datasets { cluster.register(dataset.file) }
             let session = JobSession(client: cluster.client, logger: logger)
             let id = try await session.submit(job)
             let status = try await session.watch(id, live: live)

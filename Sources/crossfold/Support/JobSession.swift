@@ -49,10 +49,23 @@ struct JobSession {
         guard status.state == .completed else {
             throw CommandFailure(ExitStatus.software, "job \(status.job) \(status.state.rawValue): \(status.message ?? "no reason given")")
         }
-        let results = try await client.results(of: status.job, predictions: output.predictions != nil)
+        let results = try await client.results(of: status.job, predictions: false)
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
         try ResultsOutput.write(metrics: metrics, json: output.json)
-        try ResultsOutput.write(results: results, predictions: output.predictions)
+        if let path = output.predictions {
+            // Page by page: the predictions of a large dataset never sit whole in this process.
+            let writer = try ResultsOutput.PredictionsWriter(path: path)
+            var format: PredictionsCSVFormat?
+            try await client.predictions(of: status.job, rows: results.header.rows, concepts: results.header.concepts) { header in
+                let csv = PredictionsCSVFormat(conceptIDs: header.conceptIds, repeats: header.repeats)
+                format = csv
+                try writer.write(Data(csv.header.utf8))
+            } _: { page in
+                guard let format else { return }
+                try writer.write(format.rows(ids: page.inputIDs, repeatIndex: page.page.repeatIndex, folds: page.folds, scores: page.scores))
+            }
+            try writer.close()
+        }
         ResultsOutput.printTable(metrics, threshold: threshold ?? Self.threshold(of: metrics) ?? 0.5)
     }
 

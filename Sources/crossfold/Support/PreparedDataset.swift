@@ -17,10 +17,17 @@ struct PreparedDataset: Sendable {
     /// Opens and validates `path` (`DatasetFile.open`); warnings (a concept under 50 inputs) go to
     /// the log.
     static func load(_ path: String, labels: String?, scratchDirectory: String, logger: Logger) throws -> PreparedDataset {
+        let started = ContinuousClock.now
         let file = try DatasetFile.open(path, labels: labels, scratchDirectory: scratchDirectory)
         for warning in file.warnings {
             logger.warning("\(warning.description)")
         }
+        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+            + Double((ContinuousClock.now - started).components.seconds)
+        logger.info("dataset prepared", metadata: [
+            "dataset": "\(path)", "sha256": "\(file.sha256)", "bytes": "\(file.canonical.size)",
+            "rows": "\(file.dataset.rowCount)", "seconds": "\((seconds * 1000).rounded() / 1000)",
+        ])
         return PreparedDataset(file: file, canonical: PinnedBuffer(mapping: file.canonical))
     }
 }

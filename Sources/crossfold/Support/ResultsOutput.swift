@@ -15,20 +15,36 @@ enum ResultsOutput {
         }
     }
 
-    static func write(results: JobResults, predictions path: String?) throws {
-        guard let path else { return }
-        let outOfFold = results.predictions.enumerated().map { index, pair in
-            OutOfFoldPredictions(repeatIndex: index, folds: pair.folds, scores: pair.scores,
-                                 conceptCount: results.header.concepts)
+    /// A predictions CSV written a page at a time.
+    final class PredictionsWriter {
+        let path: String
+        private let handle: FileHandle
+
+        init(path: String) throws {
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: path)
+            else {
+                throw CommandFailure(ExitStatus.cannotCreate, "cannot create \(path): check the directory exists and is writable")
+            }
+            self.path = path
+            self.handle = handle
         }
-        let csv = PredictionsCSV(inputIDs: results.inputIDs, conceptIDs: results.header.conceptIds, outOfFold: outOfFold)
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path)
-        else {
-            throw CommandFailure(ExitStatus.cannotCreate, "cannot create \(path): check the directory exists and is writable")
+
+        func write(_ data: Data) throws {
+            do {
+                try handle.write(contentsOf: data)
+            } catch {
+                throw CommandFailure(ExitStatus.cannotCreate, "cannot write \(path): \(error.localizedDescription)")
+            }
         }
-        defer { try? handle.close() }
-        try csv.write(to: handle)
+
+        func close() throws {
+            do {
+                try handle.close()
+            } catch {
+                throw CommandFailure(ExitStatus.cannotCreate, "cannot finish writing \(path): \(error.localizedDescription)")
+            }
+        }
     }
 
     /// Prints Clarifai's per-concept table and the summary on standard output.

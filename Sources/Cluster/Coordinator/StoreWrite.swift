@@ -1,0 +1,42 @@
+import Wire
+
+/// A write the coordinator's core asks of the job store (`CoordinatorOutput.persist`). The shell
+/// runs them one at a time, in order, off the event loop, and feeds each back with its outcome;
+/// the core acts on a write (acknowledges a job, counts a result, hands a task out again, ends a
+/// job) only once it is durable.
+public enum StoreWrite: Sendable {
+    /// A new job; SUBMITTED goes out once it is kept.
+    case createJob(StoredJob)
+    /// The first result of a task, from `worker`; the task counts as done once it is kept.
+    case result(StoredResult, worker: WorkerID)
+    /// A task's lost attempts; its next attempt is handed out once they are kept.
+    case lostAttempts(job: String, task: Int, LostAttempts)
+    /// A job's new state.
+    case jobState(job: String, JobState, message: String?)
+    /// A finished job's metrics and predictions; the job completes once they are kept.
+    case finished(job: String, ComputedMetrics)
+
+    /// Carries out the write on `store`; blocking.
+    public func run(on store: any JobStore) -> JobStoreError? {
+        do {
+            switch self {
+            case .createJob(let job):
+                try store.create(job)
+            case .result(let result, _):
+                try store.saveResult(result)
+            case .lostAttempts(let job, let task, let lost):
+                try store.saveLostAttempts(job: job, task: task, lost)
+            case .jobState(let job, let state, let message):
+                try store.update(job: job, state: state, message: message)
+            case .finished(let job, let metrics):
+                if let predictions = metrics.predictions {
+                    try store.savePredictions(job: job, size: predictions.size, fill: predictions.fill)
+                }
+                try store.saveMetrics(job: job, json: metrics.json)
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+}

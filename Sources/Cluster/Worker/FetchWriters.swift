@@ -1,0 +1,106 @@
+import Dispatch
+import Synchronization
+import Datasets
+
+/// The files of the datasets a worker is fetching, one serial queue each: chunks are written (and
+/// hashed) in the order they arrive, off the event loop, and the outcome of each step goes back to
+/// the core as an input.
+final class FetchWriters: Sendable {
+    private struct Writer: Sendable {
+        let queue: DispatchQueue
+        /// Set on the queue by the first chunk; only touched from the queue.
+        let file: FileBox
+    }
+
+    /// The queue's file; confined to its queue.
+    private final class FileBox: @unchecked Sendable {
+        var incoming: IncomingDataset?
+    }
+
+    private let writers = Mutex<[String: Writer]>([:])
+    let cache: DatasetCache
+
+    init(cache: DatasetCache) {
+        self.cache = cache
+    }
+
+    private func writer(_ hash: String) -> Writer {
+        writers.withLock { writers in
+            if let writer = writers[hash] { return writer }
+            let writer = Writer(queue: DispatchQueue(label: "crossfold.fetch.\(hash.prefix(12))"), file: FileBox())
+            writers[hash] = writer
+            return writer
+        }
+    }
+
+    /// Writes a chunk (creating the file for `size` bytes on the first one), then calls `done`
+    /// with nil, or with why it failed.
+    func write(_ hash: String, size: Int, offset: Int, bytes: [UInt8], done: @escaping @Sendable (String?) -> Void) {
+        let writer = writer(hash)
+        let cache = self.cache
+        writer.queue.async {
+            do throws(DatasetCacheError) {
+                let incoming: IncomingDataset
+                if let open = writer.file.incoming {
+                    incoming = open
+                } else {
+                    incoming = try cache.receive(hash, size: size)
+                    writer.file.incoming = incoming
+                }
+                guard incoming.size == size, offset + bytes.count <= size else {
+                    done("a chunk of \(bytes.count) bytes at \(offset) does not fit a dataset of \(incoming.size)")
+                    return
+                }
+                do throws(DatasetError) {
+                    try incoming.write(bytes, at: offset)
+                } catch {
+                    throw DatasetCacheError(.unwritable, error.message)
+                }
+                done(nil)
+            } catch {
+                done(error.description)
+            }
+        }
+    }
+
+    /// Verifies and opens the complete dataset (`DatasetCache.admit`), reports it with `opened`,
+    /// then makes it a durable cache entry and reports what that evicted with `kept`.
+    func finish(
+        _ hash: String, opened: @escaping @Sendable (DatasetStoreOutcome) -> Void,
+        kept: @escaping @Sendable ([String]) -> Void
+    ) {
+        let writer = writer(hash)
+        let cache = self.cache
+        writer.queue.async { [self] in
+            defer { forget(hash) }
+            guard let incoming = writer.file.incoming else {
+                opened(.rejected("no bytes of dataset \(hash) were written"))
+                return
+            }
+            writer.file.incoming = nil
+            do throws(DatasetCacheError) {
+                _ = try cache.admit(incoming)
+            } catch {
+                opened(.rejected(error.description))
+                return
+            }
+            opened(.stored(evicted: []))
+            let evicted = cache.keep(incoming)
+            if !evicted.isEmpty { kept(evicted) }
+        }
+    }
+
+    /// Drops the partial file of a failed fetch.
+    func abandon(_ hash: String) {
+        let writer = writer(hash)
+        writer.queue.async { [self] in
+            writer.file.incoming?.discard()
+            writer.file.incoming = nil
+            forget(hash)
+        }
+    }
+
+    private func forget(_ hash: String) {
+        _ = writers.withLock { $0.removeValue(forKey: hash) }
+    }
+}

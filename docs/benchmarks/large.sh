@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Large datasets end to end (docs/PERFORMANCE.md, "Large datasets"): a client, a coordinator with
+# --state-dir and a worker with 2 slots, as separate processes on loopback, evaluating a synthetic
+# dataset of SIZE GB (SIZE million rows x 256 features, 10 concepts) with `centroid`, 5 folds,
+# writing --json and --predictions. Prints each process's peak RssAnon and RssFile (sampled every
+# 20 ms from /proc/PID/status), the time of each phase from the processes' JSON logs, and the
+# end-to-end time.
+#
+# Usage: docs/benchmarks/large.sh SIZE [CROSSFOLD_BINARY] [WORK_DIR]
+#   SIZE   gigabytes of features, e.g. 0.5, 2 or 8 (needs about 3 x SIZE GB of free disk)
+#   CROSSFOLD_BINARY   a release build (swift build -c release); default .build/release/crossfold
+#   WORK_DIR   where the dataset, the state dir and the cache go (default: a new temporary directory)
+# Environment: KEEP=1 keeps WORK_DIR; PREDICTIONS=0 skips --predictions; STATE=0 runs the
+# coordinator without --state-dir (it then spools uploads to unlinked files in WORK_DIR).
+set -euo pipefail
+size=${1:?usage: large.sh SIZE [CROSSFOLD_BINARY] [WORK_DIR]}
+crossfold=$(realpath "${2:-.build/release/crossfold}")
+work=${3:-$(mktemp -d)}
+mkdir -p "$work"
+work=$(realpath "$work")
+rows=$(python3 -c "print(int(float('$size') * 1_000_000))")
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    if [[ ${KEEP:-0} != 1 ]]; then rm -rf "$work"; fi
+}
+trap cleanup EXIT
+cd "$work"
+rm -rf state cache spool ./*.log ./*.json ./*.csv ./*.samples
+mkdir -p spool
+port=$((20000 + RANDOM % 20000))
+client=tcp://127.0.0.1:$port
+logs=(--log-format json --log-level info)
+
+dataset=large-$rows.cfds
+if [[ ! -f $dataset ]]; then
+    echo "== synthesising $rows x 256, 10 concepts"
+    /usr/bin/time -f "   %e s, peak RSS %M KiB" "$crossfold" dataset synth --rows "$rows" --features 256 --concepts 10 \
+        --seed 1 -o "$dataset"
+fi
+echo "== dataset: $(stat -c %s "$dataset") bytes"
+
+state=(--state-dir "$work/state")
+[[ ${STATE:-1} == 0 ]] && state=()
+TMPDIR=$work/spool "$crossfold" coordinator "${state[@]}" --client-bind "$client" \
+    --worker-bind "tcp://127.0.0.1:$((port + 1))" --data-bind "tcp://127.0.0.1:$((port + 2))" "${logs[@]}" \
+    >coordinator.log 2>&1 &
+coordinator=$!
+pids+=("$coordinator")
+"$crossfold" worker --connect "tcp://127.0.0.1:$((port + 1))" --slots 2 --name bench --cache-dir "$work/cache" \
+    --cache-max-bytes $((64 << 30)) "${logs[@]}" >worker.log 2>&1 &
+worker=$!
+pids+=("$worker")
+until grep -q 'registered with the coordinator' worker.log 2>/dev/null; do sleep 0.1; done
+
+# Samples every process's RssAnon and RssFile until the sampler is told to stop.
+python3 - "$work/stop-sampling" "$coordinator" "$worker" >memory.samples <<'PY' &
+import os, sys, time
+stop, pids = sys.argv[1], sys.argv[2:]
+clients = set()
+peak = {}
+def sample(pid, name):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+    except OSError:
+        return
+    for key in ("RssAnon", "RssFile"):
+        value = int(fields[key].split()[0])
+        peak[(name, key)] = max(peak.get((name, key), 0), value)
+while not os.path.exists(stop):
+    sample(pids[0], "coordinator")
+    sample(pids[1], "worker")
+    try:
+        with open(stop + ".client") as f:
+            clients.add(f.read().strip())
+    except OSError:
+        pass
+    for pid in clients:
+        sample(pid, "client")
+    time.sleep(0.02)
+for name in ("client", "coordinator", "worker"):
+    print(name, peak.get((name, "RssAnon"), 0), peak.get((name, "RssFile"), 0))
+PY
+sampler=$!
+
+predictions=(--predictions "$work/predictions.csv")
+[[ ${PREDICTIONS:-1} == 0 ]] && predictions=()
+started=$(date +%s.%N)
+"$crossfold" submit "$dataset" --coordinator "$client" --model centroid --folds 5 --seed 7 --wait \
+    --json "$work/result.json" "${predictions[@]}" --scratch-dir "$work/spool" "${logs[@]}" >client.out 2>client.log &
+submitter=$!
+echo "$submitter" >"$work/stop-sampling.client"
+wait "$submitter"
+ended=$(date +%s.%N)
+touch "$work/stop-sampling"
+wait "$sampler"
+
+echo "== peak memory (KiB, sampled every 20 ms)"
+awk '{ printf "   %-12s RssAnon %9d   RssFile %9d\n", $1, $2, $3 }' memory.samples
+
+echo "== phases (seconds)"
+python3 - "$started" "$ended" <<'PY'
+import json, sys
+from datetime import datetime
+start, end = float(sys.argv[1]), float(sys.argv[2])
+def records(path):
+    out = []
+    for line in open(path):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                out.append(json.loads(line))
+            except ValueError:
+                pass
+    return out
+def ts(record):
+    return datetime.fromisoformat(record["ts"].replace("Z", "+00:00")).timestamp()
+def first(path, message):
+    return next((ts(r) for r in records(path) if r["message"] == message), None)
+def last(path, message):
+    times = [ts(r) for r in records(path) if r["message"] == message]
+    return times[-1] if times else None
+prepared = first("client.log", "dataset prepared")
+uploaded = first("client.log", "dataset uploaded") or first("client.log", "coordinator already holds the dataset")
+fetching = first("worker.log", "fetching dataset from the coordinator")
+fetched = first("worker.log", "dataset fetched")
+usable = first("worker.log", "dataset verified and open; caching it in the background")
+cached = first("worker.log", "dataset verified and cached")
+task_start = first("worker.log", "task started")
+task_end = last("worker.log", "task finished")
+finished = first("coordinator.log", "job finished")
+def span(name, a, b):
+    value = "-" if a is None or b is None else f"{b - a:7.2f}"
+    print(f"   {name:<44} {value}")
+span("client prepare (open, hash, validate)", start, prepared)
+span("upload (client -> coordinator, kept durably)", prepared, uploaded)
+span("fetch (coordinator -> worker, verified)", fetching, usable)
+span("  of which: all bytes written", fetching, fetched)
+span("  worker cache made durable (background)", usable, cached)
+span("submit to first fold starting", start, task_start)
+span("folds (first start to last end)", task_start, task_end)
+span("metrics (last fold to job finished)", task_end, finished)
+span("results (job finished to client exit)", finished, end)
+span("end to end (submit to results)", start, end)
+PY
+echo "== result: $(python3 -c "import json; m=json.load(open('$work/result.json')); print('macro ROC AUC', round(m['summary']['macro_avg_roc_auc'], 4))")"
+[[ -f predictions.csv ]] && echo "== predictions.csv: $(stat -c %s predictions.csv) bytes, $(wc -l <predictions.csv) lines"
