@@ -1,4 +1,4 @@
-/// Reads a dataset CSV: a header line, then one input per line (DESIGN.md section 4).
+/// Reads a dataset CSV: a header line, then one input per line (README.md, Datasets).
 ///
 /// Works on the bytes of the whole file in one pass; feature cells are parsed in place.
 struct CSVReader {

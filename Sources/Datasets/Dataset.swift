@@ -2,7 +2,7 @@
 ///
 /// Values of this type come out of the readers (`DatasetReader`) or the canonical binary form
 /// (`CanonicalDataset`). A `Dataset` is not validated by construction: `DatasetValidator` checks
-/// the rules of DESIGN.md section 4 and names the place of every failure.
+/// the rules README.md lists under Datasets and names the place of every failure.
 public struct Dataset: Sendable, Equatable {
     /// Number of inputs (rows).
     public let rowCount: Int

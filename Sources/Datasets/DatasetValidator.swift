@@ -1,4 +1,4 @@
-/// Checks a loaded dataset against the rules an evaluation needs (DESIGN.md section 4), with
+/// Checks a loaded dataset against the rules an evaluation needs (README.md, Datasets), with
 /// Clarifai's requirements: at least 2 concepts (21315) and at least 10 positive inputs per
 /// concept (21316), and its recommendation of at least 50 as a warning.
 ///

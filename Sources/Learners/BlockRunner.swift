@@ -1,7 +1,7 @@
 import Dispatch
 import Synchronization
 
-/// Runs work on row blocks over the fold's threads (`BLASThreads.current`).
+/// Runs work on row blocks over the fold's threads (`RowView.threads`).
 ///
 /// Threads take the next block from a shared counter, so a thread slowed by a busy core does not hold
 /// the others back. The caller keeps every block's result apart and combines them in block order, so

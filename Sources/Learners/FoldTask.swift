@@ -3,7 +3,8 @@ import Datasets
 /// The unit of work of an evaluation: train on some rows, predict others. A pure function of its
 /// arguments, so the local runner and a cluster worker call exactly this and get the same bits.
 public enum FoldTask {
-    /// Trains `spec`'s learner on `trainRows` of `dataset` and predicts `testRows`.
+    /// Trains `spec`'s learner on `trainRows` of `dataset` and predicts `testRows`, splitting its
+    /// passes over `threads` threads (the result does not depend on how many).
     ///
     /// Both row lists must be strictly increasing indices into `dataset`; `trainRows` must not be
     /// empty. The predictions carry `testRows` in that order. Throws `invalidTask` for bad row lists
@@ -11,7 +12,8 @@ public enum FoldTask {
     /// `trainingFailed` when the learner cannot train (softmax or naive Bayes on rows with several
     /// concepts where one is required).
     public static func run(
-        dataset: Dataset, trainRows: [Int], testRows: [Int], repeatIndex: Int, fold: Int, spec: LearnerSpec
+        dataset: Dataset, trainRows: [Int], testRows: [Int], repeatIndex: Int, fold: Int, spec: LearnerSpec,
+        threads: Int = 1
     ) throws(LearnerError) -> FoldPredictions {
         try checkFeatures(dataset)
         try checkRows(trainRows, of: dataset, name: "training")
@@ -20,8 +22,8 @@ public enum FoldTask {
             throw LearnerError(.invalidTask, "fold \(fold) of repeat \(repeatIndex) has no training rows")
         }
         let learner = try LearnerCatalog.make(spec)
-        let model = try learner.fit(RowView(dataset: dataset, rows: trainRows))
-        let scores = model.predict(RowView(dataset: dataset, rows: testRows))
+        let model = try learner.fit(RowView(dataset: dataset, rows: trainRows, threads: threads))
+        let scores = model.predict(RowView(dataset: dataset, rows: testRows, threads: threads))
         try checkScores(scores, rows: testRows.count, concepts: dataset.conceptCount, model: spec.model)
         return FoldPredictions(
             repeatIndex: repeatIndex, fold: fold, rows: testRows, scores: scores, conceptCount: dataset.conceptCount
@@ -33,7 +35,7 @@ public enum FoldTask {
     ///
     /// The caller aligns the datasets: `test` must have the same feature count and the same concepts in
     /// the same order as `training`, else this throws `invalidTask` saying what differs.
-    public static func runHoldout(training: Dataset, test: Dataset, spec: LearnerSpec) throws(LearnerError)
+    public static func runHoldout(training: Dataset, test: Dataset, spec: LearnerSpec, threads: Int = 1) throws(LearnerError)
         -> FoldPredictions
     {
         guard test.featureCount == training.featureCount else {
@@ -59,9 +61,9 @@ public enum FoldTask {
         try checkFeatures(training)
         guard training.rowCount > 0 else { throw LearnerError(.invalidTask, "the training dataset has no rows") }
         let learner = try LearnerCatalog.make(spec)
-        let model = try learner.fit(RowView(dataset: training, rows: Array(0..<training.rowCount)))
+        let model = try learner.fit(RowView(dataset: training, rows: Array(0..<training.rowCount), threads: threads))
         let rows = Array(0..<test.rowCount)
-        let scores = model.predict(RowView(dataset: test, rows: rows))
+        let scores = model.predict(RowView(dataset: test, rows: rows, threads: threads))
         try checkScores(scores, rows: rows.count, concepts: training.conceptCount, model: spec.model)
         return FoldPredictions(repeatIndex: 0, fold: 0, rows: rows, scores: scores, conceptCount: training.conceptCount)
     }

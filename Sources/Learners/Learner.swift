@@ -1,14 +1,19 @@
 import Datasets
 
-/// Rows of a dataset seen without copying it: a training or test view of one fold.
+/// Rows of a dataset seen without copying it: a training or test view of one fold, and how many
+/// threads a pass over them may use.
 public struct RowView: Sendable {
     public let dataset: Dataset
     /// Row indices into `dataset`, in increasing order.
     public let rows: [Int]
+    /// Threads a pass over the rows splits its blocks over (at least 1). Results never depend on
+    /// it: blocks are fixed by the rows, and their partial sums are added in block order.
+    public let threads: Int
 
-    public init(dataset: Dataset, rows: [Int]) {
+    public init(dataset: Dataset, rows: [Int], threads: Int = 1) {
         self.dataset = dataset
         self.rows = rows
+        self.threads = max(1, threads)
     }
 
     public var count: Int { rows.count }

@@ -20,11 +20,11 @@ struct LinearPass: ~Copyable {
     /// Blocks whose partial results are held before they are added up.
     private let roundBlocks: Int
 
-    init(view: RowView, transform: RowTransform, intercept: Bool, maxColumns: Int, lanes: Int = BLASThreads.current) {
+    init(view: RowView, transform: RowTransform, intercept: Bool, maxColumns: Int, lanes: Int? = nil) {
         gatherer = RowGatherer(view: view, transform: transform, appendsOne: intercept)
         width = gatherer.width
         self.maxColumns = max(1, maxColumns)
-        self.lanes = max(1, lanes)
+        self.lanes = max(1, lanes ?? view.threads)
         blockRows = gatherer.blockRows
         blocks = .allocate(capacity: self.lanes * blockRows * width)
         scores = .allocate(capacity: self.lanes * blockRows * self.maxColumns)

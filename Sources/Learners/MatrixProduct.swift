@@ -3,7 +3,7 @@ import CBLAS
 /// Row-major single-precision matrix products through OpenBLAS `cblas_sgemm`; the one place the
 /// learners call BLAS.
 ///
-/// OpenBLAS runs single-threaded inside the learners' own threads (`BLASThreads`). The inner
+/// OpenBLAS runs single-threaded inside the learners' own threads (`OpenBLASThreads`). The inner
 /// dimension still goes to sgemm in chunks of at most `innerChunk`, accumulated in order, so a
 /// product does not change if OpenBLAS's thread count ever does: OpenBLAS cuts an inner dimension
 /// between its panel depth (384 for the x86 kernels here) and twice that at a different place with
@@ -22,7 +22,7 @@ enum MatrixProduct {
         precondition(m >= 0 && n >= 0 && k >= 0, "matrix dimensions must not be negative")
         precondition(m <= Int(Int32.max) && n <= Int(Int32.max), "matrix dimensions must fit a 32-bit BLAS int")
         guard m > 0, n > 0 else { return }
-        _ = BLASThreads.singleThreadedBLAS
+        _ = OpenBLASThreads.single
         guard k > 0 else {
             for i in 0..<m {
                 for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] }

@@ -18,9 +18,25 @@ struct Crossfold: AsyncParsableCommand {
             EvaluateCommand.self, DatasetCommand.self, ModelsCommand.self,
             CoordinatorCommand.self, WorkerCommand.self,
             SubmitCommand.self, JobsCommand.self, StatusCommand.self, WatchCommand.self, CancelCommand.self,
-            ResultsCommand.self, ClarifaiCommand.self, HealthCommand.self, KeysCommand.self,
+            ResultsCommand.self, ClarifaiCommand.self, HealthCommand.self, KeysCommand.self, CacheCommand.self,
         ]
     )
 
     static var software: String { "crossfold \(version)" }
+
+    /// Parses the command line and runs the command, with a clear error instead of a crash when a
+    /// mapped dataset file is cut short under it (`MappedFileFault`).
+    static func main() async {
+        MappedFileFault.install()
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Same seed, same result, whatever the number of workers (DESIGN.md section 5).
+/// Same seed, same result, whatever the number of workers (docs/ARCHITECTURE.md, The life of a job).
 @Suite struct DeterminismTests {
     @Test func oneWorkerAndThreeWorkersGiveIdenticalResults() async throws {
         let workspace = try CLIWorkspace()

@@ -95,7 +95,7 @@ import TestSupport
                 guard line.hasPrefix("  "), !line.hasPrefix("   "), !line.hasPrefix("  See ") else { return nil }
                 return line.split(separator: " ").first.map(String.init)
             } ?? []
-        // Every command of DESIGN.md section 3 that exists today; later issues add more (keys, ...).
+        // Every command README.md documents.
         let commands: Set<String> = ["evaluate", "dataset", "models", "coordinator", "worker", "submit", "jobs", "status",
                                      "watch", "cancel", "results", "clarifai", "health"]
         #expect(Set(subcommands).isSuperset(of: commands), "\(run)")

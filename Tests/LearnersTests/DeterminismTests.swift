@@ -2,8 +2,7 @@ import Datasets
 import Learners
 import Testing
 
-/// Serialized: these tests change the process-wide thread count.
-@Suite(.serialized) struct DeterminismTests {
+@Suite struct DeterminismTests {
     /// Wide enough (400 features, past OpenBLAS's 384-deep panels) and long enough for several row
     /// blocks per pass, so both the block order and the inner-dimension chunking are exercised.
     static let dataset = SyntheticData.overlapping(rows: 1_400, features: 400, classes: 3)
@@ -18,12 +17,9 @@ import Testing
     ]
 
     func run(_ spec: LearnerSpec, threads: Int) throws -> FoldPredictions {
-        let previous = BLASThreads.current
-        BLASThreads.set(threads)
-        defer { BLASThreads.set(previous) }
-        return try FoldTask.run(
+        try FoldTask.run(
             dataset: Self.dataset, trainRows: Self.split.train, testRows: Self.split.test, repeatIndex: 1, fold: 2,
-            spec: spec
+            spec: spec, threads: threads
         )
     }
 
@@ -43,13 +39,9 @@ import Testing
         #expect(one.scores.map(\.bitPattern) == three.scores.map(\.bitPattern))
     }
 
-    @Test func setClampsToAtLeastOneThread() {
-        let previous = BLASThreads.current
-        defer { BLASThreads.set(previous) }
-        BLASThreads.set(0)
-        #expect(BLASThreads.current == 1)
-        BLASThreads.set(4)
-        #expect(BLASThreads.current == 4)
+    @Test func aViewRunsOnAtLeastOneThread() {
+        #expect(RowView(dataset: Self.dataset, rows: [0], threads: 0).threads == 1)
+        #expect(RowView(dataset: Self.dataset, rows: [0], threads: 4).threads == 4)
     }
 
     @Test func seedDoesNotChangeBuiltInLearners() throws {

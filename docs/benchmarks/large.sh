@@ -11,7 +11,7 @@
 #   CROSSFOLD_BINARY   a release build (swift build -c release); default .build/release/crossfold
 #   WORK_DIR   where the dataset, the state dir and the cache go (default: a new temporary directory)
 # Environment: KEEP=1 keeps WORK_DIR; PREDICTIONS=0 skips --predictions; STATE=0 runs the
-# coordinator without --state-dir (it then spools uploads to unlinked files in WORK_DIR).
+# coordinator without --state-dir (it then spools uploads to unlinked files in WORK_DIR/spool).
 set -euo pipefail
 size=${1:?usage: large.sh SIZE [CROSSFOLD_BINARY] [WORK_DIR]}
 crossfold=$(realpath "${2:-.build/release/crossfold}")
@@ -43,7 +43,7 @@ echo "== dataset: $(stat -c %s "$dataset") bytes"
 
 state=(--state-dir "$work/state")
 [[ ${STATE:-1} == 0 ]] && state=()
-TMPDIR=$work/spool "$crossfold" coordinator "${state[@]}" --client-bind "$client" \
+"$crossfold" coordinator "${state[@]}" --spool-dir "$work/spool" --client-bind "$client" \
     --worker-bind "tcp://127.0.0.1:$((port + 1))" --data-bind "tcp://127.0.0.1:$((port + 2))" "${logs[@]}" \
     >coordinator.log 2>&1 &
 coordinator=$!

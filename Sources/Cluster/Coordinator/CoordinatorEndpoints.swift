@@ -15,7 +15,7 @@ public struct CoordinatorEndpoints: Sendable, Equatable {
     public static let defaultTCP = CoordinatorEndpoints(client: "tcp://*:5555", worker: "tcp://*:5556", data: "tcp://*:5557")
 }
 
-/// Socket limits shared by the coordinator and its peers (reference/zeromq.md sections 5-7).
+/// Socket limits shared by the coordinator and its peers (docs/PROTOCOL.md, Transport).
 public enum SocketLimits {
     /// Largest frame on the worker and client sockets: a fold's predictions (67 million floats).
     public static let controlMaxMessage: Int64 = 256 << 20

@@ -4,7 +4,7 @@ import ZeroMQ
 ///
 /// `@unchecked Sendable`: the box is created before the reactor runs and its sockets are only
 /// created, read, used and closed inside closures that the reactor runs on its own thread; no
-/// other thread ever touches them (reference/zeromq.md section 9).
+/// other thread ever touches them (docs/ARCHITECTURE.md, Processes, threads and sockets).
 final class SocketBox: @unchecked Sendable {
     private var sockets: [String: Socket] = [:]
 

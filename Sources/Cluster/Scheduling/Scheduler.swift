@@ -2,7 +2,7 @@
 /// and returns actions. It does no I/O and reads no clock; the ZeroMQ shell carries messages and
 /// passes the time, so every rule here is tested with a mock clock (Tests/ClusterTests).
 ///
-/// Rules (DESIGN.md section 8):
+/// Rules (docs/PROTOCOL.md, Worker socket: Rules):
 /// - a worker heard nothing from for `missingAfter` beats gets no new tasks; after `liveness` beats
 ///   it is dead: its tasks go back to the head of their queue with the next attempt number;
 /// - a task whose lease lapses (no PROGRESS) is handed to another worker; the old attempt is cancelled;

@@ -1,6 +1,6 @@
 import Wire
 
-/// The timing and retry rules of the scheduler (DESIGN.md section 8, reference/zeromq.md sections 3-4).
+/// The timing and retry rules of the scheduler (docs/PROTOCOL.md, Worker socket: Rules).
 public struct SchedulerConfiguration: Sendable, Equatable {
     /// Heartbeat period in both directions.
     public var heartbeatInterval: Duration

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Learners
 import Synchronization
 
 /// The worker's compute threads: one long-lived `Thread` per slot, fed from a queue. Folds run
@@ -11,13 +10,11 @@ final class ComputeThreads: Sendable {
     private let available = DispatchSemaphore(value: 0)
     private let started = Atomic(false)
     let count: Int
-    let threads: Int
     let name: String
 
-    /// `count` threads named `name-1...`, each training with `threads` BLAS threads, once `start()`ed.
-    init(count: Int, threads: Int, name: String) {
+    /// `count` threads named `name-1...`, once `start()`ed.
+    init(count: Int, name: String) {
         self.count = max(1, count)
-        self.threads = threads
         self.name = name
     }
 
@@ -27,7 +24,6 @@ final class ComputeThreads: Sendable {
         for slot in 1...count {
             // The threads keep `self` (the queue) alive until `stop()` ends them.
             let thread = Thread { [self] in
-                BLASThreads.set(threads)
                 while let job = next() { job() }
             }
             thread.name = "\(name)-\(slot)"

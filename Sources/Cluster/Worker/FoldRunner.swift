@@ -5,7 +5,8 @@ import Wire
 /// Runs one task on the calling (compute) thread: takes its datasets from the cache, trains and
 /// predicts with exactly the fold task the local evaluation uses, and says how it went.
 enum FoldRunner {
-    static func run(_ assignment: TaskAssignment, testRows: [Int32], cache: DatasetCache) -> TaskOutcome {
+    /// - Parameter threads: threads the fold's passes use (the worker's `--threads`).
+    static func run(_ assignment: TaskAssignment, testRows: [Int32], cache: DatasetCache, threads: Int) -> TaskOutcome {
         let clock = ContinuousClock()
         let started = clock.now
         func seconds() -> Double { (clock.now - started).seconds }
@@ -38,7 +39,7 @@ enum FoldRunner {
                 return .failed(.learner, message: error.description, seconds: seconds())
             }
             return outcome(seconds) { () throws(LearnerError) in
-                try FoldTask.runHoldout(training: training, test: aligned, spec: spec)
+                try FoldTask.runHoldout(training: training, test: aligned, spec: spec, threads: threads)
             }
         }
 
@@ -47,7 +48,7 @@ enum FoldRunner {
         return outcome(seconds) { () throws(LearnerError) in
             try FoldTask.run(
                 dataset: training, trainRows: train, testRows: test, repeatIndex: assignment.repeatIndex,
-                fold: assignment.fold, spec: spec)
+                fold: assignment.fold, spec: spec, threads: threads)
         }
     }
 

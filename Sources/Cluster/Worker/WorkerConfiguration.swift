@@ -1,13 +1,14 @@
 import Wire
 
-/// What a worker announces in READY and the timing rules it follows (reference/zeromq.md
-/// sections 3-5). The defaults are the protocol's; tests shorten nothing, they drive a mock clock.
+/// What a worker announces in READY and the timing rules it follows (docs/PROTOCOL.md, Worker
+/// socket and Data socket). The defaults are the protocol's; tests shorten nothing, they drive a
+/// mock clock.
 public struct WorkerConfiguration: Sendable, Equatable {
     /// A name for the coordinator's logs (host name and pid by default); not an identity.
     public var name: String
     /// Tasks run at once, each on a compute thread of its own.
     public var slots: Int
-    /// Threads each task's training uses (`BLASThreads`).
+    /// Threads each task's training uses (`RowView.threads`).
     public var threads: Int
     /// The software version announced in READY.
     public var software: String

@@ -6,7 +6,7 @@ import Wire
 /// resolve, fetch and store. It owns no socket, reads no clock and touches no file, so every rule
 /// is tested by feeding it inputs with a mock time (Tests/ClusterTests/WorkerCoreTests.swift).
 ///
-/// Rules (DESIGN.md section 8, reference/zeromq.md sections 3-5):
+/// Rules (docs/PROTOCOL.md, Worker socket: Rules, and Data socket):
 /// - READY once per connection, and nothing else until the coordinator is heard on it (so no
 ///   RESULT can overtake READY); then HEARTBEAT every second and PROGRESS every 2 s per held task.
 /// - Any message proves the coordinator alive; after `liveness` silent beats the sockets are

@@ -39,10 +39,10 @@ extension WorkerService {
             case .abandonFetch(let hash):
                 fetchWriters.abandon(hash)
             case .startTask(let assignment, let testRows):
-                let (cache, feed) = (self.cache, self.feed)
+                let (cache, feed, threads) = (self.cache, self.feed, configuration.threads)
                 let ref = TaskRef(job: assignment.job, task: assignment.task, attempt: assignment.attempt)
                 compute.submit {
-                    feed.yield(.taskFinished(ref, FoldRunner.run(assignment, testRows: testRows, cache: cache)))
+                    feed.yield(.taskFinished(ref, FoldRunner.run(assignment, testRows: testRows, cache: cache, threads: threads)))
                 }
             case .stop:
                 stop = true

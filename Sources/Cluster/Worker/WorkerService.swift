@@ -82,7 +82,7 @@ public final class WorkerService: Sendable {
             directory: cacheDirectory, maxBytes: cacheMaxBytes, shared: sharedDatasets, logger: logger)
         fetchWriters = FetchWriters(cache: cache)
         reactor = try Reactor(name: "crossfold.worker")
-        compute = ComputeThreads(count: configuration.slots, threads: configuration.threads, name: "crossfold.fold")
+        compute = ComputeThreads(count: configuration.slots, name: "crossfold.fold")
         self.healthFile = healthFile
         (inputs, feed) = AsyncStream.makeStream(of: WorkerInput.self, bufferingPolicy: .unbounded)
         healthState = Mutex(WorkerHealth(

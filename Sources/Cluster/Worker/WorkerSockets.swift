@@ -6,7 +6,7 @@ import ZeroMQ
 ///
 /// `@unchecked Sendable`: created before the reactor runs; its sockets are only created, used and
 /// closed inside closures the reactor runs on its own thread, and `generation` is only read and
-/// written there too (reference/zeromq.md section 9).
+/// written there too (docs/ARCHITECTURE.md, Processes, threads and sockets).
 final class WorkerSockets: @unchecked Sendable {
     var control: Socket?
     var data: Socket?
@@ -80,7 +80,7 @@ final class WorkerSockets: @unchecked Sendable {
         ])
     }
 
-    /// DEALER options of reference/zeromq.md section 6: IMMEDIATE (nothing queues on a pipe that
+    /// DEALER options of docs/PROTOCOL.md (Transport): IMMEDIATE (nothing queues on a pipe that
     /// is not connected, so no stale beat is replayed), LINGER 0, a frame size cap, ZMTP heartbeats
     /// as a backstop for a frozen coordinator, a steady 1 s libzmq reconnect (the worker core
     /// replaces the sockets with its own backoff when the coordinator stays silent), TCP keepalive;

@@ -16,6 +16,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Dataset transfer socket. Env: CROSSFOLD_DATA_BIND.") var dataBind: String?
     @Option(help: "Directory keeping jobs, results and datasets across restarts (default: memory only, lost on exit). Env: CROSSFOLD_STATE_DIR.")
     var stateDir: String?
+    @Option(help: "Without --state-dir: where uploads and finished jobs' predictions are spooled, in files unlinked at once (default: $TMPDIR or /tmp). Env: CROSSFOLD_SPOOL_DIR.")
+    var spoolDir: String?
     @OptionGroup var keys: KeysOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -55,7 +57,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
     private func openStore(logger: Logger) throws -> any JobStore {
         guard let directory = EnvironmentDefaults.string(stateDir, "CROSSFOLD_STATE_DIR") else {
             logger.warning("no --state-dir: jobs and results are kept in memory and lost when the coordinator stops")
-            return InMemoryJobStore()
+            return InMemoryJobStore(spoolDirectory: EnvironmentDefaults.string(spoolDir, "CROSSFOLD_SPOOL_DIR"))
         }
         do {
             return try DirectoryJobStore(directory: directory, logger: logger)

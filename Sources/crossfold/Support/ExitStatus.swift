@@ -9,7 +9,7 @@ import Learners
 import Reports
 import ZeroMQ
 
-/// The exit codes of DESIGN.md section 3 (sysexits.h values).
+/// The exit codes README.md lists (sysexits.h values).
 enum ExitStatus {
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
