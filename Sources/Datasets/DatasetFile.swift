@@ -20,11 +20,14 @@ public struct DatasetFile: Sendable {
     public let warnings: [DatasetWarning]
 
     /// Opens and validates the dataset at `path`. A `.cfds` file is mapped and read once, to hash it
-    /// and check its values; any other format is imported to a canonical file in
-    /// `scratchDirectory`, which is unlinked as soon as it is mapped, so nothing is left behind
-    /// whatever happens to the process.
+    /// and check its values, unless `knownHashes` holds a record of it unchanged since it was
+    /// checked (`VerifiedFileRecord.Elsewhere`; crossfold records the files it writes and those it
+    /// has checked); any other format is imported to a canonical file in `scratchDirectory`, which
+    /// is unlinked as soon as it is mapped, so nothing is left behind whatever happens to the process.
     /// - Throws: `DatasetError` naming the file, the line or row and the rule.
-    public static func open(_ path: String, labels: String? = nil, scratchDirectory: String) throws(DatasetError) -> DatasetFile {
+    public static func open(
+        _ path: String, labels: String? = nil, scratchDirectory: String, knownHashes: String? = nil
+    ) throws(DatasetError) -> DatasetFile {
         let mapping: MappedFile
         let hash: String
         let scanned: Bool
@@ -34,8 +37,9 @@ public struct DatasetFile: Sendable {
                                    fix: "Drop the labels file; .cfds files carry their own labels.")
             }
             mapping = try MappedFile(path: path)
-            hash = ""
-            scanned = false
+            let known = knownHashes.flatMap { VerifiedFileRecord.Elsewhere.hash(of: path, in: $0) }
+            hash = known ?? ""
+            scanned = known != nil
         } else {
             let directory = scratchDirectory.hasSuffix("/") ? String(scratchDirectory.dropLast()) : scratchDirectory
             let name = path.split(separator: "/").last.map(String.init) ?? "dataset"
@@ -66,6 +70,7 @@ public struct DatasetFile: Sendable {
                     value: dataset.features[index])
             }
             sha256 = scan.sha256
+            if let knownHashes { VerifiedFileRecord.Elsewhere.write(for: path, sha256: sha256, in: knownHashes) }
         }
         let warnings = try DatasetValidator.validate(dataset, file: path, checkingValues: false)
         return DatasetFile(source: path, dataset: dataset, canonical: mapping, sha256: sha256, warnings: warnings)

@@ -74,6 +74,51 @@ public enum VerifiedFileRecord {
         unlink(self.path(for: path))
     }
 
+    /// Records kept in a directory of their own rather than beside the file: the client's note of
+    /// the datasets it has hashed (files the user owns, where no extra file should appear), named
+    /// after the file's device and inode.
+    public enum Elsewhere {
+        /// The record of the file at `path` in `directory`, or nil when `path` is not a file.
+        static func recordPath(for path: String, in directory: String) -> String? {
+            Identity.of(path).map { "\(directory)/\($0.device)-\($0.inode).verified" }
+        }
+
+        /// Writes the record of `path`, whose bytes hash to `sha256` (and passed every check the
+        /// recorder makes), in `directory`, creating it when missing. Best effort: a record that
+        /// cannot be written only costs a hash next time.
+        public static func write(for path: String, sha256: String, in directory: String) {
+            guard let identity = Identity.of(path), makeDirectory(directory) else { return }
+            let record = "\(directory)/\(identity.device)-\(identity.inode).verified"
+            let text = "crossfold verified 1\n\(sha256)\n\(identity.line)\n"
+            let temporary = CanonicalDataset.temporaryPath(beside: record)
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { return }
+            let bytes = Array(text.utf8)
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            if written != bytes.count || rename(temporary, record) != 0 { unlink(temporary) }
+        }
+
+        /// The SHA-256 the record in `directory` gives the file at `path`, when the file is
+        /// unchanged since it was recorded; nil otherwise.
+        public static func hash(of path: String, in directory: String) -> String? {
+            guard let identity = Identity.of(path), let record = recordPath(for: path, in: directory),
+                  let text = try? TextLines(path: record), text.lines.count == 3, text.lines[0] == "crossfold verified 1",
+                  text.lines[2] == identity.line, text.lines[1].utf8.count == 64
+            else { return nil }
+            return text.lines[1]
+        }
+
+        private static func makeDirectory(_ path: String) -> Bool {
+            var partial = path.hasPrefix("/") ? "" : "."
+            for component in path.split(separator: "/") {
+                partial += "/" + component
+                if mkdir(partial, 0o755) != 0, errno != EEXIST { return false }
+            }
+            return true
+        }
+    }
+
     /// The SHA-256 of the file at `path`, read in 4 MiB blocks.
     public static func hashFile(_ path: String) throws(DatasetError) -> String {
         let file = try OpenFile(path: path)

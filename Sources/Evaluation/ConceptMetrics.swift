@@ -37,7 +37,7 @@ public struct ConceptMetrics: Sendable, Equatable {
     /// Computes the metrics from `ranking`, which it sorts in place (callers reuse the buffer).
     init(ranking: inout [RankedScore], threshold: Double, includeCurves: Bool) {
         // Descending by score; ties stay adjacent, which is all the tie handling needs.
-        ranking.sort { $0.score > $1.score }
+        ScoreRadixSort.sortDescending(&ranking)
         var positives = 0
         for entry in ranking where entry.isPositive { positives += 1 }
         let negatives = ranking.count - positives

@@ -63,4 +63,33 @@ import Testing
             return error.rule == .unwritable && error.file == csv && error.fix.contains("--scratch-dir")
         }
     }
+
+    /// A .cfds file opened again unchanged is not hashed again: the record of its first opening
+    /// (kept in a directory of its own) vouches for it until the file changes.
+    @Test func anUnchangedCanonicalFileIsHashedOnce() throws {
+        let scratch = try Scratch()
+        let path = scratch.path("d.cfds")
+        // Valid for an evaluation: 2 concepts with 10 inputs each.
+        func dataset(_ shift: Float) -> Dataset {
+            Dataset(featureCount: 1, features: (0..<20).map { Float($0) + shift }, concepts: ["a", "b"],
+                    labels: (0..<20).flatMap { $0 % 2 == 0 ? [UInt8(1), 0] : [0, 1] }, ids: (0..<20).map { "r\($0)" },
+                    isMultiLabel: false)
+        }
+        try CanonicalDataset.write(dataset(0), to: path)
+        let known = scratch.path("known")
+        let first = try DatasetFile.open(path, scratchDirectory: scratch.directory, knownHashes: known)
+        #expect(first.sha256 == CanonicalDataset.sha256(of: dataset(0)))
+        #expect(VerifiedFileRecord.Elsewhere.hash(of: path, in: known) == first.sha256)
+        // The second opening takes the hash from the record (a doctored one shows it is used).
+        let doctored = String(repeating: "e", count: 64)
+        VerifiedFileRecord.Elsewhere.write(for: path, sha256: doctored, in: known)
+        #expect(try DatasetFile.open(path, scratchDirectory: scratch.directory, knownHashes: known).sha256 == doctored)
+        // Any write to the file changes its identity: it is hashed again.
+        let other = dataset(0.5)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.write(contentsOf: Data(CanonicalDataset.encode(other)))
+        try handle.close()
+        #expect(try DatasetFile.open(path, scratchDirectory: scratch.directory, knownHashes: known).sha256
+                    == CanonicalDataset.sha256(of: other))
+    }
 }

@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$work"
-rm -rf state cache spool ./*.log ./*.json ./*.csv ./*.samples
+rm -rf state cache spool stop-sampling stop-sampling.client ./*.log ./*.json ./*.csv ./*.samples
 mkdir -p spool
 port=$((20000 + RANDOM % 20000))
 client=tcp://127.0.0.1:$port
@@ -67,8 +67,9 @@ def sample(pid, name):
     except OSError:
         return
     for key in ("RssAnon", "RssFile"):
-        value = int(fields[key].split()[0])
-        peak[(name, key)] = max(peak.get((name, key), 0), value)
+        if key in fields:  # absent once the process has exited
+            value = int(fields[key].split()[0])
+            peak[(name, key)] = max(peak.get((name, key), 0), value)
 while not os.path.exists(stop):
     sample(pids[0], "coordinator")
     sample(pids[1], "worker")

@@ -72,7 +72,7 @@ extension ClusterClient {
     /// page before the next is asked for, so memory holds one page whatever the dataset's size.
     /// `pageBytes` bounds a page's scores (the coordinator may send fewer rows).
     public func predictions(
-        of job: String, rows: Int, concepts: Int, pageBytes: Int = 16 << 20,
+        of job: String, rows: Int, concepts: Int, pageBytes: Int = 4 << 20,
         begin: (ClientReply.ResultsHeader) throws -> Void, _ body: (PredictionsPageData) throws -> Void
     ) async throws {
         let rowsPerPage = max(1, pageBytes / (4 * max(1, concepts)))

@@ -17,6 +17,7 @@ public final class InMemoryJobStore: JobStore {
         var lost: [String: [Int: LostAttempts]] = [:]
         var metrics: [String: [UInt8]] = [:]
         var predictions: [String: MappedFile] = [:]
+        var finishedResultCounts: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -45,7 +46,7 @@ public final class InMemoryJobStore: JobStore {
     }
 
     public func resultCount(of job: String) throws(JobStoreError) -> Int {
-        state.withLock { $0.results[job]?.count ?? 0 }
+        state.withLock { $0.results[job]?.count ?? $0.finishedResultCounts[job] ?? 0 }
     }
 
     public func saveLostAttempts(job: String, task: Int, _ lost: LostAttempts) throws(JobStoreError) {
@@ -66,8 +67,16 @@ public final class InMemoryJobStore: JobStore {
         }
     }
 
+    /// Keeps the metrics and lets go of the job's results: its predictions are kept (as a file)
+    /// already, and nothing reads the results of a finished job again.
     public func saveMetrics(job: String, json: [UInt8]) throws(JobStoreError) {
-        state.withLock { $0.metrics[job] = json }
+        state.withLock {
+            $0.metrics[job] = json
+            if let count = $0.results[job]?.count {
+                $0.finishedResultCounts[job] = count
+                $0.results[job] = nil
+            }
+        }
     }
 
     public func metrics(of job: String) throws(JobStoreError) -> [UInt8]? {

@@ -20,7 +20,7 @@ struct DatasetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let opened = try DatasetFile.open(file, labels: labels, scratchDirectory: scratch.directory)
+                let opened = try DatasetFile.open(file, labels: labels, scratchDirectory: scratch.directory, knownHashes: KnownHashes.directory)
                 let summary = DatasetSummary(
                     dataset: opened.dataset, file: file, sha256: opened.sha256, warnings: opened.warnings)
                 Terminal.standardOutput(summary.text)
@@ -52,6 +52,7 @@ struct DatasetCommand: AsyncParsableCommand {
                     unlink(temporary)
                     throw error
                 }
+                VerifiedFileRecord.Elsewhere.write(for: output, sha256: written.sha256, in: KnownHashes.directory)
                 Terminal.standardOutput("\(output)  sha256 \(written.sha256)\n")
             }
         }
@@ -80,6 +81,7 @@ struct DatasetCommand: AsyncParsableCommand {
                 let synthetic = SyntheticClusters(
                     rows: rows, features: features, concepts: concepts, spread: spread, seed: seed)
                 let hash = try synthetic.write(to: output)
+                VerifiedFileRecord.Elsewhere.write(for: output, sha256: hash, in: KnownHashes.directory)
                 Terminal.standardOutput("\(output)  \(rows) x \(features), \(concepts) concepts, sha256 \(hash)\n")
             }
         }

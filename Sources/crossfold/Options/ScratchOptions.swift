@@ -15,3 +15,13 @@ struct ScratchOptions: ParsableArguments {
             ?? "/tmp"
     }
 }
+
+/// Where the command line notes the datasets it has hashed (`VerifiedFileRecord.Elsewhere`), so a
+/// `.cfds` file submitted again, unchanged, is not read again to hash it: `$XDG_CACHE_HOME/crossfold/hashes`,
+/// or `~/.cache/crossfold/hashes`.
+enum KnownHashes {
+    static var directory: String {
+        if let cache = EnvironmentDefaults.string(nil, "XDG_CACHE_HOME") { return "\(cache)/crossfold/hashes" }
+        return "\(FileManager.default.homeDirectoryForCurrentUser.path)/.cache/crossfold/hashes"
+    }
+}

@@ -62,7 +62,14 @@ struct JobSession {
                 try writer.write(Data(csv.header.utf8))
             } _: { page in
                 guard let format else { return }
-                try writer.write(format.rows(ids: page.inputIDs, repeatIndex: page.page.repeatIndex, folds: page.folds, scores: page.scores))
+                // In slices, so the text of a page is never held whole either.
+                let c = results.header.concepts
+                for start in stride(from: 0, to: page.inputIDs.count, by: 8192) {
+                    let end = min(page.inputIDs.count, start + 8192)
+                    try writer.write(format.rows(
+                        ids: Array(page.inputIDs[start..<end]), repeatIndex: page.page.repeatIndex,
+                        folds: Array(page.folds[start..<end]), scores: Array(page.scores[(start * c)..<(end * c)])))
+                }
             }
             try writer.close()
         }

@@ -18,7 +18,7 @@ struct PreparedDataset: Sendable {
     /// the log.
     static func load(_ path: String, labels: String?, scratchDirectory: String, logger: Logger) throws -> PreparedDataset {
         let started = ContinuousClock.now
-        let file = try DatasetFile.open(path, labels: labels, scratchDirectory: scratchDirectory)
+        let file = try DatasetFile.open(path, labels: labels, scratchDirectory: scratchDirectory, knownHashes: KnownHashes.directory)
         for warning in file.warnings {
             logger.warning("\(warning.description)")
         }
