@@ -60,7 +60,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         do {
             return try DirectoryJobStore(directory: directory, logger: logger)
         } catch {
-            throw CommandFailure(ExitStatus.cannotCreate, "cannot use the state dir: \(error.message)")
+            throw CommandFailure(.cannotWrite, "cannot use the state dir: \(error.message)")
         }
     }
 }

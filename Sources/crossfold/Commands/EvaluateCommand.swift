@@ -72,7 +72,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             }
             do {
                 try await evaluateLocally(logger: logger)
-            } catch where fallback != nil && CommandFailure.from(error).code == ExitStatus.unavailable {
+            } catch where fallback != nil && CommandFailure.from(error).status == .unavailable {
                 Terminal.standardError("crossfold: local evaluation unavailable (\(CommandFailure.from(error).message)); "
                                        + "falling back to Clarifai\n")
                 try await evaluateOnClarifai(logger: logger)

@@ -72,7 +72,7 @@ struct EvaluationOptions: ParsableArguments {
 
     /// The dataset argument, required for local runs.
     func requireDataset() throws -> String {
-        guard let dataset else { throw CommandFailure(ExitStatus.usage, "a DATASET file is required") }
+        guard let dataset else { throw CommandFailure(.usage, "a DATASET file is required") }
         return dataset
     }
 }
@@ -95,7 +95,7 @@ struct OutputOptions: ParsableArguments {
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
                   FileManager.default.isWritableFile(atPath: folder)
             else {
-                throw CommandFailure(ExitStatus.cannotCreate,
+                throw CommandFailure(.cannotWrite,
                                      "cannot write \(path): \(folder) is not a writable directory")
             }
         }

@@ -17,12 +17,12 @@ struct LoggingOptions: ParsableArguments {
         let format = EnvironmentDefaults.string(logFormat, "CROSSFOLD_LOG_FORMAT") ?? "text"
         let levelText = EnvironmentDefaults.string(logLevel, "CROSSFOLD_LOG_LEVEL")
         guard format == "text" || format == "json" else {
-            throw CommandFailure(ExitStatus.usage, "--log-format must be text or json, not \(format)")
+            throw CommandFailure(.usage, "--log-format must be text or json, not \(format)")
         }
         let level: Logger.Level
         if let levelText {
             guard let parsed = Logger.Level(rawValue: levelText) else {
-                throw CommandFailure(ExitStatus.usage, "--log-level must be one of trace, debug, info, notice, warning, error, critical")
+                throw CommandFailure(.usage, "--log-level must be one of trace, debug, info, notice, warning, error, critical")
             }
             level = parsed
         } else {

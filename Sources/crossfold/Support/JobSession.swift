@@ -35,7 +35,7 @@ struct JobSession {
                 // Nobody waits for its results any more: do not leave it to run later for no one.
                 try? await client.cancel(job)
                 throw CommandFailure(
-                    ExitStatus.unavailable,
+                    .unavailable,
                     "no worker joined the coordinator at \(client.endpoint) within \(Int(workerWait.components.seconds)) s; "
                         + "start workers with `crossfold worker --connect ...` (job \(job) was cancelled)")
             }
@@ -47,7 +47,7 @@ struct JobSession {
     /// A failed or cancelled job is exit 70 with its reason.
     func finish(_ status: JobStatus, output: OutputOptions, threshold: Double?) async throws {
         guard status.state == .completed else {
-            throw CommandFailure(ExitStatus.software, "job \(status.job) \(status.state.rawValue): \(status.message ?? "no reason given")")
+            throw CommandFailure(.evaluationFailed, "job \(status.job) \(status.state.rawValue): \(status.message ?? "no reason given")")
         }
         let results = try await client.results(of: status.job, predictions: output.predictions != nil)
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))

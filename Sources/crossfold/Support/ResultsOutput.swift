@@ -11,7 +11,7 @@ enum ResultsOutput {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw CommandFailure(ExitStatus.cannotCreate, "cannot write \(path): \(error.localizedDescription)")
+            throw CommandFailure(.cannotWrite, "cannot write \(path): \(error.localizedDescription)")
         }
     }
 
@@ -25,7 +25,7 @@ enum ResultsOutput {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path)
         else {
-            throw CommandFailure(ExitStatus.cannotCreate, "cannot create \(path): check the directory exists and is writable")
+            throw CommandFailure(.cannotWrite, "cannot create \(path): check the directory exists and is writable")
         }
         defer { try? handle.close() }
         try csv.write(to: handle)
