@@ -122,6 +122,6 @@ struct EvaluateCommand: AsyncParsableCommand {
         if output.predictions != nil {
             logger.warning("--predictions is not available for Clarifai evaluations; its per-input results are in the JSON test_set")
         }
-        ResultsOutput.printTable(metrics, threshold: evaluation.threshold)
+        ResultsOutput.printTable(metrics, threshold: evaluation.threshold, toStandardError: output.usesStandardOutput)
     }
 }

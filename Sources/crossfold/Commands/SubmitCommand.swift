@@ -18,6 +18,9 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func validate() throws {
         if evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
+        if !wait, output.json != nil || output.predictions != nil {
+            throw ValidationError("--json and --predictions need --wait (or fetch them later: crossfold results JOB --json FILE)")
+        }
     }
 
     func run() async throws {

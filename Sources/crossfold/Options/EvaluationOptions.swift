@@ -76,28 +76,3 @@ struct EvaluationOptions: ParsableArguments {
         return dataset
     }
 }
-
-/// Where results go.
-struct OutputOptions: ParsableArguments {
-    @Option(help: "Write the EvalMetrics JSON (Clarifai's REST shape) to this file.")
-    var json: String?
-
-    @Option(help: "Write the out-of-fold predictions as CSV (id, fold, one column per concept) to this file.")
-    var predictions: String?
-
-    /// Fails (exit 73) before any work when an output file's directory cannot be written, so an
-    /// evaluation is never computed only to be lost.
-    func checkWritable() throws {
-        for path in [json, predictions].compactMap({ $0 }) {
-            let directory = (path as NSString).deletingLastPathComponent
-            let folder = directory.isEmpty ? "." : directory
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
-                  FileManager.default.isWritableFile(atPath: folder)
-            else {
-                throw CommandFailure(.cannotWrite,
-                                     "cannot write \(path): \(folder) is not a writable directory")
-            }
-        }
-    }
-}

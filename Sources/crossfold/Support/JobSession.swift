@@ -53,7 +53,8 @@ struct JobSession {
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
         try ResultsOutput.write(metrics: metrics, json: output.json)
         try ResultsOutput.write(results: results, predictions: output.predictions)
-        ResultsOutput.printTable(metrics, threshold: threshold ?? Self.threshold(of: metrics) ?? 0.5)
+        ResultsOutput.printTable(
+            metrics, threshold: threshold ?? Self.threshold(of: metrics) ?? 0.5, toStandardError: output.usesStandardOutput)
     }
 
     /// The threshold a stored result was computed with (in its crossfold block).
