@@ -36,8 +36,11 @@ struct DatasetCommand: AsyncParsableCommand {
         @Option(help: "Labels file of an .npy dataset.") var labels: String?
         @Option(name: .shortAndLong, help: "The .cfds file to write.") var output: String
 
+        func validate() throws { try DatasetCommand.validateOutput(output, command: "import") }
+
         func run() async throws {
             try await reportingFailures {
+                try DatasetCommand.checkOutput(output)
                 let dataset = try DatasetReader.load(path: file, labelsPath: labels)
                 for warning in try DatasetValidator.validate(dataset, file: file) {
                     Terminal.standardError("crossfold: warning: \(warning)\n")
@@ -64,10 +67,12 @@ struct DatasetCommand: AsyncParsableCommand {
             guard rows >= 20, features >= 1, concepts >= 2, rows >= concepts * 10 else {
                 throw ValidationError("need at least 2 concepts, 1 feature and 10 rows per concept")
             }
+            try DatasetCommand.validateOutput(output, command: "synth")
         }
 
         func run() async throws {
             try await reportingFailures {
+                try DatasetCommand.checkOutput(output)
                 let dataset = SyntheticClusters.make(
                     rows: rows, features: features, concepts: concepts, spread: spread, seed: seed)
                 try CanonicalDataset.write(dataset, to: output)
