@@ -10,6 +10,8 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     case unavailable = 69
     case evaluationFailed = 70
     case cannotWrite = 73
+    case notFinished = 75
+    case alreadyEnded = 79
 
     /// What the code means, in the words of the help and the README.
     var meaning: String {
@@ -22,6 +24,8 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         case .unavailable: "unavailable: no coordinator, no worker joined in time, or an address in use"
         case .evaluationFailed: "the evaluation failed, or was cancelled"
         case .cannotWrite: "cannot write an output file (checked before any work)"
+        case .notFinished: "not finished: the job is still queued or running; try again later"
+        case .alreadyEnded: "already ended: `cancel` of a job that completed or failed"
         }
     }
 

@@ -44,10 +44,16 @@ struct JobSession {
     }
 
     /// Fetches a finished job's results, writes the requested files and prints the table.
-    /// A failed or cancelled job is exit 70 with its reason.
+    /// A failed or cancelled job is exit 70 with its reason, one still queued or running exit 75.
     func finish(_ status: JobStatus, output: OutputOptions, threshold: Double?) async throws {
+        guard status.state.isFinal else {
+            throw CommandFailure(
+                .notFinished,
+                "job \(status.job) is still \(status.state.rawValue) (\(status.tasksDone)/\(status.tasksTotal) folds done); "
+                    + "follow it with `crossfold watch \(status.job)`, or ask again later")
+        }
         guard status.state == .completed else {
-            throw CommandFailure(.evaluationFailed, "job \(status.job) \(status.state.rawValue): \(status.message ?? "no reason given")")
+            throw CommandFailure(.evaluationFailed, "job \(status.job) \(status.state.rawValue): \(status.message ?? "no reason recorded")")
         }
         let results = try await client.results(of: status.job, predictions: output.predictions != nil)
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `cancel`, `results` and `status` say what state a job is in, with exit codes a script can
+/// trust: 0, 66 unknown, 70 failed or cancelled, 75 not finished, 79 already ended.
+@Suite struct JobCommandTests {
+    @Test func resultsOfAnUnfinishedJobExit75AndSayHowToFollowIt() async throws {
+        let cluster = try await LocalCluster.start()
+        let job = try await cluster.submit([Repository.example("iris.jsonl")])
+        let run = try await cluster.run(["results", job, "--json", "r.json"] + cluster.client)
+        #expect(run.exitCode == 75, "\(run)")
+        #expect(run.standardError.contains("job \(job) is still running (0/5 folds done); follow it with `crossfold watch \(job)`"),
+                "\(run)")
+        #expect(!cluster.workspace.exists("r.json"))
+    }
+
+    @Test func cancelOfAQueuedJobCancelsItAndIsIdempotent() async throws {
+        let cluster = try await LocalCluster.start()
+        let job = try await cluster.submit([Repository.example("iris.jsonl")])
+        let first = try await cluster.run(["cancel", job] + cluster.client)
+        #expect(first.exitCode == 0, "\(first)")
+        #expect(first.standardOutput == "cancelled \(job)\n", "\(first)")
+        let again = try await cluster.run(["cancel", job] + cluster.client)
+        #expect(again.exitCode == 0, "\(again)")
+        #expect(again.standardOutput == "job \(job) was already cancelled\n", "\(again)")
+        let results = try await cluster.run(["results", job] + cluster.client)
+        #expect(results.exitCode == 70, "\(results)")
+        #expect(results.standardError.contains("job \(job) cancelled: cancelled by a client"), "\(results)")
+    }
+
+    @Test func cancelOfACompletedJobExits79AndLeavesItCompleted() async throws {
+        let cluster = try await LocalCluster.start()
+        let worker = try cluster.startWorker(name: "w1")
+        defer { worker.terminate() }
+        let submitted = try await cluster.run(["submit", Repository.example("iris.jsonl"), "--wait"] + cluster.client)
+        try #require(submitted.exitCode == 0, "\(submitted)")
+        let job = try #require(submitted.standardOutput.split(separator: "\n").first.map(String.init))
+        let cancel = try await cluster.run(["cancel", job] + cluster.client)
+        #expect(cancel.exitCode == 79, "\(cancel)")
+        #expect(cancel.standardOutput.isEmpty, "\(cancel)")
+        #expect(cancel.standardError.contains("job \(job) already completed; nothing to cancel"), "\(cancel)")
+        let status = try await cluster.run(["status", job] + cluster.client)
+        #expect(status.standardOutput.hasPrefix("job \(job): completed"), "\(status)")
+        let results = try await cluster.run(["results", job] + cluster.client)
+        #expect(results.exitCode == 0, "\(results)")
+    }
+}
