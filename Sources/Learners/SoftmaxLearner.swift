@@ -6,7 +6,7 @@
 struct SoftmaxLearner: Learner {
     let settings: LinearSettings
 
-    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel {
+    func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel {
         let dataset = training.dataset
         let n = training.count
         guard n > 0 else { throw LearnerError(.trainingFailed, "softmax: the training view has no rows") }
@@ -59,6 +59,7 @@ struct SoftmaxLearner: Learner {
             maxIterations: settings.maxIterations
         )
         while minimizer.status == .running {
+            try cancellation.check()
             let result = objective.evaluate(minimizer.trial)
             minimizer.receive(value: result.value, gradient: result.gradient)
         }

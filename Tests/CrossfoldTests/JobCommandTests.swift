@@ -45,4 +45,26 @@ import TestSupport
         let results = try await cluster.run(["results", job] + cluster.client)
         #expect(results.exitCode == 0, "\(results)")
     }
+
+    /// A knn fold does all its work in one long prediction; CANCEL stops it on the worker within a
+    /// block of training rows, where it used to run on for the rest of the fold.
+    @Test func cancelStopsARunningKnnFoldOnTheWorker() async throws {
+        let cluster = try await LocalCluster.start()
+        let synth = try await cluster.run(["dataset", "synth", "--rows", "50000", "--features", "256", "-o", "big.cfds"])
+        try #require(synth.exitCode == 0, "\(synth)")
+        let worker = try cluster.startWorker(name: "w1")
+        defer { worker.terminate() }
+        let job = try await cluster.submit(["big.cfds", "--model", "knn", "--folds", "2"])
+        let started = await worker.waitForOutput(timeout: .seconds(60)) { output, _ in output.contains("\"task started\"") }
+        try #require(started, "\(worker.standardOutputSoFar)")
+        let cancelledAt = ContinuousClock.now
+        let cancel = try await cluster.run(["cancel", job] + cluster.client)
+        #expect(cancel.exitCode == 0, "\(cancel)")
+        let stopped = await worker.waitForOutput(timeout: .seconds(30)) { output, _ in
+            output.contains("\"discarded the result of a cancelled task\"")
+        }
+        let after = ContinuousClock.now - cancelledAt
+        #expect(stopped, "\(worker.standardOutputSoFar)")
+        #expect(after < .seconds(3), "the fold ran on for \(after) after the cancel")
+    }
 }

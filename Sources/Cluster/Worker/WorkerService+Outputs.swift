@@ -31,11 +31,16 @@ extension WorkerService {
                     }
                 }
             case .startTask(let assignment, let testRows):
-                let (cache, feed) = (self.cache, self.feed)
+                let (cache, feed, folds) = (self.cache, self.feed, self.folds)
                 let ref = TaskRef(job: assignment.job, task: assignment.task, attempt: assignment.attempt)
+                let cancellation = folds.start(ref)
                 compute.submit {
-                    feed.yield(.taskFinished(ref, FoldRunner.run(assignment, testRows: testRows, cache: cache)))
+                    let outcome = FoldRunner.run(assignment, testRows: testRows, cache: cache, cancellation: cancellation)
+                    folds.finished(ref)
+                    feed.yield(.taskFinished(ref, outcome))
                 }
+            case .stopTask(let ref):
+                folds.stop(ref)
             case .stop:
                 stop = true
             case .log(let level, let message, let metadata):

@@ -31,6 +31,8 @@ public final class WorkerService: Sendable {
     let reactor: Reactor
     let sockets: WorkerSockets
     let compute: ComputeThreads
+    /// The stop request of each task on a compute thread, for `.stopTask`.
+    let folds = RunningFolds()
     let healthFile: String?
     let inputs: AsyncStream<WorkerInput>
     let feed: AsyncStream<WorkerInput>.Continuation

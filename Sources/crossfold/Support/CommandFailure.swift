@@ -37,7 +37,8 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let error as FoldUsageError:
             return CommandFailure(.usage, error.description)
         case let error as LearnerError:
-            return CommandFailure(error.kind == .trainingFailed ? .evaluationFailed : .usage, error.description)
+            let failed = error.kind == .trainingFailed || error.kind == .cancelled
+            return CommandFailure(failed ? .evaluationFailed : .usage, error.description)
         case let error as ClientError:
             return from(error)
         case let error as ClarifaiError:
