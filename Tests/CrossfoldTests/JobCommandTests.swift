@@ -68,3 +68,38 @@ import TestSupport
         #expect(after < .seconds(3), "the fold ran on for \(after) after the cancel")
     }
 }
+
+/// `submit --wait` and `watch` with no worker: notices while they wait, then exit 69 after
+/// `--worker-wait`, leaving the job queued for workers that join later.
+@Suite struct WorkerWaitTests {
+    @Test(arguments: ["submit", "watch"])
+    func withoutAWorkerTheCommandSaysSoAndGivesUpLeavingTheJobQueued(_ command: String) async throws {
+        let cluster = try await LocalCluster.start()
+        var job = ""
+        var arguments = ["submit", Repository.example("iris.jsonl"), "--wait"]
+        if command == "watch" {
+            job = try await cluster.submit([Repository.example("iris.jsonl")])
+            arguments = ["watch", job]
+        }
+        let run = try await cluster.run(arguments + ["--worker-wait", "6"] + cluster.client)
+        if command == "submit" { job = run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(run.exitCode == 69, "\(run)")
+        #expect(run.standardError.contains("no worker is connected to the coordinator; the job waits for one"), "\(run)")
+        #expect(run.standardError.contains(
+            "no worker joined the coordinator at tcp://127.0.0.1:\(cluster.port) within 6 s; start workers with "
+                + "`crossfold worker --connect tcp://COORDINATOR:5556`, then follow job \(job), which stays queued, "
+                + "with `crossfold watch \(job)`"), "\(run)")
+        #expect(run.duration < .seconds(30), "\(run)")
+        let status = try await cluster.run(["status", job] + cluster.client)
+        #expect(status.standardOutput.hasPrefix("job \(job): running, 0/5 folds done"), "\(status)")
+    }
+
+    @Test func workerWaitWithoutWaitingIsAUsageError() async throws {
+        for arguments in [["submit", Repository.example("iris.jsonl"), "--worker-wait", "5", "--coordinator", "tcp://127.0.0.1:9"],
+                          ["evaluate", Repository.example("iris.jsonl"), "--worker-wait", "5"]] {
+            let run = try await crossfold(arguments, in: try CLIWorkspace())
+            #expect(run.exitCode == 64, "\(run)")
+            #expect(run.standardError.contains("--worker-wait applies with"), "\(run)")
+        }
+    }
+}

@@ -29,8 +29,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Option(help: "Run on this coordinator (tcp://HOST[:PORT], port 5555 by default) instead of an embedded cluster. Env: CROSSFOLD_COORDINATOR_CLIENT.")
     var coordinator: String?
 
-    @Option(help: "With --coordinator: seconds to wait for a worker to join before giving up (exit 69 or fallback).")
-    var workerWait: Int = 60
+    @OptionGroup var workerWait: WorkerWaitOptions
 
     @Option(help: "With --coordinator: seconds to wait for each reply before resending (4 attempts); an unreachable coordinator is reported after 4 times this (exit 69 or fallback).")
     var replyTimeout: Int = 3
@@ -53,6 +52,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         if remote == nil, evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
         if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1") }
         if replyTimeout < 1 { throw ValidationError("--reply-timeout must be at least 1 second") }
+        if workerWait.workerWait != nil, coordinator == nil, EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") == nil {
+            throw ValidationError("--worker-wait applies with --coordinator; the embedded cluster starts its own workers")
+        }
         if keys.keys != nil, coordinator == nil, EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") == nil {
             throw ValidationError("--keys applies with --coordinator; the embedded cluster talks over private ipc sockets and needs no keys")
         }
@@ -92,7 +94,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             do {
                 let session = JobSession(client: client, logger: logger)
                 let id = try await session.submit(job)
-                let status = try await session.watch(id, live: live, workerWait: .seconds(workerWait))
+                let status = try await session.watch(id, live: live, workerWait: workerWait.duration)
                 try await session.finish(status, output: output, threshold: evaluation.threshold)
             } catch {
                 await client.close()

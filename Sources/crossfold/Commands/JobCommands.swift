@@ -53,6 +53,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Argument(help: "The job id `submit` printed.") var job: String
     @OptionGroup var client: ClientOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var workerWait: WorkerWaitOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -61,7 +62,8 @@ struct WatchCommand: AsyncParsableCommand {
             try output.checkWritable()
             try await client.withClient(logger: logger) { client in
                 let session = JobSession(client: client, logger: logger)
-                let status = try await session.watch(job, live: Terminal.standardErrorIsTerminal)
+                let status = try await session.watch(
+                    job, live: Terminal.standardErrorIsTerminal, workerWait: workerWait.duration, unattended: .leave)
                 try await session.finish(status, output: output, threshold: nil)
             }
         }

@@ -22,24 +22,56 @@ struct JobSession {
         return try await client.submit(job.spec)
     }
 
-    /// Polls the job until it ends. With `workerWait`, gives up (exit 69) when no worker has joined
-    /// the cluster by then.
-    func watch(_ job: String, live: Bool, workerWait: Duration? = nil) async throws -> JobStatus {
-        var view = ProgressView(live: live, logger: logger)
+    /// What becomes of a job nobody's worker took within the worker wait.
+    enum Unattended {
+        /// `evaluate`: nobody waits for its results any more, so it does not run later for no one.
+        case cancel
+        /// `submit --wait`, `watch`: it stays queued, for workers that join later.
+        case leave
+    }
+
+    /// Polls the job until it ends: a bar on a terminal, else a progress line at each change and
+    /// at least every 10 s (JobFollowing). With `workerWait`, says every 10 s while no worker is
+    /// connected and gives up (exit 69) once none has been for that long.
+    func watch(
+        _ job: String, live: Bool, workerWait: Duration? = nil, unattended: Unattended = .cancel
+    ) async throws -> JobStatus {
+        let view = ProgressView(live: live, logger: logger)
+        var following = JobFollowing(workerWait: workerWait)
         let started = ContinuousClock.now
         while true {
             let status = try await client.status(of: job)
-            view.show(status)
-            if status.state.isFinal { return status }
-            if let workerWait, status.workers == 0, ContinuousClock.now - started > workerWait {
-                // Nobody waits for its results any more: do not leave it to run later for no one.
-                try? await client.cancel(job)
-                throw CommandFailure(
-                    .unavailable,
-                    "no worker joined the coordinator at \(client.endpoint) within \(Int(workerWait.components.seconds)) s; "
-                        + "start workers with `crossfold worker --connect ...` (job \(job) was cancelled)")
+            for action in following.observe(status, at: ContinuousClock.now - started) {
+                switch action {
+                case .logProgress:
+                    view.log(status)
+                case .noWorker(let waited):
+                    view.clear()
+                    logger.warning("no worker is connected to the coordinator; the job waits for one", metadata: [
+                        "job": "\(job)", "coordinator": "\(client.endpoint)", "waited_s": "\(waited.components.seconds)",
+                        "gives_up_after_s": "\(workerWait?.components.seconds ?? 0)",
+                        "start_one": "crossfold worker --connect tcp://COORDINATOR:5556",
+                    ])
+                case .giveUp:
+                    view.clear()
+                    throw try await noWorker(job, waited: workerWait ?? .zero, unattended: unattended)
+                }
             }
+            view.draw(status)
+            if status.state.isFinal { return status }
             try await Task.sleep(for: live ? .milliseconds(200) : .milliseconds(500))
+        }
+    }
+
+    private func noWorker(_ job: String, waited: Duration, unattended: Unattended) async throws -> CommandFailure {
+        let lead = "no worker joined the coordinator at \(client.endpoint) within \(waited.components.seconds) s; "
+            + "start workers with `crossfold worker --connect tcp://COORDINATOR:5556`"
+        switch unattended {
+        case .cancel:
+            try? await client.cancel(job)
+            return CommandFailure(.unavailable, lead + " (job \(job) was cancelled)")
+        case .leave:
+            return CommandFailure(.unavailable, lead + ", then follow job \(job), which stays queued, with `crossfold watch \(job)`")
         }
     }
 
