@@ -58,7 +58,12 @@ public final class CLIProcess: Sendable {
 
     /// Sends SIGTERM (a graceful stop for the daemons).
     public func terminate() {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        send(SIGTERM)
+    }
+
+    /// Sends `signal` to the child while it runs: SIGINT is what Ctrl-C sends.
+    public func send(_ signal: Int32) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
     }
 
     /// Polls standard output and error until `condition` holds for them (returning true), the

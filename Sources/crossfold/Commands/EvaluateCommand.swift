@@ -63,6 +63,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError)
+            Interruption.install()
             try output.checkWritable()
             if remote != nil {
                 try await evaluateOnClarifai(logger: logger)
@@ -94,7 +95,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             do {
                 let session = JobSession(client: client, logger: logger)
                 let id = try await session.submit(job)
-                let status = try await session.watch(id, live: live, workerWait: workerWait.duration)
+                let status = try await session.follow(id, live: live, workerWait: workerWait.duration)
                 try await session.finish(status, output: output, threshold: evaluation.threshold)
             } catch {
                 await client.close()

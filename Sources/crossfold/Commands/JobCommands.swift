@@ -59,10 +59,11 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError)
+            Interruption.install()
             try output.checkWritable()
             try await client.withClient(logger: logger) { client in
                 let session = JobSession(client: client, logger: logger)
-                let status = try await session.watch(
+                let status = try await session.follow(
                     job, live: Terminal.standardErrorIsTerminal, workerWait: workerWait.duration, unattended: .leave)
                 try await session.finish(status, output: output, threshold: nil)
             }

@@ -28,6 +28,7 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+            if wait { Interruption.install() }
             if wait { try output.checkWritable() }
             let job = try PreparedJob.prepare(evaluation, logger: logger)
             try await client.withClient(logger: logger) { client in
@@ -35,7 +36,7 @@ struct SubmitCommand: AsyncParsableCommand {
                 let id = try await session.submit(job)
                 Terminal.standardOutput(id + "\n")
                 guard wait else { return }
-                let status = try await session.watch(
+                let status = try await session.follow(
                     id, live: Terminal.standardErrorIsTerminal, workerWait: workerWait.duration, unattended: .leave)
                 try await session.finish(status, output: output, threshold: evaluation.threshold)
             }

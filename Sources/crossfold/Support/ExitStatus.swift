@@ -1,6 +1,7 @@
 /// Every exit code of every command, in one place: `crossfold --help` prints `table`, README.md
 /// shows the same table, and `CommandFailure.from(_:)` (CommandFailure.swift) maps every error of
-/// the libraries to one of them. sysexits.h numbers where one fits;
+/// the libraries to one of them. sysexits.h numbers where one fits (75 is EX_TEMPFAIL); 79 is
+/// crossfold's own; 130 is the shell's for SIGINT.
 enum ExitStatus: Int32, CaseIterable, Sendable {
     case success = 0
     case unhealthy = 1
@@ -12,6 +13,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     case cannotWrite = 73
     case notFinished = 75
     case alreadyEnded = 79
+    case interrupted = 130
 
     /// What the code means, in the words of the help and the README.
     var meaning: String {
@@ -26,6 +28,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         case .cannotWrite: "cannot write an output file (checked before any work)"
         case .notFinished: "not finished: the job is still queued or running; try again later"
         case .alreadyEnded: "already ended: `cancel` of a job that completed or failed"
+        case .interrupted: "interrupted (Ctrl-C): evaluate cancels its job; submit --wait and watch leave it"
         }
     }
 

@@ -8,7 +8,7 @@ import Wire
 /// Submitting a job through a coordinator's client socket, following it, and collecting its
 /// results: the one path `evaluate` (embedded or remote coordinator), `submit --wait` and `watch`
 /// share.
-struct JobSession {
+struct JobSession: Sendable {
     let client: ClusterClient
     let logger: Logger
 
@@ -60,6 +60,34 @@ struct JobSession {
             view.draw(status)
             if status.state.isFinal { return status }
             try await Task.sleep(for: live ? .milliseconds(200) : .milliseconds(500))
+        }
+    }
+
+    /// `watch` that a Ctrl-C ends (exit 130): with `.cancel` (evaluate) the job is cancelled on the
+    /// coordinator, with `.leave` (submit --wait, watch) it runs on and the message says how to
+    /// follow it again.
+    func follow(
+        _ job: String, live: Bool, workerWait: Duration? = nil, unattended: Unattended = .cancel
+    ) async throws -> JobStatus {
+        do {
+            return try await Interruption.following {
+                try await watch(job, live: live, workerWait: workerWait, unattended: unattended)
+            }
+        } catch is Interruption.Interrupted {
+            ProgressView(live: live, logger: logger).clear()
+            switch unattended {
+            case .cancel:
+                do {
+                    try await client.cancel(job)
+                    throw CommandFailure(.interrupted, "interrupted; cancelled job \(job) on the coordinator")
+                } catch let error as ClientError {
+                    throw CommandFailure(.interrupted, "interrupted; job \(job) could not be cancelled (\(error)); "
+                        + "stop it with `crossfold cancel \(job) --coordinator \(client.endpoint)`")
+                }
+            case .leave:
+                throw CommandFailure(.interrupted, "interrupted; job \(job) keeps running on the coordinator: follow it "
+                    + "again with `crossfold watch \(job) --coordinator \(client.endpoint)`, or stop it with `crossfold cancel \(job)`")
+            }
         }
     }
 
