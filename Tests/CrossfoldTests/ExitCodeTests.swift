@@ -15,6 +15,13 @@ import TestSupport
     /// Failures that need no coordinator.
     static let offline: [Case] = [
         Case(arguments: ["worker", "--connect", "http://127.0.0.1:5556"], code: 64, message: "only tcp:// is accepted here"),
+        Case(arguments: ["coordinator", "--client-bind", "127.0.0.1:28555"], code: 64,
+             message: "--client-bind 127.0.0.1:28555 is not an endpoint; use tcp://HOST:PORT"),
+        Case(arguments: ["coordinator", "--data-bind", "tcp://127.0.0.1:0"], code: 64,
+             message: "the port must be a number from 1 to 65535 (or * for any)"),
+        Case(arguments: ["coordinator", "--worker-bind", "tcp://10.255.255.254:*", "--client-bind", "tcp://127.0.0.1:*",
+                         "--data-bind", "tcp://127.0.0.1:*"], code: 69,
+             message: "cannot listen on tcp://10.255.255.254:* (--worker-bind): no interface of this host has that address"),
     ]
 
     @Test(arguments: offline)
@@ -22,6 +29,22 @@ import TestSupport
         let run = try await crossfold(failure.arguments, in: try CLIWorkspace(), timeout: .seconds(60))
         #expect(run.exitCode == failure.code, "\(run)")
         #expect(run.standardError.contains(failure.message), "\(run)")
+        if failure.arguments.first == "coordinator" {
+            // Refused before the warnings of a coordinator that runs (no --state-dir, no --keys).
+            #expect(run.standardOutput.isEmpty, "\(run)")
+        }
+    }
+
+    @Test func coordinatorOnAPortInUseExits69SayingSo() async throws {
+        let taken = try CLIUnusedPort()
+        let run = try await crossfold(
+            ["coordinator", "--client-bind", taken.endpoint, "--worker-bind", "tcp://127.0.0.1:*", "--data-bind", "tcp://127.0.0.1:*"],
+            in: try CLIWorkspace(), timeout: .seconds(60))
+        #expect(run.exitCode == 69, "\(run)")
+        #expect(run.standardError.contains(
+            "cannot listen on \(taken.endpoint) (--client-bind): the port is in use (another coordinator?)"), "\(run)")
+        #expect(!run.standardError.contains("zmq_bind"), "\(run)")
+        #expect(!run.printed("CURVE is off"), "\(run)")
     }
 
     @Test func unknownJobIsNotFound66ForEveryJobCommand() async throws {
