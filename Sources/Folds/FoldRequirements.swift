@@ -40,7 +40,8 @@ struct FoldRequirements {
     }
 
     private func notExclusive(row: Int, conceptCount: Int) -> FoldPlanError {
-        let place = "row \(row + 1) (id \"\(dataset.ids[row])\")"
+        // Rows counted from 0, as in the dataset validator's and the learners' messages.
+        let place = "row \(row) (id \"\(dataset.ids[row])\")"
         let has = conceptCount == 0 ? "no concept" : "\(conceptCount) concepts"
         if dataset.isMultiLabel {
             return .usage(FoldUsageError(

@@ -43,6 +43,9 @@ public struct LearnerError: Error, Sendable, Equatable, CustomStringConvertible 
         case invalidTask = "invalid-task"
         /// The fold was asked to stop (`FoldCancellation`) and did.
         case cancelled
+        /// The learner cannot learn this dataset at all (softmax on multi-label rows); see
+        /// `LearnerCatalog.check(_:canLearn:source:)`.
+        case unsuitedDataset = "unsuited-dataset"
     }
 
     public let kind: Kind

@@ -25,8 +25,8 @@ struct SoftmaxLearner: Learner {
             guard count == 1 else {
                 throw LearnerError(
                     .trainingFailed,
-                    "softmax needs exactly one concept per row, but row \(row) (id '\(dataset.ids[row])') has "
-                        + "\(count); use --model logistic for multi-label data"
+                    "softmax needs exactly one concept per row, but row \(row) (id \"\(dataset.ids[row])\") has "
+                        + "\(count == 0 ? "no concept" : "\(count) concepts"); use --model logistic for multi-label data"
                 )
             }
             classOfRow[position] = Int32(found)

@@ -104,3 +104,21 @@ import TestSupport
         #expect(run.standardOutput.contains("Exit codes (every command):"), "\(run)")
     }
 }
+
+/// A learner that cannot learn the data is refused before any work, like a split that cannot
+/// split it, and both name the offending row the same way (rows counted from 0).
+@Suite struct LearnerSuitabilityTests {
+    @Test func softmaxOnMultiLabelDataIsRefusedUpFrontLikeAStratifiedSplit() async throws {
+        let workspace = try CLIWorkspace()
+        let file = Repository.example("digits-attributes.csv")
+        let softmax = try await crossfold(["evaluate", file, "--model", "softmax"], in: workspace)
+        let stratified = try await crossfold(["evaluate", file, "--split", "stratified"], in: workspace)
+        for run in [softmax, stratified] {
+            #expect(run.exitCode == 64, "\(run)")
+            #expect(run.standardError.contains("needs exactly one concept per row, but row 0 (id \"digit-0000\") of \(file) has 2 concepts"),
+                    "\(run)")
+            #expect(!run.standardError.contains("progress"), "refused before any work: \(run)")
+        }
+        #expect(softmax.standardError.contains("Use --model logistic"), "\(softmax)")
+    }
+}

@@ -62,7 +62,7 @@ import Testing
         let usage = try usageError(dataset, .stratified, folds: 2)
         #expect(usage.problem == .stratifiedNeedsExclusiveConcepts)
         #expect(usage.description == """
-            --split stratified needs exactly one concept per row, but row 3 (id "row-2") of pets.csv has 2 concepts. \
+            --split stratified needs exactly one concept per row, but row 2 (id "row-2") of pets.csv has 2 concepts. \
             Use --split multilabel, which stratifies every concept and also spreads rows without concepts
             """)
     }
@@ -71,7 +71,7 @@ import Testing
         let dataset = Fixtures.multiLabel([[0], [1], [0], [], [1], [0], [1]], conceptCount: 2)
         let usage = try usageError(dataset, .stratified, folds: 2)
         #expect(usage.problem == .stratifiedNeedsExclusiveConcepts)
-        #expect(usage.message.hasSuffix("row 4 (id \"row-3\") of pets.csv has no concept"))
+        #expect(usage.message.hasSuffix("row 3 (id \"row-3\") of pets.csv has no concept"))
     }
 
     @Test func stratifiedOnAnExclusiveRowWithoutConceptIsADatasetError() throws {
@@ -83,7 +83,7 @@ import Testing
         let error = try datasetError(dataset, .stratified, folds: 2)
         #expect(error.rule == .missingLabel)
         #expect(error.description == """
-            pets.csv: row 3 (id "y") has no concept, but the dataset has exclusive concepts (rule missing-label). \
+            pets.csv: row 2 (id "y") has no concept, but the dataset has exclusive concepts (rule missing-label). \
             Give the row exactly one concept in its label column.
             """)
     }

@@ -1,6 +1,7 @@
 import Cluster
 import Evaluation
 import Foundation
+import Learners
 import Logging
 import Reports
 import Wire
@@ -12,8 +13,12 @@ struct JobSession: Sendable {
     let client: ClusterClient
     let logger: Logger
 
-    /// Uploads the datasets the coordinator lacks and submits the job; returns its id.
+    /// Uploads the datasets the coordinator lacks and submits the job; returns its id. A learner
+    /// that cannot learn the dataset at all is refused first (exit 64), as the coordinator would.
     func submit(_ job: PreparedJob) async throws -> String {
+        try LearnerCatalog.check(
+            LearnerSpec(model: job.spec.model, params: job.spec.params, seed: job.spec.seed), canLearn: job.training.dataset,
+            source: job.training.path)
         for dataset in job.datasets {
             let uploaded = try await client.upload(dataset.canonical, hash: dataset.hash)
             logger.log(level: uploaded ? .info : .debug, uploaded ? "dataset uploaded" : "coordinator already holds the dataset",
