@@ -24,6 +24,7 @@ extension ConceptTable {
         lines.append("")
         lines.append(contentsOf: summaryLines)
         if let note { lines.append("Note: \(note)") }
+        if let advice { lines.append("Note: \(advice)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
