@@ -19,6 +19,11 @@ import TestSupport
         Case(arguments: ["--split", "kmeans"], message: "--split kmeans is not one of random, stratified, group, multilabel"),
         Case(arguments: ["--model", "forest"], message: "unknown model 'forest'"),
         Case(arguments: ["--threshold", "1.5"], message: "--threshold must be between 0 and 1"),
+        // Negative numbers are values, not options ("Missing value for '--folds'" before).
+        Case(arguments: ["--folds", "-3"], message: "--folds must be at least 2"),
+        Case(arguments: ["--repeats", "-1"], message: "--repeats must be at least 1"),
+        Case(arguments: ["--threshold", "-0.5"], message: "--threshold must be between 0 and 1"),
+        Case(arguments: ["--seed", "-1"], message: "The value '-1' is invalid for '--seed <seed>'"),
     ]
 
     @Test(arguments: cases)

@@ -23,7 +23,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup var evaluation: EvaluationOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Workers of the embedded cluster (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Workers of the embedded cluster (default: the number of cores).")
     var localWorkers: Int?
 
     @Option(help: "Run on this coordinator (tcp://HOST[:PORT], port 5555 by default) instead of an embedded cluster. Env: CROSSFOLD_COORDINATOR_CLIENT.")
@@ -31,7 +31,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     @OptionGroup var workerWait: WorkerWaitOptions
 
-    @Option(help: "With --coordinator: seconds to wait for each reply before resending (4 attempts); an unreachable coordinator is reported after 4 times this (exit 69 or fallback).")
+    @Option(parsing: .unconditional, help: "With --coordinator: seconds to wait for each reply before resending (4 attempts); an unreachable coordinator is reported after 4 times this (exit 69 or fallback).")
     var replyTimeout: Int = 3
 
     @Option(help: "Evaluate remotely instead: clarifai.")

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `--worker-wait`: how long a command following a job on a coordinator waits while no worker is
 /// connected, for `evaluate --coordinator`, `submit --wait` and `watch`.
 struct WorkerWaitOptions: ParsableArguments {
-    @Option(help: "Seconds to wait while no worker is connected to the coordinator before giving up (exit 69), saying so every 10 s meanwhile (default: 60).")
+    @Option(parsing: .unconditional, help: "Seconds to wait while no worker is connected to the coordinator before giving up (exit 69), saying so every 10 s meanwhile (default: 60).")
     var workerWait: Int?
 
     static let defaultSeconds = 60

@@ -12,12 +12,12 @@ struct PreparedDataset: Sendable {
     let canonical: PinnedBuffer
     let hash: String
 
-    /// Loads and validates `path`; warnings (a concept under 50 inputs) go to the log.
-    static func load(_ path: String, labels: String?, logger: Logger) throws -> PreparedDataset {
+    /// Loads and validates `path`; warnings (a concept under 50 inputs) go to the log, worded for
+    /// the dataset's `role`.
+    static func load(_ path: String, labels: String?, role: DatasetRole = .training, logger: Logger) throws -> PreparedDataset {
         let dataset = try DatasetReader.load(path: path, labelsPath: labels)
-        for warning in try DatasetValidator.validate(dataset, file: path) {
-            logger.warning("\(warning.description)")
-        }
+        let warnings = try DatasetValidator.validate(dataset, file: path)
+        DatasetWarnings.log(warnings, of: dataset, file: path, role: role, logger: logger)
         let bytes = CanonicalDataset.encode(dataset)
         return PreparedDataset(path: path, dataset: dataset, canonical: PinnedBuffer(bytes), hash: SHA256Hasher.hash(bytes))
     }
@@ -34,7 +34,9 @@ struct PreparedJob: Sendable {
     static func prepare(_ options: EvaluationOptions, logger: Logger) throws -> PreparedJob {
         let path = try options.requireDataset()
         let training = try PreparedDataset.load(path, labels: options.labels, logger: logger)
-        let holdout = try options.holdout.map { try PreparedDataset.load($0, labels: options.holdoutLabels, logger: logger) }
+        let holdout = try options.holdout.map {
+            try PreparedDataset.load($0, labels: options.holdoutLabels, role: .holdout, logger: logger)
+        }
         let split = options.split ?? (training.dataset.isMultiLabel ? SplitStrategy.multilabel : .stratified).rawValue
         if let holdout {
             _ = try DatasetValidator.alignHoldout(
