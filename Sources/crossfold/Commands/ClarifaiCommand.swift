@@ -15,8 +15,8 @@ struct ClarifaiCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List evaluations of the configured model version (or of the app).")
-        @Option var page: Int = 1
-        @Option var perPage: Int = 128
+        @Option(help: "Page of the listing, from 1.") var page: Int = 1
+        @Option(help: "Evaluations per page.") var perPage: Int = 128
         @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
         @OptionGroup var logging: LoggingOptions
 

@@ -56,11 +56,11 @@ struct DatasetCommand: AsyncParsableCommand {
             abstract: "Write a synthetic dataset of Gaussian clusters (one per concept), for benchmarks.",
             discussion: "Centres are N(0,1) per feature; each row adds N(0, spread^2) noise per feature, so --spread sets how much the clusters overlap.")
 
-        @Option var rows: Int = 200_000
-        @Option var features: Int = 128
-        @Option var concepts: Int = 10
+        @Option(help: "Rows (inputs), dealt round-robin to the concepts; at least 10 per concept.") var rows: Int = 200_000
+        @Option(help: "Features per row (the embedding's dimension).") var features: Int = 128
+        @Option(help: "Concepts, one Gaussian cluster each (exclusive labels); at least 2.") var concepts: Int = 10
         @Option(help: "Noise standard deviation per feature (centres are N(0,1) per feature).") var spread: Float = 3
-        @Option var seed: UInt64 = 1
+        @Option(help: "Seed of the centres and the noise: the same seed, the same file.") var seed: UInt64 = 1
         @Option(name: .shortAndLong, help: "The .cfds file to write.") var output: String
 
         func validate() throws {
