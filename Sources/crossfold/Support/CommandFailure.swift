@@ -51,6 +51,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             return CommandFailure(error.kind == .unwritable ? .cannotWrite : .usage, error.description)
         case let error as WorkerEndpointError:
             return CommandFailure(.usage, error.description)
+        case let error as DatasetCacheError where error.kind == .unwritable || error.kind == .unreadable:
+            return CommandFailure(.cannotWrite, error.description + "; give --cache-dir (CROSSFOLD_CACHE_DIR) a directory this user can write")
         case let error as ReportError:
             return CommandFailure(.cannotWrite, error.description)
         case let error as ZeroMQError:
