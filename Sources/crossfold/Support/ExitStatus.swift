@@ -28,7 +28,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         case .cannotWrite: "cannot write an output file (checked before any work)"
         case .notFinished: "not finished: the job is still queued or running; try again later"
         case .alreadyEnded: "already ended: `cancel` of a job that completed or failed"
-        case .interrupted: "interrupted (Ctrl-C): evaluate cancels its job; submit --wait and watch leave it"
+        case .interrupted: "interrupted (Ctrl-C): evaluate cancels its job, submit and watch leave it"
         }
     }
 
