@@ -6,9 +6,19 @@ import Synchronization
 /// rows), so a cancelled fold ends within one block instead of running to its end.
 public final class FoldCancellation: Sendable {
     private let requested = Atomic(false)
+    /// Checks left before a request made by `init(cancellingAtCheck:)` arrives.
+    private let countdown: Atomic<Int>
 
     /// A request not made yet.
-    public init() {}
+    public init() {
+        countdown = Atomic(.max)
+    }
+
+    /// For tests: a request that the `check`-th call of `check()` makes itself, so a fold is
+    /// cancelled at a known point of its work, however loaded the machine.
+    init(cancellingAtCheck check: Int) {
+        countdown = Atomic(check)
+    }
 
     /// Asks the fold to stop at its next check; later calls do nothing more.
     public func cancel() {
@@ -19,6 +29,7 @@ public final class FoldCancellation: Sendable {
 
     /// Throws `LearnerError` of kind `cancelled` once `cancel()` was called.
     public func check() throws(LearnerError) {
+        if countdown.subtract(1, ordering: .relaxed).newValue == 0 { cancel() }
         if isCancelled { throw LearnerError(.cancelled, "the fold was cancelled before it finished") }
     }
 }
