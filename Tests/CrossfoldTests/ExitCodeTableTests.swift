@@ -55,9 +55,11 @@ import TestSupport
     @Test func codesAreDistinctAndSysexitsWhereTheyShareANumber() {
         let codes = ExitStatus.allCases.map(\.rawValue)
         #expect(Set(codes).count == codes.count)
-        // sysexits.h: EX_USAGE 64, EX_DATAERR 65, EX_NOINPUT 66, EX_UNAVAILABLE 69, EX_SOFTWARE 70, EX_CANTCREAT 73.
+        // sysexits.h: EX_USAGE 64, EX_DATAERR 65, EX_NOINPUT 66, EX_UNAVAILABLE 69, EX_SOFTWARE 70, EX_CANTCREAT 73,
+        // EX_IOERR 74, EX_TEMPFAIL 75.
         #expect(ExitStatus.usage.rawValue == 64 && ExitStatus.invalidDataset.rawValue == 65)
         #expect(ExitStatus.notFound.rawValue == 66 && ExitStatus.unavailable.rawValue == 69)
         #expect(ExitStatus.evaluationFailed.rawValue == 70 && ExitStatus.cannotWrite.rawValue == 73)
+        #expect(ExitStatus.fileCutShort.rawValue == 74 && ExitStatus.notFinished.rawValue == 75)
     }
 }

@@ -1,7 +1,7 @@
 /// Every exit code of every command, in one place: `crossfold --help` prints `table`, README.md
 /// shows the same table, and `CommandFailure.from(_:)` (CommandFailure.swift) maps every error of
-/// the libraries to one of them. sysexits.h numbers where one fits (75 is EX_TEMPFAIL); 79 is
-/// crossfold's own; 130 is the shell's for SIGINT.
+/// the libraries to one of them. sysexits.h numbers where one fits (74 is EX_IOERR, 75 EX_TEMPFAIL);
+/// 79 is crossfold's own; 130 is the shell's for SIGINT.
 enum ExitStatus: Int32, CaseIterable, Sendable {
     case success = 0
     case unhealthy = 1
@@ -11,6 +11,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     case unavailable = 69
     case evaluationFailed = 70
     case cannotWrite = 73
+    case fileCutShort = 74
     case notFinished = 75
     case alreadyEnded = 79
     case interrupted = 130
@@ -26,6 +27,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         case .unavailable: "unavailable: no coordinator, no worker joined in time, or an address in use"
         case .evaluationFailed: "the evaluation failed, or was cancelled"
         case .cannotWrite: "cannot write an output file (checked before any work)"
+        case .fileCutShort: "a dataset file was cut short while crossfold read it (SIGBUS)"
         case .notFinished: "not finished: the job is still queued or running; try again later"
         case .alreadyEnded: "already ended: `cancel` of a job that completed or failed"
         case .interrupted: "interrupted (Ctrl-C): evaluate cancels its job, submit and watch leave it"
