@@ -56,20 +56,23 @@ public enum FoldPlanner {
         for dataset: Dataset, strategy: SplitStrategy, folds: Int, source: String
     ) throws(FoldPlanError) -> any FoldSplitter {
         let check = FoldRequirements(dataset: dataset, folds: folds, source: source)
-        try check.hasEnoughRows()
+        try check.isNotEmpty()
+        let splitter: any FoldSplitter
         switch strategy {
         case .random:
-            return RandomSplitter(rowCount: dataset.rowCount, folds: folds)
+            splitter = RandomSplitter(rowCount: dataset.rowCount, folds: folds)
         case .stratified:
             let classOfRow = try check.exclusiveConcepts()
             try check.smallestConceptCoversFolds()
-            return StratifiedSplitter(classOfRow: classOfRow, folds: folds)
+            splitter = StratifiedSplitter(classOfRow: classOfRow, folds: folds)
         case .group:
             let groups = try check.groups()
-            return GroupSplitter(groups: groups, folds: folds)
+            splitter = GroupSplitter(groups: groups, folds: folds)
         case .multilabel:
             try check.smallestConceptCoversFolds()
-            return MultilabelSplitter(dataset: dataset, folds: folds)
+            splitter = MultilabelSplitter(dataset: dataset, folds: folds)
         }
+        try check.hasEnoughRows()
+        return splitter
     }
 }

@@ -7,13 +7,18 @@ struct FoldRequirements {
     let folds: Int
     let source: String
 
-    /// At least one row per fold.
-    func hasEnoughRows() throws(FoldPlanError) {
+    /// At least one row.
+    func isNotEmpty() throws(FoldPlanError) {
         if dataset.rowCount == 0 {
             throw .dataset(DatasetError(
                 .empty, file: source, "the dataset has no rows to split into folds",
                 fix: "Add labelled inputs to the file."))
         }
+    }
+
+    /// At least one row per fold. Checked after the strategy's own limit (the smallest concept,
+    /// the distinct groups), which is never larger, so the advice names the limit that holds.
+    func hasEnoughRows() throws(FoldPlanError) {
         if folds > dataset.rowCount {
             throw .dataset(DatasetError(
                 .tooManyFolds, file: source,
@@ -40,7 +45,8 @@ struct FoldRequirements {
     }
 
     private func notExclusive(row: Int, conceptCount: Int) -> FoldPlanError {
-        let place = "row \(row + 1) (id \"\(dataset.ids[row])\")"
+        // Rows counted from 0, as in the dataset validator's and the learners' messages.
+        let place = "row \(row) (id \"\(dataset.ids[row])\")"
         let has = conceptCount == 0 ? "no concept" : "\(conceptCount) concepts"
         if dataset.isMultiLabel {
             return .usage(FoldUsageError(

@@ -20,7 +20,7 @@ struct CentroidLearner: Learner {
         ),
     ]
 
-    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel {
+    func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel {
         let dataset = training.dataset
         let n = training.count
         guard n > 0 else { throw LearnerError(.trainingFailed, "centroid: the training view has no rows") }
@@ -110,7 +110,7 @@ struct CentroidModel: FittedModel {
     let inverseTemperature: Float
     let exclusive: Bool
 
-    func predict(_ view: RowView) -> [Float] {
+    func predict(_ view: RowView, cancellation: FoldCancellation) throws(LearnerError) -> [Float] {
         precondition(
             view.dataset.featureCount == featureCount && view.dataset.conceptCount == conceptCount,
             "a model predicts rows of datasets shaped like its training dataset"

@@ -10,10 +10,10 @@ public enum FoldTask {
     /// empty. The predictions carry `testRows` in that order. Throws `invalidTask` for bad row lists
     /// or a dataset without features, `unknownModel`/`badParameter` for a bad spec, and
     /// `trainingFailed` when the learner cannot train (softmax or naive Bayes on rows with several
-    /// concepts where one is required).
+    /// concepts where one is required), and `cancelled` when `cancellation` stopped it.
     public static func run(
         dataset: Dataset, trainRows: [Int], testRows: [Int], repeatIndex: Int, fold: Int, spec: LearnerSpec,
-        threads: Int = 1
+        threads: Int = 1, cancellation: FoldCancellation = FoldCancellation()
     ) throws(LearnerError) -> FoldPredictions {
         try checkFeatures(dataset)
         try checkRows(trainRows, of: dataset, name: "training")
@@ -22,8 +22,9 @@ public enum FoldTask {
             throw LearnerError(.invalidTask, "fold \(fold) of repeat \(repeatIndex) has no training rows")
         }
         let learner = try LearnerCatalog.make(spec)
-        let model = try learner.fit(RowView(dataset: dataset, rows: trainRows, threads: threads))
-        let scores = model.predict(RowView(dataset: dataset, rows: testRows, threads: threads))
+        let model = try learner.fit(RowView(dataset: dataset, rows: trainRows, threads: threads), cancellation: cancellation)
+        try cancellation.check()
+        let scores = try model.predict(RowView(dataset: dataset, rows: testRows, threads: threads), cancellation: cancellation)
         try checkScores(scores, rows: testRows.count, concepts: dataset.conceptCount, model: spec.model)
         return FoldPredictions(
             repeatIndex: repeatIndex, fold: fold, rows: testRows, scores: scores, conceptCount: dataset.conceptCount
@@ -35,9 +36,10 @@ public enum FoldTask {
     ///
     /// The caller aligns the datasets: `test` must have the same feature count and the same concepts in
     /// the same order as `training`, else this throws `invalidTask` saying what differs.
-    public static func runHoldout(training: Dataset, test: Dataset, spec: LearnerSpec, threads: Int = 1) throws(LearnerError)
-        -> FoldPredictions
-    {
+    public static func runHoldout(
+        training: Dataset, test: Dataset, spec: LearnerSpec, threads: Int = 1,
+        cancellation: FoldCancellation = FoldCancellation()
+    ) throws(LearnerError) -> FoldPredictions {
         guard test.featureCount == training.featureCount else {
             throw LearnerError(
                 .invalidTask,
@@ -61,9 +63,11 @@ public enum FoldTask {
         try checkFeatures(training)
         guard training.rowCount > 0 else { throw LearnerError(.invalidTask, "the training dataset has no rows") }
         let learner = try LearnerCatalog.make(spec)
-        let model = try learner.fit(RowView(dataset: training, rows: Array(0..<training.rowCount), threads: threads))
+        let model = try learner.fit(
+            RowView(dataset: training, rows: Array(0..<training.rowCount), threads: threads), cancellation: cancellation)
+        try cancellation.check()
         let rows = Array(0..<test.rowCount)
-        let scores = model.predict(RowView(dataset: test, rows: rows, threads: threads))
+        let scores = try model.predict(RowView(dataset: test, rows: rows, threads: threads), cancellation: cancellation)
         try checkScores(scores, rows: rows.count, concepts: training.conceptCount, model: spec.model)
         return FoldPredictions(repeatIndex: 0, fold: 0, rows: rows, scores: scores, conceptCount: training.conceptCount)
     }

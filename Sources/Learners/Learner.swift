@@ -21,15 +21,17 @@ public struct RowView: Sendable {
 
 /// A learner configured with its hyperparameters; `fit` trains on a view and returns a model.
 public protocol Learner: Sendable {
-    /// Trains on `training`. Throws `LearnerError` when training cannot proceed.
-    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel
+    /// Trains on `training`, checking `cancellation` between blocks of work. Throws `LearnerError`
+    /// when training cannot proceed, of kind `cancelled` when it was asked to stop.
+    func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel
 }
 
 /// A trained model: one probability in [0, 1] per concept of the training dataset.
 public protocol FittedModel: Sendable {
     /// `view.count × conceptCount` probabilities, row-major, in the training dataset's concept order.
-    /// `view.dataset` has the same features and concepts as the training dataset.
-    func predict(_ view: RowView) -> [Float]
+    /// `view.dataset` has the same features and concepts as the training dataset. A model whose
+    /// prediction takes long checks `cancellation` between blocks and throws `cancelled`.
+    func predict(_ view: RowView, cancellation: FoldCancellation) throws(LearnerError) -> [Float]
 }
 
 /// Why a learner could not be built or trained.
@@ -44,6 +46,11 @@ public struct LearnerError: Error, Sendable, Equatable, CustomStringConvertible 
         /// The task does not fit its data: row lists out of order or range, or a holdout dataset whose
         /// features or concepts differ from the training dataset's.
         case invalidTask = "invalid-task"
+        /// The fold was asked to stop (`FoldCancellation`) and did.
+        case cancelled
+        /// The learner cannot learn this dataset at all (softmax on multi-label rows); see
+        /// `LearnerCatalog.check(_:canLearn:source:)`.
+        case unsuitedDataset = "unsuited-dataset"
     }
 
     public let kind: Kind

@@ -1,9 +1,14 @@
+import Datasets
+
 /// A built-in learner: its name, what it does, and the parameters `--param KEY=VALUE` sets.
 public struct LearnerDescription: Sendable, Equatable {
     public let name: String
     /// One or two sentences for help text.
     public let summary: String
     public let parameters: [LearnerParameter]
+    /// Whether it learns only rows with exactly one concept (softmax); `LearnerCatalog.check` refuses
+    /// other data before any fold runs.
+    public var needsExclusiveConcepts = false
 }
 
 /// The built-in learners by name, and the one place a `LearnerSpec` becomes a `Learner`.
@@ -23,7 +28,8 @@ public enum LearnerCatalog {
             name: "softmax",
             summary: "Multinomial L2 logistic regression for exclusive concepts (one per row); rejects "
                 + "multi-label rows.",
-            parameters: LinearSettings.parameters
+            parameters: LinearSettings.parameters,
+            needsExclusiveConcepts: true
         ),
         LearnerDescription(
             name: "knn",
@@ -75,6 +81,32 @@ public enum LearnerCatalog {
             return NaiveBayesLearner(varianceSmoothing: values.real("var_smoothing"))
         default:
             preconditionFailure("every catalogued learner is built here")
+        }
+    }
+
+    /// Refuses, before any fold runs, a learner that cannot learn `dataset` at all: one that needs
+    /// exactly one concept per row (softmax) on a row with none or several. The client calls it
+    /// before uploading and the coordinator before accepting a job, so such a job never reaches a
+    /// worker. Rows are counted from 0, as in the other dataset messages.
+    ///
+    /// - Parameter source: the dataset's file name, for the message.
+    /// - Throws: `unknownModel` for a name not in `learners`; `unsuitedDataset` naming the first such
+    ///   row and what to use instead.
+    public static func check(_ spec: LearnerSpec, canLearn dataset: Dataset, source: String) throws(LearnerError) {
+        guard let description = learners.first(where: { $0.name == spec.model }) else {
+            _ = try make(spec)
+            return
+        }
+        guard description.needsExclusiveConcepts else { return }
+        for row in 0..<dataset.rowCount {
+            var count = 0
+            for concept in 0..<dataset.conceptCount where dataset.isPositive(row: row, concept: concept) { count += 1 }
+            guard count != 1 else { continue }
+            throw LearnerError(
+                .unsuitedDataset,
+                "--model \(spec.model) needs exactly one concept per row, but row \(row) (id \"\(dataset.ids[row])\") of "
+                    + "\(source) has \(count == 0 ? "no concept" : "\(count) concepts"). Use --model logistic, which "
+                    + "scores every concept on its own and suits multi-label data")
         }
     }
 

@@ -20,7 +20,7 @@ struct LinearModel: FittedModel {
     let conceptCount: Int
     let link: Link
 
-    func predict(_ view: RowView) -> [Float] {
+    func predict(_ view: RowView, cancellation: FoldCancellation) throws(LearnerError) -> [Float] {
         precondition(
             view.dataset.featureCount == featureCount && view.dataset.conceptCount == conceptCount,
             "a model predicts rows of datasets shaped like its training dataset"

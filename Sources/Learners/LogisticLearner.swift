@@ -12,7 +12,7 @@
 struct LogisticLearner: Learner {
     let settings: LinearSettings
 
-    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel {
+    func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel {
         let dataset = training.dataset
         let n = training.count
         guard n > 0 else { throw LearnerError(.trainingFailed, "logistic: the training view has no rows") }
@@ -44,6 +44,7 @@ struct LogisticLearner: Learner {
                 inverseRegularization: settings.inverseRegularization, concepts: trained
             )
             while true {
+                try cancellation.check()
                 let active = minimizers.indices.filter { minimizers[$0].status == .running }
                 if active.isEmpty { break }
                 let results = objective.evaluate(active.map { (column: $0, weights: minimizers[$0].trial) })

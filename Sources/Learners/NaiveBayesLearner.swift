@@ -27,7 +27,7 @@ struct NaiveBayesLearner: Learner {
         ),
     ]
 
-    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel {
+    func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel {
         let dataset = training.dataset
         let n = training.count
         guard n > 0 else { throw LearnerError(.trainingFailed, "naive-bayes: the training view has no rows") }
@@ -76,7 +76,7 @@ struct NaiveBayesModel: FittedModel {
     /// Rows per unit of parallel work.
     static let blockRows = 1024
 
-    func predict(_ view: RowView) -> [Float] {
+    func predict(_ view: RowView, cancellation: FoldCancellation) throws(LearnerError) -> [Float] {
         precondition(
             view.dataset.featureCount == classes.featureCount && view.dataset.conceptCount == conceptCount,
             "a model predicts rows of datasets shaped like its training dataset"

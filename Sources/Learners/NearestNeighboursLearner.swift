@@ -8,7 +8,8 @@
 ///
 /// Fitting keeps the training view (no copy). Prediction takes test rows in chunks of up to 8,192,
 /// normalised, and streams the training rows past them in blocks, normalised on the way; the
-/// similarities of a test block against a training block come from one sgemm.
+/// similarities of a test block against a training block come from one sgemm. Cancellation is
+/// checked before each training block, so a cancelled prediction stops within one block.
 struct NearestNeighboursLearner: Learner {
     enum Weighting: String, Sendable {
         case uniform
@@ -29,7 +30,7 @@ struct NearestNeighboursLearner: Learner {
         ),
     ]
 
-    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel {
+    func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel {
         guard training.count > 0 else { throw LearnerError(.trainingFailed, "knn: the training view has no rows") }
         return NearestNeighboursModel(training: training, neighbours: min(neighbours, training.count), weighting: weighting)
     }
@@ -46,7 +47,7 @@ struct NearestNeighboursModel: FittedModel {
     static let testBlockRows = 256
     static let trainingBlockRows = 512
 
-    func predict(_ view: RowView) -> [Float] {
+    func predict(_ view: RowView, cancellation: FoldCancellation) throws(LearnerError) -> [Float] {
         precondition(
             view.dataset.featureCount == training.dataset.featureCount && view.dataset.conceptCount == training.dataset.conceptCount,
             "a model predicts rows of datasets shaped like its training dataset"
@@ -82,6 +83,7 @@ struct NearestNeighboursModel: FittedModel {
             bestPosition.update(repeating: -1, count: chunkRows * k)
             let testBlocks = (chunkRows + testBlock - 1) / testBlock
             for block in 0..<train.blockCount {
+                try cancellation.check()
                 let trainPositions = train.positions(ofBlock: block)
                 let trainRows = trainPositions.count
                 train.gather(trainPositions, into: rows)

@@ -6,7 +6,7 @@
 struct SoftmaxLearner: Learner {
     let settings: LinearSettings
 
-    func fit(_ training: RowView) throws(LearnerError) -> any FittedModel {
+    func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel {
         let dataset = training.dataset
         let n = training.count
         guard n > 0 else { throw LearnerError(.trainingFailed, "softmax: the training view has no rows") }
@@ -25,8 +25,8 @@ struct SoftmaxLearner: Learner {
             guard count == 1 else {
                 throw LearnerError(
                     .trainingFailed,
-                    "softmax needs exactly one concept per row, but row \(row) (id '\(dataset.ids[row])') has "
-                        + "\(count); use --model logistic for multi-label data"
+                    "softmax needs exactly one concept per row, but row \(row) (id \"\(dataset.ids[row])\") has "
+                        + "\(count == 0 ? "no concept" : "\(count) concepts"); use --model logistic for multi-label data"
                 )
             }
             classOfRow[position] = Int32(found)
@@ -59,6 +59,7 @@ struct SoftmaxLearner: Learner {
             maxIterations: settings.maxIterations
         )
         while minimizer.status == .running {
+            try cancellation.check()
             let result = objective.evaluate(minimizer.trial)
             minimizer.receive(value: result.value, gradient: result.gradient)
         }

@@ -24,6 +24,7 @@ extension ConceptTable {
         lines.append("")
         lines.append(contentsOf: summaryLines)
         if let note { lines.append("Note: \(note)") }
+        if let advice { lines.append("Note: \(advice)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -45,13 +46,14 @@ extension ConceptTable {
         case .crossfold:
             if mode == .holdout {
                 lines.append("Threshold \(thresholdText), holdout evaluation: one prediction set, so no spread.")
+                lines.append("TP, FN, FP, recall, precision, F1: the holdout's predictions at the threshold.")
             } else {
                 let folds = foldCount.map(String.init) ?? "?"
                 let repeats = repeatCount.map(String.init) ?? "?"
                 lines.append("Threshold \(thresholdText), \(folds) folds x \(repeats) repeat(s). "
                     + "ROC AUC: mean ± sample std (ddof 1) over the folds.")
+                lines.append("TP, FN, FP, recall, precision, F1: pooled out-of-fold predictions at the threshold.")
             }
-            lines.append("TP, FN, FP, recall, precision, F1: pooled out-of-fold predictions at the threshold.")
         case .curves:
             lines.append("Threshold \(thresholdText). ROC AUC as reported; TP, FN, FP, recall and precision read from "
                 + "the curves at the threshold, as Clarifai's SDK does.")
@@ -73,7 +75,8 @@ extension ConceptTable {
         for ((name, value), valueText) in zip(entries, valueTexts) {
             var line = name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  "
                 + valueText.padding(toLength: valueWidth, withPad: " ", startingAt: 0)
-            if let pooled = value.pooled { line += "  (pooled \(Self.fixed(pooled, 4)))" }
+            // A holdout has one prediction set: its value is the pooled one, said once.
+            if let pooled = value.pooled, mode != .holdout { line += "  (pooled \(Self.fixed(pooled, 4)))" }
             lines.append(line.trimmingTrailingSpaces())
         }
         return lines

@@ -58,6 +58,8 @@ public struct ConceptTable: Sendable, Equatable {
     public let mode: EvaluationMode?
     /// Why the crossfold block was not used although present, if so.
     public let note: String?
+    /// A hint about the threshold when the scores rank well but few reach it (`thresholdAdvice`).
+    public let advice: String?
     /// The threshold the summary's macro values were computed at, when it differs from
     /// `threshold` and is known (a crossfold result read at another threshold).
     public let evaluatedThreshold: Double?
@@ -123,6 +125,9 @@ public struct ConceptTable: Sendable, Equatable {
         self.note = note
         self.evaluatedThreshold = evaluatedThreshold
         total = Self.totalRow(rows, macroROCAUC: macroROCAUC)
+        advice = Self.thresholdAdvice(
+            total: total, rocAUC: macroROCAUC.mean, threshold: threshold,
+            model: metrics.extendedMetrics?.userMetrics?["crossfold"]?["run"]?["model"]?.stringValue)
     }
 
     /// The table as text (see `text`).

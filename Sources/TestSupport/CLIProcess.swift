@@ -61,7 +61,7 @@ public final class CLIProcess: Sendable {
         send(SIGTERM)
     }
 
-    /// Sends `signal` to the child, if it still runs.
+    /// Sends `signal` to the child while it runs: SIGINT is what Ctrl-C sends.
     public func send(_ signal: Int32) {
         if process.isRunning { kill(process.processIdentifier, signal) }
     }

@@ -9,12 +9,14 @@ import Glibc
 ///
 /// When labs are unavailable (not root, no `ip netns`) the calling test is skipped with the reason,
 /// or, when the environment variable `CI` is set, fails. When `body` throws, the lab's logs are kept
-/// on disk and their tails are recorded as a warning beside the failure; otherwise the state
-/// directory is deleted (set `CROSSFOLD_LAB_KEEP=1` to keep it always).
+/// on disk and their tails are recorded as a warning beside the failure (unless
+/// `recordingDiagnostics` is false: a test whose body throws on purpose passes without a warning);
+/// otherwise the state directory is deleted (set `CROSSFOLD_LAB_KEEP=1` to keep it always).
 ///
 /// - Throws: whatever `body` throws; `LabError` when the lab cannot be created or removed.
 public func withLab<T: Sendable>(
-    hosts: Int, sourceLocation: SourceLocation = #_sourceLocation, _ body: (Lab) async throws -> T
+    hosts: Int, recordingDiagnostics: Bool = true, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: (Lab) async throws -> T
 ) async throws -> T {
     try await Lab.requireAvailable(sourceLocation: sourceLocation)
     let lab = try await Lab.up(hosts: hosts)
@@ -22,7 +24,7 @@ public func withLab<T: Sendable>(
     do {
         value = try await body(lab)
     } catch {
-        Issue.record("\(lab.diagnostics())", severity: .warning, sourceLocation: sourceLocation)
+        if recordingDiagnostics { Issue.record("\(lab.diagnostics())", severity: .warning, sourceLocation: sourceLocation) }
         try await lab.down(keepingLogs: true)
         throw error
     }

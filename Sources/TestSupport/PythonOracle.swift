@@ -4,9 +4,10 @@ import Testing
 
 /// Runs small Python programs as test oracles (scikit-learn, numpy, clarifai-grpc).
 ///
-/// Tests call `try PythonOracle.require(modules:)` first. When python3 or a module is missing,
-/// the test is skipped with the reason, unless the environment variable `CI` is set: then it fails
-/// loudly, so CI cannot pass without its oracles.
+/// Tests call `try PythonOracle.require(modules:)` first. When python3 or a module is missing the
+/// test fails, saying how to install them (`pip install -r .ci/requirements.txt`), so no run passes
+/// without its oracles by accident; `CROSSFOLD_SKIP_ORACLES=1` skips such tests instead, with the
+/// reason, for a machine that deliberately has no python.
 public enum PythonOracle {
     /// A Python run that could not start, or exited with a failure.
     public struct Failure: Error, CustomStringConvertible {
@@ -73,18 +74,35 @@ public enum PythonOracle {
         return String(decoding: try run(script: script, stdin: Data(input.utf8)), as: UTF8.self)
     }
 
-    /// Skips the calling test when python3 or one of `modules` is missing, or fails it when `CI`
-    /// is set. Results are cached per module list for the life of the test process.
+    /// The environment variable that turns a missing oracle from a failure into a skip.
+    public static let skipVariable = "CROSSFOLD_SKIP_ORACLES"
+
+    /// What a test does about its oracle.
+    public enum Verdict: Equatable, Sendable {
+        case run
+        case skip(String)
+        case fail(String)
+    }
+
+    /// The verdict for an oracle that is missing for `problem` (nil: present) under `environment`.
+    public static func verdict(problem: String?, modules: [String], environment: [String: String]) -> Verdict {
+        guard let problem else { return .run }
+        if environment[skipVariable] == "1" { return .skip("skipped: \(problem) (\(skipVariable)=1)") }
+        return .fail("\(problem). The oracle tests need python3 with \(modules.joined(separator: ", ")): run "
+            + "`python3 -m pip install -r .ci/requirements.txt` (README.md), or set \(skipVariable)=1 to skip them")
+    }
+
+    /// Fails the calling test when python3 or one of `modules` is missing, or skips it when
+    /// `CROSSFOLD_SKIP_ORACLES=1`. Results are cached per module list for the life of the test process.
     ///
-    /// - Throws: `PythonOracle.Failure` under CI; otherwise Swift Testing's cancellation, which
-    ///   reports the test as skipped with the reason.
+    /// - Throws: `PythonOracle.Failure` saying how to install the oracles; with the opt-out, Swift
+    ///   Testing's cancellation, which reports the test as skipped with the reason.
     public static func require(modules: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        guard let problem = missing(modules: modules) else { return }
-        if ProcessInfo.processInfo.environment["CI"] != nil {
-            throw Failure(description: "\(problem). CI is set, so the oracle test fails instead of skipping: "
-                + "install python3 with \(modules.joined(separator: ", ")) (pip install numpy scikit-learn clarifai-grpc)")
+        switch verdict(problem: missing(modules: modules), modules: modules, environment: ProcessInfo.processInfo.environment) {
+        case .run: return
+        case .skip(let reason): try Test.cancel("\(reason)", sourceLocation: sourceLocation)
+        case .fail(let message): throw Failure(description: message)
         }
-        try Test.cancel("skipped: \(problem) (set CI=1 to make this a failure)", sourceLocation: sourceLocation)
     }
 
     /// Why `modules` cannot be imported, or nil when they can.

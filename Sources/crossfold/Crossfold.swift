@@ -9,10 +9,7 @@ struct Crossfold: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crossfold",
         abstract: "Evaluate classifiers by K-fold cross validation on a cluster of your own machines.",
-        discussion: """
-            Exit codes: 0 success, 64 usage, 65 invalid dataset, 69 no workers or coordinator unreachable, \
-            70 the evaluation failed.
-            """,
+        discussion: "Exit codes (every command):\n" + ExitStatus.table,
         version: version,
         subcommands: [
             EvaluateCommand.self, DatasetCommand.self, ModelsCommand.self,

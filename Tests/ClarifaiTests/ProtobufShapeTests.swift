@@ -15,9 +15,6 @@ import TestSupport
         print(len(message.binary_metrics), len(message.binary_metrics[0].roc_curve.fpr), message.status.code)
         """
 
-    static var clarifaiGRPCInstalled: Bool {
-        (try? run(["python3", "-c", "import clarifai_grpc"]).status) == 0
-    }
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
@@ -32,15 +29,15 @@ import TestSupport
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 
-    @Test(.enabled(if: clarifaiGRPCInstalled, "needs python3 with clarifai-grpc (pip install clarifai-grpc)"))
-    func remoteResultParsesAsClarifaisEvalMetrics() async throws {
+    @Test func remoteResultParsesAsClarifaisEvalMetrics() async throws {
+        try PythonOracle.require(modules: ["google.protobuf", "clarifai_grpc"])
         // Unknown fields in the replies must not survive into what crossfold writes.
         let server = try FakeClarifaiServer(scenario: FakeClarifaiScenario.success.withUnknownFields())
         let logs = LogCapture()
         let metrics = try await remoteEvaluation(server, logger: logs.logger()).run(RemoteEvaluationRequest(), timeout: .seconds(60))
         let file = try temporaryDirectory().appendingPathComponent("remote.json")
         try JSONEncoder().encode(metrics).write(to: file)
-        let result = try Self.run(["python3", "-c", Self.checker, file.path])
+        let result = try Self.run([PythonOracle.interpreter, "-c", Self.checker, file.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "4 101 21300")
     }

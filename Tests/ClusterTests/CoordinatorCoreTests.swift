@@ -99,6 +99,30 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
         #expect(invalid.code == "invalid-dataset")
     }
 
+    @Test func refusesALearnerThatCannotLearnTheDatasetBeforeAnyTask() throws {
+        let h = CoreHarness()
+        var labels = [UInt8](repeating: 0, count: 60 * 3)
+        for row in 0..<60 { labels[row * 3 + row % 3] = 1 }
+        labels[7 * 3 + 2] = 1  // row 7 has two concepts
+        let multiLabel = Dataset(featureCount: 4, features: h.dataset.features, concepts: h.dataset.concepts,
+                                 labels: labels, ids: h.dataset.ids, isMultiLabel: true)
+        let hash = CanonicalDataset.sha256(of: multiLabel)
+        h.registry.register(hash: hash, bytes: CanonicalDataset.encode(multiLabel), dataset: multiLabel)
+        var spec = h.spec(model: "softmax")
+        spec.dataset = hash
+        spec.datasetName = "tags.csv"
+        spec.split = "multilabel"
+        let outputs = h.send(.client(h.client, .submit(request: "r", spec: spec)))
+        guard case .error(let refusal) = try #require(clientReplies(outputs).first) else {
+            Issue.record("expected a refusal, got \(outputs)")
+            return
+        }
+        #expect(refusal.code == "usage")
+        #expect(refusal.message.hasPrefix(
+            "--model softmax needs exactly one concept per row, but row 7 (id \"\(h.dataset.ids[7])\") of tags.csv has 2 concepts"))
+        #expect((try? h.store.jobs().count) == 0)
+    }
+
     @Test func aWorkerWhoseConnectionClosedIsForgottenAndLoggedEvenWhenIdle() throws {
         let h = CoreHarness()
         let busy = PeerID([1])

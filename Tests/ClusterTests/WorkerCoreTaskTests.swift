@@ -107,13 +107,16 @@ private func succeeded(seconds: Double = 1) -> TaskOutcome {
         #expect(out.started.isEmpty)
     }
 
-    @Test func cancelOfARunningTaskLetsItFinishAndDiscardsItsResult() {
+    @Test func cancelOfARunningTaskStopsItAndDiscardsItsResult() {
         var h = WorkerHarness(slots: 1, cached: [a])
         h.register()
         h.task(0, dataset: a)
         h.task(1, dataset: a)
         let cancelled = h.fromCoordinator(.cancel(ref(0)))
-        #expect(cancelled.logs == ["task cancelled while running; its result will be discarded"])
+        #expect(cancelled.actions == [.stopTask(ref(0))])
+        #expect(cancelled.logs == ["task cancelled while running; it stops at its next block and its result is discarded"])
+        // A second CANCEL (a resend) asks nothing more.
+        #expect(h.fromCoordinator(.cancel(ref(0))).actions.isEmpty)
         // The slot stays taken until the fold ends; PROGRESS stops for the cancelled task.
         #expect(h.core.status.running == 1)
         #expect(h.advance(.seconds(2)).progress == [ref(1)])

@@ -75,3 +75,41 @@ import TestSupport
         #expect(fromCSV.standardOutput == fromCFDS.standardOutput)
     }
 }
+
+/// `dataset import` and `dataset synth` write the canonical binary form only under a `.cfds` name,
+/// and check `-o` before any work.
+@Suite struct DatasetOutputTests {
+    @Test(arguments: [
+        (["synth", "--rows", "100", "-o", "tiny.csv"], "name the file tiny.cfds"),
+        (["import", Repository.example("iris.jsonl"), "-o", "iris2.csv"], "name the file iris2.cfds"),
+        (["import", Repository.example("iris.jsonl"), "-o", "out/.cfds"], "name the file out/NAME.cfds"),
+        (["synth", "--rows", "100", "-o", "-"], "not to standard output; name a .cfds file"),
+    ])
+    func outputWithoutTheCfdsExtensionIsAUsageError(_ arguments: [String], _ advice: String) async throws {
+        let workspace = try CLIWorkspace()
+        let run = try await crossfold(["dataset"] + arguments, in: workspace)
+        #expect(run.exitCode == 64, "\(run)")
+        #expect(run.standardError.contains("writes crossfold's canonical binary form"), "\(run)")
+        #expect(run.standardError.contains(advice), "\(run)")
+        #expect(workspace.files().isEmpty, "\(run)")
+    }
+
+    @Test(arguments: [["synth", "--rows", "100"], ["import", Repository.example("iris.jsonl")]])
+    func unwritableOutputExits73(_ arguments: [String]) async throws {
+        let workspace = try CLIWorkspace()
+        for output in ["missing/d.cfds", "/proc/d.cfds"] {
+            let run = try await crossfold(["dataset"] + arguments + ["-o", output], in: workspace)
+            #expect(run.exitCode == 73, "\(run)")
+            #expect(run.standardError.contains("cannot write \(output) (-o)"), "\(run)")
+        }
+    }
+
+    @Test func synthesisedDatasetReadsBack() async throws {
+        let workspace = try CLIWorkspace()
+        let synth = try await crossfold(["dataset", "synth", "--rows", "100", "--features", "4", "-o", "t.cfds"], in: workspace)
+        try #require(synth.exitCode == 0, "\(synth)")
+        let inspect = try await crossfold(["dataset", "inspect", "t.cfds"], in: workspace)
+        #expect(inspect.exitCode == 0, "\(inspect)")
+        #expect(inspect.standardOutput.contains("rows      100\n"), "\(inspect)")
+    }
+}

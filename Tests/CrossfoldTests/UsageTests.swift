@@ -19,6 +19,11 @@ import TestSupport
         Case(arguments: ["--split", "kmeans"], message: "--split kmeans is not one of random, stratified, group, multilabel"),
         Case(arguments: ["--model", "forest"], message: "unknown model 'forest'"),
         Case(arguments: ["--threshold", "1.5"], message: "--threshold must be between 0 and 1"),
+        // Negative numbers are values, not options ("Missing value for '--folds'" before).
+        Case(arguments: ["--folds", "-3"], message: "--folds must be at least 2"),
+        Case(arguments: ["--repeats", "-1"], message: "--repeats must be at least 1"),
+        Case(arguments: ["--threshold", "-0.5"], message: "--threshold must be between 0 and 1"),
+        Case(arguments: ["--seed", "-1"], message: "The value '-1' is invalid for '--seed <seed>'"),
     ]
 
     @Test(arguments: cases)
@@ -100,8 +105,25 @@ import TestSupport
                                      "watch", "cancel", "results", "clarifai", "health"]
         #expect(Set(subcommands).isSuperset(of: commands), "\(run)")
         #expect(subcommands.first == "evaluate", "\(run)")
-        #expect(Self.unwrapped(run.standardOutput).contains(
-            "Exit codes: 0 success, 64 usage, 65 invalid dataset, 69 no workers or coordinator unreachable, 70 the evaluation failed."),
-            "\(run)")
+        // The exit codes: ExitCodeTableTests.
+        #expect(run.standardOutput.contains("Exit codes (every command):"), "\(run)")
+    }
+}
+
+/// A learner that cannot learn the data is refused before any work, like a split that cannot
+/// split it, and both name the offending row the same way (rows counted from 0).
+@Suite struct LearnerSuitabilityTests {
+    @Test func softmaxOnMultiLabelDataIsRefusedUpFrontLikeAStratifiedSplit() async throws {
+        let workspace = try CLIWorkspace()
+        let file = Repository.example("digits-attributes.csv")
+        let softmax = try await crossfold(["evaluate", file, "--model", "softmax"], in: workspace)
+        let stratified = try await crossfold(["evaluate", file, "--split", "stratified"], in: workspace)
+        for run in [softmax, stratified] {
+            #expect(run.exitCode == 64, "\(run)")
+            #expect(run.standardError.contains("needs exactly one concept per row, but row 0 (id \"digit-0000\") of \(file) has 2 concepts"),
+                    "\(run)")
+            #expect(!run.standardError.contains("progress"), "refused before any work: \(run)")
+        }
+        #expect(softmax.standardError.contains("Use --model logistic"), "\(softmax)")
     }
 }

@@ -13,6 +13,24 @@ import Testing
         #expect(LearnerCatalog.learners.map(\.name) == ["logistic", "softmax", "knn", "centroid", "naive-bayes"])
     }
 
+    @Test func onlySoftmaxNeedsOneConceptPerRowAndSaysSoUpFront() throws {
+        let tags = SyntheticData.multiLabel(rows: 40, concepts: 3, features: 3)
+        let row = try #require((0..<tags.rowCount).first { row in
+            (0..<tags.conceptCount).filter { tags.isPositive(row: row, concept: $0) }.count != 1
+        })
+        let error = #expect(throws: LearnerError.self) {
+            try LearnerCatalog.check(LearnerSpec(model: "softmax"), canLearn: tags, source: "tags.csv")
+        }
+        #expect(error?.kind == .unsuitedDataset)
+        #expect(error?.message.hasPrefix("--model softmax needs exactly one concept per row, but row \(row) (id \"\(tags.ids[row])\") "
+            + "of tags.csv has ") == true, "\(error?.message ?? "")")
+        for model in LearnerCatalog.learners.map(\.name) where model != "softmax" {
+            try LearnerCatalog.check(LearnerSpec(model: model), canLearn: tags, source: "tags.csv")
+        }
+        try LearnerCatalog.check(LearnerSpec(model: "softmax"), canLearn: SyntheticData.clusters(classes: 3, perClass: 10, features: 3),
+                                 source: "clusters.csv")
+    }
+
     @Test func unknownModelListsTheValidNames() {
         let error = #expect(throws: LearnerError.self) { try LearnerCatalog.make(LearnerSpec(model: "forest")) }
         #expect(error?.kind == .unknownModel)

@@ -133,5 +133,7 @@ struct ConceptTableTests {
         let text = ConceptTable.render(result.evalMetrics(run: Fixtures.run), threshold: 0.5)
         #expect(!text.contains("±"))
         #expect(text.contains("holdout evaluation"))
+        #expect(text.contains("TP, FN, FP, recall, precision, F1: the holdout's predictions at the threshold."))
+        #expect(!text.contains("out-of-fold") && !text.contains("pooled"), "\(text)")
     }
 }

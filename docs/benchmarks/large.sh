@@ -60,6 +60,8 @@ import os, sys, time
 stop, pids = sys.argv[1], sys.argv[2:]
 clients = set()
 peak = {}
+when = {}
+begin = time.time()
 def sample(pid, name):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -69,7 +71,9 @@ def sample(pid, name):
     for key in ("RssAnon", "RssFile"):
         if key in fields:  # absent once the process has exited
             value = int(fields[key].split()[0])
-            peak[(name, key)] = max(peak.get((name, key), 0), value)
+            if value > peak.get((name, key), 0):
+                peak[(name, key)] = value
+                when[(name, key)] = time.time()
 while not os.path.exists(stop):
     sample(pids[0], "coordinator")
     sample(pids[1], "worker")
@@ -82,7 +86,8 @@ while not os.path.exists(stop):
         sample(pid, "client")
     time.sleep(0.02)
 for name in ("client", "coordinator", "worker"):
-    print(name, peak.get((name, "RssAnon"), 0), peak.get((name, "RssFile"), 0))
+    print(name, peak.get((name, "RssAnon"), 0), peak.get((name, "RssFile"), 0),
+          f'{when.get((name, "RssAnon"), begin):.3f}')
 PY
 sampler=$!
 
@@ -98,8 +103,8 @@ ended=$(date +%s.%N)
 touch "$work/stop-sampling"
 wait "$sampler"
 
-echo "== peak memory (KiB, sampled every 20 ms)"
-awk '{ printf "   %-12s RssAnon %9d   RssFile %9d\n", $1, $2, $3 }' memory.samples
+echo "== peak memory (KiB, sampled every 20 ms; when the RssAnon peak came, from submit)"
+awk -v start="$started" '{ printf "   %-12s RssAnon %9d   RssFile %9d   (RssAnon peak at +%.2f s)\n", $1, $2, $3, $4 - start }' memory.samples
 
 echo "== phases (seconds)"
 python3 - "$started" "$ended" <<'PY'

@@ -186,7 +186,9 @@ extension CoordinatorCore {
                                     message: "the coordinator does not hold dataset \(spec.dataset); upload it with `crossfold submit`"))
         }
         do {
-            _ = try LearnerCatalog.make(LearnerSpec(model: spec.model, params: spec.params, seed: spec.seed))
+            let learner = LearnerSpec(model: spec.model, params: spec.params, seed: spec.seed)
+            _ = try LearnerCatalog.make(learner)
+            try LearnerCatalog.check(learner, canLearn: dataset, source: spec.datasetName)
         } catch {
             return .failure(Refusal(code: "usage", message: error.description))
         }

@@ -64,7 +64,6 @@ public final class CoordinatorServer: Sendable {
         reactor.start()
         let (feed, registry, sockets, endpoints, logger, keys) =
             (self.feed, self.registry, self.sockets, self.endpoints, self.logger, self.keys)
-        Self.warnIfOpen(endpoints, keys: keys, logger: logger)
         let result = try await reactor.run { loop throws -> CoordinatorEndpoints in
             if let keys { try Self.startAuthentication(loop, keys: keys, logger: logger) }
             let (workers, clients) = (CoordinatorKeys.workerDomain, CoordinatorKeys.clientDomain)
@@ -85,6 +84,8 @@ public final class CoordinatorServer: Sendable {
                 client: try client.lastEndpoint, worker: try worker.lastEndpoint, data: try data.lastEndpoint)
         }
         bound.withLock { $0 = result }
+        // After the binds, so a coordinator that cannot listen says only why.
+        Self.warnIfOpen(endpoints, keys: keys, logger: logger)
         return result
     }
 

@@ -5,8 +5,13 @@ import Wire
 /// Runs one task on the calling (compute) thread: takes its datasets from the cache, trains and
 /// predicts with exactly the fold task the local evaluation uses, and says how it went.
 enum FoldRunner {
-    /// - Parameter threads: threads the fold's passes use (the worker's `--threads`).
-    static func run(_ assignment: TaskAssignment, testRows: [Int32], cache: DatasetCache, threads: Int) -> TaskOutcome {
+    /// - Parameters:
+    ///   - threads: threads the fold's passes use (the worker's `--threads`).
+    ///   - cancellation: set when the coordinator cancels the task; the fold stops at its next check.
+    static func run(
+        _ assignment: TaskAssignment, testRows: [Int32], cache: DatasetCache, threads: Int,
+        cancellation: FoldCancellation = FoldCancellation()
+    ) -> TaskOutcome {
         let clock = ContinuousClock()
         let started = clock.now
         func seconds() -> Double { (clock.now - started).seconds }
@@ -39,7 +44,7 @@ enum FoldRunner {
                 return .failed(.learner, message: error.description, seconds: seconds())
             }
             return outcome(seconds) { () throws(LearnerError) in
-                try FoldTask.runHoldout(training: training, test: aligned, spec: spec, threads: threads)
+                try FoldTask.runHoldout(training: training, test: aligned, spec: spec, threads: threads, cancellation: cancellation)
             }
         }
 
@@ -48,12 +53,13 @@ enum FoldRunner {
         return outcome(seconds) { () throws(LearnerError) in
             try FoldTask.run(
                 dataset: training, trainRows: train, testRows: test, repeatIndex: assignment.repeatIndex,
-                fold: assignment.fold, spec: spec, threads: threads)
+                fold: assignment.fold, spec: spec, threads: threads, cancellation: cancellation)
         }
     }
 
     /// A learner's refusal or failure is deterministic (kind `learner`: retrying elsewhere gives the
-    /// same); the coordinator fails the job with its message.
+    /// same); the coordinator fails the job with its message. A stopped fold is not: it is `internal`,
+    /// should its outcome ever be sent (the core discards the outcome of a task it stopped).
     private static func outcome(
         _ seconds: () -> Double, _ body: () throws(LearnerError) -> FoldPredictions
     ) -> TaskOutcome {
@@ -63,7 +69,7 @@ enum FoldRunner {
                 scores: predictions.scores, rows: predictions.rows.count, concepts: predictions.conceptCount,
                 seconds: seconds())
         } catch {
-            return .failed(.learner, message: error.description, seconds: seconds())
+            return .failed(error.kind == .cancelled ? .internal : .learner, message: error.description, seconds: seconds())
         }
     }
 

@@ -86,9 +86,11 @@ extension WorkerCore {
             out.append(.log(.info, "cancelled a task before it started", metadata(ref)))
         } else if running[ref] != nil, running[ref]?.cancelled == false {
             running[ref]?.cancelled = true
-            // A fold in the middle of a BLAS call cannot be stopped from outside; its thread
-            // finishes the fold and the result is thrown away.
-            out.append(.log(.info, "task cancelled while running; its result will be discarded", metadata(ref)))
+            // The learner stops at its next check (between blocks, never inside a BLAS call); the
+            // slot stays taken until its thread returns, and whatever it returns is discarded.
+            out.append(.stopTask(ref))
+            out.append(.log(.info, "task cancelled while running; it stops at its next block and its result is discarded",
+                            metadata(ref)))
         }
         unconfirmed.removeAll { Self.refers($0.message, to: ref) }
         outbox.removeAll { Self.refers($0, to: ref) }

@@ -93,6 +93,9 @@ public enum WorkerOutput: Sendable, Equatable {
     case abandonFetch(String)
     /// Run the task on a free compute thread, then feed back `.taskFinished`.
     case startTask(TaskAssignment, testRows: [Int32])
+    /// Ask the running task to stop at its next check (`FoldCancellation`); `.taskFinished` still
+    /// follows, and the core discards its outcome.
+    case stopTask(TaskRef)
     /// DISCONNECT has been sent: flush it, close the sockets and return from `run()`.
     case stop
     case log(Logger.Level, Logger.Message, Logger.Metadata)

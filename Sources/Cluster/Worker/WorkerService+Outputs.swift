@@ -39,11 +39,17 @@ extension WorkerService {
             case .abandonFetch(let hash):
                 fetchWriters.abandon(hash)
             case .startTask(let assignment, let testRows):
-                let (cache, feed, threads) = (self.cache, self.feed, configuration.threads)
+                let (cache, feed, folds, threads) = (self.cache, self.feed, self.folds, configuration.threads)
                 let ref = TaskRef(job: assignment.job, task: assignment.task, attempt: assignment.attempt)
+                let cancellation = folds.start(ref)
                 compute.submit {
-                    feed.yield(.taskFinished(ref, FoldRunner.run(assignment, testRows: testRows, cache: cache, threads: threads)))
+                    let outcome = FoldRunner.run(
+                        assignment, testRows: testRows, cache: cache, threads: threads, cancellation: cancellation)
+                    folds.finished(ref)
+                    feed.yield(.taskFinished(ref, outcome))
                 }
+            case .stopTask(let ref):
+                folds.stop(ref)
             case .stop:
                 stop = true
             case .log(let level, let message, let metadata):

@@ -32,6 +32,8 @@ public final class WorkerService: Sendable {
     let sockets: WorkerSockets
     let compute: ComputeThreads
     let fetchWriters: FetchWriters
+    /// The stop request of each task on a compute thread, for `.stopTask`.
+    let folds = RunningFolds()
     let healthFile: String?
     let inputs: AsyncStream<WorkerInput>
     let feed: AsyncStream<WorkerInput>.Continuation

@@ -33,7 +33,7 @@ struct CacheCommand: AsyncParsableCommand {
                 let directory = EnvironmentDefaults.string(cacheDir, "CROSSFOLD_CACHE_DIR") ?? "\(home)/.cache/crossfold"
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                    throw CommandFailure(ExitStatus.usage, "\(directory) is not a directory; give --cache-dir the worker's cache directory")
+                    throw CommandFailure(.usage, "\(directory) is not a directory; give --cache-dir the worker's cache directory")
                 }
                 let cache = try DatasetCache(directory: directory, logger: logger)
                 let report = try cache.verifyAll()
@@ -41,7 +41,7 @@ struct CacheCommand: AsyncParsableCommand {
                 for (hash, reason) in report.removed { Terminal.standardOutput("deleted  \(hash)  (\(reason))\n") }
                 Terminal.standardOutput("\(report.kept.count) sound, \(report.removed.count) deleted\n")
                 if !report.removed.isEmpty {
-                    throw CommandFailure(ExitStatus.dataError, "\(report.removed.count) cache entr\(report.removed.count == 1 ? "y" : "ies") "
+                    throw CommandFailure(.invalidDataset, "\(report.removed.count) cache entr\(report.removed.count == 1 ? "y" : "ies") "
                                          + "did not match \(report.removed.count == 1 ? "its" : "their") name and "
                                          + "\(report.removed.count == 1 ? "was" : "were") deleted; workers fetch them again when needed")
                 }

@@ -15,8 +15,8 @@ struct ClarifaiCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List evaluations of the configured model version (or of the app).")
-        @Option var page: Int = 1
-        @Option var perPage: Int = 128
+        @Option(help: "Page of the listing, from 1.") var page: Int = 1
+        @Option(help: "Evaluations per page.") var perPage: Int = 128
         @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
         @OptionGroup var logging: LoggingOptions
 
@@ -43,18 +43,20 @@ struct ClarifaiCommand: AsyncParsableCommand {
             abstract: "Fetch one evaluation with all its parts and print it like `evaluate`.")
         @Argument(help: "The evaluation id.") var evaluationID: String
         @Option(help: "Threshold for the table.") var threshold: Double = 0.5
-        @Option(help: "Write the EvalMetrics JSON to this file.") var json: String?
+        @Option(help: "Write the EvalMetrics JSON to this file; - writes it to standard output (the table then goes to standard error).")
+        var json: String?
         @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
         @OptionGroup var logging: LoggingOptions
 
         func run() async throws {
             try await reportingFailures {
                 let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+                if let json { _ = try OutputPath.check(json, flag: "--json") }
                 let configuration = try clarifai.configuration(logger: logger)
                 let metrics = try await RemoteEvaluator.get(
                     configuration: configuration, evaluationID: evaluationID, logger: logger)
                 try ResultsOutput.write(metrics: metrics, json: json)
-                ResultsOutput.printTable(metrics, threshold: threshold)
+                ResultsOutput.printTable(metrics, threshold: threshold, toStandardError: json == OutputPath.standardOutputName)
             }
         }
     }

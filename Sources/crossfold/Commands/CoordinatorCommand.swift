@@ -2,6 +2,7 @@ import ArgumentParser
 import Cluster
 import Logging
 import ServiceLifecycle
+import ZeroMQ
 
 /// `crossfold coordinator`: the long-running process workers and clients connect to.
 struct CoordinatorCommand: AsyncParsableCommand {
@@ -11,9 +12,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
         discussion: "Stops cleanly on SIGTERM or SIGINT. Every option can come from its CROSSFOLD_* environment variable; a flag wins."
     )
 
-    @Option(help: "Client socket (submissions, status, results). Env: CROSSFOLD_CLIENT_BIND.") var clientBind: String?
-    @Option(help: "Worker control socket. Env: CROSSFOLD_WORKER_BIND.") var workerBind: String?
-    @Option(help: "Dataset transfer socket. Env: CROSSFOLD_DATA_BIND.") var dataBind: String?
+    @Option(help: "Client socket (submissions, status, results), tcp://HOST:PORT, ipc://PATH or inproc://NAME (default: tcp://*:5555, every interface). Env: CROSSFOLD_CLIENT_BIND.")
+    var clientBind: String?
+    @Option(help: "Worker control socket (default: tcp://*:5556); workers find the data socket at this port + 1. Env: CROSSFOLD_WORKER_BIND.")
+    var workerBind: String?
+    @Option(help: "Dataset transfer socket (default: tcp://*:5557). Env: CROSSFOLD_DATA_BIND.") var dataBind: String?
     @Option(help: "Directory keeping jobs, results and datasets across restarts (default: memory only, lost on exit). Env: CROSSFOLD_STATE_DIR.")
     var stateDir: String?
     @Option(help: "Without --state-dir: where uploads and finished jobs' predictions are spooled, in files unlinked at once (default: $TMPDIR or /tmp). Env: CROSSFOLD_SPOOL_DIR.")
@@ -24,11 +27,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardOutput)
-            let defaults = CoordinatorEndpoints.defaultTCP
-            let endpoints = CoordinatorEndpoints(
-                client: EnvironmentDefaults.string(clientBind, "CROSSFOLD_CLIENT_BIND") ?? defaults.client,
-                worker: EnvironmentDefaults.string(workerBind, "CROSSFOLD_WORKER_BIND") ?? defaults.worker,
-                data: EnvironmentDefaults.string(dataBind, "CROSSFOLD_DATA_BIND") ?? defaults.data)
+            let binds = bindFlags()
+            for (flag, endpoint) in binds { try BindEndpoint.check(endpoint, flag: flag) }
+            let endpoints = CoordinatorEndpoints(client: binds[0].endpoint, worker: binds[1].endpoint, data: binds[2].endpoint)
             let coordinatorKeys = try keys.directory?.coordinatorKeys()
             if let coordinatorKeys {
                 logger.info("CURVE on: only allowlisted keys get in", metadata: [
@@ -40,7 +41,15 @@ struct CoordinatorCommand: AsyncParsableCommand {
             let store = try openStore(logger: logger)
             let server = try CoordinatorServer(
                 endpoints: endpoints, store: store, keys: coordinatorKeys, software: Crossfold.software, logger: logger)
-            let bound = try await server.listen()
+            let bound: CoordinatorEndpoints
+            do {
+                bound = try await server.listen()
+            } catch let error as ZeroMQError {
+                throw BindEndpoint.explain(error, flags: binds) ?? error
+            }
+            if store is InMemoryJobStore {
+                logger.warning("no --state-dir: jobs and results are kept in memory and lost when the coordinator stops")
+            }
             logger.info("coordinator listening", metadata: [
                 "client": "\(bound.client)", "worker": "\(bound.worker)", "data": "\(bound.data)",
                 "software": "\(Crossfold.software)",
@@ -53,16 +62,28 @@ struct CoordinatorCommand: AsyncParsableCommand {
         }
     }
 
+    /// Each bind option with where its value came from (the flag, its environment variable, or
+    /// the default), in the order client, worker, data.
+    private func bindFlags() -> [(flag: String, endpoint: String)] {
+        let defaults = CoordinatorEndpoints.defaultTCP
+        return [("--client-bind", clientBind, "CROSSFOLD_CLIENT_BIND", defaults.client),
+                ("--worker-bind", workerBind, "CROSSFOLD_WORKER_BIND", defaults.worker),
+                ("--data-bind", dataBind, "CROSSFOLD_DATA_BIND", defaults.data)].map { flag, given, variable, fallback in
+            if let given { return (flag, given) }
+            if let fromEnvironment = EnvironmentDefaults.string(nil, variable) { return (variable, fromEnvironment) }
+            return (flag, fallback)
+        }
+    }
+
     /// The job store: a directory when one is given (exit 73 when it cannot be used), else memory.
     private func openStore(logger: Logger) throws -> any JobStore {
         guard let directory = EnvironmentDefaults.string(stateDir, "CROSSFOLD_STATE_DIR") else {
-            logger.warning("no --state-dir: jobs and results are kept in memory and lost when the coordinator stops")
             return InMemoryJobStore(spoolDirectory: EnvironmentDefaults.string(spoolDir, "CROSSFOLD_SPOOL_DIR"))
         }
         do {
             return try DirectoryJobStore(directory: directory, logger: logger)
         } catch {
-            throw CommandFailure(ExitStatus.cannotCreate, "cannot use the state dir: \(error.message)")
+            throw CommandFailure(.cannotWrite, "cannot use the state dir: \(error.message)")
         }
     }
 }

@@ -36,8 +36,11 @@ struct DatasetCommand: AsyncParsableCommand {
         @Option(help: "Labels file of an .npy dataset.") var labels: String?
         @Option(name: .shortAndLong, help: "The .cfds file to write.") var output: String
 
+        func validate() throws { try DatasetCommand.validateOutput(output, command: "import") }
+
         func run() async throws {
             try await reportingFailures {
+                try DatasetCommand.checkOutput(output)
                 // Converted in one pass to a temporary file beside the output, then checked like any
                 // dataset before it takes the output's name: an invalid dataset leaves nothing behind.
                 let temporary = CanonicalDataset.temporaryPath(beside: output)
@@ -63,21 +66,23 @@ struct DatasetCommand: AsyncParsableCommand {
             abstract: "Write a synthetic dataset of Gaussian clusters (one per concept), for benchmarks.",
             discussion: "Centres are N(0,1) per feature; each row adds N(0, spread^2) noise per feature, so --spread sets how much the clusters overlap.")
 
-        @Option var rows: Int = 200_000
-        @Option var features: Int = 128
-        @Option var concepts: Int = 10
+        @Option(help: "Rows (inputs), dealt round-robin to the concepts; at least 10 per concept.") var rows: Int = 200_000
+        @Option(help: "Features per row (the embedding's dimension).") var features: Int = 128
+        @Option(help: "Concepts, one Gaussian cluster each (exclusive labels); at least 2.") var concepts: Int = 10
         @Option(help: "Noise standard deviation per feature (centres are N(0,1) per feature).") var spread: Float = 3
-        @Option var seed: UInt64 = 1
+        @Option(help: "Seed of the centres and the noise: the same seed, the same file.") var seed: UInt64 = 1
         @Option(name: .shortAndLong, help: "The .cfds file to write.") var output: String
 
         func validate() throws {
             guard rows >= 20, features >= 1, concepts >= 2, rows >= concepts * 10 else {
                 throw ValidationError("need at least 2 concepts, 1 feature and 10 rows per concept")
             }
+            try DatasetCommand.validateOutput(output, command: "synth")
         }
 
         func run() async throws {
             try await reportingFailures {
+                try DatasetCommand.checkOutput(output)
                 let synthetic = SyntheticClusters(
                     rows: rows, features: features, concepts: concepts, spread: spread, seed: seed)
                 let hash = try synthetic.write(to: output)

@@ -24,16 +24,15 @@ struct EvaluateCommand: AsyncParsableCommand {
     @OptionGroup var scratch: ScratchOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "Workers of the embedded cluster (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Workers of the embedded cluster (default: the number of cores).")
     var localWorkers: Int?
 
     @Option(help: "Run on this coordinator (tcp://HOST[:PORT], port 5555 by default) instead of an embedded cluster. Env: CROSSFOLD_COORDINATOR_CLIENT.")
     var coordinator: String?
 
-    @Option(help: "With --coordinator: seconds to wait for a worker to join before giving up (exit 69 or fallback).")
-    var workerWait: Int = 60
+    @OptionGroup var workerWait: WorkerWaitOptions
 
-    @Option(help: "With --coordinator: seconds to wait for each reply before resending (4 attempts); an unreachable coordinator is reported after 4 times this (exit 69 or fallback).")
+    @Option(parsing: .unconditional, help: "With --coordinator: seconds to wait for each reply before resending (4 attempts); an unreachable coordinator is reported after 4 times this (exit 69 or fallback).")
     var replyTimeout: Int = 3
 
     @Option(help: "Evaluate remotely instead: clarifai.")
@@ -54,6 +53,9 @@ struct EvaluateCommand: AsyncParsableCommand {
         if remote == nil, evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
         if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1") }
         if replyTimeout < 1 { throw ValidationError("--reply-timeout must be at least 1 second") }
+        if workerWait.workerWait != nil, coordinator == nil, EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") == nil {
+            throw ValidationError("--worker-wait applies with --coordinator; the embedded cluster starts its own workers")
+        }
         if keys.keys != nil, coordinator == nil, EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") == nil {
             throw ValidationError("--keys applies with --coordinator; the embedded cluster talks over private ipc sockets and needs no keys")
         }
@@ -62,6 +64,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError)
+            Interruption.install()
             try output.checkWritable()
             if remote != nil {
                 try await evaluateOnClarifai(logger: logger)
@@ -73,7 +76,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             }
             do {
                 try await evaluateLocally(logger: logger)
-            } catch where fallback != nil && CommandFailure.from(error).code == ExitStatus.unavailable {
+            } catch where fallback != nil && CommandFailure.from(error).status == .unavailable {
                 Terminal.standardError("crossfold: local evaluation unavailable (\(CommandFailure.from(error).message)); "
                                        + "falling back to Clarifai\n")
                 try await evaluateOnClarifai(logger: logger)
@@ -93,7 +96,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             do {
                 let session = JobSession(client: client, logger: logger)
                 let id = try await session.submit(job)
-                let status = try await session.watch(id, live: live, workerWait: .seconds(workerWait))
+                let status = try await session.follow(id, live: live, workerWait: workerWait.duration)
                 try await session.finish(status, output: output, threshold: evaluation.threshold)
             } catch {
                 await client.close()
@@ -121,6 +124,6 @@ struct EvaluateCommand: AsyncParsableCommand {
         if output.predictions != nil {
             logger.warning("--predictions is not available for Clarifai evaluations; its per-input results are in the JSON test_set")
         }
-        ResultsOutput.printTable(metrics, threshold: evaluation.threshold)
+        ResultsOutput.printTable(metrics, threshold: evaluation.threshold, toStandardError: output.usesStandardOutput)
     }
 }

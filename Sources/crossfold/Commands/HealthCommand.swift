@@ -29,7 +29,7 @@ struct HealthCommand: AsyncParsableCommand {
                 clientKeys = try keys.clientKeys()
             } catch {
                 Terminal.standardError("cannot use --keys: \(error)\n")
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.unhealthy.rawValue)
             }
             healthy = await Self.coordinatorAnswers(ClientOptions.withDefaultPort(coordinator, 5555), keys: clientKeys)
         } else if let workerFile {
@@ -37,7 +37,7 @@ struct HealthCommand: AsyncParsableCommand {
         } else {
             healthy = false
         }
-        if !healthy { throw ExitCode(1) }
+        if !healthy { throw ExitCode(ExitStatus.unhealthy.rawValue) }
     }
 
     static func coordinatorAnswers(_ endpoint: String, keys: PeerKeys?) async -> Bool {

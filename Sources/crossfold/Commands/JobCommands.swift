@@ -53,15 +53,18 @@ struct WatchCommand: AsyncParsableCommand {
     @Argument(help: "The job id `submit` printed.") var job: String
     @OptionGroup var client: ClientOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var workerWait: WorkerWaitOptions
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError)
+            Interruption.install()
             try output.checkWritable()
             try await client.withClient(logger: logger) { client in
                 let session = JobSession(client: client, logger: logger)
-                let status = try await session.watch(job, live: Terminal.standardErrorIsTerminal)
+                let status = try await session.follow(
+                    job, live: Terminal.standardErrorIsTerminal, workerWait: workerWait.duration, unattended: .leave)
                 try await session.finish(status, output: output, threshold: nil)
             }
         }
@@ -70,7 +73,9 @@ struct WatchCommand: AsyncParsableCommand {
 
 /// `crossfold cancel JOB`.
 struct CancelCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a job; its running folds stop on the workers.")
+    static let configuration = CommandConfiguration(
+        commandName: "cancel", abstract: "Cancel a job; its running folds stop on the workers.",
+        discussion: "Exits 0 when the job is cancelled (now or before), 79 when it had already completed or failed, 66 for an unknown job.")
     @Argument(help: "The job id.") var job: String
     @OptionGroup var client: ClientOptions
     @OptionGroup var logging: LoggingOptions
@@ -78,8 +83,23 @@ struct CancelCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
-            try await client.withClient(logger: logger) { try await $0.cancel(job) }
-            Terminal.standardOutput("cancelled \(job)\n")
+            let (before, after) = try await client.withClient(logger: logger) { client in
+                let before = try await client.status(of: job)
+                guard !before.state.isFinal else { return (before, before) }
+                try await client.cancel(job)
+                // The job may have ended between the two requests: its state now says which won.
+                return (before, try await client.status(of: job))
+            }
+            switch after.state {
+            case .cancelled:
+                Terminal.standardOutput(before.state == .cancelled ? "job \(job) was already cancelled\n" : "cancelled \(job)\n")
+            case .completed:
+                throw CommandFailure(.alreadyEnded, "job \(job) already completed; nothing to cancel (its results: `crossfold results \(job)`)")
+            case .failed:
+                throw CommandFailure(.alreadyEnded, "job \(job) already failed; nothing to cancel (`crossfold status \(job)` says why)")
+            case .queued, .running:
+                throw CommandFailure(.evaluationFailed, "the coordinator did not cancel job \(job): it is still \(after.state.rawValue)")
+            }
         }
     }
 }

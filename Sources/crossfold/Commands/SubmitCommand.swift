@@ -14,16 +14,22 @@ struct SubmitCommand: AsyncParsableCommand {
     @OptionGroup var scratch: ScratchOptions
     @OptionGroup var client: ClientOptions
     @Flag(help: "Wait for the job, then print its table and write --json/--predictions.") var wait = false
+    @OptionGroup var workerWait: WorkerWaitOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
+        if !wait, workerWait.workerWait != nil { throw ValidationError("--worker-wait applies with --wait") }
+        if !wait, output.json != nil || output.predictions != nil {
+            throw ValidationError("--json and --predictions need --wait (or fetch them later: crossfold results JOB --json FILE)")
+        }
     }
 
     func run() async throws {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+            if wait { Interruption.install() }
             if wait { try output.checkWritable() }
             let job = try PreparedJob.prepare(evaluation, scratch: scratch, logger: logger)
             try await client.withClient(logger: logger) { client in
@@ -31,7 +37,8 @@ struct SubmitCommand: AsyncParsableCommand {
                 let id = try await session.submit(job)
                 Terminal.standardOutput(id + "\n")
                 guard wait else { return }
-                let status = try await session.watch(id, live: Terminal.standardErrorIsTerminal)
+                let status = try await session.follow(
+                    id, live: Terminal.standardErrorIsTerminal, workerWait: workerWait.duration, unattended: .leave)
                 try await session.finish(status, output: output, threshold: evaluation.threshold)
             }
         }

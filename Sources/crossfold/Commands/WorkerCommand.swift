@@ -33,14 +33,14 @@ struct WorkerCommand: AsyncParsableCommand {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardOutput)
             guard let address = EnvironmentDefaults.string(connect, "CROSSFOLD_COORDINATOR") else {
-                throw CommandFailure(ExitStatus.usage, "--connect tcp://HOST[:5556] is required (or set CROSSFOLD_COORDINATOR)")
+                throw CommandFailure(.usage, "--connect tcp://HOST[:5556] is required (or set CROSSFOLD_COORDINATOR)")
             }
             let endpoints = try WorkerEndpoints.parse(address)
             let cores = ProcessInfo.processInfo.activeProcessorCount
             let slots = try EnvironmentDefaults.int(slots, "CROSSFOLD_SLOTS") ?? cores
             let threads = try EnvironmentDefaults.int(threads, "CROSSFOLD_THREADS") ?? 1
             guard (1...1024).contains(slots), (1...1024).contains(threads) else {
-                throw CommandFailure(ExitStatus.usage, "--slots and --threads must be between 1 and 1024")
+                throw CommandFailure(.usage, "--slots and --threads must be between 1 and 1024")
             }
             let home = FileManager.default.homeDirectoryForCurrentUser.path
             let cache = EnvironmentDefaults.string(cacheDir, "CROSSFOLD_CACHE_DIR") ?? "\(home)/.cache/crossfold"

@@ -15,7 +15,7 @@ struct ClientOptions: ParsableArguments {
 
     func endpoint() throws -> String {
         guard let given = EnvironmentDefaults.string(coordinator, "CROSSFOLD_COORDINATOR_CLIENT") else {
-            throw CommandFailure(ExitStatus.usage, "--coordinator tcp://HOST:5555 is required (or set CROSSFOLD_COORDINATOR_CLIENT)")
+            throw CommandFailure(.usage, "--coordinator tcp://HOST:5555 is required (or set CROSSFOLD_COORDINATOR_CLIENT)")
         }
         return try Self.checked(Self.withDefaultPort(given, 5555))
     }
@@ -32,7 +32,7 @@ struct ClientOptions: ParsableArguments {
             valid = (endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://")) && endpoint.count > 7
         }
         guard valid else {
-            throw CommandFailure(ExitStatus.usage, "\(endpoint) is not a coordinator endpoint; use tcp://HOST[:PORT]")
+            throw CommandFailure(.usage, "\(endpoint) is not a coordinator endpoint; use tcp://HOST[:PORT]")
         }
         return endpoint
     }

@@ -13,7 +13,7 @@ enum EnvironmentDefaults {
         if let flag { return flag }
         guard let text = string(nil, variable) else { return nil }
         guard let value = Int(text) else {
-            throw CommandFailure(ExitStatus.usage, "\(variable)=\(text) is not a whole number")
+            throw CommandFailure(.usage, "\(variable)=\(text) is not a whole number")
         }
         return value
     }

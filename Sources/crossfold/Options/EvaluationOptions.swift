@@ -11,11 +11,18 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "Labels file of an .npy dataset (default: <stem>.labels.txt beside it).")
     var labels: String?
 
-    @Option(help: "Number of folds K: hold out 1/K, train on the rest, K times.")
-    var folds: Int = 5
+    // Optional, so that --holdout can refuse them when given; `folds` and `repeats` hold the values.
+    // Numbers parse unconditionally: `--folds -3` is a bad value, not a missing one.
+    @Option(name: .customLong("folds"), parsing: .unconditional,
+            help: ArgumentHelp("Number of folds K: hold out 1/K, train on the rest, K times (default: 5).", valueName: "folds"))
+    var givenFolds: Int?
 
-    @Option(help: "Repeat the K-fold split this many times with different shuffles.")
-    var repeats: Int = 1
+    @Option(name: .customLong("repeats"), parsing: .unconditional,
+            help: ArgumentHelp("Repeat the K-fold split this many times with different shuffles (default: 1).", valueName: "repeats"))
+    var givenRepeats: Int?
+
+    var folds: Int { givenFolds ?? 5 }
+    var repeats: Int { givenRepeats ?? 1 }
 
     @Option(help: "How rows are dealt into folds: stratified, random, group or multilabel (default: stratified for exclusive concepts, multilabel for multi-label data).")
     var split: String?
@@ -26,10 +33,10 @@ struct EvaluationOptions: ParsableArguments {
     @Option(name: .customLong("param"), help: "A learner hyperparameter KEY=VALUE (repeatable); see `crossfold models`.")
     var params: [String] = []
 
-    @Option(help: "Seed of the fold plan and of the learners.")
+    @Option(parsing: .unconditional, help: "Seed of the fold plan and of the learners.")
     var seed: UInt64 = 42
 
-    @Option(help: "Threshold for TP/FP/FN, precision, recall and F1.")
+    @Option(parsing: .unconditional, help: "Threshold for TP/FP/FN, precision, recall and F1.")
     var threshold: Double = 0.5
 
     @Option(help: "Train on all of DATASET and evaluate on this dataset instead of K folds (Clarifai's use_kfold=false).")
@@ -41,6 +48,12 @@ struct EvaluationOptions: ParsableArguments {
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        if holdout != nil {
+            for (flag, given) in [("--folds", givenFolds != nil), ("--repeats", givenRepeats != nil), ("--split", split != nil)] where given {
+                throw ValidationError("\(flag) does not apply with --holdout, which trains on all of DATASET once and "
+                    + "evaluates the holdout once; drop \(flag), or drop --holdout to cross-validate")
+            }
+        }
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
         if let split, SplitStrategy(rawValue: split) == nil {
             let known = SplitStrategy.allCases.map(\.rawValue).joined(separator: ", ")
@@ -72,32 +85,7 @@ struct EvaluationOptions: ParsableArguments {
 
     /// The dataset argument, required for local runs.
     func requireDataset() throws -> String {
-        guard let dataset else { throw CommandFailure(ExitStatus.usage, "a DATASET file is required") }
+        guard let dataset else { throw CommandFailure(.usage, "a DATASET file is required") }
         return dataset
-    }
-}
-
-/// Where results go.
-struct OutputOptions: ParsableArguments {
-    @Option(help: "Write the EvalMetrics JSON (Clarifai's REST shape) to this file.")
-    var json: String?
-
-    @Option(help: "Write the out-of-fold predictions as CSV (id, fold, one column per concept) to this file.")
-    var predictions: String?
-
-    /// Fails (exit 73) before any work when an output file's directory cannot be written, so an
-    /// evaluation is never computed only to be lost.
-    func checkWritable() throws {
-        for path in [json, predictions].compactMap({ $0 }) {
-            let directory = (path as NSString).deletingLastPathComponent
-            let folder = directory.isEmpty ? "." : directory
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
-                  FileManager.default.isWritableFile(atPath: folder)
-            else {
-                throw CommandFailure(ExitStatus.cannotCreate,
-                                     "cannot write \(path): \(folder) is not a writable directory")
-            }
-        }
     }
 }

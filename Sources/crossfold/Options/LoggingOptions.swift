@@ -7,8 +7,11 @@ struct LoggingOptions: ParsableArguments {
     @Option(help: "Log format: text or json (one JSON object per line). Env: CROSSFOLD_LOG_FORMAT.")
     var logFormat: String?
 
-    @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error. Env: CROSSFOLD_LOG_LEVEL.")
+    @Option(help: "Lowest level logged: \(LoggingOptions.levels). Env: CROSSFOLD_LOG_LEVEL.")
     var logLevel: String?
+
+    /// Every level, for the help and the error: one list, so the two cannot differ.
+    static let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
 
     enum Stream { case standardOutput, standardError }
 
@@ -17,12 +20,12 @@ struct LoggingOptions: ParsableArguments {
         let format = EnvironmentDefaults.string(logFormat, "CROSSFOLD_LOG_FORMAT") ?? "text"
         let levelText = EnvironmentDefaults.string(logLevel, "CROSSFOLD_LOG_LEVEL")
         guard format == "text" || format == "json" else {
-            throw CommandFailure(ExitStatus.usage, "--log-format must be text or json, not \(format)")
+            throw CommandFailure(.usage, "--log-format must be text or json, not \(format)")
         }
         let level: Logger.Level
         if let levelText {
             guard let parsed = Logger.Level(rawValue: levelText) else {
-                throw CommandFailure(ExitStatus.usage, "--log-level must be one of trace, debug, info, notice, warning, error, critical")
+                throw CommandFailure(.usage, "--log-level must be one of \(Self.levels)")
             }
             level = parsed
         } else {

@@ -1,93 +1,44 @@
-import ArgumentParser
-import Clarifai
-import Cluster
-import Datasets
-import Evaluation
-import Folds
-import Foundation
-import Learners
-import Reports
-import ZeroMQ
+/// Every exit code of every command, in one place: `crossfold --help` prints `table`, README.md
+/// shows the same table, and `CommandFailure.from(_:)` (CommandFailure.swift) maps every error of
+/// the libraries to one of them. sysexits.h numbers where one fits (74 is EX_IOERR, 75 EX_TEMPFAIL);
+/// 79 is crossfold's own; 130 is the shell's for SIGINT.
+enum ExitStatus: Int32, CaseIterable, Sendable {
+    case success = 0
+    case unhealthy = 1
+    case usage = 64
+    case invalidDataset = 65
+    case notFound = 66
+    case unavailable = 69
+    case evaluationFailed = 70
+    case cannotWrite = 73
+    case fileCutShort = 74
+    case notFinished = 75
+    case alreadyEnded = 79
+    case interrupted = 130
 
-/// The exit codes README.md lists (sysexits.h values).
-enum ExitStatus {
-    static let usage: Int32 = 64
-    static let dataError: Int32 = 65
-    static let unavailable: Int32 = 69
-    static let software: Int32 = 70
-    static let cannotCreate: Int32 = 73
-}
-
-/// A failure the command line reports in one line and turns into an exit code.
-struct CommandFailure: Error, CustomStringConvertible {
-    let code: Int32
-    let message: String
-
-    init(_ code: Int32, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    var description: String { message }
-
-    /// Maps any error of the libraries to its message and exit code, once, here.
-    static func from(_ error: any Error) -> CommandFailure {
-        switch error {
-        case let failure as CommandFailure:
-            return failure
-        case let error as DatasetError:
-            return CommandFailure(error.rule == .unwritable ? ExitStatus.cannotCreate : ExitStatus.dataError, error.description)
-        case let error as FoldPlanError:
-            switch error {
-            case .usage(let usage): return CommandFailure(ExitStatus.usage, usage.description)
-            case .dataset(let dataset): return CommandFailure(ExitStatus.dataError, dataset.description)
-            }
-        case let error as FoldUsageError:
-            return CommandFailure(ExitStatus.usage, error.description)
-        case let error as LearnerError:
-            return CommandFailure(error.kind == .trainingFailed ? ExitStatus.software : ExitStatus.usage, error.description)
-        case let error as ClientError:
-            switch error {
-            case .unreachable, .handshakeFailed: return CommandFailure(ExitStatus.unavailable, error.description)
-            case .refused(let code, let message):
-                switch code {
-                case "usage": return CommandFailure(ExitStatus.usage, message)
-                case "invalid-dataset": return CommandFailure(ExitStatus.dataError, message)
-                default: return CommandFailure(ExitStatus.software, message)
-                }
-            case .badReply, .cancelled: return CommandFailure(ExitStatus.software, error.description)
-            }
-        case let error as ClarifaiError:
-            switch error.category {
-            case .configuration: return CommandFailure(ExitStatus.usage, error.description)
-            case .unavailable: return CommandFailure(ExitStatus.unavailable, error.description)
-            case .rejected, .evaluation, .cancelled: return CommandFailure(ExitStatus.software, error.description)
-            }
-        case let error as KeyFileError:
-            return CommandFailure(error.kind == .unwritable ? ExitStatus.cannotCreate : ExitStatus.usage, error.description)
-        case let error as ReportError:
-            return CommandFailure(ExitStatus.cannotCreate, error.description)
-        case let error as ZeroMQError:
-            return CommandFailure(ExitStatus.unavailable, "\(error)")
-        case let error as EvaluationError:
-            return CommandFailure(ExitStatus.software, error.description)
-        default:
-            return CommandFailure(ExitStatus.software, "\(error)")
+    /// What the code means, in the words of the help and the README.
+    var meaning: String {
+        switch self {
+        case .success: "success"
+        case .unhealthy: "unhealthy (`crossfold health` only, for container probes)"
+        case .usage: "usage: a wrong option, value or combination; nothing was done"
+        case .invalidDataset: "invalid dataset: the message names the file, the line or row, and the rule"
+        case .notFound: "not found: the coordinator has no job with that id"
+        case .unavailable: "unavailable: no coordinator, no worker joined in time, or an address in use"
+        case .evaluationFailed: "the evaluation failed, or was cancelled"
+        case .cannotWrite: "cannot write an output file (checked before any work)"
+        case .fileCutShort: "a dataset file was cut short while crossfold read it (SIGBUS)"
+        case .notFinished: "not finished: the job is still queued or running; try again later"
+        case .alreadyEnded: "already ended: `cancel` of a job that completed or failed"
+        case .interrupted: "interrupted (Ctrl-C): evaluate cancels its job, submit and watch leave it"
         }
     }
-}
 
-/// Runs a command body, printing any failure as `crossfold: error: ...` and exiting with its code.
-func reportingFailures(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let exit as ExitCode {
-        throw exit
-    } catch is CleanExit {
-        return
-    } catch {
-        let failure = CommandFailure.from(error)
-        Terminal.standardError("crossfold: error: \(failure.message)\n")
-        throw ExitCode(failure.code)
+    /// The table as `crossfold --help` and README.md show it, one code a line.
+    static var table: String {
+        allCases.map { status in
+            let code = String(status.rawValue)
+            return String(repeating: " ", count: 3 - code.count) + code + "  " + status.meaning
+        }.joined(separator: "\n")
     }
 }

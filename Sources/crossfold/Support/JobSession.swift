@@ -1,6 +1,7 @@
 import Cluster
 import Evaluation
 import Foundation
+import Learners
 import Logging
 import Reports
 import Wire
@@ -8,12 +9,16 @@ import Wire
 /// Submitting a job through a coordinator's client socket, following it, and collecting its
 /// results: the one path `evaluate` (embedded or remote coordinator), `submit --wait` and `watch`
 /// share.
-struct JobSession {
+struct JobSession: Sendable {
     let client: ClusterClient
     let logger: Logger
 
-    /// Uploads the datasets the coordinator lacks and submits the job; returns its id.
+    /// Uploads the datasets the coordinator lacks and submits the job; returns its id. A learner
+    /// that cannot learn the dataset at all is refused first (exit 64), as the coordinator would.
     func submit(_ job: PreparedJob) async throws -> String {
+        try LearnerCatalog.check(
+            LearnerSpec(model: job.spec.model, params: job.spec.params, seed: job.spec.seed), canLearn: job.training.dataset,
+            source: job.training.path)
         for dataset in job.datasets {
             let uploaded = try await client.upload(dataset.canonical, hash: dataset.hash)
             logger.log(level: uploaded ? .info : .debug, uploaded ? "dataset uploaded" : "coordinator already holds the dataset",
@@ -22,32 +27,98 @@ struct JobSession {
         return try await client.submit(job.spec)
     }
 
-    /// Polls the job until it ends. With `workerWait`, gives up (exit 69) when no worker has joined
-    /// the cluster by then.
-    func watch(_ job: String, live: Bool, workerWait: Duration? = nil) async throws -> JobStatus {
-        var view = ProgressView(live: live, logger: logger)
+    /// What becomes of a job nobody's worker took within the worker wait.
+    enum Unattended {
+        /// `evaluate`: nobody waits for its results any more, so it does not run later for no one.
+        case cancel
+        /// `submit --wait`, `watch`: it stays queued, for workers that join later.
+        case leave
+    }
+
+    /// Polls the job until it ends: a bar on a terminal, else a progress line at each change and
+    /// at least every 10 s (JobFollowing). With `workerWait`, says every 10 s while no worker is
+    /// connected and gives up (exit 69) once none has been for that long.
+    func watch(
+        _ job: String, live: Bool, workerWait: Duration? = nil, unattended: Unattended = .cancel
+    ) async throws -> JobStatus {
+        let view = ProgressView(live: live, logger: logger)
+        var following = JobFollowing(workerWait: workerWait)
         let started = ContinuousClock.now
         while true {
             let status = try await client.status(of: job)
-            view.show(status)
-            if status.state.isFinal { return status }
-            if let workerWait, status.workers == 0, ContinuousClock.now - started > workerWait {
-                // Nobody waits for its results any more: do not leave it to run later for no one.
-                try? await client.cancel(job)
-                throw CommandFailure(
-                    ExitStatus.unavailable,
-                    "no worker joined the coordinator at \(client.endpoint) within \(Int(workerWait.components.seconds)) s; "
-                        + "start workers with `crossfold worker --connect ...` (job \(job) was cancelled)")
+            for action in following.observe(status, at: ContinuousClock.now - started) {
+                switch action {
+                case .logProgress:
+                    view.log(status)
+                case .noWorker(let waited):
+                    view.clear()
+                    logger.warning("no worker is connected to the coordinator; the job waits for one", metadata: [
+                        "job": "\(job)", "coordinator": "\(client.endpoint)", "waited_s": "\(waited.components.seconds)",
+                        "gives_up_after_s": "\(workerWait?.components.seconds ?? 0)",
+                        "start_one": "crossfold worker --connect tcp://COORDINATOR:5556",
+                    ])
+                case .giveUp:
+                    view.clear()
+                    throw try await noWorker(job, waited: workerWait ?? .zero, unattended: unattended)
+                }
             }
+            view.draw(status)
+            if status.state.isFinal { return status }
             try await Task.sleep(for: live ? .milliseconds(200) : .milliseconds(500))
         }
     }
 
+    /// `watch` that a Ctrl-C ends (exit 130): with `.cancel` (evaluate) the job is cancelled on the
+    /// coordinator, with `.leave` (submit --wait, watch) it runs on and the message says how to
+    /// follow it again.
+    func follow(
+        _ job: String, live: Bool, workerWait: Duration? = nil, unattended: Unattended = .cancel
+    ) async throws -> JobStatus {
+        do {
+            return try await Interruption.following {
+                try await watch(job, live: live, workerWait: workerWait, unattended: unattended)
+            }
+        } catch is Interruption.Interrupted {
+            ProgressView(live: live, logger: logger).clear()
+            switch unattended {
+            case .cancel:
+                do {
+                    try await client.cancel(job)
+                    throw CommandFailure(.interrupted, "interrupted; cancelled job \(job) on the coordinator")
+                } catch let error as ClientError {
+                    throw CommandFailure(.interrupted, "interrupted; job \(job) could not be cancelled (\(error)); "
+                        + "stop it with `crossfold cancel \(job) --coordinator \(client.endpoint)`")
+                }
+            case .leave:
+                throw CommandFailure(.interrupted, "interrupted; job \(job) keeps running on the coordinator: follow it "
+                    + "again with `crossfold watch \(job) --coordinator \(client.endpoint)`, or stop it with `crossfold cancel \(job)`")
+            }
+        }
+    }
+
+    private func noWorker(_ job: String, waited: Duration, unattended: Unattended) async throws -> CommandFailure {
+        let lead = "no worker joined the coordinator at \(client.endpoint) within \(waited.components.seconds) s; "
+            + "start workers with `crossfold worker --connect tcp://COORDINATOR:5556`"
+        switch unattended {
+        case .cancel:
+            try? await client.cancel(job)
+            return CommandFailure(.unavailable, lead + " (job \(job) was cancelled)")
+        case .leave:
+            return CommandFailure(.unavailable, lead + ", then follow job \(job), which stays queued, with `crossfold watch \(job)`")
+        }
+    }
+
     /// Fetches a finished job's results, writes the requested files and prints the table.
-    /// A failed or cancelled job is exit 70 with its reason.
+    /// A failed or cancelled job is exit 70 with its reason, one still queued or running exit 75.
     func finish(_ status: JobStatus, output: OutputOptions, threshold: Double?) async throws {
+        guard status.state.isFinal else {
+            throw CommandFailure(
+                .notFinished,
+                "job \(status.job) is still \(status.state.rawValue) (\(status.tasksDone)/\(status.tasksTotal) folds done); "
+                    + "follow it with `crossfold watch \(status.job)`, or ask again later")
+        }
         guard status.state == .completed else {
-            throw CommandFailure(ExitStatus.software, "job \(status.job) \(status.state.rawValue): \(status.message ?? "no reason given")")
+            throw CommandFailure(.evaluationFailed, "job \(status.job) \(status.state.rawValue): \(status.message ?? "no reason recorded")")
         }
         let results = try await client.results(of: status.job, predictions: false)
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
@@ -73,7 +144,8 @@ struct JobSession {
             }
             try writer.close()
         }
-        ResultsOutput.printTable(metrics, threshold: threshold ?? Self.threshold(of: metrics) ?? 0.5)
+        ResultsOutput.printTable(
+            metrics, threshold: threshold ?? Self.threshold(of: metrics) ?? 0.5, toStandardError: output.usesStandardOutput)
     }
 
     /// The threshold a stored result was computed with (in its crossfold block).

@@ -19,7 +19,7 @@ enum MappedFileFault {
         action.__sigaction_handler.sa_handler = { _ in
             let text = MappedFileFault.message
             _ = write(2, text.utf8Start, text.utf8CodeUnitCount)
-            _exit(74)
+            _exit(ExitStatus.fileCutShort.rawValue)
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0

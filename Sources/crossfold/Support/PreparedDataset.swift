@@ -15,15 +15,15 @@ struct PreparedDataset: Sendable {
     var hash: String { file.sha256 }
 
     /// Opens and validates `path` (`DatasetFile.open`); warnings (a concept under 50 inputs) go to
-    /// the log.
-    static func load(_ path: String, labels: String?, scratchDirectory: String, logger: Logger) throws -> PreparedDataset {
+    /// the log, worded for the dataset's `role`.
+    static func load(
+        _ path: String, labels: String?, role: DatasetRole = .training, scratchDirectory: String, logger: Logger
+    ) throws -> PreparedDataset {
         let started = ContinuousClock.now
         let file = try DatasetFile.open(path, labels: labels, scratchDirectory: scratchDirectory, knownHashes: KnownHashes.directory)
-        for warning in file.warnings {
-            logger.warning("\(warning.description)")
-        }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
+        DatasetWarnings.log(file.warnings, of: file.dataset, file: path, role: role, logger: logger)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         logger.info("dataset prepared", metadata: [
             "dataset": "\(path)", "sha256": "\(file.sha256)", "bytes": "\(file.canonical.size)",
             "rows": "\(file.dataset.rowCount)", "seconds": "\((seconds * 1000).rounded() / 1000)",
@@ -45,7 +45,7 @@ struct PreparedJob: Sendable {
         let directory = scratch.directory
         let training = try PreparedDataset.load(path, labels: options.labels, scratchDirectory: directory, logger: logger)
         let holdout = try options.holdout.map {
-            try PreparedDataset.load($0, labels: options.holdoutLabels, scratchDirectory: directory, logger: logger)
+            try PreparedDataset.load($0, labels: options.holdoutLabels, role: .holdout, scratchDirectory: directory, logger: logger)
         }
         let split = options.split ?? (training.dataset.isMultiLabel ? SplitStrategy.multilabel : .stratified).rawValue
         if let holdout {

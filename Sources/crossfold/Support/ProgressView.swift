@@ -2,27 +2,32 @@ import Foundation
 import Logging
 import Wire
 
-/// Shows a job's progress: a live bar on a terminal, plain log lines elsewhere.
+/// Shows a job's progress: a live bar on a terminal, plain log lines elsewhere (when JobFollowing
+/// says one is due).
 struct ProgressView {
     let live: Bool
     let logger: Logger
-    private var last: JobStatus?
 
     init(live: Bool, logger: Logger) {
         self.live = live
         self.logger = logger
     }
 
-    mutating func show(_ status: JobStatus) {
-        defer { last = status }
-        if live {
-            Terminal.standardError("\r" + Self.bar(status) + "\u{1B}[K")
-            if status.state.isFinal { Terminal.standardError("\n") }
-            return
-        }
-        guard status.tasksDone != last?.tasksDone || status.state != last?.state
-            || status.attemptsLost != last?.attemptsLost
-        else { return }
+    /// Redraws the bar on a terminal; nothing elsewhere.
+    func draw(_ status: JobStatus) {
+        guard live else { return }
+        Terminal.standardError("\r" + Self.bar(status) + "\u{1B}[K")
+        if status.state.isFinal { Terminal.standardError("\n") }
+    }
+
+    /// Erases the bar, so a message can take its line.
+    func clear() {
+        if live { Terminal.standardError("\r\u{1B}[K") }
+    }
+
+    /// A structured progress line, off a terminal.
+    func log(_ status: JobStatus) {
+        guard !live else { return }
         logger.info("progress", metadata: [
             "job": "\(status.job)", "state": "\(status.state.rawValue)",
             "folds": "\(status.tasksDone)/\(status.tasksTotal)", "workers": "\(status.workersBusy)/\(status.workers)",

@@ -7,48 +7,64 @@ import Reports
 enum ResultsOutput {
     static func write(metrics: EvalMetrics, json path: String?) throws {
         guard let path else { return }
-        let data = try EvalMetricsJSON.encode(metrics)
+        var data = try EvalMetricsJSON.encode(metrics)
+        if path == OutputPath.standardOutputName {
+            if data.last != 0x0A { data.append(0x0A) }
+            FileHandle.standardOutput.write(data)
+            return
+        }
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw CommandFailure(ExitStatus.cannotCreate, "cannot write \(path): \(error.localizedDescription)")
+            // Checked before the work; this is a change since (a full disk, a removed directory).
+            throw CommandFailure(.cannotWrite, "cannot write \(path): \(OutputPath.problem(writing: path) ?? "\(error)")")
         }
     }
 
-    /// A predictions CSV written a page at a time.
+    /// A predictions CSV written a page at a time, to a file or (`-`) to standard output.
     final class PredictionsWriter {
         let path: String
         private let handle: FileHandle
+        private let ownsHandle: Bool
 
         init(path: String) throws {
+            self.path = path
+            if path == OutputPath.standardOutputName {
+                handle = .standardOutput
+                ownsHandle = false
+                return
+            }
             guard FileManager.default.createFile(atPath: path, contents: nil),
                   let handle = FileHandle(forWritingAtPath: path)
             else {
-                throw CommandFailure(ExitStatus.cannotCreate, "cannot create \(path): check the directory exists and is writable")
+                throw CommandFailure(.cannotWrite, "cannot create \(path): \(OutputPath.problem(writing: path) ?? "check the directory exists and is writable")")
             }
-            self.path = path
             self.handle = handle
+            ownsHandle = true
         }
 
         func write(_ data: Data) throws {
             do {
                 try handle.write(contentsOf: data)
             } catch {
-                throw CommandFailure(ExitStatus.cannotCreate, "cannot write \(path): \(error.localizedDescription)")
+                throw CommandFailure(.cannotWrite, "cannot write \(path): \(OutputPath.problem(writing: path) ?? error.localizedDescription)")
             }
         }
 
         func close() throws {
+            guard ownsHandle else { return }
             do {
                 try handle.close()
             } catch {
-                throw CommandFailure(ExitStatus.cannotCreate, "cannot finish writing \(path): \(error.localizedDescription)")
+                throw CommandFailure(.cannotWrite, "cannot finish writing \(path): \(error.localizedDescription)")
             }
         }
     }
 
-    /// Prints Clarifai's per-concept table and the summary on standard output.
-    static func printTable(_ metrics: EvalMetrics, threshold: Double) {
-        Terminal.standardOutput(ConceptTable.render(metrics, threshold: threshold))
+    /// Prints Clarifai's per-concept table and the summary on standard output, or on standard
+    /// error when a result file (`-`) takes standard output.
+    static func printTable(_ metrics: EvalMetrics, threshold: Double, toStandardError: Bool = false) {
+        let table = ConceptTable.render(metrics, threshold: threshold)
+        toStandardError ? Terminal.standardError(table) : Terminal.standardOutput(table)
     }
 }
