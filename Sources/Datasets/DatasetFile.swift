@@ -20,17 +20,18 @@ public struct DatasetFile: Sendable {
     public let warnings: [DatasetWarning]
 
     /// Opens and validates the dataset at `path`. A `.cfds` file is mapped and read once, to hash it
-    /// and check its values, unless `knownHashes` holds a record of it unchanged since it was
-    /// checked (`VerifiedFileRecord.Elsewhere`; crossfold records the files it writes and those it
-    /// has checked); any other format is imported to a canonical file in `scratchDirectory`, which
-    /// is unlinked as soon as it is mapped, so nothing is left behind whatever happens to the process.
+    /// and check its values and ids, unless `knownHashes` holds a record of it unchanged since it
+    /// was validated (`VerifiedFileRecord.Elsewhere`; crossfold records the files it writes and
+    /// those it has validated); any other format is imported to a canonical file in
+    /// `scratchDirectory` (the readers check every value and id as they go), which is unlinked as
+    /// soon as it is mapped, so nothing is left behind whatever happens to the process.
     /// - Throws: `DatasetError` naming the file, the line or row and the rule.
     public static func open(
         _ path: String, labels: String? = nil, scratchDirectory: String, knownHashes: String? = nil
     ) throws(DatasetError) -> DatasetFile {
         let mapping: MappedFile
         let hash: String
-        let scanned: Bool
+        let checkedBefore: Bool
         if DatasetFormat(path: path) == .canonical {
             if let labels {
                 throw DatasetError(.malformed, file: labels, "a separate labels file only goes with an .npy matrix",
@@ -39,7 +40,7 @@ public struct DatasetFile: Sendable {
             mapping = try MappedFile(path: path)
             let known = knownHashes.flatMap { VerifiedFileRecord.Elsewhere.hash(of: path, in: $0) }
             hash = known ?? ""
-            scanned = known != nil
+            checkedBefore = known != nil
         } else {
             let directory = scratchDirectory.hasSuffix("/") ? String(scratchDirectory.dropLast()) : scratchDirectory
             let name = path.split(separator: "/").last.map(String.init) ?? "dataset"
@@ -56,11 +57,11 @@ public struct DatasetFile: Sendable {
             defer { unlink(scratch) }
             mapping = try MappedFile(path: scratch)
             hash = written.sha256
-            scanned = true
+            checkedBefore = true
         }
         let dataset = try CanonicalDataset.open(mapping)
         var sha256 = hash
-        if !scanned {
+        if !checkedBefore {
             let scan = CanonicalScan.run(mapping, featuresEnd: CanonicalDataset.headerLength + 4 * dataset.features.count)
             if let index = scan.firstNonFinite {
                 let row = index / dataset.featureCount
@@ -70,9 +71,13 @@ public struct DatasetFile: Sendable {
                     value: dataset.features[index])
             }
             sha256 = scan.sha256
-            if let knownHashes { VerifiedFileRecord.Elsewhere.write(for: path, sha256: sha256, in: knownHashes) }
         }
-        let warnings = try DatasetValidator.validate(dataset, file: path, checkingValues: false)
+        // Values and ids were checked by the readers of an import, or before a record was written;
+        // otherwise the scan checked the values, and the ids are checked here.
+        let warnings = try DatasetValidator.validate(dataset, file: path, checkingValues: false, checkingIds: !checkedBefore)
+        if !checkedBefore, let knownHashes {
+            VerifiedFileRecord.Elsewhere.write(for: path, sha256: sha256, in: knownHashes)
+        }
         return DatasetFile(source: path, dataset: dataset, canonical: mapping, sha256: sha256, warnings: warnings)
     }
 }

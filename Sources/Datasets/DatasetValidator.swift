@@ -19,10 +19,14 @@ public enum DatasetValidator {
     ///   - file: the file the dataset came from, for the messages.
     ///   - checkingValues: false when every feature value was already checked (by a reader, or in
     ///     the pass that hashed the file), which spares a pass over the whole matrix.
+    ///   - checkingIds: false when the ids were already checked for duplicates (by a reader, or when
+    ///     the file was validated before and is unchanged), which spares a table of every id.
     /// - Throws: `DatasetError` for the first rule broken, in this order: empty, no features,
     ///   NaN or infinity, duplicate id, exclusive row without exactly one concept, fewer than 2
     ///   concepts, a concept with fewer than 10 positive inputs.
-    public static func validate(_ dataset: Dataset, file: String, checkingValues: Bool = true) throws(DatasetError) -> [DatasetWarning] {
+    public static func validate(
+        _ dataset: Dataset, file: String, checkingValues: Bool = true, checkingIds: Bool = true
+    ) throws(DatasetError) -> [DatasetWarning] {
         guard dataset.rowCount > 0 else {
             throw DatasetError(.empty, file: file, "the dataset has no inputs",
                                fix: "Add labelled inputs; Clarifai needs at least \(minimumPositivesPerConcept) per concept.")
@@ -32,7 +36,7 @@ public enum DatasetValidator {
                                fix: "Give every input at least one numeric feature.")
         }
         if checkingValues { try checkFinite(dataset, file: file) }
-        try checkUniqueIds(dataset, file: file)
+        if checkingIds { try checkUniqueIds(dataset, file: file) }
         if !dataset.isMultiLabel { try checkExclusiveRows(dataset, file: file) }
 
         let counts = dataset.positiveCounts
