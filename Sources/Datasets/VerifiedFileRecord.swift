@@ -83,13 +83,17 @@ public enum VerifiedFileRecord {
             Identity.of(path).map { "\(directory)/\($0.device)-\($0.inode).verified" }
         }
 
-        /// Writes the record of `path`, whose bytes hash to `sha256` (and passed every check the
-        /// recorder makes), in `directory`, creating it when missing. Best effort: a record that
-        /// cannot be written only costs a hash next time.
+        /// The first line of these records: they also say the file passed every check of a dataset
+        /// (values, ids), not only its hash.
+        static let header = "crossfold validated 1"
+
+        /// Writes the record of `path`, whose bytes hash to `sha256` and which passed every check of
+        /// a dataset, in `directory`, creating it when missing. Best effort: a record that cannot be
+        /// written only costs a hash next time.
         public static func write(for path: String, sha256: String, in directory: String) {
             guard let identity = Identity.of(path), makeDirectory(directory) else { return }
             let record = "\(directory)/\(identity.device)-\(identity.inode).verified"
-            let text = "crossfold verified 1\n\(sha256)\n\(identity.line)\n"
+            let text = "\(header)\n\(sha256)\n\(identity.line)\n"
             let temporary = CanonicalDataset.temporaryPath(beside: record)
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { return }
@@ -100,10 +104,10 @@ public enum VerifiedFileRecord {
         }
 
         /// The SHA-256 the record in `directory` gives the file at `path`, when the file is
-        /// unchanged since it was recorded; nil otherwise.
+        /// unchanged since it was recorded (and so still valid); nil otherwise.
         public static func hash(of path: String, in directory: String) -> String? {
             guard let identity = Identity.of(path), let record = recordPath(for: path, in: directory),
-                  let text = try? TextLines(path: record), text.lines.count == 3, text.lines[0] == "crossfold verified 1",
+                  let text = try? TextLines(path: record), text.lines.count == 3, text.lines[0] == header,
                   text.lines[2] == identity.line, text.lines[1].utf8.count == 64
             else { return nil }
             return text.lines[1]
