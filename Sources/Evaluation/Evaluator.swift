@@ -51,27 +51,77 @@ public enum Evaluator {
         let outOfFold = try (0..<repeats).map { (r) throws(EvaluationError) in
             try assembleOutOfFold(tasks[r * folds..<(r + 1) * folds], repeatIndex: r, dataset: dataset)
         }
+        return try evaluate(dataset: dataset, outOfFold: outOfFold, folds: folds, threshold: threshold, mode: mode)
+    }
 
+    /// Evaluates K-fold cross-validation predictions already put back in input order, one
+    /// `OutOfFoldPredictions` per repeat (each row's fold and scores): what a coordinator assembles
+    /// from its stored fold results one at a time, so no fold's scores are held twice. The same
+    /// numbers, bit for bit, as `evaluate(dataset:predictions:...)` of the same predictions.
+    ///
+    /// - Throws: `EvaluationError` when a repeat does not give every row a fold in `0..<folds`, or a
+    ///   score is not a probability.
+    public static func evaluate(
+        dataset: Dataset,
+        outOfFold: [OutOfFoldPredictions],
+        folds: Int,
+        threshold: Double = 0.5,
+        holdout: Bool = false
+    ) throws(EvaluationError) -> EvaluationResult {
+        guard folds >= 1, !outOfFold.isEmpty else { throw .invalidPlan(folds: folds, repeats: outOfFold.count) }
+        guard threshold.isFinite, (0...1).contains(threshold) else { throw .invalidThreshold(threshold) }
+        guard dataset.rowCount > 0, dataset.conceptCount > 0 else {
+            throw .emptyDataset(rows: dataset.rowCount, concepts: dataset.conceptCount)
+        }
+        for (r, predictions) in outOfFold.enumerated() {
+            try check(predictions, repeatIndex: r, folds: folds, dataset: dataset)
+        }
+        return try evaluate(dataset: dataset, outOfFold: outOfFold, folds: folds, threshold: threshold,
+                            mode: holdout ? .holdout : .kfold)
+    }
+
+    private static func evaluate(
+        dataset: Dataset,
+        outOfFold: [OutOfFoldPredictions],
+        folds: Int,
+        threshold: Double,
+        mode: EvaluationMode
+    ) throws(EvaluationError) -> EvaluationResult {
         let conceptCount = dataset.conceptCount
+        let repeats = outOfFold.count
         var buffer: [RankedScore] = []
-        let foldMetrics = tasks.map { task in
-            let concepts = (0..<conceptCount).map { concept in
-                buffer.removeAll(keepingCapacity: true)
-                for (position, row) in task.rows.enumerated() {
-                    buffer.append(RankedScore(score: task.scores[position * conceptCount + concept],
-                                              isPositive: dataset.isPositive(row: row, concept: concept)))
-                }
-                return ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: false)
+        var foldMetrics: [FoldMetrics] = []
+        foldMetrics.reserveCapacity(folds * repeats)
+        for predictions in outOfFold {
+            // Each fold's rows in increasing order, as its task held them out.
+            var rowsOfFold = [[Int]](repeating: [], count: folds)
+            predictions.folds.withUnsafeBufferPointer { foldOfRow in
+                for row in 0..<foldOfRow.count { rowsOfFold[Int(foldOfRow[row])].append(row) }
             }
-            return FoldMetrics(repeatIndex: task.repeatIndex, fold: task.fold, rowCount: task.rows.count, concepts: concepts)
+            for (fold, rows) in rowsOfFold.enumerated() {
+                let concepts = (0..<conceptCount).map { concept in
+                    buffer.removeAll(keepingCapacity: true)
+                    predictions.scores.withUnsafeBufferPointer { scores in
+                        for row in rows {
+                            buffer.append(RankedScore(score: scores[row * conceptCount + concept],
+                                                      isPositive: dataset.isPositive(row: row, concept: concept)))
+                        }
+                    }
+                    return ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: false)
+                }
+                foldMetrics.append(FoldMetrics(repeatIndex: predictions.repeatIndex, fold: fold, rowCount: rows.count,
+                                               concepts: concepts))
+            }
         }
 
         let pooled = (0..<conceptCount).map { concept in
             buffer.removeAll(keepingCapacity: true)
             for predictions in outOfFold {
-                for row in 0..<dataset.rowCount {
-                    buffer.append(RankedScore(score: predictions.scores[row * conceptCount + concept],
-                                              isPositive: dataset.isPositive(row: row, concept: concept)))
+                predictions.scores.withUnsafeBufferPointer { scores in
+                    for row in 0..<dataset.rowCount {
+                        buffer.append(RankedScore(score: scores[row * conceptCount + concept],
+                                                  isPositive: dataset.isPositive(row: row, concept: concept)))
+                    }
                 }
             }
             return ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: true)
@@ -114,6 +164,35 @@ public enum Evaluator {
             labels: LabelStatistics(dataset: dataset),
             outOfFold: outOfFold
         )
+    }
+
+    /// Checks one repeat's out-of-fold predictions: every row has a fold in `0..<folds` and every
+    /// score is a probability.
+    private static func check(
+        _ predictions: OutOfFoldPredictions, repeatIndex: Int, folds: Int, dataset: Dataset
+    ) throws(EvaluationError) {
+        guard predictions.conceptCount == dataset.conceptCount else {
+            throw .conceptCountMismatch(repeatIndex: repeatIndex, fold: 0, expected: dataset.conceptCount,
+                                        found: predictions.conceptCount)
+        }
+        guard predictions.rowCount == dataset.rowCount else {
+            throw .rowNotTested(repeatIndex: repeatIndex, row: min(predictions.rowCount, dataset.rowCount))
+        }
+        let conceptCount = dataset.conceptCount
+        for row in 0..<dataset.rowCount {
+            let fold = Int(predictions.folds[row])
+            guard fold >= 0 else { throw .rowNotTested(repeatIndex: repeatIndex, row: row) }
+            guard fold < folds else {
+                throw .taskOutOfRange(repeatIndex: repeatIndex, fold: fold, folds: folds, repeats: repeatIndex + 1)
+            }
+            for concept in 0..<conceptCount {
+                let value = predictions.scores[row * conceptCount + concept]
+                // `contains` is false for NaN, so this also rejects NaN and infinities.
+                guard (0...1).contains(value) else {
+                    throw .invalidScore(repeatIndex: repeatIndex, fold: fold, row: row, concept: concept, value: value)
+                }
+            }
+        }
     }
 
     /// Checks the plan and returns the tasks ordered by (repeat, fold), one per task.

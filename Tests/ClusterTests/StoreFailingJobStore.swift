@@ -54,6 +54,12 @@ final class FailingJobStore: JobStore {
 
     func results(of job: String) throws(JobStoreError) -> [Int: StoredResult] { try inner.results(of: job) }
 
+    func result(of job: String, task: Int) throws(JobStoreError) -> StoredResult? { try inner.result(of: job, task: task) }
+
+    func resultCount(of job: String) throws(JobStoreError) -> Int { try inner.resultCount(of: job) }
+
+    func job(_ id: String) throws(JobStoreError) -> StoredJob? { try inner.job(id) }
+
     func saveLostAttempts(job: String, task: Int, _ lost: LostAttempts) throws(JobStoreError) {
         try check(.saveLostAttempts)
         try inner.saveLostAttempts(job: job, task: task, lost)

@@ -1,6 +1,7 @@
 import Datasets
 import Evaluation
 import Testing
+import TestSupport
 
 /// Six inputs, concepts A and B alternating, two folds; every number below is worked by hand.
 enum HandExample {
@@ -128,5 +129,34 @@ struct EvaluatorTests {
         #expect(result.outOfFold.map(\.repeatIndex) == [0, 1, 2])
         #expect(result.summary.macroROCAUC.count == 3 * fixture.folds)
         #expect(result.confusion.rowPredictions.reduce(0, +) == 3 * fixture.dataset.rowCount)
+    }
+}
+
+/// The coordinator evaluates out-of-fold predictions it assembled itself; the numbers are those of
+/// the fold tasks' predictions, bit for bit.
+@Suite struct OutOfFoldEvaluationTests {
+    @Test(arguments: [(false, 1), (false, 3), (true, 2)])
+    func outOfFoldPredictionsGiveTheSameResultAsTheFoldTasks(multiLabel: Bool, repeats: Int) throws {
+        let fixture = EvaluationFixture.make(rows: 240, concepts: 4, multiLabel: multiLabel, folds: 6, repeats: repeats, seed: 5)
+        let fromTasks = try Evaluator.evaluate(dataset: fixture.dataset, predictions: fixture.predictions, folds: 6,
+                                               repeats: repeats, threshold: 0.4)
+        let fromOutOfFold = try Evaluator.evaluate(dataset: fixture.dataset, outOfFold: fromTasks.outOfFold, folds: 6,
+                                                   threshold: 0.4)
+        #expect(fromOutOfFold == fromTasks)
+    }
+
+    @Test func aRowWithoutAFoldOrAScoreOutOfRangeIsRefused() throws {
+        let fixture = EvaluationFixture.make(rows: 60, concepts: 3, multiLabel: false, folds: 3, seed: 8)
+        let good = try Evaluator.evaluate(dataset: fixture.dataset, predictions: fixture.predictions, folds: 3).outOfFold[0]
+        var folds = good.folds
+        folds[7] = -1
+        let untested = OutOfFoldPredictions(repeatIndex: 0, folds: folds, scores: good.scores, conceptCount: 3)
+        #expect(throws: EvaluationError.rowNotTested(repeatIndex: 0, row: 7)) {
+            try Evaluator.evaluate(dataset: fixture.dataset, outOfFold: [untested], folds: 3)
+        }
+        var scores = good.scores
+        scores[4] = 1.5
+        let invalid = OutOfFoldPredictions(repeatIndex: 0, folds: good.folds, scores: scores, conceptCount: 3)
+        #expect(throws: EvaluationError.self) { try Evaluator.evaluate(dataset: fixture.dataset, outOfFold: [invalid], folds: 3) }
     }
 }

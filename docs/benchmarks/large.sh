@@ -10,7 +10,10 @@
 #   SIZE   gigabytes of features, e.g. 0.5, 2 or 8 (needs about 3 x SIZE GB of free disk)
 #   CROSSFOLD_BINARY   a release build (swift build -c release); default .build/release/crossfold
 #   WORK_DIR   where the dataset, the state dir and the cache go (default: a new temporary directory)
-# Environment: KEEP=1 keeps WORK_DIR; PREDICTIONS=0 skips --predictions; STATE=0 runs the
+# Environment: WARM=1 first writes and drops 20 GB of page cache (on a VM whose host backs guest
+# memory only when it is first touched, writes into never-touched memory run at a fraction of their
+# speed; a machine that has run a while has touched its memory already); KEEP=1 keeps WORK_DIR;
+# PREDICTIONS=0 skips --predictions; STATE=0 runs the
 # coordinator without --state-dir (it then spools uploads to unlinked files in WORK_DIR/spool).
 set -euo pipefail
 size=${1:?usage: large.sh SIZE [CROSSFOLD_BINARY] [WORK_DIR]}
@@ -33,17 +36,49 @@ port=$((20000 + RANDOM % 20000))
 client=tcp://127.0.0.1:$port
 logs=(--log-format json --log-level info)
 
+if [[ ${WARM:-0} == 1 ]]; then
+    echo "== touching 20 GB of memory once (WARM=1)"
+    dd if=/dev/zero of="$work/warm" bs=1M count=20000 status=none
+    rm -f "$work/warm"
+    sync
+    if [[ -w /proc/sys/vm/drop_caches ]]; then echo 3 >/proc/sys/vm/drop_caches; fi
+fi
+
 dataset=large-$rows.cfds
 if [[ ! -f $dataset ]]; then
     echo "== synthesising $rows x 256, 10 concepts"
     /usr/bin/time -f "   %e s, peak RSS %M KiB" "$crossfold" dataset synth --rows "$rows" --features 256 --concepts 10 \
         --seed 1 -o "$dataset"
 fi
-echo "== dataset: $(stat -c %s "$dataset") bytes"
+bytes=$(stat -c %s "$dataset")
+echo "== dataset: $bytes bytes"
+# What the job's unavoidable durable writes cost on their own on this disk: the coordinator's stored
+# copy and the worker's cached copy, each written and flushed (the ratio target is against this).
+megabytes=$(( (bytes + (1 << 20) - 1) >> 20 ))
+durable_started=$(date +%s.%N)
+for copy in stored cached; do
+    dd if=/dev/zero of="$work/durable-$copy" bs=1M count="$megabytes" conv=fsync status=none
+done
+durable_ended=$(date +%s.%N)
+rm -f "$work"/durable-*
+awk -v s="$durable_started" -v e="$durable_ended" -v mb="$megabytes" \
+    'BEGIN { printf "== durable writes alone (dd conv=fsync, 2 x %d MiB): %.2f s\n", mb, e - s }'
+# And how fast new page cache can be written at all (no flush): every copy of the dataset a process
+# writes (the coordinator's, the worker's) goes at most this fast.
+cached_started=$(date +%s.%N)
+dd if=/dev/zero of="$work/page-cache" bs=1M count="$megabytes" status=none
+cached_ended=$(date +%s.%N)
+rm -f "$work/page-cache"
+awk -v s="$cached_started" -v e="$cached_ended" -v mb="$megabytes" \
+    'BEGIN { printf "== page cache writes alone (dd, %d MiB, no flush): %.2f s = %.2f GB/s\n", mb, e - s, mb * 1.048576 / 1000 / (e - s) }'
 
 state=(--state-dir "$work/state")
 [[ ${STATE:-1} == 0 ]] && state=()
-"$crossfold" coordinator "${state[@]}" --spool-dir "$work/spool" --client-bind "$client" \
+# Flags an older crossfold (for a before/after comparison) does not have.
+spool=() scratch=()
+"$crossfold" coordinator --help | grep -q -- --spool-dir && spool=(--spool-dir "$work/spool")
+"$crossfold" submit --help | grep -q -- --scratch-dir && scratch=(--scratch-dir "$work/spool")
+"$crossfold" coordinator "${state[@]}" "${spool[@]}" --client-bind "$client" \
     --worker-bind "tcp://127.0.0.1:$((port + 1))" --data-bind "tcp://127.0.0.1:$((port + 2))" "${logs[@]}" \
     >coordinator.log 2>&1 &
 coordinator=$!
@@ -95,7 +130,7 @@ predictions=(--predictions "$work/predictions.csv")
 [[ ${PREDICTIONS:-1} == 0 ]] && predictions=()
 started=$(date +%s.%N)
 "$crossfold" submit "$dataset" --coordinator "$client" --model centroid --folds 5 --seed 7 --wait \
-    --json "$work/result.json" "${predictions[@]}" --scratch-dir "$work/spool" "${logs[@]}" >client.out 2>client.log &
+    --json "$work/result.json" "${predictions[@]}" "${scratch[@]}" "${logs[@]}" >client.out 2>client.log &
 submitter=$!
 echo "$submitter" >"$work/stop-sampling.client"
 wait "$submitter"
@@ -131,8 +166,9 @@ def last(path, message):
 prepared = first("client.log", "dataset prepared")
 uploaded = first("client.log", "dataset uploaded") or first("client.log", "coordinator already holds the dataset")
 fetching = first("worker.log", "fetching dataset from the coordinator")
-fetched = first("worker.log", "dataset fetched")
-usable = first("worker.log", "dataset verified and open; caching it in the background")
+fetched = first("worker.log", "dataset fetched") or first("worker.log", "dataset fetched; verifying")
+usable = first("worker.log", "dataset verified and open; caching it in the background") \
+    or first("worker.log", "dataset verified and cached")
 cached = first("worker.log", "dataset verified and cached")
 task_start = first("worker.log", "task started")
 task_end = last("worker.log", "task finished")
@@ -141,6 +177,7 @@ def span(name, a, b):
     value = "-" if a is None or b is None else f"{b - a:7.2f}"
     print(f"   {name:<44} {value}")
 span("client prepare (open, hash, validate)", start, prepared)
+span("client prepare and upload", start, uploaded)
 span("upload (client -> coordinator, kept durably)", prepared, uploaded)
 span("fetch (coordinator -> worker, verified)", fetching, usable)
 span("  of which: all bytes written", fetching, fetched)

@@ -5,51 +5,60 @@ import Reports
 
 /// Turns a finished job's stored results into its EvalMetrics JSON and its predictions file. Reads
 /// the store and is CPU-bound: the coordinator runs it on a thread of its own, off the event loop.
+///
+/// Results are read one task at a time and put in place in the out-of-fold predictions (input
+/// order, one array per repeat), so the scores are held once: the metrics are computed from those
+/// arrays, and the predictions file is their bytes.
 public enum JobMetrics {
     public static func compute(_ request: MetricsRequest, store: any JobStore, software: String) -> Result<ComputedMetrics, MetricsFailure> {
         let active = request.job
         let spec = active.spec
-        let results: [Int: StoredResult]
-        do {
-            results = try store.results(of: active.id)
-        } catch {
-            return .failure(MetricsFailure("the results of job \(active.id) could not be read back: \(error)"))
-        }
+        let evaluated = active.holdout ?? active.dataset
+        let isHoldout = active.holdout != nil
         let concepts = active.dataset.conceptCount
-        var predictions: [FoldPredictions] = []
-        var workers: [String] = []
-        var seconds: [Double] = []
-        predictions.reserveCapacity(active.taskCount)
+        let rows = evaluated.rowCount
+        let repeats = active.plan?.repeats ?? 1
+        var folds = (0..<repeats).map { _ in [Int32](repeating: -1, count: rows) }
+        var scores = (0..<repeats).map { _ in [Float](repeating: 0, count: rows * concepts) }
+        var tasks: [RunDescription.TaskRecord] = []
+        tasks.reserveCapacity(active.taskCount)
         for task in 0..<active.taskCount {
-            guard let result = results[task] else {
+            let result: StoredResult?
+            do {
+                result = try store.result(of: active.id, task: task)
+            } catch {
+                return .failure(MetricsFailure("the results of job \(active.id) could not be read back: \(error)"))
+            }
+            guard let result else {
                 return .failure(MetricsFailure("task \(task) of job \(active.id) has no stored result"))
             }
             let label = active.label(of: task)
-            let rows = active.testRows(of: task)
-            guard result.scores.count == rows.count * concepts else {
+            let held = active.testRows(of: task)
+            guard result.scores.count == held.count * concepts, held.allSatisfy({ (0..<rows).contains($0) }) else {
                 return .failure(MetricsFailure("the stored result of task \(task) of job \(active.id) has the wrong shape"))
             }
-            predictions.append(FoldPredictions(
-                repeatIndex: label.repeatIndex, fold: label.fold, rows: rows, scores: result.scores, conceptCount: concepts))
-            workers.append(result.worker)
-            seconds.append(result.seconds)
+            result.scores.withUnsafeBufferPointer { source in
+                scores[label.repeatIndex].withUnsafeMutableBufferPointer { target in
+                    for (position, row) in held.enumerated() {
+                        _ = UnsafeMutableBufferPointer(rebasing: target[(row * concepts)..<((row + 1) * concepts)])
+                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: source[(position * concepts)..<((position + 1) * concepts)]))
+                    }
+                }
+            }
+            for row in held { folds[label.repeatIndex][row] = Int32(label.fold) }
+            tasks.append(RunDescription.TaskRecord(
+                repeatIndex: label.repeatIndex, fold: label.fold, worker: result.worker,
+                duration: .milliseconds(Int64((result.seconds * 1000).rounded()))))
         }
-        let evaluated = active.holdout ?? active.dataset
-        let isHoldout = active.holdout != nil
+        let outOfFold = (0..<repeats).map { r in
+            OutOfFoldPredictions(repeatIndex: r, folds: folds[r], scores: scores[r], conceptCount: concepts)
+        }
+        folds = []
+        scores = []
         do {
-            let result: EvaluationResult
-            if isHoldout, let only = predictions.first {
-                result = try Evaluator.evaluateHoldout(dataset: evaluated, predictions: only, threshold: spec.threshold)
-            } else {
-                result = try Evaluator.evaluate(
-                    dataset: evaluated, predictions: predictions, folds: spec.folds, repeats: spec.repeats,
-                    threshold: spec.threshold)
-            }
-            let tasks = predictions.enumerated().map { index, task in
-                RunDescription.TaskRecord(
-                    repeatIndex: task.repeatIndex, fold: task.fold, worker: workers[safe: index],
-                    duration: seconds[safe: index].map { .milliseconds(Int64(($0 * 1000).rounded())) })
-            }
+            let result = try Evaluator.evaluate(
+                dataset: evaluated, outOfFold: outOfFold, folds: isHoldout ? 1 : spec.folds, threshold: spec.threshold,
+                holdout: isHoldout)
             let run = RunDescription(
                 model: spec.model, modelParameters: spec.params, seed: spec.seed,
                 split: isHoldout ? "holdout" : spec.split, folds: isHoldout ? 1 : spec.folds,
@@ -61,12 +70,9 @@ public enum JobMetrics {
                 wallTime: .milliseconds(Int64((request.wallSeconds * 1000).rounded())),
                 tasks: tasks, toolVersion: software)
             let json = Array(try EvalMetricsJSON.encode(result.evalMetrics(run: run)))
-            let header = PredictionsFile.Header(rows: evaluated.rowCount, concepts: concepts, repeats: active.plan?.repeats ?? 1)
-            let write = PredictionsFile.size(rows: header.rows, concepts: concepts, repeats: header.repeats).map { size in
-                let parts = predictions.map {
-                    PredictionsFile.Task(repeatIndex: $0.repeatIndex, fold: $0.fold, rows: $0.rows, scores: $0.scores)
-                }
-                return PredictionsWrite(size: size) { buffer in PredictionsFile.fill(buffer, header: header, tasks: parts) }
+            let header = PredictionsFile.Header(rows: rows, concepts: concepts, repeats: repeats)
+            let write = PredictionsFile.size(rows: rows, concepts: concepts, repeats: repeats).map { size in
+                PredictionsWrite(size: size) { buffer in PredictionsFile.fill(buffer, header: header, outOfFold: outOfFold) }
             }
             return .success(ComputedMetrics(json: json, predictions: write))
         } catch let error as EvaluationError {

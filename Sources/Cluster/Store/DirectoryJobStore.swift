@@ -163,6 +163,22 @@ public final class DirectoryJobStore: JobStore {
         return results
     }
 
+    public func result(of job: String, task: Int) throws(JobStoreError) -> StoredResult? {
+        guard index.withLock({ $0.jobs[job] != nil }) else { return nil }
+        let path = "\(resultsDirectory(job))/\(ResultFile.name(of: task))"
+        guard let bytes = try StoreFiles.read(path) else {
+            index.withLock { _ = $0.results[job]?.remove(task) }
+            return nil
+        }
+        do {
+            return try ResultFile.decode(bytes, job: job, task: task)
+        } catch {
+            index.withLock { _ = $0.results[job]?.remove(task) }
+            setAside(path, why: error.description, metadata: ["job": "\(job)", "task": "\(task)"])
+            return nil
+        }
+    }
+
     public func resultCount(of job: String) throws(JobStoreError) -> Int {
         index.withLock { $0.results[job]?.count ?? 0 }
     }

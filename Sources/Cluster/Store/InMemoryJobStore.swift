@@ -45,6 +45,10 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { $0.results[job] ?? [:] }
     }
 
+    public func result(of job: String, task: Int) throws(JobStoreError) -> StoredResult? {
+        state.withLock { $0.results[job]?[task] }
+    }
+
     public func resultCount(of job: String) throws(JobStoreError) -> Int {
         state.withLock { $0.results[job]?.count ?? $0.finishedResultCounts[job] ?? 0 }
     }

@@ -17,6 +17,10 @@ public protocol JobStore: Sendable {
     func saveResult(_ result: StoredResult) throws(JobStoreError)
     /// Every result stored for `job`, keyed by task index.
     func results(of job: String) throws(JobStoreError) -> [Int: StoredResult]
+    /// The stored result of one task, or nil.
+    func result(of job: String, task: Int) throws(JobStoreError) -> StoredResult?
+    /// How many tasks of `job` have a stored result. An index read for the stores crossfold has.
+    func resultCount(of job: String) throws(JobStoreError) -> Int
     /// Records that a task has now lost `lost.count` attempts, before the task is handed out
     /// again, so that a restarted coordinator still holds it to the attempt cap.
     func saveLostAttempts(job: String, task: Int, _ lost: LostAttempts) throws(JobStoreError)
@@ -35,6 +39,8 @@ public protocol JobStore: Sendable {
     func predictions(of job: String) throws(JobStoreError) -> MappedFile?
     /// All jobs, oldest first. An index read.
     func jobs() throws(JobStoreError) -> [StoredJob]
+    /// One job by id, or nil. An index read.
+    func job(_ id: String) throws(JobStoreError) -> StoredJob?
     /// Whether the store holds the dataset. An index read.
     func hasDataset(hash: String) -> Bool
     /// A file for an upload of `hash` (`size` bytes), written as the chunks arrive.
@@ -49,14 +55,20 @@ public protocol JobStore: Sendable {
     func openDataset(hash: String) throws(JobStoreError) -> Dataset?
 }
 
+/// Defaults for stores without an index of their own (test doubles); crossfold's stores answer
+/// these from memory.
 extension JobStore {
-    /// One job by id, or nil. Stores that index their jobs answer without reading them all.
+    /// One job by id, or nil.
     public func job(_ id: String) throws(JobStoreError) -> StoredJob? {
         try jobs().first { $0.id == id }
     }
 
-    /// How many tasks of `job` have a stored result. Stores that index their results answer
-    /// without reading the scores.
+    /// The stored result of one task, or nil.
+    public func result(of job: String, task: Int) throws(JobStoreError) -> StoredResult? {
+        try results(of: job)[task]
+    }
+
+    /// How many tasks of `job` have a stored result.
     public func resultCount(of job: String) throws(JobStoreError) -> Int {
         try results(of: job).count
     }

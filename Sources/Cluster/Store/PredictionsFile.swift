@@ -1,3 +1,5 @@
+import Evaluation
+
 /// A finished job's out-of-fold predictions in input order, as the store keeps them and RESULTS
 /// pages serve them (slices of one mapping, sent without copying). Little-endian:
 ///
@@ -59,39 +61,23 @@ enum PredictionsFile {
         return o1 || o2 || o3 || o4 || rows < 0 || concepts < 0 || repeats < 0 ? nil : total
     }
 
-    /// One task's predictions: the rows it held out (indices into the evaluated dataset) and their
-    /// scores, rows × concepts.
-    struct Task {
-        let repeatIndex: Int
-        let fold: Int
-        let rows: [Int]
-        let scores: [Float]
-    }
-
-    /// Writes a whole file into `buffer` (exactly `size(...)` bytes): rows no task predicted get
-    /// fold −1 and scores 0.
-    static func fill(_ buffer: UnsafeMutableRawBufferPointer, header: Header, tasks: [Task]) {
-        buffer.initializeMemory(as: UInt8.self, repeating: 0)
+    /// Writes a whole file into `buffer` (exactly `size(...)` bytes) from the out-of-fold
+    /// predictions of every repeat, whose arrays are laid out as the file's sections are.
+    static func fill(_ buffer: UnsafeMutableRawBufferPointer, header: Header, outOfFold: [OutOfFoldPredictions]) {
+        precondition(outOfFold.count == header.repeats, "one set of predictions per repeat")
+        for index in 0..<headerSize { buffer[index] = 0 }
         for (index, byte) in magic.enumerated() { buffer[index] = byte }
         for (offset, value) in [(8, header.rows), (16, header.concepts), (24, header.repeats)] {
             buffer.storeBytes(of: UInt64(value).littleEndian, toByteOffset: offset, as: UInt64.self)
         }
-        for r in 0..<header.repeats {
-            let folds = header.folds(repeat: r, rows: 0..<header.rows)
-            for row in 0..<header.rows {
-                buffer.storeBytes(of: Int32(-1).littleEndian, toByteOffset: folds.lowerBound + 4 * row, as: Int32.self)
+        // Little-endian hosts only (`BinaryArrays`): the arrays' bytes are the file's.
+        for (r, predictions) in outOfFold.enumerated() {
+            let all = 0..<header.rows
+            predictions.folds.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(rebasing: buffer[header.folds(repeat: r, rows: all)]).copyMemory(from: source)
             }
-        }
-        let c = header.concepts
-        for task in tasks {
-            let folds = header.folds(repeat: task.repeatIndex, rows: 0..<header.rows).lowerBound
-            let scores = header.scores(repeat: task.repeatIndex, rows: 0..<header.rows).lowerBound
-            task.scores.withUnsafeBytes { source in
-                for (position, row) in task.rows.enumerated() {
-                    buffer.storeBytes(of: Int32(task.fold).littleEndian, toByteOffset: folds + 4 * row, as: Int32.self)
-                    UnsafeMutableRawBufferPointer(rebasing: buffer[(scores + 4 * c * row)..<(scores + 4 * c * (row + 1))])
-                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[(4 * c * position)..<(4 * c * (position + 1))]))
-                }
+            predictions.scores.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(rebasing: buffer[header.scores(repeat: r, rows: all)]).copyMemory(from: source)
             }
         }
     }
