@@ -51,13 +51,16 @@ public enum Evaluator {
         let outOfFold = try (0..<repeats).map { (r) throws(EvaluationError) in
             try assembleOutOfFold(tasks[r * folds..<(r + 1) * folds], repeatIndex: r, dataset: dataset)
         }
-        return try evaluate(dataset: dataset, outOfFold: outOfFold, folds: folds, threshold: threshold, mode: mode)
+        return try evaluate(dataset: dataset, outOfFold: outOfFold, folds: folds, threshold: threshold, mode: mode,
+                            lanes: 1)
     }
 
     /// Evaluates K-fold cross-validation predictions already put back in input order, one
     /// `OutOfFoldPredictions` per repeat (each row's fold and scores): what a coordinator assembles
     /// from its stored fold results one at a time, so no fold's scores are held twice. The same
     /// numbers, bit for bit, as `evaluate(dataset:predictions:...)` of the same predictions.
+    ///
+    /// `lanes` threads compute the concepts' metrics side by side (the numbers do not depend on it).
     ///
     /// - Throws: `EvaluationError` when a repeat does not give every row a fold in `0..<folds`, or a
     ///   score is not a probability.
@@ -66,7 +69,8 @@ public enum Evaluator {
         outOfFold: [OutOfFoldPredictions],
         folds: Int,
         threshold: Double = 0.5,
-        holdout: Bool = false
+        holdout: Bool = false,
+        lanes: Int = 1
     ) throws(EvaluationError) -> EvaluationResult {
         guard folds >= 1, !outOfFold.isEmpty else { throw .invalidPlan(folds: folds, repeats: outOfFold.count) }
         guard threshold.isFinite, (0...1).contains(threshold) else { throw .invalidThreshold(threshold) }
@@ -77,7 +81,7 @@ public enum Evaluator {
             try check(predictions, repeatIndex: r, folds: folds, dataset: dataset)
         }
         return try evaluate(dataset: dataset, outOfFold: outOfFold, folds: folds, threshold: threshold,
-                            mode: holdout ? .holdout : .kfold)
+                            mode: holdout ? .holdout : .kfold, lanes: lanes)
     }
 
     private static func evaluate(
@@ -85,21 +89,25 @@ public enum Evaluator {
         outOfFold: [OutOfFoldPredictions],
         folds: Int,
         threshold: Double,
-        mode: EvaluationMode
+        mode: EvaluationMode,
+        lanes: Int
     ) throws(EvaluationError) -> EvaluationResult {
         let conceptCount = dataset.conceptCount
         let repeats = outOfFold.count
-        var buffer: [RankedScore] = []
-        var foldMetrics: [FoldMetrics] = []
-        foldMetrics.reserveCapacity(folds * repeats)
-        for predictions in outOfFold {
-            // Each fold's rows in increasing order, as its task held them out.
-            var rowsOfFold = [[Int]](repeating: [], count: folds)
+        // Each fold's rows in increasing order, as its task held them out, per repeat.
+        let rowsOfFold = outOfFold.map { predictions in
+            var rows = [[Int]](repeating: [], count: folds)
             predictions.folds.withUnsafeBufferPointer { foldOfRow in
-                for row in 0..<foldOfRow.count { rowsOfFold[Int(foldOfRow[row])].append(row) }
+                for row in 0..<foldOfRow.count { rows[Int(foldOfRow[row])].append(row) }
             }
-            for (fold, rows) in rowsOfFold.enumerated() {
-                let concepts = (0..<conceptCount).map { concept in
+            return rows
+        }
+        // Per concept: its metrics in every (repeat, fold), then pooled over all rows and repeats.
+        let perConcept = ConceptLanes.map(concepts: conceptCount, lanes: lanes) { concept, buffer in
+            var perFold: [ConceptMetrics] = []
+            perFold.reserveCapacity(outOfFold.count * folds)
+            for (predictions, rowsOfFold) in zip(outOfFold, rowsOfFold) {
+                for rows in rowsOfFold {
                     buffer.removeAll(keepingCapacity: true)
                     predictions.scores.withUnsafeBufferPointer { scores in
                         for row in rows {
@@ -107,14 +115,9 @@ public enum Evaluator {
                                                       isPositive: dataset.isPositive(row: row, concept: concept)))
                         }
                     }
-                    return ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: false)
+                    perFold.append(ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: false))
                 }
-                foldMetrics.append(FoldMetrics(repeatIndex: predictions.repeatIndex, fold: fold, rowCount: rows.count,
-                                               concepts: concepts))
             }
-        }
-
-        let pooled = (0..<conceptCount).map { concept in
             buffer.removeAll(keepingCapacity: true)
             for predictions in outOfFold {
                 predictions.scores.withUnsafeBufferPointer { scores in
@@ -124,8 +127,19 @@ public enum Evaluator {
                     }
                 }
             }
-            return ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: true)
+            let pooled = ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: true)
+            return (perFold: perFold, pooled: pooled)
         }
+        var foldMetrics: [FoldMetrics] = []
+        foldMetrics.reserveCapacity(folds * outOfFold.count)
+        for (r, predictions) in outOfFold.enumerated() {
+            for (fold, rows) in rowsOfFold[r].enumerated() {
+                foldMetrics.append(FoldMetrics(
+                    repeatIndex: predictions.repeatIndex, fold: fold, rowCount: rows.count,
+                    concepts: perConcept.map { $0.perFold[r * folds + fold] }))
+            }
+        }
+        let pooled = perConcept.map(\.pooled)
 
         let spread: (FoldStatistic) -> FoldStatistic = mode == .holdout ? { $0.withoutSpread } : { $0 }
         let conceptSummaries = (0..<conceptCount).map { concept in

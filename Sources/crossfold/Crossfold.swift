@@ -25,6 +25,7 @@ struct Crossfold: AsyncParsableCommand {
     /// mapped dataset file is cut short under it (`MappedFileFault`).
     static func main() async {
         MappedFileFault.install()
+        LargeAllocations.returnToSystemWhenFreed()
         do {
             var command = try parseAsRoot()
             if var asynchronous = command as? any AsyncParsableCommand {

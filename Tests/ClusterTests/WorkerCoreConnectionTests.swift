@@ -164,6 +164,18 @@ import Wire
         #expect(!h.fromCoordinator(.heartbeat).sent.contains(result[0]))
     }
 
+    @Test func onALinkThatCannotLoseMessagesNoResultIsKeptToBeSentAgain() {
+        // A coordinator in the same process (the embedded cluster): the worker keeps no copy.
+        var h = WorkerHarness(cached: [fakeHash("a")], resendsUnconfirmed: false)
+        h.register()
+        h.task(0, dataset: fakeHash("a"))
+        let result = h.send(.taskFinished(
+            TaskRef(job: "j", task: 0, attempt: 1), .succeeded(scores: [1, 0], rows: 1, concepts: 2, seconds: 1))).sent
+        #expect(result.count == 1)
+        h.fromCoordinator(.disconnect(Reason(reason: "unknown worker: send READY first")))
+        #expect(!h.fromCoordinator(.heartbeat).sent.contains(result[0]))
+    }
+
     @Test func aResultSentWellBeforeTheCoordinatorWasLastHeardIsNotSentAgain() {
         var h = WorkerHarness(cached: [fakeHash("a"), fakeHash("b")])
         h.register()

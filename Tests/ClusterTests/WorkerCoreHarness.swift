@@ -10,11 +10,12 @@ struct WorkerHarness {
     /// What `fromDataWriting` wrote, by dataset.
     var files: [String: [UInt8]] = [:]
 
-    init(slots: Int = 1, cached: Set<String> = [], jitter: Double = 0, chunkBytes: Int = 1 << 20, credit: Int = 8) {
+    init(slots: Int = 1, cached: Set<String> = [], jitter: Double = 0, chunkBytes: Int = 1 << 20, credit: Int = 8,
+         resendsUnconfirmed: Bool = true) {
         core = WorkerCore(
             configuration: WorkerConfiguration(
                 name: "w1", slots: slots, threads: 2, software: "crossfold-test", reconnectJitter: jitter,
-                fetchCredit: credit, chunkBytes: chunkBytes),
+                fetchCredit: credit, chunkBytes: chunkBytes, resendsUnconfirmed: resendsUnconfirmed),
             cached: cached)
     }
 

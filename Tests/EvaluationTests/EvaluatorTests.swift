@@ -145,6 +145,16 @@ struct EvaluatorTests {
         #expect(fromOutOfFold == fromTasks)
     }
 
+    @Test(arguments: [2, 3, 8])
+    func conceptsComputedOnSeveralLanesGiveTheSameResult(lanes: Int) throws {
+        let fixture = EvaluationFixture.make(rows: 300, concepts: 5, multiLabel: true, folds: 4, repeats: 2, seed: 11)
+        let oneLane = try Evaluator.evaluate(dataset: fixture.dataset, predictions: fixture.predictions, folds: 4,
+                                             repeats: 2, threshold: 0.45)
+        let severalLanes = try Evaluator.evaluate(dataset: fixture.dataset, outOfFold: oneLane.outOfFold, folds: 4,
+                                                  threshold: 0.45, lanes: lanes)
+        #expect(severalLanes == oneLane)
+    }
+
     @Test func aRowWithoutAFoldOrAScoreOutOfRangeIsRefused() throws {
         let fixture = EvaluationFixture.make(rows: 60, concepts: 3, multiLabel: false, folds: 3, seed: 8)
         let good = try Evaluator.evaluate(dataset: fixture.dataset, predictions: fixture.predictions, folds: 3).outOfFold[0]

@@ -26,11 +26,11 @@ start_coordinator() {
     until "$crossfold" health --coordinator "$client" >/dev/null 2>&1; do sleep 0.1; done
 }
 
-start_worker() { # NAME SLOTS
+start_worker() { # NAME SLOTS; sets $worker (not in a subshell, so cleanup sees its pid)
     "$crossfold" worker --connect "tcp://127.0.0.1:$((port + 1))" --slots "$2" --name "$1" \
         --cache-dir "$work/cache-$1" --log-level info >"worker-$1.log" 2>&1 &
-    pids+=("$!")
-    echo "$!"
+    worker=$!
+    pids+=("$worker")
 }
 
 peak_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
@@ -39,7 +39,7 @@ echo "== trivial tasks: 2,000 rows x 2 features, centroid, 1,000 folds x 4 repea
 "$crossfold" dataset synth --rows 2000 --features 2 --concepts 2 --seed 3 -o tiny.cfds >/dev/null
 start_coordinator
 for slots in 1 2; do
-    worker=$(start_worker "w$slots" "$slots")
+    start_worker "w$slots" "$slots"
     sleep 1
     started=$(date +%s.%N)
     "$crossfold" submit tiny.cfds --coordinator "$client" --model centroid --split random --folds 1000 \
@@ -55,7 +55,7 @@ echo "== dataset shipping and peak memory: 200,000 x 128 float32, 10 concepts, l
 "$crossfold" dataset synth --rows 200000 --features 128 --concepts 10 --spread 3 --seed 1 -o big.cfds >/dev/null
 size=$(stat -c %s big.cfds)
 start_coordinator
-worker=$(start_worker ship 2)
+start_worker ship 2
 "$crossfold" submit big.cfds --coordinator "$client" --folds 5 --seed 7 --wait >/dev/null 2>&1
 grep 'dataset fetched' worker-ship.log | head -1 | sed 's/^/  worker log: /'
 awk -v size="$size" -v c="$(peak_kib "$coordinator")" -v w="$(peak_kib "$worker")" 'BEGIN {

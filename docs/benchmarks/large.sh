@@ -14,7 +14,8 @@
 # memory only when it is first touched, writes into never-touched memory run at a fraction of their
 # speed; a machine that has run a while has touched its memory already); KEEP=1 keeps WORK_DIR;
 # PREDICTIONS=0 skips --predictions; STATE=0 runs the
-# coordinator without --state-dir (it then spools uploads to unlinked files in WORK_DIR/spool).
+# coordinator without --state-dir (it then spools uploads to unlinked files in WORK_DIR/spool);
+# KEYS=1 secures every connection with CURVE keys (`crossfold keys generate`).
 set -euo pipefail
 size=${1:?usage: large.sh SIZE [CROSSFOLD_BINARY] [WORK_DIR]}
 crossfold=$(realpath "${2:-.build/release/crossfold}")
@@ -72,6 +73,14 @@ rm -f "$work/page-cache"
 awk -v s="$cached_started" -v e="$cached_ended" -v mb="$megabytes" \
     'BEGIN { printf "== page cache writes alone (dd, %d MiB, no flush): %.2f s = %.2f GB/s\n", mb, e - s, mb * 1.048576 / 1000 / (e - s) }'
 
+keys_coordinator=() keys_worker=() keys_client=()
+if [[ ${KEYS:-0} == 1 ]]; then
+    rm -rf "$work/keys"
+    "$crossfold" keys generate "$work/keys" >/dev/null
+    keys_coordinator=(--keys "$work/keys/coordinator")
+    keys_worker=(--keys "$work/keys/worker-1")
+    keys_client=(--keys "$work/keys/client-1")
+fi
 state=(--state-dir "$work/state")
 [[ ${STATE:-1} == 0 ]] && state=()
 # Flags an older crossfold (for a before/after comparison) does not have.
@@ -79,12 +88,13 @@ spool=() scratch=()
 "$crossfold" coordinator --help | grep -q -- --spool-dir && spool=(--spool-dir "$work/spool")
 "$crossfold" submit --help | grep -q -- --scratch-dir && scratch=(--scratch-dir "$work/spool")
 "$crossfold" coordinator "${state[@]}" "${spool[@]}" --client-bind "$client" \
-    --worker-bind "tcp://127.0.0.1:$((port + 1))" --data-bind "tcp://127.0.0.1:$((port + 2))" "${logs[@]}" \
+    --worker-bind "tcp://127.0.0.1:$((port + 1))" --data-bind "tcp://127.0.0.1:$((port + 2))" \
+    "${keys_coordinator[@]}" "${logs[@]}" \
     >coordinator.log 2>&1 &
 coordinator=$!
 pids+=("$coordinator")
 "$crossfold" worker --connect "tcp://127.0.0.1:$((port + 1))" --slots 2 --name bench --cache-dir "$work/cache" \
-    --cache-max-bytes $((64 << 30)) "${logs[@]}" >worker.log 2>&1 &
+    --cache-max-bytes $((64 << 30)) "${keys_worker[@]}" "${logs[@]}" >worker.log 2>&1 &
 worker=$!
 pids+=("$worker")
 until grep -q 'registered with the coordinator' worker.log 2>/dev/null; do sleep 0.1; done
@@ -130,7 +140,7 @@ predictions=(--predictions "$work/predictions.csv")
 [[ ${PREDICTIONS:-1} == 0 ]] && predictions=()
 started=$(date +%s.%N)
 "$crossfold" submit "$dataset" --coordinator "$client" --model centroid --folds 5 --seed 7 --wait \
-    --json "$work/result.json" "${predictions[@]}" "${scratch[@]}" "${logs[@]}" >client.out 2>client.log &
+    --json "$work/result.json" "${predictions[@]}" "${scratch[@]}" "${keys_client[@]}" "${logs[@]}" >client.out 2>client.log &
 submitter=$!
 echo "$submitter" >"$work/stop-sampling.client"
 wait "$submitter"

@@ -192,7 +192,8 @@ public final class CoordinatorServer: Sendable {
                 }
             case .computeMetrics(let request):
                 Thread.detachNewThread {
-                    feed.yield(.metricsComputed(job: request.id, JobMetrics.compute(request, store: store, software: software)))
+                    feed.yield(.metricsComputed(job: request.id, JobMetrics.compute(
+                        request, store: store, software: software, lanes: ProcessInfo.processInfo.activeProcessorCount)))
                 }
             case .serveResults(let request):
                 Thread.detachNewThread { [self] in

@@ -8,9 +8,11 @@ import Reports
 ///
 /// Results are read one task at a time and put in place in the out-of-fold predictions (input
 /// order, one array per repeat), so the scores are held once: the metrics are computed from those
-/// arrays, and the predictions file is their bytes.
+/// arrays, and the predictions file is their bytes. `lanes` threads compute the concepts' metrics.
 public enum JobMetrics {
-    public static func compute(_ request: MetricsRequest, store: any JobStore, software: String) -> Result<ComputedMetrics, MetricsFailure> {
+    public static func compute(
+        _ request: MetricsRequest, store: any JobStore, software: String, lanes: Int = 1
+    ) -> Result<ComputedMetrics, MetricsFailure> {
         let active = request.job
         let spec = active.spec
         let evaluated = active.holdout ?? active.dataset
@@ -58,7 +60,7 @@ public enum JobMetrics {
         do {
             let result = try Evaluator.evaluate(
                 dataset: evaluated, outOfFold: outOfFold, folds: isHoldout ? 1 : spec.folds, threshold: spec.threshold,
-                holdout: isHoldout)
+                holdout: isHoldout, lanes: lanes)
             let run = RunDescription(
                 model: spec.model, modelParameters: spec.params, seed: spec.seed,
                 split: isHoldout ? "holdout" : spec.split, folds: isHoldout ? 1 : spec.folds,

@@ -53,7 +53,7 @@ public final class EmbeddedCluster: Sendable {
             try WorkerService(
                 controlEndpoint: endpoints.worker, dataEndpoint: endpoints.data, slots: 1, threads: 1,
                 cacheDirectory: nil, name: "local-\(index + 1)", logger: quiet, software: software,
-                sharedDatasets: shared)
+                sharedDatasets: shared, coordinatorInProcess: true)
         }
         let client = try ClusterClient(endpoint: endpoints.client, logger: quiet)
         let cluster = EmbeddedCluster(client: client, coordinator: coordinator, shared: shared)

@@ -35,6 +35,10 @@ public struct WorkerConfiguration: Sendable, Equatable {
     public var maxDatasetBytes: Int
     /// Seeds the reconnect jitter.
     public var jitterSeed: UInt64
+    /// Whether results sent shortly before a connection was lost go out again on the next one
+    /// (`WorkerCore+Unconfirmed.swift`). A coordinator in the same process (the embedded
+    /// cluster) cannot lose them short of the process, so no copies are kept.
+    public var resendsUnconfirmed: Bool
 
     public init(
         name: String,
@@ -51,7 +55,8 @@ public struct WorkerConfiguration: Sendable, Equatable {
         chunkBytes: Int = WireProtocol.chunkBytes,
         fetchStallTimeout: Duration = .seconds(10),
         maxDatasetBytes: Int = 64 << 30,
-        jitterSeed: UInt64 = 0x5EED
+        jitterSeed: UInt64 = 0x5EED,
+        resendsUnconfirmed: Bool = true
     ) {
         self.name = name
         self.slots = max(1, slots)
@@ -68,6 +73,7 @@ public struct WorkerConfiguration: Sendable, Equatable {
         self.fetchStallTimeout = fetchStallTimeout
         self.maxDatasetBytes = maxDatasetBytes
         self.jitterSeed = jitterSeed
+        self.resendsUnconfirmed = resendsUnconfirmed
     }
 
     /// Silence after which the coordinator is presumed lost: `liveness` heartbeat periods.

@@ -98,7 +98,7 @@ extension WorkerCore {
     mutating func sendReliably(_ message: WorkerMessage, into out: inout [WorkerOutput]) {
         if registered {
             out.append(.sendControl(message))
-            unconfirmed.append(SentMessage(message: message, sentAt: now))
+            if configuration.resendsUnconfirmed { unconfirmed.append(SentMessage(message: message, sentAt: now)) }
         } else {
             outbox.append(message)
         }
@@ -107,7 +107,7 @@ extension WorkerCore {
     mutating func flushOutbox(into out: inout [WorkerOutput]) {
         guard registered, !outbox.isEmpty else { return }
         out += outbox.map { .sendControl($0) }
-        unconfirmed += outbox.map { SentMessage(message: $0, sentAt: now) }
+        if configuration.resendsUnconfirmed { unconfirmed += outbox.map { SentMessage(message: $0, sentAt: now) } }
         outbox.removeAll()
     }
 

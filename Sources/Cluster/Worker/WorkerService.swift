@@ -55,6 +55,8 @@ public final class WorkerService: Sendable {
     ///   - sharedDatasets: datasets this process already holds (an embedded coordinator's, given by
     ///     the `EmbeddedCluster` that owns them), used instead of fetching.
     ///   - keys: CURVE keys (`KeyDirectory.workerKeys()`) for a coordinator that requires them.
+    ///   - coordinatorInProcess: the coordinator runs in this process (the embedded cluster), so
+    ///     the link cannot lose a result short of the process: no copies are kept to send again.
     /// - Throws: `DatasetCacheError` when the cache directory cannot be created, `ZeroMQError` when
     ///   the reactor cannot start.
     public init(
@@ -69,7 +71,8 @@ public final class WorkerService: Sendable {
         software: String = "crossfold",
         healthFile: String? = nil,
         sharedDatasets: SharedDatasets = SharedDatasets(),
-        keys: PeerKeys? = nil
+        keys: PeerKeys? = nil,
+        coordinatorInProcess: Bool = false
     ) throws {
         let name = name ?? "\(Self.hostName())-\(getpid())"
         var logger = logger
@@ -79,7 +82,8 @@ public final class WorkerService: Sendable {
         endpoints = WorkerEndpoints(control: controlEndpoint, data: dataEndpoint)
         configuration = WorkerConfiguration(
             name: name, slots: slots, threads: threads, software: software,
-            jitterSeed: UInt64.random(in: 0...UInt64.max))
+            jitterSeed: UInt64.random(in: 0...UInt64.max),
+            resendsUnconfirmed: !coordinatorInProcess)
         cache = try DatasetCache(
             directory: cacheDirectory, maxBytes: cacheMaxBytes, shared: sharedDatasets, logger: logger)
         fetchWriters = FetchWriters(cache: cache)
