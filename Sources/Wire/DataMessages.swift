@@ -31,13 +31,16 @@ public struct FetchRequest: Sendable, Codable, Equatable {
 public enum DataRequest: Sendable, Equatable {
     case fetch(FetchRequest)
     case manifest(DatasetRef)
-    case sources(SourcesRequest, held: ChunkSet)
+    /// What the fetcher holds, and what it has asked of the coordinator and not yet written
+    /// (its claims: the tracker assigns those chunks to no one else).
+    case sources(SourcesRequest, held: ChunkSet, claimed: ChunkSet)
 
     public var envelope: Envelope {
         switch self {
         case .fetch(let request): request.envelope
         case .manifest(let ref): Envelope(command: "MANIFEST", header: ref)
-        case .sources(let request, let held): Envelope(command: "SOURCES", header: request, payload: [held.bytes])
+        case .sources(let request, let held, let claimed):
+            Envelope(command: "SOURCES", header: request, payload: [held.bytes, claimed.bytes])
         }
     }
 
@@ -52,14 +55,15 @@ public enum DataRequest: Sendable, Equatable {
             guard DatasetRef.isHash(ref.dataset) else { throw WireError(.malformed, "MANIFEST names no dataset hash") }
             return .manifest(ref)
         case "SOURCES":
-            try envelope.requirePayload(1)
+            try envelope.requirePayload(2)
             let request = try envelope.decodeHeader(SourcesRequest.self)
             guard DatasetRef.isHash(request.dataset), (1...WireProtocol.maxChunks).contains(request.chunks),
                   request.endpoint.map(PeerEndpoint.isValid) ?? true,
                   request.excluded.count <= WireProtocol.maxPeers * 4, request.excluded.allSatisfy(PeerEndpoint.isValid),
-                  let held = ChunkSet(bytes: envelope.payload[0], count: request.chunks)
-            else { throw WireError(.malformed, "SOURCES needs a dataset hash, 1 to \(WireProtocol.maxChunks) chunks, tcp:// endpoints and a bitmap of the chunks") }
-            return .sources(request, held: held)
+                  let held = ChunkSet(bytes: envelope.payload[0], count: request.chunks),
+                  let claimed = ChunkSet(bytes: envelope.payload[1], count: request.chunks)
+            else { throw WireError(.malformed, "SOURCES needs a dataset hash, 1 to \(WireProtocol.maxChunks) chunks, tcp:// endpoints and two bitmaps of the chunks") }
+            return .sources(request, held: held, claimed: claimed)
         default:
             throw WireError(.unknownCommand, "\(envelope.command) is not a data-socket command")
         }

@@ -53,7 +53,7 @@ final class FaultSlowDataServer: Sendable {
                 let reply = ref.dataset == hash ? FakeDataAnswers.manifest(hash, bytes: bytes) : .missing(ref)
                 _ = try? socket.trySend([Frame(message.frames[0].bytes)] + reply.envelope.frames.map { Frame($0) })
                 continue
-            case .sources(let sources, _):
+            case .sources(let sources, _, _):
                 _ = try? socket.trySend([Frame(message.frames[0].bytes)] + FakeDataAnswers.sources(sources).envelope.frames.map { Frame($0) })
                 continue
             }

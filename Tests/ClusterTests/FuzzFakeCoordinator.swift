@@ -244,7 +244,7 @@ final class FuzzFakeCoordinator: Sendable {
                         _ = try? data.trySend([Frame(message.frames[0].bytes)] + reply.map { Frame($0) })
                     }
                     continue
-                case .sources(let sources, _):
+                case .sources(let sources, _, _):
                     statistics.withLock { $0.received["SOURCES", default: 0] += 1 }
                     var frames = FakeDataAnswers.sources(sources).envelope.frames
                     if mutate, random.chance(1, in: 4) { _ = FuzzMessageGenerator.mutateFrames(&frames, using: &random) }

@@ -25,16 +25,20 @@ private func request(_ endpoint: String?, chunks: Int = 12, excluded: [String] =
     @Test func fetchersThatLackAChunkShareItOutSoTheCoordinatorSendsItOnce() {
         var tracker = PeerTracker()
         let endpoints = ["tcp://a:1", "tcp://b:1", "tcp://c:1"]
-        for endpoint in endpoints {
-            _ = tracker.report(request(endpoint), held: set(12, []), publicKey: nil, holders: [], now: .zero)
+        // Whoever comes first is assigned everything until its next report; no chunk is ever
+        // assigned to two fetchers at once.
+        var assignedTo: [Int: Set<String>] = [:]
+        for round in 0..<3 {
+            for endpoint in endpoints {
+                let answer = tracker.report(request(endpoint), held: set(12, []), publicKey: nil, holders: [], now: .milliseconds(round))
+                for index in 0..<12 { assignedTo[index, default: []].remove(endpoint) }
+                for index in answer.assigned.indices { assignedTo[index, default: []].insert(endpoint) }
+                #expect(assignedTo.values.allSatisfy { $0.count <= 1 })
+            }
         }
-        var assignedTo: [Int: [String]] = [:]
-        for endpoint in endpoints {
-            let answer = tracker.report(request(endpoint), held: set(12, []), publicKey: nil, holders: [], now: .milliseconds(10))
-            for index in answer.assigned.indices { assignedTo[index, default: []].append(endpoint) }
-        }
-        #expect(assignedTo.count == 12 && assignedTo.values.allSatisfy { $0.count == 1 })
-        #expect(Set(assignedTo.values.map { $0[0] }) == Set(endpoints))
+        // Once everyone has reported twice, the chunks are shared out among all three.
+        #expect(assignedTo.values.allSatisfy { $0.count == 1 })
+        #expect(Set(assignedTo.values.flatMap { $0 }) == Set(endpoints))
     }
 
     @Test func aChunkAPeerHoldsIsTakenFromThePeerNotTheCoordinator() {
@@ -64,12 +68,18 @@ private func request(_ endpoint: String?, chunks: Int = 12, excluded: [String] =
         #expect(answer.assigned.isComplete, "with its only source excluded, the fetcher takes everything from the coordinator")
     }
 
-    @Test func aFetcherThatServesNothingTakesWhatNoPeerHolds() {
+    @Test func aFetcherThatServesNothingTakesWhatNoPeerHoldsOrIsAbout() {
         var tracker = PeerTracker()
-        _ = tracker.report(request("tcp://a:1"), held: set(12, []), publicKey: nil, holders: [], now: .zero)
+        // a holds half and is assigned the rest; a fetcher without a data port takes a's half
+        // from a, waits for the rest to reach a, and is not remembered as a source.
+        _ = tracker.report(request("tcp://a:1"), held: set(12, 0..<6), publicKey: nil, holders: [], now: .zero)
         let answer = tracker.report(request(nil), held: set(12, []), publicKey: nil, holders: [], now: .zero)
-        #expect(answer.assigned.isComplete)
-        #expect(tracker.fetchers[hash]?.keys.sorted() == ["tcp://a:1"], "it is not remembered as a source")
+        #expect(answer.sources.peers.map(\.endpoint) == ["tcp://a:1"])
+        #expect(answer.assigned.isEmpty)
+        #expect(tracker.fetchers[hash]?.keys.sorted() == ["tcp://a:1"])
+        // Once a has gone silent, everything falls to it.
+        let alone = tracker.report(request(nil), held: set(12, []), publicKey: nil, holders: [], now: .seconds(4))
+        #expect(alone.assigned.isComplete)
     }
 
     @Test func silentFetchersExpireAndLeftWorkersAreForgotten() {
@@ -91,6 +101,18 @@ private func request(_ endpoint: String?, chunks: Int = 12, excluded: [String] =
         #expect(answer.sources.peers.count == WireProtocol.maxPeers)
         #expect(answer.sources.peers.first?.endpoint == "tcp://p19:1")
         #expect(!answer.sources.peers.contains { $0.endpoint == "tcp://p0:1" })
+    }
+
+    @Test func aChunkAFetcherAlreadyAskedTheCoordinatorForStaysItsOwnWhoeverJoins() {
+        var tracker = PeerTracker()
+        // a is alone and asks the coordinator for chunks 0-3; then b and c join.
+        _ = tracker.report(request("tcp://a:1"), held: set(12, []), claimed: set(12, 0..<4), publicKey: nil, holders: [], now: .zero)
+        for endpoint in ["tcp://b:1", "tcp://c:1"] {
+            let answer = tracker.report(request(endpoint), held: set(12, []), publicKey: nil, holders: [], now: .zero)
+            #expect(answer.assigned.indices.allSatisfy { $0 >= 4 }, "\(endpoint) got a chunk a asked for")
+        }
+        let mine = tracker.report(request("tcp://a:1"), held: set(12, []), claimed: set(12, 0..<4), publicKey: nil, holders: [], now: .zero)
+        #expect(Set(0..<4).isSubset(of: Set(mine.assigned.indices)))
     }
 
     @Test func aReportOfAnotherChunkCountIsNotMixedIn() {

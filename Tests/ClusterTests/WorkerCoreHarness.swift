@@ -158,7 +158,7 @@ extension Array where Element == WorkerOutput {
 
     /// SOURCES reports sent.
     var sourcesReports: [SourcesRequest] {
-        compactMap { if case .sendData(.sources(let request, _)) = $0 { request } else { nil } }
+        compactMap { if case .sendData(.sources(let request, _, _)) = $0 { request } else { nil } }
     }
 
     /// FETCH requests to peers, with the peer.

@@ -56,8 +56,8 @@ private let hashB = String(repeating: "0f", count: 32)
         let requests: [DataRequest] = [
             .fetch(FetchRequest(dataset: hashA, offset: 0, length: 100)),
             .manifest(DatasetRef(dataset: hashA)),
-            .sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: "tcp://h1:5558", excluded: ["tcp://h2:5558"]), held: held),
-            .sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: nil), held: ChunkSet(count: 11)),
+            .sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: "tcp://h1:5558", excluded: ["tcp://h2:5558"]), held: held, claimed: ChunkSet(count: 11)),
+            .sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: nil), held: ChunkSet(count: 11), claimed: held),
         ]
         for request in requests {
             #expect(try DataRequest.decode(request.envelope.frames) == request)
@@ -77,10 +77,10 @@ private let hashB = String(repeating: "0f", count: 32)
         // Digests for another number of chunks, a bitmap of the wrong length, an endpoint that is not tcp://HOST:PORT.
         let manifest = DataReply.manifest(Manifest(dataset: hashA, size: 250, chunkBytes: 100), digests: [UInt8](repeating: 9, count: 64))
         #expect(throws: WireError.self) { try DataReply.decode(manifest.envelope.frames) }
-        var frames = DataRequest.sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: nil), held: ChunkSet(count: 11)).envelope.frames
+        var frames = DataRequest.sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: nil), held: ChunkSet(count: 11), claimed: ChunkSet(count: 11)).envelope.frames
         frames[3] = [0]
         #expect(throws: WireError.self) { try DataRequest.decode(frames) }
-        let bad = DataRequest.sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: "tcp://*:5558"), held: ChunkSet(count: 11))
+        let bad = DataRequest.sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: "tcp://*:5558"), held: ChunkSet(count: 11), claimed: ChunkSet(count: 11))
         #expect(throws: WireError.self) { try DataRequest.decode(bad.envelope.frames) }
         let ready = WorkerMessage.ready(.init(name: "w", slots: 1, threads: 1, cached: [], software: "x", peerEndpoint: "udp://h:1"))
         #expect(throws: WireError.self) { try WorkerMessage.decode(ready.envelope.frames) }

@@ -18,14 +18,15 @@ extension CoordinatorCore {
 
     /// Answers a fetcher's SOURCES on the data socket.
     mutating func sources(
-        _ peer: PeerID, _ request: SourcesRequest, held: ChunkSet, identity: String?, into out: inout [CoordinatorOutput]
+        _ peer: PeerID, _ request: SourcesRequest, held: ChunkSet, claimed: ChunkSet, identity: String?,
+        into out: inout [CoordinatorOutput]
     ) {
         let holders = scheduler.holders(of: request.dataset).compactMap { id -> PeerTracker.Holder? in
             guard let endpoint = peerEndpoints[id] else { return nil }
             return PeerTracker.Holder(endpoint: endpoint, publicKey: publicKey(of: id))
         }
         let key = identity.flatMap { workerKeys[$0] }
-        let answer = peerTracker.report(request, held: held, publicKey: key, holders: holders, now: now)
+        let answer = peerTracker.report(request, held: held, claimed: claimed, publicKey: key, holders: holders, now: now)
         out.append(.toData(peer, .sources(answer.sources, assigned: answer.assigned, held: answer.held)))
     }
 

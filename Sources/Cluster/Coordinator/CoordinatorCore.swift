@@ -69,8 +69,8 @@ public struct CoordinatorCore: Sendable {
             handleWorker(peer, message, identity: identity, into: &out)
         case .client(let peer, let request):
             handleClient(peer, request, into: &out)
-        case .sources(let peer, let request, let held, let identity):
-            sources(peer, request, held: held, identity: identity, into: &out)
+        case .sources(let peer, let request, let held, let claimed, let identity):
+            sources(peer, request, held: held, claimed: claimed, identity: identity, into: &out)
         case .malformed(let peer, let socket, let error):
             handleMalformed(peer, socket: socket, error, into: &out)
         case .unreachable(let peer):

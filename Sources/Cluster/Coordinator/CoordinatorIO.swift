@@ -16,7 +16,7 @@ public enum CoordinatorInput: Sendable {
     case worker(PeerID, WorkerMessage, identity: String?)
     case client(PeerID, ClientRequest)
     /// A fetcher's SOURCES on the data socket; `identity` is the ZAP User-Id when CURVE is on.
-    case sources(PeerID, SourcesRequest, held: ChunkSet, identity: String?)
+    case sources(PeerID, SourcesRequest, held: ChunkSet, claimed: ChunkSet, identity: String?)
     /// A message that failed to decode, on the worker or client socket.
     case malformed(PeerID, socket: CoordinatorSocket, WireError)
     /// A send to this worker failed because its connection is gone (ROUTER_MANDATORY).

@@ -34,8 +34,8 @@ enum DataServer {
                 manifests.manifest(of: entry) { manifest, digests in
                     reply(id, DataReply.manifest(manifest, digests: digests).envelope.frames.map { Frame($0) })
                 }
-            case .sources(let sources, let held):
-                feed.yield(.sources(PeerID(peer.bytes), sources, held: held, identity: message.userID))
+            case .sources(let sources, let held, let claimed):
+                feed.yield(.sources(PeerID(peer.bytes), sources, held: held, claimed: claimed, identity: message.userID))
             }
         }
     }

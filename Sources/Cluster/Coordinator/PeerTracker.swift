@@ -9,12 +9,19 @@ import Wire
 /// from a peer; a chunk that no usable peer holds is *assigned* to exactly one of the fetchers
 /// that lack it (chunk `i` to the `i mod n`-th of them, by endpoint), which takes it from the
 /// coordinator; the others wait for it to appear at that fetcher. Fetchers report every 250 ms, so
-/// what one gets the others see a moment later. A fetcher that serves nothing (no endpoint) is not
-/// counted in the sharing and gets every chunk no usable peer holds.
+/// what one gets the others see a moment later. A chunk a fetcher has already asked of the
+/// coordinator (its claim), or was assigned in its last answer, stays its own until its next
+/// report, whoever joins meanwhile. A fetcher that serves nothing
+/// (no endpoint) is not counted in the sharing and gets every chunk no usable peer holds.
 struct PeerTracker: Sendable {
     /// A fetcher's last report.
     struct Fetcher: Sendable, Equatable {
         var held: ChunkSet
+        /// Chunks it asked of the coordinator and has not written yet.
+        var claimed: ChunkSet
+        /// The chunks the last answer assigned it: no one else is assigned them before its next
+        /// report, so fetchers joining meanwhile do not ask the coordinator for the same ones.
+        var assigned: ChunkSet
         var publicKey: String?
         var reportedAt: Duration
     }
@@ -35,12 +42,15 @@ struct PeerTracker: Sendable {
     /// other fetchers with the most chunks it lacks, at most `WireProtocol.maxPeers`), and the
     /// chunks assigned to it.
     mutating func report(
-        _ request: SourcesRequest, held: ChunkSet, publicKey: String?, holders: [Holder], now: Duration
+        _ request: SourcesRequest, held: ChunkSet, claimed: ChunkSet? = nil, publicKey: String?, holders: [Holder],
+        now: Duration
     ) -> (sources: Sources, assigned: ChunkSet, held: [ChunkSet]) {
+        let claimed = claimed ?? ChunkSet(count: held.count)
         expire(now: now)
         let dataset = request.dataset
         if let endpoint = request.endpoint {
-            fetchers[dataset, default: [:]][endpoint] = Fetcher(held: held, publicKey: publicKey, reportedAt: now)
+            fetchers[dataset, default: [:]][endpoint] = Fetcher(
+                held: held, claimed: claimed, assigned: ChunkSet(count: held.count), publicKey: publicKey, reportedAt: now)
         }
         let excluded = Set(request.excluded)
         let me = request.endpoint
@@ -61,6 +71,11 @@ struct PeerTracker: Sendable {
             let sharers = others.filter { !excluded.contains($0.key) }
             for index in 0..<chunks where !held.contains(index) {
                 if usableOthers.contains(where: { $0.value.held.contains(index) }) { continue }
+                if claimed.contains(index) {
+                    assigned.insert(index)
+                    continue
+                }
+                if sharers.contains(where: { $0.value.claimed.contains(index) || $0.value.assigned.contains(index) }) { continue }
                 guard let me else {
                     assigned.insert(index)
                     continue
@@ -71,6 +86,8 @@ struct PeerTracker: Sendable {
                 if lacking[index % lacking.count] == me { assigned.insert(index) }
             }
         }
+
+        if let me { fetchers[dataset]?[me]?.assigned = assigned }
 
         // Peers to offer: whole-dataset holders, then the fetchers with the most chunks this one
         // lacks; ties broken by a hash of both endpoints, so fetchers spread over the peers.

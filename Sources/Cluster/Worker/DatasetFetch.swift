@@ -124,7 +124,10 @@ struct DatasetFetch: Sendable {
         guard let manifest else { return nil }
         sourcesSentAt = now
         let request = SourcesRequest(dataset: hash, chunks: manifest.chunkCount, endpoint: endpoint, excluded: excluded.sorted())
-        return .sources(request, held: held)
+        var claimed = ChunkSet(count: manifest.chunkCount)
+        for (index, asked) in outstanding where asked.source == .coordinator { claimed.insert(index) }
+        for (index, entry) in writing where entry.source == .coordinator { claimed.insert(index) }
+        return .sources(request, held: held, claimed: claimed)
     }
 
     /// Whether a SOURCES report is due: every `sourcesInterval` once answered, and again after a

@@ -104,7 +104,9 @@ final class FetchWriters: Sendable {
     }
 
     /// Verifies and opens the complete dataset (`DatasetCache.admit`), reports it with `opened`,
-    /// then makes it a durable cache entry and reports what that evicted with `kept`.
+    /// then makes it a durable cache entry on another thread (flushing takes a while, and chunks
+    /// asked for meanwhile by other workers are served from the opened dataset instead of waiting
+    /// behind it) and reports what that evicted with `kept`.
     func finish(
         _ hash: String, opened: @escaping @Sendable (DatasetStoreOutcome) -> Void,
         kept: @escaping @Sendable ([String]) -> Void
@@ -125,8 +127,11 @@ final class FetchWriters: Sendable {
                 return
             }
             opened(.stored(evicted: []))
-            let evicted = cache.keep(incoming)
-            if !evicted.isEmpty { kept(evicted) }
+            let file = IncomingFile(incoming)
+            DispatchQueue.global().async {
+                let evicted = cache.keep(file.incoming)
+                if !evicted.isEmpty { kept(evicted) }
+            }
         }
     }
 
@@ -143,4 +148,10 @@ final class FetchWriters: Sendable {
     private func forget(_ hash: String) {
         _ = writers.withLock { $0.removeValue(forKey: hash) }
     }
+}
+
+/// An admitted dataset's file handed to another thread to be kept: nothing writes to it any more.
+private struct IncomingFile: @unchecked Sendable {
+    let incoming: IncomingDataset
+    init(_ incoming: IncomingDataset) { self.incoming = incoming }
 }
