@@ -188,6 +188,20 @@ private func set(_ count: Int, _ members: [Int]) -> ChunkSet {
         #expect(h.advance(.milliseconds(100)).fetches == [first])
     }
 
+    @Test func aRefusedOrUnansweredManifestRequestIsSentAgain() {
+        // The data socket may not be connected yet when the first task arrives (IMMEDIATE): the
+        // refused MANIFEST goes again on the next tick, and one left unanswered after 2 s.
+        var h = WorkerHarness()
+        h.register()
+        h.task(0, dataset: hash)
+        let manifest = DataRequest.manifest(DatasetRef(dataset: hash))
+        #expect(h.send(.datasetResolved(hash, nil)).dataRequests == [manifest])
+        h.send(.dataRefused(manifest, generation: h.generation))
+        #expect(h.advance(.milliseconds(100)).dataRequests == [manifest])
+        #expect(h.advance(.milliseconds(1_800)).dataRequests.isEmpty)
+        #expect(h.advance(.milliseconds(300)).dataRequests == [manifest])
+    }
+
     @Test func fetchesALargeDatasetInTheManifestsChunks() {
         var h = WorkerHarness()
         h.register()

@@ -67,6 +67,20 @@ struct PeerDistributionLabTests {
                 the coordinator sent \(sent) B while the eight fetched (\(String(format: "%.2f", sentRatio))x the dataset)
                   \(eight.perWorker.joined(separator: "\n  "))
                 """)
+            if ProcessInfo.processInfo.environment["CROSSFOLD_PEER_BASELINE"] == "1" {
+                // For docs/PERFORMANCE.md: the same eight hosts fetching from the coordinator alone.
+                for worker in workers { try await worker.send(.terminate) }
+                for worker in workers { _ = try await worker.waitForExit(timeout: .seconds(20)) }
+                let alone = try await cluster.startWorkers((1...8).map { ("alone\($0)", $0) }, extraArguments: ["--peer-bind", "none"])
+                let before = try await cluster.lab.bytes(of: 0).sent
+                let third = try await cluster.submit(run, from: 9, json: cluster.work.appendingPathComponent("alone.json"))
+                #expect(third.succeeded)
+                let span = try Self.fetchSpan(alone)
+                let bytes = try await cluster.lab.bytes(of: 0).sent - before
+                print("baseline, eight hosts from the coordinator alone: \(String(format: "%.2f", span.seconds)) s "
+                    + "(\(String(format: "%.2f", span.seconds / one.seconds))x), the coordinator sent \(bytes) B "
+                    + "(\(String(format: "%.2f", Double(bytes) / Double(size)))x)")
+            }
             #expect(ratio <= 2.5, "eight hosts took \(ratio)x one host's time")
             #expect(sentRatio <= 2, "the coordinator sent \(sentRatio)x the dataset")
             try expectSameMetrics(soloJSON, as: reference, in: cluster.lab)

@@ -80,6 +80,8 @@ struct DatasetFetch: Sendable {
     private(set) var coordinatorOutstanding = 0
     /// Last time a coordinator chunk arrived or coordinator requests went out, for the stall check.
     private(set) var lastActivity: Duration
+    /// When MANIFEST was last asked for (nil: not yet, or the socket refused it).
+    private(set) var manifestAskedAt: Duration?
     private(set) var sourcesSentAt: Duration?
     private(set) var sourcesAnswered = false
     /// Bytes received from the coordinator and from peers, for the log.
@@ -98,6 +100,25 @@ struct DatasetFetch: Sendable {
     var isComplete: Bool { manifest != nil && held.isComplete }
     /// Peers currently worth a connection.
     var usablePeers: Set<String> { Set(peers.keys) }
+
+    /// The MANIFEST request to send now: at first, again when the socket refused it (no
+    /// connection yet), and again every 2 s while no answer comes (a reply lost with its
+    /// connection).
+    mutating func manifestRequest(now: Duration) -> DataRequest? {
+        guard manifest == nil else { return nil }
+        if let asked = manifestAskedAt, now - asked < .seconds(2) { return nil }
+        manifestAskedAt = now
+        return .manifest(DatasetRef(dataset: hash))
+    }
+
+    /// The socket refused MANIFEST or SOURCES: sent again on the next tick.
+    mutating func requestRefused(_ request: DataRequest) {
+        switch request {
+        case .manifest: manifestAskedAt = nil
+        case .sources: sourcesSentAt = nil
+        case .fetch(let fetch): refused(fetch, source: .coordinator)
+        }
+    }
 
     /// Takes the coordinator's MANIFEST; returns why it is unusable, or nil.
     mutating func takeManifest(_ manifest: Manifest, digests: [UInt8]) -> String? {
@@ -301,6 +322,7 @@ struct DatasetFetch: Sendable {
     /// or a SOURCES report goes out anew.
     mutating func coordinatorReconnected() {
         for (index, asked) in outstanding where asked.source == .coordinator { release(index) }
+        manifestAskedAt = nil
         sourcesSentAt = nil
         sourcesAnswered = manifest != nil && sourcesAnswered
     }

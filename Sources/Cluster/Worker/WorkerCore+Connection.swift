@@ -15,8 +15,8 @@ extension WorkerCore {
         // Transfers under way resume on the new data socket from what is missing.
         for hash in fetches.keys.sorted() {
             fetches[hash]?.coordinatorReconnected()
-            if fetches[hash]?.manifest == nil {
-                out.append(.sendData(.manifest(DatasetRef(dataset: hash))))
+            if let manifest = fetches[hash]?.manifestRequest(now: now) {
+                out.append(.sendData(manifest))
             } else {
                 reportSources(hash, into: &out)
             }

@@ -19,7 +19,7 @@ extension WorkerCore {
         }
         fetches[hash] = DatasetFetch(hash: hash, settings: configuration.fetchSettings, now: now)
         out.append(.log(.info, "fetching dataset", ["dataset": "\(hash)"]))
-        out.append(.sendData(.manifest(DatasetRef(dataset: hash))))
+        if let request = fetches[hash]?.manifestRequest(now: now) { out.append(.sendData(request)) }
     }
 
     /// A reply on the data socket, from the coordinator.
@@ -146,6 +146,7 @@ extension WorkerCore {
                 out.append(.log(.warning, "dataset transfer stalled; asking again for the missing chunks", ["dataset": "\(hash)"]))
             }
             if !excluded.isEmpty { syncPeerLinks(into: &out) }
+            if let manifest = fetches[hash]?.manifestRequest(now: now) { out.append(.sendData(manifest)) }
             if fetches[hash]?.sourcesDue(now: now) == true || !excluded.isEmpty { reportSources(hash, into: &out) }
             request(hash, into: &out)
         }

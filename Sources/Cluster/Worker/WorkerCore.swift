@@ -117,7 +117,12 @@ public struct WorkerCore: Sendable {
             refused(message, generation: generation, into: &out)
         case .dataRefused(let request, let generation):
             guard generation == self.generation else { break }
-            if case .fetch(let fetch) = request { fetches[fetch.dataset]?.refused(fetch, source: .coordinator) }
+            let dataset: String = switch request {
+            case .fetch(let fetch): fetch.dataset
+            case .manifest(let ref): ref.dataset
+            case .sources(let sources, _, _): sources.dataset
+            }
+            fetches[dataset]?.requestRefused(request)
         case .peerData(let endpoint, let reply):
             receive(peer: endpoint, reply, into: &out)
         case .peerRefused(let endpoint, let request):
