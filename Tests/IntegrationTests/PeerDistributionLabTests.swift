@@ -33,19 +33,24 @@ struct PeerDistributionLabTests {
     }
 
     @Test func eightHostsGetTheDatasetInAtMostTwoAndAHalfTimesWhatOneTakes() async throws {
-        // 390,000 x 128 float32, 10 concepts: 201 MB.
+        // CPU-heavy (ten hosts on this machine's cores): not beside the other heavy tests.
+        try await ExclusiveTests.run { try await eightHosts() }
+    }
+
+    func eightHosts() async throws {
+        // 390,000 x 128 float32, 10 concepts: 209 MB.
         let dataset = try await ClusterFixtures.shared.syntheticDataset(rows: 390_000, features: 128)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: dataset)[.size] as? Int)
         let run = EvaluationRun(dataset: dataset, folds: 8, model: "centroid")
-        let reference = try await ClusterFixtures.shared.embeddedMetrics(run)
         try await ClusterLab.with(hosts: 10) { cluster, _ in
             for host in 0..<10 { try await cluster.lab.setRate(of: host, megabits: Self.megabits) }
 
-            // One host: the upload, then a lone worker fetches from the coordinator.
+            // One host: the upload, then a lone worker fetches from the coordinator. Only the
+            // transfer is measured here: the job is cancelled once the dataset is in (the folds'
+            // results are the fault test's business, below), which keeps the ten hosts' CPU for
+            // the transfers and the rest of the test suite.
             let solo = try await cluster.startWorker("solo", on: 1)
-            let soloJSON = cluster.work.appendingPathComponent("solo.json")
-            let first = try await cluster.submit(run, from: 9, json: soloJSON)
-            #expect(first.succeeded, "\(first)\n\(cluster.lab.diagnostics())")
+            try await distribute(run, to: [solo], in: cluster)
             let one = try Self.fetchSpan([solo])
             try await solo.send(.terminate)
             _ = try await solo.waitForExit(timeout: .seconds(20))
@@ -53,9 +58,7 @@ struct PeerDistributionLabTests {
             // Eight hosts with empty caches, all fetching at once (one fold each).
             let sentBefore = try await cluster.lab.bytes(of: 0).sent
             let workers = try await cluster.startWorkers((1...8).map { ("w\($0)", $0) })
-            let eightJSON = cluster.work.appendingPathComponent("eight.json")
-            let second = try await cluster.submit(run, from: 9, json: eightJSON)
-            #expect(second.succeeded, "\(second)\n\(cluster.lab.diagnostics())")
+            try await distribute(run, to: workers, in: cluster)
             let sent = try await cluster.lab.bytes(of: 0).sent - sentBefore
             let eight = try Self.fetchSpan(workers)
 
@@ -73,8 +76,7 @@ struct PeerDistributionLabTests {
                 for worker in workers { _ = try await worker.waitForExit(timeout: .seconds(20)) }
                 let alone = try await cluster.startWorkers((1...8).map { ("alone\($0)", $0) }, extraArguments: ["--peer-bind", "none"])
                 let before = try await cluster.lab.bytes(of: 0).sent
-                let third = try await cluster.submit(run, from: 9, json: cluster.work.appendingPathComponent("alone.json"))
-                #expect(third.succeeded)
+                try await distribute(run, to: alone, in: cluster)
                 let span = try Self.fetchSpan(alone)
                 let bytes = try await cluster.lab.bytes(of: 0).sent - before
                 print("baseline, eight hosts from the coordinator alone: \(String(format: "%.2f", span.seconds)) s "
@@ -83,12 +85,30 @@ struct PeerDistributionLabTests {
             }
             #expect(ratio <= 2.5, "eight hosts took \(ratio)x one host's time")
             #expect(sentRatio <= 2, "the coordinator sent \(sentRatio)x the dataset")
-            try expectSameMetrics(soloJSON, as: reference, in: cluster.lab)
-            try expectSameMetrics(eightJSON, as: reference, in: cluster.lab)
         }
     }
 
+    /// Submits `run` from the last host, waits until every one of `workers` holds the dataset,
+    /// then cancels the job; returns the job id.
+    @discardableResult
+    func distribute(_ run: EvaluationRun, to workers: [LabProcess], in cluster: ClusterLab) async throws -> String {
+        let client = cluster.lab.hostCount - 1
+        let submitted = try await cluster.lab.run(on: client, [cluster.crossfold, "submit"] + run.arguments
+            + ["--coordinator", cluster.clientEndpoint])
+        #expect(submitted.succeeded, "\(submitted)\n\(cluster.lab.diagnostics())")
+        let job = submitted.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        for worker in workers {
+            try await worker.waitForRecord("dataset fetched", timeout: .seconds(300))
+        }
+        _ = try await cluster.lab.run(on: client, [cluster.crossfold, "cancel", job, "--coordinator", cluster.clientEndpoint])
+        return job
+    }
+
     @Test func aPeerKilledMidTransferAndAPeerServingForgedChunksCostOnlyTime() async throws {
+        try await ExclusiveTests.run { try await peerFaults() }
+    }
+
+    func peerFaults() async throws {
         // 195,000 x 128: 100 MB, 4 s at least over one 200 Mbit/s link.
         let dataset = try await ClusterFixtures.shared.syntheticDataset(rows: 195_000, features: 128)
         let run = EvaluationRun(dataset: dataset, folds: 6, model: "centroid")
