@@ -3,11 +3,10 @@ extension Scheduler {
     /// its next queued task goes to the best free worker.
     mutating func dispatch(into actions: inout [SchedulerAction]) {
         while let job = nextJob(), let task = jobs[job]?.queue.first, let worker = bestWorker(for: job, task: task) {
-            jobs[job]?.queue.removeFirst()
-            jobs[job]?.tasks[task].attempts += 1
-            let number = jobs[job]?.tasks[task].attempts ?? 1
+            let number = (jobs[job]?.task(task)?.attempts ?? 0) + 1
+            _ = jobs[job]?.popQueue()
+            jobs[job]?.startAttempt(of: task, lease: Lease(attempt: number, worker: worker, deadline: now + configuration.lease))
             let attempt = TaskAttempt(job: job, task: task, attempt: number)
-            jobs[job]?.tasks[task].leases.append(Lease(attempt: number, worker: worker, deadline: now + configuration.lease))
             workers[worker]?.running.insert(attempt)
             actions.append(.assign(worker, attempt))
         }
@@ -31,8 +30,7 @@ extension Scheduler {
     /// A free, recently heard worker: not one that lost this task before when another is free,
     /// then one holding the job's datasets, then the most free slots, then the smallest id.
     func bestWorker(for job: String, task: Int) -> WorkerID? {
-        guard let record = jobs[job] else { return nil }
-        let avoid = record.tasks[task].avoid
+        guard let record = jobs[job], let avoid = record.task(task)?.avoid else { return nil }
         let candidates = workers.values.filter(isAvailable)
         func rank(_ worker: WorkerRecord) -> (Int, Int, Int) {
             (avoid.contains(worker.id) ? 1 : 0, record.datasets.isSubset(of: worker.cached) ? 0 : 1, -worker.freeSlots)
