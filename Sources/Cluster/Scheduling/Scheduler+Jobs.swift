@@ -43,6 +43,9 @@ extension Scheduler {
         jobs[attempt.job]?.markDone(attempt.task)
         // Other attempts of the same task are now pointless.
         let others = jobs[attempt.job]?.removeLeases(of: attempt.task) { _ in true } ?? []
+        if let own = others.first(where: { $0.attempt == attempt.attempt }) {
+            jobs[attempt.job]?.recordTaskTime(now - own.assigned)
+        }
         for lease in others where lease.attempt != attempt.attempt {
             let other = TaskAttempt(job: attempt.job, task: attempt.task, attempt: lease.attempt)
             workers[lease.worker]?.running.remove(other)

@@ -67,7 +67,7 @@ extension Scheduler {
             workers[lease.worker]?.running.remove(attempt)
             let deadline = now + configuration.lease
             jobs[attempt.job]?.updateLease(of: attempt.task, attempt: attempt.attempt) {
-                $0 = Lease(attempt: attempt.attempt, worker: id, deadline: deadline)
+                $0 = Lease(attempt: attempt.attempt, worker: id, deadline: deadline, assigned: $0.assigned)
             }
             workers[id]?.running.insert(attempt)
         }

@@ -10,6 +10,8 @@ struct WorkerRecord: Sendable {
     var running: Set<TaskAttempt> = []
 
     var freeSlots: Int { max(0, slots - running.count) }
+    /// Room for tasks sent ahead (one more per slot) of a job with short tasks.
+    var roomAhead: Int { max(0, 2 * slots - running.count) }
 }
 
 /// One outstanding attempt of a task.
@@ -17,6 +19,8 @@ struct Lease: Sendable, Equatable {
     let attempt: Int
     let worker: WorkerID
     var deadline: Duration
+    /// When it was handed out.
+    var assigned: Duration
     /// Its result arrived and is being written: the lease cannot lapse meanwhile.
     var persisting = false
 }
@@ -51,6 +55,9 @@ struct JobRecord: Sendable {
     private(set) var doneCount = 0
     /// Tasks holding at least one lease.
     private(set) var leased: Set<Int> = []
+    /// The time from assignment to result, averaged over the recent tasks (weights halve every
+    /// eight tasks or so); nil before the first result.
+    private(set) var taskTime: Duration?
 
     init(id: String, datasets: Set<String>, tasks: [TaskRecord]) {
         self.id = id
@@ -90,6 +97,10 @@ struct JobRecord: Sendable {
         tasks[task].done = true
         doneCount += 1
         queue.remove(task)
+    }
+
+    mutating func recordTaskTime(_ time: Duration) {
+        taskTime = taskTime.map { $0 * 0.9 + time * 0.1 } ?? time
     }
 
     mutating func recordLoss(of task: Int, on worker: WorkerID, _ loss: AttemptLoss) {
