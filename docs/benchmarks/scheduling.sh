@@ -6,8 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 size=${1:-full}
-swift build -c release --product scheduler-simulation >/dev/null
-simulation=.build/release/scheduler-simulation
+# The tiny run checks that it works (CI, after the debug build of the tests); figures come from release.
+configuration=release
+[ "$size" = tiny ] && configuration=debug
+swift build -c "$configuration" --product scheduler-simulation >/dev/null
+simulation=.build/$configuration/scheduler-simulation
 case "$size" in
     full)
         "$simulation" 1000 100000 4 1000   # 1,000 hosts x 4 slots, 1 s tasks
