@@ -27,12 +27,24 @@ public struct SHA256Hasher: Sendable {
     /// The digest of everything added, as 64 lowercase hex digits. The hasher is spent afterwards:
     /// start a new one for the next hash.
     public mutating func finalize() -> String {
+        SHA256Hasher.hex(finalizeDigest())
+    }
+
+    /// The digest of everything added, as its 32 bytes; the hasher is spent afterwards.
+    public mutating func finalizeDigest() -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         digest.withUnsafeMutableBufferPointer { buffer in
             // Cannot fail: the output buffer has the required 32 bytes (so a base address too).
             if let output = buffer.baseAddress { _ = crossfold_sha256_final(output, &context) }
         }
-        return SHA256Hasher.hex(digest)
+        return digest
+    }
+
+    /// The 32-byte SHA-256 of a buffer.
+    public static func digest(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var hasher = SHA256Hasher()
+        hasher.update(raw: bytes)
+        return hasher.finalizeDigest()
     }
 
     /// The SHA-256 of `bytes` as 64 lowercase hex digits.

@@ -13,21 +13,29 @@ public struct LearnerDescription: Sendable, Equatable {
 
 /// The built-in learners by name, and the one place a `LearnerSpec` becomes a `Learner`.
 public enum LearnerCatalog {
-    /// The learner used when none is named.
-    public static let defaultModel = "logistic"
+    /// The learner used when none is named: the multinomial model for exclusive concepts (one per
+    /// row, as scikit-learn's `LogisticRegression` fits by default), one-vs-rest for multi-label
+    /// data.
+    public static func defaultModel(for dataset: Dataset) -> String {
+        defaultModel(multiLabel: dataset.isMultiLabel)
+    }
+
+    public static func defaultModel(multiLabel: Bool) -> String {
+        multiLabel ? "logistic" : "softmax"
+    }
 
     /// Every built-in learner, the default first.
     public static let learners: [LearnerDescription] = [
         LearnerDescription(
             name: "logistic",
             summary: "One-vs-rest L2 logistic regression, one binary model per concept (L-BFGS, scikit-learn's "
-                + "objective). Right for multi-label and exclusive concepts; the default.",
+                + "objective). The default for multi-label data; suits exclusive concepts too.",
             parameters: LinearSettings.parameters
         ),
         LearnerDescription(
             name: "softmax",
-            summary: "Multinomial L2 logistic regression for exclusive concepts (one per row); rejects "
-                + "multi-label rows.",
+            summary: "Multinomial L2 logistic regression (scikit-learn's LogisticRegression default). The default "
+                + "for exclusive concepts (one per row); rejects multi-label rows.",
             parameters: LinearSettings.parameters,
             needsExclusiveConcepts: true
         ),
@@ -115,7 +123,9 @@ public enum LearnerCatalog {
     public static var documentation: String {
         var lines: [String] = []
         for learner in learners {
-            lines.append("\(learner.name)\(learner.name == defaultModel ? " (default)" : "")")
+            let role = learner.name == defaultModel(multiLabel: false) ? " (default for exclusive concepts)"
+                : learner.name == defaultModel(multiLabel: true) ? " (default for multi-label data)" : ""
+            lines.append("\(learner.name)\(role)")
             lines.append("  \(learner.summary)")
             for parameter in learner.parameters {
                 lines.append("  --param \(parameter.key)=VALUE  \(parameter.accepted); default \(parameter.defaultValue)")

@@ -73,6 +73,20 @@ public final class Lab: Sendable {
         _ = try await Self.script(["link", name, "h\(host)", up ? "up" : "down"], timeout: .seconds(30))
     }
 
+    /// Limits `host`'s link to `megabits` per second each way (tc tbf on both ends of its cable),
+    /// or lifts the limit with nil.
+    public func setRate(of host: Int, megabits: Int?) async throws {
+        _ = try await Self.script(["rate", name, "h\(host)", megabits.map(String.init) ?? "off"], timeout: .seconds(30))
+    }
+
+    /// Bytes `host` has sent and received on its link so far.
+    public func bytes(of host: Int) async throws -> (sent: Int, received: Int) {
+        let outcome = try await Self.script(["bytes", name, "h\(host)"], timeout: .seconds(30))
+        let fields = outcome.standardOutput.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        guard fields.count == 2 else { throw LabError.scriptFailed(outcome) }
+        return (fields[0], fields[1])
+    }
+
     /// Sends `signal` to a process started with `start`.
     public func send(_ signal: LabSignal, to process: LabProcess) async throws {
         _ = try await Self.script(["kill", name, "h\(process.host)", process.name, signal.rawValue], timeout: .seconds(30))

@@ -19,6 +19,10 @@ public enum WireProtocol {
     public static let chunkBytes = 1 << 20
     /// FETCH requests a worker keeps outstanding (the credit), as in the Guide's fileio3.
     public static let fetchCredit = 8
+    /// Most chunks a dataset may have in a MANIFEST or SOURCES (64 GiB of 1 MiB chunks).
+    public static let maxChunks = 1 << 16
+    /// Most peers one SOURCES names.
+    public static let maxPeers = 16
     /// UPLOAD frames a client keeps unacknowledged.
     public static let uploadCredit = 8
 

@@ -20,14 +20,21 @@ public enum WorkerMessage: Sendable, Equatable {
         /// dataset), so the coordinator moves their leases to this connection instead of
         /// requeueing them. Absent on a first connection.
         public var holding: [TaskRef]?
+        /// Where the worker serves the chunks it holds to other workers (`tcp://HOST:PORT`);
+        /// absent when it serves none.
+        public var peerEndpoint: String?
 
-        public init(name: String, slots: Int, threads: Int, cached: [String], software: String, holding: [TaskRef]? = nil) {
+        public init(
+            name: String, slots: Int, threads: Int, cached: [String], software: String, holding: [TaskRef]? = nil,
+            peerEndpoint: String? = nil
+        ) {
             self.name = name
             self.slots = slots
             self.threads = threads
             self.cached = cached
             self.software = software
             self.holding = holding
+            self.peerEndpoint = peerEndpoint
         }
     }
 
@@ -97,8 +104,8 @@ public enum WorkerMessage: Sendable, Equatable {
             let ready = try envelope.decodeHeader(Ready.self)
             guard (1...1024).contains(ready.slots), (1...1024).contains(ready.threads),
                   ready.cached.count <= WireProtocol.maxCachedHashes, (ready.holding?.count ?? 0) <= 4096,
-                  ready.cached.allSatisfy(DatasetRef.isHash)
-            else { throw WireError(.malformed, "READY has slots/threads outside 1...1024 or bad dataset hashes") }
+                  ready.cached.allSatisfy(DatasetRef.isHash), ready.peerEndpoint.map(PeerEndpoint.isValid) ?? true
+            else { throw WireError(.malformed, "READY has slots/threads outside 1...1024, bad dataset hashes or a peer endpoint that is not tcp://HOST:PORT") }
             return .ready(ready)
         case "HEARTBEAT":
             try envelope.requirePayload(0)
@@ -138,9 +145,12 @@ public enum CoordinatorMessage: Sendable, Equatable {
     case cancel(TaskRef)
     case disconnect(Reason)
     case error(ErrorReply)
+    /// The worker keys a worker's data port admits (CURVE clusters only).
+    case admit(Admit)
 
     public var envelope: Envelope {
         switch self {
+        case .admit(let admit): Envelope(command: "ADMIT", header: admit)
         case .heartbeat: Envelope(command: "HEARTBEAT", header: Empty())
         case .task(let task, let rows): Envelope(command: "TASK", header: task, payload: [BinaryArrays.bytes(rows)])
         case .cancel(let ref): Envelope(command: "CANCEL", header: ref)
@@ -168,6 +178,13 @@ public enum CoordinatorMessage: Sendable, Equatable {
             return .disconnect((try? envelope.decodeHeader(Reason.self)) ?? Reason(reason: "unspecified"))
         case "ERROR":
             return .error(try envelope.decodeHeader(ErrorReply.self))
+        case "ADMIT":
+            try envelope.requirePayload(0)
+            let admit = try envelope.decodeHeader(Admit.self)
+            guard admit.keys.allSatisfy({ $0.utf8.count == 40 }) else {
+                throw WireError(.malformed, "ADMIT lists keys that are not 40-character Z85 public keys")
+            }
+            return .admit(admit)
         default:
             throw WireError(.unknownCommand, "\(envelope.command) is not a coordinator-to-worker command")
         }

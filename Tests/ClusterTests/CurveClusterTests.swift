@@ -40,7 +40,7 @@ import ZeroMQ
         #expect(!joined.isEmpty)
         #expect(joined.allSatisfy { $0.metadata["worker"]?.description == "worker-1/secure-a" })
         #expect(String(decoding: results.metricsJSON, as: UTF8.self).contains("worker-1/secure-a"))
-        #expect(cluster.logs.messages(where: "worker", is: "secure-a").contains("fetching dataset from the coordinator"))
+        #expect(cluster.logs.messages(where: "worker", is: "secure-a").contains("fetching dataset"))
         #expect(cluster.refusedKeys(in: CoordinatorKeys.workerDomain).isEmpty)
         #expect(cluster.refusedKeys(in: CoordinatorKeys.clientDomain).isEmpty)
 

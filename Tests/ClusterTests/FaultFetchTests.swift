@@ -89,7 +89,7 @@ import Glibc
         #expect(status.attemptsLost >= 1, "\(status)")
         #expect(cluster.logs.records.contains { $0.message == "task requeued" })
         try await Self.expectExactResults(of: job, spec: first, dataset: dataset, client: client)
-        #expect(cluster.logs.messages(where: "worker", is: "survivor").contains("fetching dataset from the coordinator"))
+        #expect(cluster.logs.messages(where: "worker", is: "survivor").contains("fetching dataset"))
         await survivor.stop()
         print("fault fetch: \(bytes.count) bytes; worker killed after \(servedAtKill) of \(slow.chunkCount) chunks; "
               + "task requeued \(requeuedAfter) after the kill; job completed \(completedAfter) after it on the survivor")
@@ -111,7 +111,7 @@ import Glibc
         try await Self.expectExactResults(of: again, spec: second, dataset: dataset, client: client)
         let restartedLog = cluster.logs.messages(where: "worker", is: "doomed-restarted")
         #expect(restartedLog.contains("removed an unfinished cache write"))
-        #expect(restartedLog.contains("fetching dataset from the coordinator"))
+        #expect(restartedLog.contains("fetching dataset"))
         #expect(!restartedLog.contains("dataset in the cache; not fetching it"))
         #expect(FileManager.default.fileExists(atPath: freshPartial), "a young temporary file may be another worker's write")
         #expect(!FileManager.default.fileExists(atPath: oldPartial))

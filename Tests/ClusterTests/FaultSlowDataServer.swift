@@ -43,8 +43,20 @@ final class FaultSlowDataServer: Sendable {
         while !stopping.withLock({ $0 }) {
             guard let ready = try? poll([.socket(socket)], timeout: .milliseconds(20)), ready[0].contains(.readable),
                   let message = try? socket.tryReceive(), message.count >= 2,
-                  let request = try? FetchRequest.decode(message.frames.dropFirst().map(\.bytes))
+                  let decoded = try? DataRequest.decode(message.frames.dropFirst().map(\.bytes))
             else { continue }
+            let request: FetchRequest
+            switch decoded {
+            case .fetch(let fetch):
+                request = fetch
+            case .manifest(let ref):
+                let reply = ref.dataset == hash ? FakeDataAnswers.manifest(hash, bytes: bytes) : .missing(ref)
+                _ = try? socket.trySend([Frame(message.frames[0].bytes)] + reply.envelope.frames.map { Frame($0) })
+                continue
+            case .sources(let sources, _, _):
+                _ = try? socket.trySend([Frame(message.frames[0].bytes)] + FakeDataAnswers.sources(sources).envelope.frames.map { Frame($0) })
+                continue
+            }
             Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds))
             let reply: DataReply
             if request.dataset == hash, request.offset <= bytes.count {

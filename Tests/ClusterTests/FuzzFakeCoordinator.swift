@@ -233,7 +233,24 @@ final class FuzzFakeCoordinator: Sendable {
             for _ in 0..<10_000 {
                 guard let message = try? data.tryReceive(), message.count >= 2 else { break }
                 link.data = message.frames[0].bytes
-                guard let request = try? FetchRequest.decode(message.frames.dropFirst().map(\.bytes)) else { continue }
+                guard let decoded = try? DataRequest.decode(message.frames.dropFirst().map(\.bytes)) else { continue }
+                let request: FetchRequest
+                switch decoded {
+                case .fetch(let fetch):
+                    request = fetch
+                case .manifest(let ref):
+                    statistics.withLock { $0.received["MANIFEST", default: 0] += 1 }
+                    for reply in manifestReplies(to: ref, &random, mutate: mutate) {
+                        _ = try? data.trySend([Frame(message.frames[0].bytes)] + reply.map { Frame($0) })
+                    }
+                    continue
+                case .sources(let sources, _, _):
+                    statistics.withLock { $0.received["SOURCES", default: 0] += 1 }
+                    var frames = FakeDataAnswers.sources(sources).envelope.frames
+                    if mutate, random.chance(1, in: 4) { _ = FuzzMessageGenerator.mutateFrames(&frames, using: &random) }
+                    _ = try? data.trySend([Frame(message.frames[0].bytes)] + frames.map { Frame($0) })
+                    continue
+                }
                 statistics.withLock { $0.received["FETCH", default: 0] += 1 }
                 if request.dataset == link.marker {
                     link.marker = nil
@@ -246,6 +263,31 @@ final class FuzzFakeCoordinator: Sendable {
                     statistics.withLock { $0.chunksSent += 1 }
                 }
             }
+        }
+    }
+
+    /// The replies to one MANIFEST: the right one, or (when mutating) one claiming another size,
+    /// wrong digests, garbled frames, or none.
+    private func manifestReplies(to ref: DatasetRef, _ random: inout FuzzRandom, mutate: Bool) -> [[[UInt8]]] {
+        guard let bytes = ref.dataset == configuration.hash ? configuration.bytes : configuration.others[ref.dataset] else {
+            return [DataReply.missing(ref).envelope.frames]
+        }
+        let valid = FakeDataAnswers.manifest(ref.dataset, bytes: bytes).envelope.frames
+        guard mutate, random.chance(1, in: 3) else { return [valid] }
+        switch random.below(4) {
+        case 0:
+            let size = random.pick([64, bytes.count + 1, 60 << 30])
+            let manifest = Manifest(dataset: ref.dataset, size: size, chunkBytes: WireProtocol.chunkBytes)
+            return [DataReply.manifest(manifest, digests: random.bytes(manifest.chunkCount * 32)).envelope.frames]
+        case 1:
+            let manifest = Manifest(dataset: ref.dataset, size: bytes.count, chunkBytes: WireProtocol.chunkBytes)
+            return [DataReply.manifest(manifest, digests: random.bytes(manifest.chunkCount * 32)).envelope.frames]
+        case 2:
+            return []
+        default:
+            var frames = valid
+            _ = FuzzMessageGenerator.mutateFrames(&frames, using: &random)
+            return [frames]
         }
     }
 

@@ -104,13 +104,16 @@ import Wire
     /// The worker fuzz's fake coordinator answered a FETCH with a CHUNK claiming 60 GiB; the
     /// worker allocated a buffer of the claimed size at once and crashed ("failed to allocate
     /// 64424509472 bytes"). Chunks now go to a file as they arrive; nothing is allocated for the
-    /// claim.
+    /// claim (now made by the manifest).
     @Test func aChunkClaimingAHugeDatasetAllocatesOnlyWhatArrives() {
         var worker = WorkerHarness(slots: 1)
         worker.register()
         let hash = fakeHash("c")
         worker.task(0, dataset: hash)
-        let fetches = worker.send(.datasetResolved(hash, nil)).fetches
+        worker.send(.datasetResolved(hash, nil))
+        let manifest = Manifest(dataset: hash, size: 60 << 30, chunkBytes: 1 << 20)
+        worker.fromData(.manifest(manifest, digests: [UInt8](repeating: 0, count: manifest.chunkCount * 32)))
+        let fetches = worker.sources(hash, chunks: manifest.chunkCount, peers: [], assigned: .all(manifest.chunkCount)).fetches
         #expect(fetches.first?.offset == 0)
         let before = FuzzProcess.residentBytes
         let outputs = worker.fromData(.chunk(.init(dataset: hash, offset: 0, size: 60 << 30), bytes: [UInt8](repeating: 7, count: 1 << 20)))
@@ -118,7 +121,7 @@ import Wire
         #expect(outputs.contains { if case .writeChunk(hash, 60 << 30, 0, _) = $0 { true } else { false } })
         // Once the chunk is written, the transfer goes on, asking for the next chunks of what it was told.
         let more = worker.send(.chunkWritten(hash, offset: 0))
-        #expect(more.fetches.map(\.offset).contains(1 << 20))
+        #expect(more.fetches.map(\.offset).contains(8 << 20))
     }
 
     /// A coordinator may give a worker one task per slot. A flood of TASKs (10,000 here, each

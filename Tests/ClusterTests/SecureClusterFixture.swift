@@ -37,11 +37,12 @@ final class SecureTestCluster: Sendable {
         PeerKeys(coordinator: coordinatorKeys.keyPair.publicKey, keyPair: try CurveKeyPair.generate())
     }
 
-    func startWorker(_ name: String, keys: PeerKeys?, cacheDirectory: String) throws -> RunningWorker {
+    /// With `peerBind`, the worker serves chunks to other workers on a data port bound there.
+    func startWorker(_ name: String, keys: PeerKeys?, cacheDirectory: String, peerBind: String? = nil) throws -> RunningWorker {
         let service = try WorkerService(
             controlEndpoint: endpoints.worker, dataEndpoint: endpoints.data, slots: 1, threads: 1,
             cacheDirectory: cacheDirectory, name: name, logger: logs.logger(name), software: "crossfold-test",
-            sharedDatasets: SharedDatasets(), keys: keys)
+            sharedDatasets: SharedDatasets(), keys: keys, peerBind: peerBind)
         return RunningWorker(service: service, task: Task { await service.run() })
     }
 

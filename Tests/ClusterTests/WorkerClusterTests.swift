@@ -41,7 +41,7 @@ import Wire
         #expect(summary?.macroAvgRocAuc != nil)
         // Each worker fetched the dataset once, over the data socket, and kept it on disk.
         for name in ["a", "b"] {
-            #expect(cluster.logs.messages(where: "worker", is: name).contains("fetching dataset from the coordinator"))
+            #expect(cluster.logs.messages(where: "worker", is: name).contains("fetching dataset"))
         }
         #expect(WorkerFixtures.files(in: cacheA).contains("\(iris.hash).cfds"))
 
@@ -53,7 +53,7 @@ import Wire
         #expect(try await WorkerTestCluster.waitForEnd(of: second, client: client).state == .completed)
         let restartedLog = cluster.logs.messages(where: "worker", is: "a-restarted")
         #expect(restartedLog.contains("dataset in the cache; not fetching it"))
-        #expect(!restartedLog.contains("fetching dataset from the coordinator"))
+        #expect(!restartedLog.contains("fetching dataset"))
         #expect(restartedLog.contains("task finished"))
 
         // The health file says it is connected, and no longer once the worker stopped.

@@ -1,4 +1,5 @@
 import Cluster
+import Datasets
 import Logging
 import Wire
 
@@ -9,13 +10,16 @@ struct WorkerHarness {
     var clock: Duration = .zero
     /// What `fromDataWriting` wrote, by dataset.
     var files: [String: [UInt8]] = [:]
+    /// The digests of each dataset's manifest, as `.beginFetch` handed them to the shell.
+    var digests: [String: (Manifest, [UInt8])] = [:]
 
     init(slots: Int = 1, cached: Set<String> = [], jitter: Double = 0, chunkBytes: Int = 1 << 20, credit: Int = 8,
-         resendsUnconfirmed: Bool = true) {
+         resendsUnconfirmed: Bool = true, peerEndpoint: String? = nil, peerCredit: Int = 4, maxPeerUploads: Int = 4) {
         core = WorkerCore(
             configuration: WorkerConfiguration(
                 name: "w1", slots: slots, threads: 2, software: "crossfold-test", reconnectJitter: jitter,
-                fetchCredit: credit, chunkBytes: chunkBytes, resendsUnconfirmed: resendsUnconfirmed),
+                fetchCredit: credit, chunkBytes: chunkBytes, resendsUnconfirmed: resendsUnconfirmed,
+                peerEndpoint: peerEndpoint, peerCredit: peerCredit, maxPeerUploads: maxPeerUploads),
             cached: cached)
     }
 
@@ -56,22 +60,67 @@ struct WorkerHarness {
         send(.data(reply, generation: generation))
     }
 
-    /// Sends a data reply and, as the shell would, writes the chunks it asks to write (into
-    /// `files`) and reports them written; returns every output on the way.
+    /// Sends a data reply and, as the shell would, checks the chunks it asks to write against
+    /// their digests, writes them (into `files`) and reports them written or rejected; returns
+    /// every output on the way.
     @discardableResult
     mutating func fromDataWriting(_ reply: DataReply) -> [WorkerOutput] {
-        var out = fromData(reply)
+        writing(fromData(reply))
+    }
+
+    /// The same for a reply from the peer at `endpoint`.
+    @discardableResult
+    mutating func fromPeerWriting(_ endpoint: String, _ reply: DataReply) -> [WorkerOutput] {
+        writing(send(.peerData(endpoint, reply)))
+    }
+
+    /// Carries out the writes (and digest checks) `outputs` ask for, as the shell would.
+    mutating func writing(_ outputs: [WorkerOutput]) -> [WorkerOutput] {
+        var out = outputs
         var index = 0
         while index < out.count {
-            if case .writeChunk(let hash, let size, let offset, let bytes) = out[index] {
-                var file = files[hash] ?? [UInt8](repeating: 0, count: size)
-                file.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
-                files[hash] = file
-                out += send(.chunkWritten(hash, offset: offset))
+            switch out[index] {
+            case .beginFetch(let hash, let manifest, let digests):
+                self.digests[hash] = (manifest, digests)
+            case .writeChunk(let hash, let size, let offset, let bytes):
+                if let (manifest, digests) = digests[hash],
+                   !bytes.withUnsafeBytes({ ChunkDigests.matches($0, index: offset / manifest.chunkBytes, digests: digests) }) {
+                    out += send(.chunkRejected(hash, offset: offset, reason: "does not match its digest"))
+                } else {
+                    var file = files[hash] ?? [UInt8](repeating: 0, count: size)
+                    file.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
+                    files[hash] = file
+                    out += send(.chunkWritten(hash, offset: offset))
+                }
+            default:
+                break
             }
             index += 1
         }
         return out
+    }
+
+    /// Starts fetching `hash` as the coordinator would answer for `blob` cut in `chunkBytes`
+    /// chunks: MANIFEST, then SOURCES naming `peers` (endpoint and the chunks each holds) and
+    /// assigning `assigned` (default: every chunk); returns the outputs after SOURCES.
+    @discardableResult
+    mutating func startFetch(
+        _ hash: String, blob: [UInt8], chunkBytes: Int, peers: [(String, ChunkSet)] = [], assigned: ChunkSet? = nil
+    ) -> [WorkerOutput] {
+        let asked = send(.datasetResolved(hash, nil))
+        precondition(asked.dataRequests.contains(.manifest(DatasetRef(dataset: hash))), "a fetch starts with MANIFEST")
+        let manifest = Manifest(dataset: hash, size: blob.count, chunkBytes: chunkBytes)
+        let digests = blob.withUnsafeBytes { ChunkDigests.compute($0, chunkBytes: chunkBytes) }
+        let afterManifest = writing(fromData(.manifest(manifest, digests: digests)))
+        precondition(afterManifest.dataRequests.contains { if case .sources = $0 { true } else { false } }, "then SOURCES")
+        return sources(hash, chunks: manifest.chunkCount, peers: peers, assigned: assigned ?? ChunkSet.all(manifest.chunkCount))
+    }
+
+    /// The coordinator's SOURCES for `hash`.
+    @discardableResult
+    mutating func sources(_ hash: String, chunks: Int, peers: [(String, ChunkSet)], assigned: ChunkSet) -> [WorkerOutput] {
+        let sources = Sources(dataset: hash, chunks: chunks, peers: peers.map { Sources.Peer(endpoint: $0.0) })
+        return fromData(.sources(sources, assigned: assigned, held: peers.map(\.1)))
     }
 
     @discardableResult
@@ -97,8 +146,24 @@ extension Array where Element == WorkerOutput {
         compactMap { if case .sendControl(let message) = $0 { message } else { nil } }
     }
 
+    /// FETCH requests to the coordinator.
     var fetches: [FetchRequest] {
+        compactMap { if case .sendData(.fetch(let request)) = $0 { request } else { nil } }
+    }
+
+    /// Everything sent on the coordinator's data socket.
+    var dataRequests: [DataRequest] {
         compactMap { if case .sendData(let request) = $0 { request } else { nil } }
+    }
+
+    /// SOURCES reports sent.
+    var sourcesReports: [SourcesRequest] {
+        compactMap { if case .sendData(.sources(let request, _, _)) = $0 { request } else { nil } }
+    }
+
+    /// FETCH requests to peers, with the peer.
+    var peerFetches: [(String, FetchRequest)] {
+        compactMap { if case .sendPeer(let endpoint, let request) = $0 { (endpoint, request) } else { nil } }
     }
 
     var started: [TaskAssignment] {

@@ -13,8 +13,8 @@ import TestSupport
 
     static let cases: [Case] = [
         Case(arguments: ["--param", "C"], message: "--param C is not KEY=VALUE"),
-        Case(arguments: ["--param", "depth=3"], message: "unknown parameter 'depth' for model 'logistic'"),
-        Case(arguments: ["--param", "C=-1"], message: "parameter C=-1 for model 'logistic' is not valid: expected a number > 0"),
+        Case(arguments: ["--param", "depth=3"], message: "unknown parameter 'depth' for the default model (softmax for exclusive concepts, logistic for multi-label data)"),
+        Case(arguments: ["--param", "C=-1"], message: "parameter C=-1 for the default model (softmax for exclusive concepts, logistic for multi-label data) is not valid: expected a number > 0"),
         Case(arguments: ["--folds", "1"], message: "--folds must be at least 2"),
         Case(arguments: ["--split", "kmeans"], message: "--split kmeans is not one of random, stratified, group, multilabel"),
         Case(arguments: ["--model", "forest"], message: "unknown model 'forest'"),
@@ -86,7 +86,7 @@ import TestSupport
         // The choices a user needs without reading further.
         let prose = Self.unwrapped(run.standardOutput)
         for text in ["stratified, random, group or multilabel", "logistic, softmax, knn, centroid, naive-bayes", "(default: 5)", "(default: 42)",
-                     "(default: 0.5)", "(default: logistic)"] {
+                     "(default: 0.5)", "(default: softmax for exclusive concepts, logistic for multi-label data)"] {
             #expect(prose.contains(text), "evaluate --help lacks \(text)")
         }
     }

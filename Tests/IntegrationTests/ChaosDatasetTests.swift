@@ -23,7 +23,7 @@ struct ChaosDatasetTests {
             // The transfer takes about 0.15 s between lab hosts, less than the lab script takes
             // to send a signal, so a watcher polling the log every 5 ms freezes the worker.
             async let frozen = ProcessRunner.run(URL(fileURLWithPath: "/bin/bash"), [
-                "-c", "until grep -q 'fetching dataset from the coordinator' \"$0\"; do sleep 0.005; done; kill -STOP \"$1\"",
+                "-c", "until grep -q 'fetching dataset' \"$0\"; do sleep 0.005; done; kill -STOP \"$1\"",
                 victim.logURL.path, String(victim.pid),
             ], timeout: .seconds(120))
             let submission = try await cluster.startSubmission("submit", run, from: 3, json: json)
@@ -94,7 +94,7 @@ struct ChaosDatasetTests {
             try expectSameMetrics(json, as: reference, in: cluster.lab)
             let messages = restarted.records().map(\.message)
             #expect(messages.contains { $0.hasPrefix("deleted a corrupted cache entry") }, "\(restarted.log())")
-            #expect(messages.contains("fetching dataset from the coordinator"), "\(restarted.log())")
+            #expect(messages.contains("fetching dataset"), "\(restarted.log())")
         }
     }
 

@@ -168,15 +168,15 @@ actor ClusterFixtures {
 
     /// A synthetic dataset (`crossfold dataset synth`, 64 features, 10 concepts): with 20,000 rows a
     /// logistic fold takes about 0.7 s in a debug build, long enough for events to land mid-job.
-    func syntheticDataset(rows: Int) async throws -> String {
-        let key = "rows=\(rows)"
+    func syntheticDataset(rows: Int, features: Int = 64) async throws -> String {
+        let key = "rows=\(rows) features=\(features)"
         if let known = synthetic[key] { return try await known.value }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("synthetic-\(rows).cfds").path
+        let path = directory.appendingPathComponent("synthetic-\(rows)x\(features).cfds").path
         let task = Task<String, any Error> {
             let outcome = try await ProcessRunner.run(
                 try Lab.crossfoldExecutable(),
-                ["dataset", "synth", "--rows", String(rows), "--features", "64", "--concepts", "10", "--seed", "3", "-o", path],
+                ["dataset", "synth", "--rows", String(rows), "--features", String(features), "--concepts", "10", "--seed", "3", "-o", path],
                 timeout: .seconds(120))
             guard outcome.succeeded else { throw FixtureFailure("crossfold dataset synth failed: \(outcome)") }
             return path

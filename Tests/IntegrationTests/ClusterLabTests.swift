@@ -99,7 +99,7 @@ struct ClusterLabTests {
             try #require(first.succeeded, "\(first)")
             let fetched = try await worker.waitForRecord("dataset verified and cached", timeout: .seconds(10))
             let hash = try #require(fetched["dataset"])
-            #expect(worker.records().filter { $0.message == "fetching dataset from the coordinator" }.count == 1)
+            #expect(worker.records().filter { $0.message == "fetching dataset" }.count == 1)
 
             // Second job, same worker process: nothing is fetched.
             let mark = worker.lines().count
@@ -107,7 +107,7 @@ struct ClusterLabTests {
             try #require(second.succeeded, "\(second)")
             let secondRecords = worker.records().filter { $0.index >= mark }
             #expect(secondRecords.contains { $0.message == "task finished" }, "the worker ran none of the second job")
-            #expect(!secondRecords.contains { $0.message == "fetching dataset from the coordinator" },
+            #expect(!secondRecords.contains { $0.message == "fetching dataset" },
                     "the second job fetched the dataset again\n\(worker.log())")
 
             // A new worker process on the same host and cache: the dataset comes from the disk cache.
@@ -120,7 +120,7 @@ struct ClusterLabTests {
                 guard let record = LogRecord(line, index: 0) else { return false }
                 return record["dataset"] == hash && record.message.contains("not fetching it")
             }
-            #expect(!restarted.records().contains { $0.message == "fetching dataset from the coordinator" },
+            #expect(!restarted.records().contains { $0.message == "fetching dataset" },
                     "the restarted worker fetched a dataset its cache holds\n\(restarted.log())")
         }
     }

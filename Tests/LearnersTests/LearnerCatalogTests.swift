@@ -7,9 +7,11 @@ import Testing
         _ = try LearnerCatalog.make(LearnerSpec(model: name))
     }
 
-    @Test func logisticIsTheDefaultAndListedFirst() {
-        #expect(LearnerCatalog.defaultModel == "logistic")
-        #expect(LearnerCatalog.learners.first?.name == "logistic")
+    @Test func softmaxIsTheDefaultForExclusiveConceptsAndLogisticForMultiLabelData() {
+        #expect(LearnerCatalog.defaultModel(for: SyntheticData.clusters(classes: 3, perClass: 10, features: 3)) == "softmax")
+        #expect(LearnerCatalog.defaultModel(for: SyntheticData.multiLabel(rows: 40, concepts: 3, features: 3)) == "logistic")
+        #expect(LearnerCatalog.documentation.contains("softmax (default for exclusive concepts)"))
+        #expect(LearnerCatalog.documentation.contains("logistic (default for multi-label data)"))
         #expect(LearnerCatalog.learners.map(\.name) == ["logistic", "softmax", "knn", "centroid", "naive-bayes"])
     }
 
@@ -88,7 +90,7 @@ import Testing
 
     @Test func documentationNamesEveryLearnerParameterAndDefault() {
         let text = LearnerCatalog.documentation
-        #expect(text.hasPrefix("logistic (default)\n"))
+        #expect(text.hasPrefix("logistic (default for multi-label data)\n"))
         for learner in LearnerCatalog.learners {
             #expect(text.contains(learner.name))
             #expect(text.contains(learner.summary))

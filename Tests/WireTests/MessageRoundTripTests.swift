@@ -16,6 +16,7 @@ private let hashB = String(repeating: "0f", count: 32)
             .failed(.init(job: "job1", task: 4, attempt: 2, kind: .learner, message: "bad param")),
             .have(DatasetRef(dataset: hashB)),
             .disconnect(Reason(reason: "SIGTERM")),
+            .ready(.init(name: "w", slots: 1, threads: 1, cached: [], software: "x", peerEndpoint: "tcp://10.1.2.3:5558")),
         ]
         for message in messages {
             #expect(try WorkerMessage.decode(message.envelope.frames) == message)
@@ -32,6 +33,7 @@ private let hashB = String(repeating: "0f", count: 32)
             .cancel(TaskRef(job: "job1", task: 0, attempt: 1)),
             .disconnect(Reason(reason: "unknown worker")),
             .error(ErrorReply(code: "unsupported-version", message: "upgrade")),
+            .admit(Admit(keys: [String(repeating: "x", count: 40)])),
         ]
         for message in messages {
             #expect(try CoordinatorMessage.decode(message.envelope.frames) == message)
@@ -45,6 +47,49 @@ private let hashB = String(repeating: "0f", count: 32)
         #expect(try DataReply.decode(chunk.envelope.frames) == chunk)
         let missing = DataReply.missing(DatasetRef(dataset: hashB))
         #expect(try DataReply.decode(missing.envelope.frames) == missing)
+    }
+
+    @Test func peerDistributionMessagesRoundTrip() throws {
+        var held = ChunkSet(count: 11)
+        held.insert(0)
+        held.insert(10)
+        let requests: [DataRequest] = [
+            .fetch(FetchRequest(dataset: hashA, offset: 0, length: 100)),
+            .manifest(DatasetRef(dataset: hashA)),
+            .sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: "tcp://h1:5558", excluded: ["tcp://h2:5558"]), held: held, claimed: ChunkSet(count: 11)),
+            .sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: nil), held: ChunkSet(count: 11), claimed: held),
+        ]
+        for request in requests {
+            #expect(try DataRequest.decode(request.envelope.frames) == request)
+        }
+        let replies: [DataReply] = [
+            .manifest(Manifest(dataset: hashA, size: 250, chunkBytes: 100), digests: [UInt8](repeating: 9, count: 96)),
+            .sources(Sources(dataset: hashA, chunks: 11, peers: [.init(endpoint: "tcp://h1:5558", publicKey: String(repeating: "k", count: 40))]),
+                     assigned: held, held: [.all(11)]),
+            .declined(Declined(dataset: hashA, offset: 100, reason: .busy)),
+        ]
+        for reply in replies {
+            #expect(try DataReply.decode(reply.envelope.frames) == reply)
+        }
+    }
+
+    @Test func peerDistributionMessagesThatDoNotAddUpAreRefused() {
+        // Digests for another number of chunks, a bitmap of the wrong length, an endpoint that is not tcp://HOST:PORT.
+        let manifest = DataReply.manifest(Manifest(dataset: hashA, size: 250, chunkBytes: 100), digests: [UInt8](repeating: 9, count: 64))
+        #expect(throws: WireError.self) { try DataReply.decode(manifest.envelope.frames) }
+        var frames = DataRequest.sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: nil), held: ChunkSet(count: 11), claimed: ChunkSet(count: 11)).envelope.frames
+        frames[3] = [0]
+        #expect(throws: WireError.self) { try DataRequest.decode(frames) }
+        let bad = DataRequest.sources(SourcesRequest(dataset: hashA, chunks: 11, endpoint: "tcp://*:5558"), held: ChunkSet(count: 11), claimed: ChunkSet(count: 11))
+        #expect(throws: WireError.self) { try DataRequest.decode(bad.envelope.frames) }
+        let ready = WorkerMessage.ready(.init(name: "w", slots: 1, threads: 1, cached: [], software: "x", peerEndpoint: "udp://h:1"))
+        #expect(throws: WireError.self) { try WorkerMessage.decode(ready.envelope.frames) }
+    }
+
+    @Test func aChunkSetIgnoresBitsPastItsCount() {
+        let set = ChunkSet(bytes: [0xFF, 0xFF], count: 11)
+        #expect(set?.members == 11 && set?.isComplete == true)
+        #expect(ChunkSet(bytes: [0xFF], count: 11) == nil)
     }
 
     @Test func clientMessagesRoundTrip() throws {

@@ -175,7 +175,7 @@ def last(path, message):
     return times[-1] if times else None
 prepared = first("client.log", "dataset prepared")
 uploaded = first("client.log", "dataset uploaded") or first("client.log", "coordinator already holds the dataset")
-fetching = first("worker.log", "fetching dataset from the coordinator")
+fetching = first("worker.log", "fetching dataset")
 fetched = first("worker.log", "dataset fetched") or first("worker.log", "dataset fetched; verifying")
 usable = first("worker.log", "dataset verified and open; caching it in the background") \
     or first("worker.log", "dataset verified and cached")

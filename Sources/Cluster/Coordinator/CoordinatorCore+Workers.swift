@@ -21,6 +21,7 @@ extension CoordinatorCore {
             let holding = Set((ready.holding ?? []).map(attempt))
             let event = SchedulerEvent.workerReady(
                 worker, name: ready.name, slots: ready.slots, cached: Set(ready.cached), holding: holding)
+            peerJoined(worker, peer: peer, ready: ready, into: &out)
             apply(scheduler.handle(event, now: now), into: &out)
             return
         }
@@ -43,6 +44,7 @@ extension CoordinatorCore {
             out.append(.log(.info, "worker left", ["worker": "\(worker)", "reason": "\(reason.reason)"]))
             peers[worker] = nil
             workerIDs[peer] = nil
+            peerLeft(worker)
             apply(scheduler.handle(.workerGone(worker, reason: "DISCONNECT: \(reason.reason)"), now: now), into: &out)
         case .failed(let failure):
             let ref = TaskRef(job: failure.job, task: failure.task, attempt: failure.attempt)

@@ -38,14 +38,21 @@ public struct CoordinatorCore: Sendable {
     var heldAssignments: [TaskKey: (worker: WorkerID, attempt: TaskAttempt)] = [:]
     /// Metrics of finished jobs that the store refused to keep, retried on ticks.
     var unsavedMetrics: [String: UnsavedMetrics] = [:]
+    /// Where registered workers serve chunks (READY's `peer_endpoint`).
+    var peerEndpoints: [WorkerID: String] = [:]
+    var peerTracker = PeerTracker()
+    /// With CURVE: the Z85 public key of each name in `workers.allow`.
+    let workerKeys: [String: String]
 
     public init(
         configuration: SchedulerConfiguration = SchedulerConfiguration(),
         store: any JobStore,
         registry: DatasetRegistry,
         software: String,
+        workerKeys: [String: String] = [:],
         makeJobID: @escaping @Sendable () -> String = CoordinatorCore.randomJobID
     ) {
+        self.workerKeys = workerKeys
         self.scheduler = Scheduler(configuration: configuration)
         self.store = store
         self.registry = registry
@@ -62,6 +69,8 @@ public struct CoordinatorCore: Sendable {
             handleWorker(peer, message, identity: identity, into: &out)
         case .client(let peer, let request):
             handleClient(peer, request, into: &out)
+        case .sources(let peer, let request, let held, let claimed, let identity):
+            sources(peer, request, held: held, claimed: claimed, identity: identity, into: &out)
         case .malformed(let peer, let socket, let error):
             handleMalformed(peer, socket: socket, error, into: &out)
         case .unreachable(let peer):
@@ -69,7 +78,10 @@ public struct CoordinatorCore: Sendable {
             // silence): a send to it failed. Its ids go, as on DISCONNECT, and the loss is logged
             // even when it held nothing, so that every departure leaves a line.
             if let worker = workerIDs.removeValue(forKey: peer) {
-                if peers[worker] == peer { peers[worker] = nil }
+                if peers[worker] == peer {
+                    peers[worker] = nil
+                    peerLeft(worker)
+                }
                 if scheduler.knows(worker) {
                     out.append(.log(.warning, "worker connection lost", ["worker": "\(worker)", "reason": "connection gone"]))
                 }

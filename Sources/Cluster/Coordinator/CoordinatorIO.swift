@@ -15,6 +15,8 @@ public enum CoordinatorInput: Sendable {
     /// A message on the worker socket; `identity` is the ZAP User-Id when CURVE is on.
     case worker(PeerID, WorkerMessage, identity: String?)
     case client(PeerID, ClientRequest)
+    /// A fetcher's SOURCES on the data socket; `identity` is the ZAP User-Id when CURVE is on.
+    case sources(PeerID, SourcesRequest, held: ChunkSet, claimed: ChunkSet, identity: String?)
     /// A message that failed to decode, on the worker or client socket.
     case malformed(PeerID, socket: CoordinatorSocket, WireError)
     /// A send to this worker failed because its connection is gone (ROUTER_MANDATORY).
@@ -41,6 +43,8 @@ public enum CoordinatorSocket: String, Sendable {
 public enum CoordinatorOutput: Sendable {
     case toWorker(PeerID, CoordinatorMessage)
     case toClient(PeerID, ClientReply)
+    /// A reply on the data socket (SOURCES).
+    case toData(PeerID, DataReply)
     /// Write to the job store, off the loop and in order with the other writes, then feed back
     /// `.persisted`.
     case persist(StoreWrite)

@@ -17,6 +17,7 @@ public final class CoordinatorServer: Sendable {
     public let endpoints: CoordinatorEndpoints
     let reactor: Reactor
     let registry: DatasetRegistry
+    let manifests: ManifestCache
     let store: any JobStore
     let configuration: SchedulerConfiguration
     let logger: Logger
@@ -49,7 +50,9 @@ public final class CoordinatorServer: Sendable {
         self.logger = logger
         self.store = store
         self.configuration = configuration
-        registry = DatasetRegistry()
+        let manifests = ManifestCache()
+        self.manifests = manifests
+        registry = DatasetRegistry(onRegister: { manifests.prepare($0) })
         uploads = UploadSpools(store: store)
         reactor = try Reactor(name: "crossfold.coordinator")
         (inputs, feed) = AsyncStream.makeStream(of: CoordinatorInput.self, bufferingPolicy: .unbounded)
@@ -78,7 +81,13 @@ public final class CoordinatorServer: Sendable {
             sockets["data"] = data
             loop.register(worker) { socket in Self.drain(socket, as: .worker, into: feed) }
             loop.register(client) { socket in Self.drain(socket, as: .client, into: feed) }
-            loop.register(data) { socket in DataServer.serve(socket, registry: registry, logger: logger) }
+            let manifests = self.manifests
+            let reply: @Sendable (PeerID, [Frame]) -> Void = { [self] peer, frames in
+                send(peer, frames, on: "data", unreachable: false)
+            }
+            loop.register(data) { socket in
+                DataServer.serve(socket, registry: registry, manifests: manifests, feed: feed, reply: reply, logger: logger)
+            }
             _ = loop.schedule(after: .milliseconds(100), repeating: .milliseconds(100)) { feed.yield(.tick) }
             return CoordinatorEndpoints(
                 client: try client.lastEndpoint, worker: try worker.lastEndpoint, data: try data.lastEndpoint)
@@ -96,7 +105,11 @@ public final class CoordinatorServer: Sendable {
     public func run() async throws {
         if boundEndpoints == nil { _ = try await listen() }
         let start = ContinuousClock.now
-        let fresh = CoordinatorCore(configuration: configuration, store: store, registry: registry, software: software)
+        let workerKeys = keys.map { keys in
+            Dictionary(uniqueKeysWithValues: keys.workers.entries.map { ($0.name, $0.key.z85) })
+        } ?? [:]
+        let fresh = CoordinatorCore(
+            configuration: configuration, store: store, registry: registry, software: software, workerKeys: workerKeys)
         var (core, resumed) = await Self.offLoop {
             var core = fresh
             let outputs = core.resumeUnfinishedJobs()
@@ -180,6 +193,8 @@ public final class CoordinatorServer: Sendable {
                 send(peer, message.envelope.frames.map { Frame($0) }, on: "worker", unreachable: true)
             case .toClient(let peer, let reply):
                 send(peer, reply.envelope.frames.map { Frame($0) }, on: "client", unreachable: false)
+            case .toData(let peer, let reply):
+                send(peer, reply.envelope.frames.map { Frame($0) }, on: "data", unreachable: false)
             case .persist(let write):
                 storeQueue.async { feed.yield(.persisted(write, write.run(on: store))) }
             case .spoolUpload(let chunk):

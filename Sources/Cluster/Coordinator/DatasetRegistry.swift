@@ -16,8 +16,12 @@ public final class DatasetRegistry: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// Told of each new entry, once (the coordinator starts computing its chunk digests).
+    private let onRegister: @Sendable (Entry) -> Void
 
-    public init() {}
+    public init(onRegister: @escaping @Sendable (Entry) -> Void = { _ in }) {
+        self.onRegister = onRegister
+    }
 
     /// Registers a dataset, served from the mapping its features live in (or, for a dataset held
     /// in memory, from its encoded bytes).
@@ -29,7 +33,13 @@ public final class DatasetRegistry: Sendable {
 
     /// Registers a dataset's canonical bytes (kept by reference, never copied) and decoded form.
     public func register(hash: String, buffer: PinnedBuffer, dataset: Dataset) {
-        entries.withLock { $0[hash] = $0[hash] ?? Entry(hash: hash, bytes: buffer, dataset: dataset) }
+        let added: Entry? = entries.withLock { entries in
+            guard entries[hash] == nil else { return nil }
+            let entry = Entry(hash: hash, bytes: buffer, dataset: dataset)
+            entries[hash] = entry
+            return entry
+        }
+        if let added { onRegister(added) }
     }
 
     /// Registers a copy of `bytes`, pinned for zero-copy sends.

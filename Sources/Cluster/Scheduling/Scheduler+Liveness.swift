@@ -105,3 +105,14 @@ extension Scheduler {
         actions.append(.requeued(attempt, loss))
     }
 }
+
+extension Scheduler {
+    /// Live workers (heard from within `missingAfter` beats) that hold `dataset` whole, by id.
+    public func holders(of dataset: String) -> [WorkerID] {
+        let window = configuration.heartbeatInterval * configuration.missingAfter
+        return workers.values
+            .filter { $0.cached.contains(dataset) && now - $0.lastSeen < window }
+            .map(\.id)
+            .sorted()
+    }
+}

@@ -198,11 +198,14 @@ public final class DatasetCache: Sendable {
     /// Starts receiving a dataset of `size` bytes: a temporary file in the cache directory, or an
     /// unlinked one in the spool directory when there is none.
     /// - Throws: `DatasetCacheError` (`unwritable`).
-    public func receive(_ hash: String, size: Int) throws(DatasetCacheError) -> IncomingDataset {
+    /// With `chunks`, every chunk is checked against its digest as it is written (a fetch that
+    /// got the dataset's manifest).
+    public func receive(_ hash: String, size: Int, chunks: IncomingDataset.Chunks? = nil) throws(DatasetCacheError) -> IncomingDataset {
         let folder = directory ?? spoolDirectory
         let path = "\(folder)/\(DurableFile.temporaryName(for: CacheFiles.entryName(hash)))"
         do {
-            return try IncomingDataset(path: path, hash: hash, size: size, name: "dataset \(hash)", unlinked: directory == nil)
+            return try IncomingDataset(
+                path: path, hash: hash, size: size, name: "dataset \(hash)", unlinked: directory == nil, chunks: chunks)
         } catch {
             throw DatasetCacheError(.unwritable, "\(error.message); check the cache directory's permissions and free space")
         }

@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import Datasets
+import Wire
 
 /// The files of the datasets a worker is fetching, one serial queue each: chunks are written (and
 /// hashed) in the order they arrive, off the event loop, and the outcome of each step goes back to
@@ -15,6 +16,8 @@ final class FetchWriters: Sendable {
     /// The queue's file; confined to its queue.
     private final class FileBox: @unchecked Sendable {
         var incoming: IncomingDataset?
+        /// The chunk digests, once the manifest is in: the file is created with them.
+        var chunks: IncomingDataset.Chunks?
     }
 
     private let writers = Mutex<[String: Writer]>([:])
@@ -33,9 +36,26 @@ final class FetchWriters: Sendable {
         }
     }
 
-    /// Writes a chunk (creating the file for `size` bytes on the first one), then calls `done`
-    /// with nil, or with why it failed.
-    func write(_ hash: String, size: Int, offset: Int, bytes: [UInt8], done: @escaping @Sendable (String?) -> Void) {
+    /// How a chunk write ended.
+    enum WriteOutcome: Sendable {
+        case written
+        /// The bytes do not match the chunk's digest: not written.
+        case rejected(String)
+        /// The file could not be created or written (a full disk).
+        case failed(String)
+    }
+
+    /// From now on, chunks of `hash` are checked against these digests as they are written.
+    func begin(_ hash: String, manifest: Manifest, digests: [UInt8]) {
+        let writer = writer(hash)
+        writer.queue.async {
+            writer.file.chunks = IncomingDataset.Chunks(digests: digests, chunkBytes: manifest.chunkBytes)
+        }
+    }
+
+    /// Checks a chunk against its digest (once `begin` gave them) and writes it, creating the file
+    /// for `size` bytes on the first one; then calls `done` with the outcome.
+    func write(_ hash: String, size: Int, offset: Int, bytes: [UInt8], done: @escaping @Sendable (WriteOutcome) -> Void) {
         let writer = writer(hash)
         let cache = self.cache
         writer.queue.async {
@@ -44,27 +64,49 @@ final class FetchWriters: Sendable {
                 if let open = writer.file.incoming {
                     incoming = open
                 } else {
-                    incoming = try cache.receive(hash, size: size)
+                    incoming = try cache.receive(hash, size: size, chunks: writer.file.chunks)
                     writer.file.incoming = incoming
                 }
                 guard incoming.size == size, offset + bytes.count <= size else {
-                    done("a chunk of \(bytes.count) bytes at \(offset) does not fit a dataset of \(incoming.size)")
+                    done(.failed("a chunk of \(bytes.count) bytes at \(offset) does not fit a dataset of \(incoming.size)"))
                     return
                 }
                 do throws(DatasetError) {
                     try incoming.write(bytes, at: offset)
+                } catch where error.rule == .malformed {
+                    done(.rejected(error.message))
+                    return
                 } catch {
                     throw DatasetCacheError(.unwritable, error.message)
                 }
-                done(nil)
+                done(.written)
             } catch {
-                done(error.description)
+                done(.failed(error.description))
             }
         }
     }
 
+    /// Reads a checked chunk of a dataset being fetched (or just fetched and not yet kept), for a
+    /// peer, on the dataset's queue; calls `done` with nil when this worker has no such file or
+    /// chunk.
+    func read(_ hash: String, offset: Int, done: @escaping @Sendable (_ bytes: [UInt8]?, _ size: Int) -> Void) {
+        guard let writer = writers.withLock({ $0[hash] }) else {
+            done(nil, 0)
+            return
+        }
+        writer.queue.async {
+            guard let incoming = writer.file.incoming, let chunks = incoming.chunks, offset % chunks.chunkBytes == 0 else {
+                done(nil, 0)
+                return
+            }
+            done(incoming.readChunk(offset / chunks.chunkBytes), incoming.size)
+        }
+    }
+
     /// Verifies and opens the complete dataset (`DatasetCache.admit`), reports it with `opened`,
-    /// then makes it a durable cache entry and reports what that evicted with `kept`.
+    /// then makes it a durable cache entry on another thread (flushing takes a while, and chunks
+    /// asked for meanwhile by other workers are served from the opened dataset instead of waiting
+    /// behind it) and reports what that evicted with `kept`.
     func finish(
         _ hash: String, opened: @escaping @Sendable (DatasetStoreOutcome) -> Void,
         kept: @escaping @Sendable ([String]) -> Void
@@ -85,8 +127,11 @@ final class FetchWriters: Sendable {
                 return
             }
             opened(.stored(evicted: []))
-            let evicted = cache.keep(incoming)
-            if !evicted.isEmpty { kept(evicted) }
+            let file = IncomingFile(incoming)
+            DispatchQueue.global().async {
+                let evicted = cache.keep(file.incoming)
+                if !evicted.isEmpty { kept(evicted) }
+            }
         }
     }
 
@@ -103,4 +148,10 @@ final class FetchWriters: Sendable {
     private func forget(_ hash: String) {
         _ = writers.withLock { $0.removeValue(forKey: hash) }
     }
+}
+
+/// An admitted dataset's file handed to another thread to be kept: nothing writes to it any more.
+private struct IncomingFile: @unchecked Sendable {
+    let incoming: IncomingDataset
+    init(_ incoming: IncomingDataset) { self.incoming = incoming }
 }

@@ -35,6 +35,19 @@ public struct WorkerConfiguration: Sendable, Equatable {
     public var maxDatasetBytes: Int
     /// Seeds the reconnect jitter.
     public var jitterSeed: UInt64
+    /// Where this worker serves the chunks it holds to other workers (`tcp://HOST:PORT`, as
+    /// others reach it), or nil when it serves none.
+    public var peerEndpoint: String?
+    /// FETCH requests kept outstanding per peer.
+    public var peerCredit: Int
+    /// A peer request unanswered this long goes back to the pool (two such and the peer is dropped
+    /// for the dataset).
+    public var peerTimeout: Duration
+    /// How often a fetch reports what it holds and asks who holds the rest (SOURCES).
+    public var sourcesInterval: Duration
+    /// Other workers this one serves chunks to at a time; more are told BUSY, so its own folds
+    /// keep their CPU and its link is shared by few.
+    public var maxPeerUploads: Int
     /// Whether results sent shortly before a connection was lost go out again on the next one
     /// (`WorkerCore+Unconfirmed.swift`). A coordinator in the same process (the embedded
     /// cluster) cannot lose them short of the process, so no copies are kept.
@@ -56,7 +69,12 @@ public struct WorkerConfiguration: Sendable, Equatable {
         fetchStallTimeout: Duration = .seconds(10),
         maxDatasetBytes: Int = 64 << 30,
         jitterSeed: UInt64 = 0x5EED,
-        resendsUnconfirmed: Bool = true
+        resendsUnconfirmed: Bool = true,
+        peerEndpoint: String? = nil,
+        peerCredit: Int = 4,
+        peerTimeout: Duration = .seconds(5),
+        sourcesInterval: Duration = .milliseconds(250),
+        maxPeerUploads: Int = 4
     ) {
         self.name = name
         self.slots = max(1, slots)
@@ -74,6 +92,19 @@ public struct WorkerConfiguration: Sendable, Equatable {
         self.maxDatasetBytes = maxDatasetBytes
         self.jitterSeed = jitterSeed
         self.resendsUnconfirmed = resendsUnconfirmed
+        self.peerEndpoint = peerEndpoint
+        self.peerCredit = max(1, peerCredit)
+        self.peerTimeout = peerTimeout
+        self.sourcesInterval = sourcesInterval
+        self.maxPeerUploads = max(1, maxPeerUploads)
+    }
+
+    /// The settings of one dataset fetch.
+    var fetchSettings: DatasetFetch.Settings {
+        DatasetFetch.Settings(
+            credit: fetchCredit, peerCredit: peerCredit, peerTimeout: peerTimeout, stallTimeout: fetchStallTimeout,
+            sourcesInterval: sourcesInterval, maxBytes: maxDatasetBytes,
+            seed: Int(truncatingIfNeeded: PeerTracker.spread(name, peerEndpoint ?? "") >> 1))
     }
 
     /// Silence after which the coordinator is presumed lost: `liveness` heartbeat periods.

@@ -14,8 +14,13 @@ extension WorkerCore {
         sendReady(into: &out)
         // Transfers under way resume on the new data socket from what is missing.
         for hash in fetches.keys.sorted() {
-            fetches[hash]?.resetOutstanding()
-            if let requests = fetches[hash]?.requests(now: now) { out += requests.map { .sendData($0) } }
+            fetches[hash]?.coordinatorReconnected()
+            if let manifest = fetches[hash]?.manifestRequest(now: now) {
+                out.append(.sendData(manifest))
+            } else {
+                reportSources(hash, into: &out)
+            }
+            request(hash, into: &out)
         }
     }
 
@@ -31,7 +36,7 @@ extension WorkerCore {
         out.append(.sendControl(.ready(WorkerMessage.Ready(
             name: configuration.name, slots: configuration.slots, threads: configuration.threads,
             cached: Array(cachedDatasets.prefix(WireProtocol.maxCachedHashes)), software: configuration.software,
-            holding: heldTasks.isEmpty ? nil : heldTasks))))
+            holding: heldTasks.isEmpty ? nil : heldTasks, peerEndpoint: configuration.peerEndpoint))))
     }
 
     /// Closes the sockets and reconnects after the next backoff wait.
@@ -66,7 +71,7 @@ extension WorkerCore {
                 "code": "\(reply.code)", "message": "\(reply.message)",
             ]))
             return
-        case .heartbeat, .task, .cancel:
+        case .heartbeat, .task, .cancel, .admit:
             heard(into: &out)
         }
         switch message {
@@ -74,6 +79,8 @@ extension WorkerCore {
             accept(HeldTask(assignment: assignment, testRows: testRows), into: &out)
         case .cancel(let ref):
             cancel(ref, into: &out)
+        case .admit(let admit):
+            out.append(.admitPeers(admit.keys))
         case .heartbeat, .disconnect, .error:
             break
         }

@@ -17,57 +17,162 @@ extension WorkerCore {
             becameAvailable(hash, origin: origin, into: &out)
             return
         }
-        var fetch = DatasetFetch(
-            hash: hash, chunkBytes: configuration.chunkBytes, credit: configuration.fetchCredit,
-            maxBytes: configuration.maxDatasetBytes, now: now)
-        let requests = fetch.requests(now: now)
-        fetches[hash] = fetch
-        out.append(.log(.info, "fetching dataset from the coordinator", ["dataset": "\(hash)"]))
-        out += requests.map { .sendData($0) }
+        fetches[hash] = DatasetFetch(hash: hash, settings: configuration.fetchSettings, now: now)
+        out.append(.log(.info, "fetching dataset", ["dataset": "\(hash)"]))
+        if let request = fetches[hash]?.manifestRequest(now: now) { out.append(.sendData(request)) }
     }
 
+    /// A reply on the data socket, from the coordinator.
     mutating func receive(_ reply: DataReply, into out: inout [WorkerOutput]) {
         guard case .connected = link else { return }
         // Any message proves the coordinator alive, chunks included: they may queue ahead of beats.
         lastHeard = now
         switch reply {
-        case .chunk(let chunk, let bytes):
-            guard let receipt = fetches[chunk.dataset]?.receive(chunk, bytes: bytes, now: now) else { return }
-            switch receipt {
-            case .invalid(let reason):
-                failFetch(chunk.dataset, reason: reason, into: &out)
-            case .accepted:
-                out.append(.writeChunk(chunk.dataset, size: chunk.size, offset: chunk.offset, bytes: bytes))
-            case .duplicate:
-                if let requests = fetches[chunk.dataset]?.requests(now: now) { out += requests.map { .sendData($0) } }
+        case .manifest(let manifest, let digests):
+            let hash = manifest.dataset
+            guard fetches[hash] != nil, fetches[hash]?.manifest == nil else { return }
+            if let problem = fetches[hash]?.takeManifest(manifest, digests: digests) {
+                failFetch(hash, reason: problem, into: &out)
+                return
             }
+            out.append(.beginFetch(hash, manifest, digests: digests))
+            reportSources(hash, into: &out)
+        case .sources(let sources, let assigned, let held):
+            guard let added = fetches[sources.dataset]?.takeSources(sources, assigned: assigned, held: held) else { return }
+            if !added.isEmpty {
+                out.append(.log(.debug, "peers hold chunks of the dataset", [
+                    "dataset": "\(sources.dataset)", "peers": "\(added.joined(separator: ","))",
+                ]))
+            }
+            syncPeerLinks(into: &out)
+            request(sources.dataset, into: &out)
+        case .chunk(let chunk, let bytes):
+            receive(chunk, bytes: bytes, from: .coordinator, into: &out)
         case .missing(let ref):
             guard fetches[ref.dataset] != nil else { return }
             failFetch(ref.dataset, reason: "the coordinator does not hold dataset \(ref.dataset) (MISSING)", into: &out)
+        case .declined:
+            break
         }
     }
 
-    /// Tops up the credit after refusals, and asks again for chunks of a stalled transfer.
+    /// A reply from another worker's data port.
+    mutating func receive(peer endpoint: String, _ reply: DataReply, into out: inout [WorkerOutput]) {
+        switch reply {
+        case .chunk(let chunk, let bytes):
+            receive(chunk, bytes: bytes, from: .peer(endpoint), into: &out)
+        case .declined(let declined):
+            fetches[declined.dataset]?.declined(declined, by: endpoint, now: now)
+            request(declined.dataset, into: &out)
+        case .missing, .manifest, .sources:
+            // Only the coordinator sends these; from a peer they mean nothing.
+            break
+        }
+    }
+
+    mutating func receive(_ chunk: DataReply.Chunk, bytes: [UInt8], from source: DatasetFetch.Source, into out: inout [WorkerOutput]) {
+        guard let receipt = fetches[chunk.dataset]?.receive(chunk, bytes: bytes.count, from: source, now: now) else { return }
+        switch receipt {
+        case .invalid(let reason):
+            switch source {
+            case .coordinator:
+                failFetch(chunk.dataset, reason: reason, into: &out)
+            case .peer(let endpoint):
+                excludePeer(endpoint, from: chunk.dataset, reason: reason, into: &out)
+            }
+        case .accepted:
+            out.append(.writeChunk(chunk.dataset, size: chunk.size, offset: chunk.offset, bytes: bytes))
+            request(chunk.dataset, into: &out)
+        case .duplicate:
+            request(chunk.dataset, into: &out)
+        }
+    }
+
+    /// Sends what the fetch of `hash` asks for now.
+    mutating func request(_ hash: String, into out: inout [WorkerOutput]) {
+        guard let requests = fetches[hash]?.requests(now: now) else { return }
+        for (source, request) in requests {
+            switch source {
+            case .coordinator: out.append(.sendData(.fetch(request)))
+            case .peer(let endpoint): out.append(.sendPeer(endpoint, request))
+            }
+        }
+    }
+
+    /// Reports what this worker holds of `hash` and asks who holds the rest.
+    mutating func reportSources(_ hash: String, into out: inout [WorkerOutput]) {
+        if let request = fetches[hash]?.sourcesRequest(endpoint: configuration.peerEndpoint, now: now) {
+            out.append(.sendData(request))
+        }
+    }
+
+    mutating func excludePeer(_ endpoint: String, from hash: String, reason: String, into out: inout [WorkerOutput]) {
+        fetches[hash]?.exclude(endpoint)
+        out.append(.log(.warning, "not asking a peer again for this dataset", [
+            "dataset": "\(hash)", "peer": "\(endpoint)", "reason": "\(reason)",
+        ]))
+        syncPeerLinks(into: &out)
+        reportSources(hash, into: &out)
+        request(hash, into: &out)
+    }
+
+    /// Keeps one connection to each peer some fetch may ask, and none to the others.
+    mutating func syncPeerLinks(into out: inout [WorkerOutput]) {
+        var needed: [String: String?] = [:]
+        for fetch in fetches.values {
+            for (endpoint, peer) in fetch.peers { needed[endpoint] = peer.publicKey }
+        }
+        for endpoint in needed.keys.sorted() where !peerLinks.contains(endpoint) {
+            peerLinks.insert(endpoint)
+            out.append(.connectPeer(endpoint, publicKey: needed[endpoint] ?? nil))
+        }
+        for endpoint in peerLinks.sorted() where needed[endpoint] == nil {
+            peerLinks.remove(endpoint)
+            out.append(.closePeer(endpoint))
+        }
+    }
+
+    /// Reports holdings when due, times out requests, and asks again for chunks of a stalled
+    /// transfer.
     mutating func tickFetches(into out: inout [WorkerOutput]) {
         for hash in fetches.keys.sorted() {
-            if fetches[hash]?.isStalled(now: now, limit: configuration.fetchStallTimeout) == true {
-                out.append(.log(.warning, "dataset transfer stalled; asking again for the missing chunks", [
-                    "dataset": "\(hash)", "outstanding": "\(fetches[hash]?.outstanding.count ?? 0)",
+            guard let (excluded, stalled) = fetches[hash]?.expire(now: now) else { continue }
+            for endpoint in excluded {
+                out.append(.log(.warning, "not asking a peer again for this dataset", [
+                    "dataset": "\(hash)", "peer": "\(endpoint)", "reason": "it let two requests time out",
                 ]))
-                fetches[hash]?.resetOutstanding()
             }
-            if let requests = fetches[hash]?.requests(now: now) { out += requests.map { .sendData($0) } }
+            if stalled {
+                out.append(.log(.warning, "dataset transfer stalled; asking again for the missing chunks", ["dataset": "\(hash)"]))
+            }
+            if !excluded.isEmpty { syncPeerLinks(into: &out) }
+            if let manifest = fetches[hash]?.manifestRequest(now: now) { out.append(.sendData(manifest)) }
+            if fetches[hash]?.sourcesDue(now: now) == true || !excluded.isEmpty { reportSources(hash, into: &out) }
+            request(hash, into: &out)
         }
     }
 
     /// A chunk is on disk: its credit goes to the next request, or the dataset is complete.
     mutating func chunkWritten(_ hash: String, offset: Int, into out: inout [WorkerOutput]) {
-        guard fetches[hash] != nil else { return }
-        fetches[hash]?.written(offset: offset)
+        guard let chunkBytes = fetches[hash]?.manifest?.chunkBytes else { return }
+        fetches[hash]?.written(offset / chunkBytes)
         if fetches[hash]?.isComplete == true {
             completeFetch(hash, into: &out)
-        } else if let requests = fetches[hash]?.requests(now: now) {
-            out += requests.map { .sendData($0) }
+        } else {
+            request(hash, into: &out)
+        }
+    }
+
+    /// A chunk failed its digest: a peer that sent it is not asked again; the coordinator's copy
+    /// being wrong fails the fetch.
+    mutating func chunkRejected(_ hash: String, offset: Int, reason: String, into out: inout [WorkerOutput]) {
+        guard let chunkBytes = fetches[hash]?.manifest?.chunkBytes,
+              let source = fetches[hash]?.rejected(offset / chunkBytes) else { return }
+        switch source {
+        case .coordinator:
+            failFetch(hash, reason: "the coordinator's copy does not match its own digests: \(reason)", into: &out)
+        case .peer(let endpoint):
+            excludePeer(endpoint, from: hash, reason: "it sent a chunk that does not match its digest (\(reason))", into: &out)
         }
     }
 
@@ -76,16 +181,20 @@ extension WorkerCore {
         let bytes = fetch.size ?? 0
         let seconds = max((now - fetch.startedAt).seconds, 1e-9)
         storing.insert(hash)
+        completing.insert(hash)
         out.append(.log(.info, "dataset fetched", [
             "dataset": "\(hash)", "bytes": "\(bytes)", "seconds": "\(rounded(seconds))",
             "mb_per_s": "\(rounded(Double(bytes) / seconds / 1e6))",
+            "from_coordinator": "\(fetch.bytesFromCoordinator)", "from_peers": "\(fetch.bytesFromPeers)",
         ]))
         out.append(.finishFetch(hash))
+        syncPeerLinks(into: &out)
     }
 
     mutating func failFetch(_ hash: String, reason: String, into out: inout [WorkerOutput]) {
         guard fetches.removeValue(forKey: hash) != nil else { return }
         out.append(.abandonFetch(hash))
+        syncPeerLinks(into: &out)
         failWaiting(on: hash, reason: reason, into: &out)
     }
 
@@ -99,6 +208,7 @@ extension WorkerCore {
 
     mutating func stored(_ hash: String, outcome: DatasetStoreOutcome, into out: inout [WorkerOutput]) {
         guard storing.remove(hash) != nil else { return }
+        completing.remove(hash)
         switch outcome {
         case .stored(let evicted):
             self.evicted(evicted.filter { $0 != hash })

@@ -53,6 +53,12 @@ public struct WorkerCore: Sendable {
     var resolving: Set<String> = []
     var fetches: [String: DatasetFetch] = [:]
     var storing: Set<String> = []
+    /// Fetched datasets being verified and opened: their chunks are still served from the file.
+    var completing: Set<String> = []
+    /// Peers this worker has a connection to (for its fetches).
+    var peerLinks: Set<String> = []
+    /// Other workers this one served recently, and when they last asked.
+    var peerUploads: [PeerRequester: Duration] = [:]
 
     /// Tasks held but not started, in arrival order.
     var waiting: [HeldTask] = []
@@ -109,9 +115,22 @@ public struct WorkerCore: Sendable {
             ]))
         case .controlRefused(let message, let generation):
             refused(message, generation: generation, into: &out)
-        case .fetchRefused(let request, let generation):
+        case .dataRefused(let request, let generation):
             guard generation == self.generation else { break }
-            fetches[request.dataset]?.refused(request)
+            let dataset: String = switch request {
+            case .fetch(let fetch): fetch.dataset
+            case .manifest(let ref): ref.dataset
+            case .sources(let sources, _, _): sources.dataset
+            }
+            fetches[dataset]?.requestRefused(request)
+        case .peerData(let endpoint, let reply):
+            receive(peer: endpoint, reply, into: &out)
+        case .peerRefused(let endpoint, let request):
+            fetches[request.dataset]?.refused(request, source: .peer(endpoint))
+        case .peerRequest(let requester, let request):
+            serve(requester, request, into: &out)
+        case .chunkRejected(let hash, let offset, let reason):
+            chunkRejected(hash, offset: offset, reason: reason, into: &out)
         case .datasetResolved(let hash, let origin):
             resolved(hash, origin: origin, into: &out)
         case .chunkWritten(let hash, let offset):

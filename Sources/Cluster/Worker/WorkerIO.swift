@@ -5,8 +5,16 @@ import Wire
 public enum WorkerSocket: String, Sendable {
     /// The control DEALER: READY, HEARTBEAT, TASK, PROGRESS, RESULT, CANCEL, DISCONNECT.
     case control
-    /// The data DEALER: FETCH and its CHUNK or MISSING replies.
+    /// The data DEALER: FETCH, MANIFEST and SOURCES, and their replies.
     case data
+    /// A DEALER to another worker's data port, or this worker's own data port (ROUTER).
+    case peer
+}
+
+/// A worker asking this one for chunks: the routing id of its connection to this worker's data port.
+public struct PeerRequester: Hashable, Sendable {
+    public let bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
 }
 
 /// What reaches `WorkerCore`: decoded messages, time, and the outcome of work done off the loop.
@@ -23,14 +31,22 @@ public enum WorkerInput: Sendable {
     case malformed(WorkerSocket, WireError)
     /// The control socket could not take this message (no connection yet, with IMMEDIATE): nothing went out.
     case controlRefused(WorkerMessage, generation: Int)
-    /// The data socket could not take this FETCH.
-    case fetchRefused(FetchRequest, generation: Int)
+    /// The data socket could not take this request.
+    case dataRefused(DataRequest, generation: Int)
+    /// A reply from the peer at `endpoint` (a CHUNK or DECLINED).
+    case peerData(String, DataReply)
+    /// The connection to the peer at `endpoint` could not take this FETCH.
+    case peerRefused(String, FetchRequest)
+    /// Another worker asks this one for a chunk.
+    case peerRequest(PeerRequester, FetchRequest)
     /// The outcome of `.resolveDataset`: where the dataset was found, or nil when it must be fetched.
     case datasetResolved(String, DatasetOrigin?)
     /// A chunk of `.writeChunk` is written to the dataset's file.
     case chunkWritten(String, offset: Int)
     /// A chunk of `.writeChunk` could not be written (a full disk): the fetch fails.
     case chunkWriteFailed(String, reason: String)
+    /// A chunk of `.writeChunk` did not match its digest: not written.
+    case chunkRejected(String, offset: Int, reason: String)
     /// The outcome of `.finishFetch`.
     case datasetStored(String, DatasetStoreOutcome)
     /// The cache dropped these datasets to stay under its size cap.
@@ -78,13 +94,28 @@ public enum WorkerOutput: Sendable, Equatable {
     /// Close both sockets without reconnecting (the core asks for `connect` later).
     case closeConnection
     case sendControl(WorkerMessage)
-    case sendData(FetchRequest)
+    case sendData(DataRequest)
+    /// Open a connection to another worker's data port (CURVE with its `publicKey` when the
+    /// cluster uses keys); replies come back as `.peerData`.
+    case connectPeer(String, publicKey: String?)
+    /// Close the connection to a peer no fetch needs any more.
+    case closePeer(String)
+    case sendPeer(String, FetchRequest)
+    /// Answer another worker's FETCH with the chunk's bytes (off the loop): from the partial
+    /// file of a fetch under way when `partial`, else from the cached dataset.
+    case servePeer(PeerRequester, FetchRequest, partial: Bool)
+    /// Answer another worker's FETCH without bytes.
+    case declinePeer(PeerRequester, Declined)
+    /// Admit these worker keys on this worker's data port (CURVE).
+    case admitPeers([String])
+    /// A dataset's fetch got its manifest: chunks written from now on are checked against these
+    /// digests.
+    case beginFetch(String, Manifest, digests: [UInt8])
     /// Look for the dataset in the process-wide registry, in memory and on disk (off the loop),
     /// then feed back `.datasetResolved`.
     case resolveDataset(String)
-    /// Write a fetched chunk into the dataset's file at `offset` (off the loop; the file is created
-    /// on the first chunk, for `size` bytes, and hashed as the bytes become contiguous), then feed
-    /// back `.chunkWritten`.
+    /// Check a fetched chunk against its digest and write it into the dataset's file at `offset`
+    /// (off the loop), then feed back `.chunkWritten`, or `.chunkRejected` when it does not match.
     case writeChunk(String, size: Int, offset: Int, bytes: [UInt8])
     /// Every chunk is written: check the hash, open the dataset (off the loop) and feed back
     /// `.datasetStored`; then make the file a durable cache entry in the background.

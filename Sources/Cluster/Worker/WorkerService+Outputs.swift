@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Wire
 import ZeroMQ
@@ -22,13 +23,34 @@ extension WorkerService {
                 Thread.detachNewThread { feed.yield(.datasetResolved(hash, cache.locate(hash))) }
             case .writeChunk(let hash, let size, let offset, let bytes):
                 let feed = self.feed
-                fetchWriters.write(hash, size: size, offset: offset, bytes: bytes) { failure in
-                    if let failure {
-                        feed.yield(.chunkWriteFailed(hash, reason: failure))
-                    } else {
-                        feed.yield(.chunkWritten(hash, offset: offset))
+                fetchWriters.write(hash, size: size, offset: offset, bytes: bytes) { outcome in
+                    switch outcome {
+                    case .written: feed.yield(.chunkWritten(hash, offset: offset))
+                    case .rejected(let reason): feed.yield(.chunkRejected(hash, offset: offset, reason: reason))
+                    case .failed(let reason): feed.yield(.chunkWriteFailed(hash, reason: reason))
                     }
                 }
+            case .beginFetch(let hash, let manifest, let digests):
+                fetchWriters.begin(hash, manifest: manifest, digests: digests)
+            case .connectPeer(let endpoint, let publicKey):
+                let (peers, feed) = (self.peers, self.feed)
+                try? reactor.execute { loop in peers.connect(loop, endpoint: endpoint, publicKey: publicKey, feed: feed) }
+            case .closePeer(let endpoint):
+                let peers = self.peers
+                try? reactor.execute { loop in peers.close(loop, endpoint: endpoint) }
+            case .sendPeer(let endpoint, let request):
+                let (peers, feed) = (self.peers, self.feed)
+                try? reactor.execute { _ in
+                    if !peers.send(request, to: endpoint) { feed.yield(.peerRefused(endpoint, request)) }
+                }
+            case .servePeer(let requester, let request, let partial):
+                servePeer(requester, request, partial: partial)
+            case .declinePeer(let requester, let declined):
+                let peers = self.peers
+                let frames = DataReply.declined(declined).envelope.frames.map { Frame($0) }
+                try? reactor.execute { _ in peers.reply(frames, to: requester) }
+            case .admitPeers(let keys):
+                peers.admitted.replace(with: keys)
             case .finishFetch(let hash):
                 let feed = self.feed
                 fetchWriters.finish(hash) { outcome in
@@ -87,13 +109,48 @@ extension WorkerService {
         }
     }
 
-    private func sendData(_ request: FetchRequest) {
+    private func sendData(_ request: DataRequest) {
         let (sockets, feed, logger) = (self.sockets, self.feed, self.logger)
         let frames = request.envelope.frames.map { Frame($0) }
         try? reactor.execute { _ in
             if !sockets.trySendData(frames, logger: logger) {
-                feed.yield(.fetchRefused(request, generation: sockets.generation))
+                feed.yield(.dataRefused(request, generation: sockets.generation))
             }
+        }
+    }
+
+    /// Sends another worker the chunk it asked for: from the file of a fetch under way (checked
+    /// chunks only) or from the cached dataset's mapping (without copying); DECLINED when neither
+    /// has it any more.
+    private func servePeer(_ requester: PeerRequester, _ request: FetchRequest, partial: Bool) {
+        let (peers, cache, reactor) = (self.peers, self.cache, self.reactor)
+        let fromCache: @Sendable () -> Void = {
+            var frames: [Frame]?
+            if let dataset = try? cache.acquire(request.dataset) {
+                defer { cache.release(request.dataset) }
+                if let file = dataset.features.mappedFile, request.offset < file.bytes.count {
+                    let end = min(file.bytes.count, request.offset + request.length)
+                    let header = DataReply.Chunk(dataset: request.dataset, offset: request.offset, size: file.bytes.count)
+                    frames = Envelope(command: "CHUNK", header: header).frames.map { Frame($0) }
+                        + [Frame(zeroCopy: PinnedBuffer(mapping: file), range: request.offset..<end)]
+                }
+            }
+            let reply = frames ?? DataReply.declined(
+                Declined(dataset: request.dataset, offset: request.offset, reason: .missing)).envelope.frames.map { Frame($0) }
+            try? reactor.execute { _ in peers.reply(reply, to: requester) }
+        }
+        guard partial else {
+            DispatchQueue.global().async(execute: fromCache)
+            return
+        }
+        fetchWriters.read(request.dataset, offset: request.offset) { bytes, size in
+            guard let bytes else {
+                fromCache()
+                return
+            }
+            let reply = DataReply.chunk(DataReply.Chunk(dataset: request.dataset, offset: request.offset, size: size), bytes: bytes)
+            let frames = reply.envelope.frames.map { Frame($0) }
+            try? reactor.execute { _ in peers.reply(frames, to: requester) }
         }
     }
 }

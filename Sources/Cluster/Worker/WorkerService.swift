@@ -30,6 +30,11 @@ public final class WorkerService: Sendable {
     let logger: Logger
     let reactor: Reactor
     let sockets: WorkerSockets
+    let peers: PeerSockets
+    /// Where the data port binds (`tcp://*:*` for any free port), nil when this worker serves
+    /// no chunks; and the host (and port) to announce for it, nil to find the host itself.
+    let peerBind: String?
+    let peerAdvertise: String?
     let compute: ComputeThreads
     let fetchWriters: FetchWriters
     /// The stop request of each task on a compute thread, for `.stopTask`.
@@ -55,6 +60,11 @@ public final class WorkerService: Sendable {
     ///   - sharedDatasets: datasets this process already holds (an embedded coordinator's, given by
     ///     the `EmbeddedCluster` that owns them), used instead of fetching.
     ///   - keys: CURVE keys (`KeyDirectory.workerKeys()`) for a coordinator that requires them.
+    ///   - peerBind: where this worker's data port binds to serve other workers the chunks it holds
+    ///     (`tcp://*:*`: any free port); nil serves none.
+    ///   - peerAdvertise: `HOST` or `HOST:PORT` other workers reach the data port at; nil takes
+    ///     this host's address toward the coordinator and the bound port.
+    ///   - maxPeerUploads: workers served at a time.
     ///   - coordinatorInProcess: the coordinator runs in this process (the embedded cluster), so
     ///     the link cannot lose a result short of the process: no copies are kept to send again.
     /// - Throws: `DatasetCacheError` when the cache directory cannot be created, `ZeroMQError` when
@@ -72,6 +82,9 @@ public final class WorkerService: Sendable {
         healthFile: String? = nil,
         sharedDatasets: SharedDatasets = SharedDatasets(),
         keys: PeerKeys? = nil,
+        peerBind: String? = nil,
+        peerAdvertise: String? = nil,
+        maxPeerUploads: Int = 4,
         coordinatorInProcess: Bool = false
     ) throws {
         let name = name ?? "\(Self.hostName())-\(getpid())"
@@ -79,11 +92,14 @@ public final class WorkerService: Sendable {
         logger[metadataKey: "worker"] = "\(name)"
         self.logger = logger
         sockets = WorkerSockets(keys: keys, logger: logger)
+        peers = PeerSockets(keys: keys, logger: logger)
+        self.peerBind = peerBind
+        self.peerAdvertise = peerAdvertise
         endpoints = WorkerEndpoints(control: controlEndpoint, data: dataEndpoint)
         configuration = WorkerConfiguration(
             name: name, slots: slots, threads: threads, software: software,
             jitterSeed: UInt64.random(in: 0...UInt64.max),
-            resendsUnconfirmed: !coordinatorInProcess)
+            resendsUnconfirmed: !coordinatorInProcess, maxPeerUploads: maxPeerUploads)
         cache = try DatasetCache(
             directory: cacheDirectory, maxBytes: cacheMaxBytes, shared: sharedDatasets, logger: logger)
         fetchWriters = FetchWriters(cache: cache)
@@ -103,9 +119,11 @@ public final class WorkerService: Sendable {
     public func run() async {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let cached = await openCache()
-        var core = WorkerCore(configuration: configuration, cached: Set(cached))
         compute.start()
         reactor.start()
+        var configuration = self.configuration
+        configuration.peerEndpoint = await openDataPort()
+        var core = WorkerCore(configuration: configuration, cached: Set(cached))
         let feed = self.feed
         try? reactor.execute { loop in
             _ = loop.schedule(after: Self.tickInterval, repeating: Self.tickInterval) { feed.yield(.tick) }
@@ -116,6 +134,7 @@ public final class WorkerService: Sendable {
         logger.info("worker starting", metadata: [
             "coordinator": "\(endpoints.control)", "data": "\(endpoints.data)",
             "slots": "\(configuration.slots)", "threads": "\(configuration.threads)", "cached": "\(cached.count)",
+            "serving": "\(configuration.peerEndpoint ?? "no")",
         ])
 
         let clock = ContinuousClock()
@@ -197,10 +216,52 @@ public final class WorkerService: Sendable {
         }
     }
 
+    /// Binds the data port other workers fetch chunks from, and works out the endpoint they reach
+    /// it at; nil (logged) when this worker serves none.
+    private func openDataPort() async -> String? {
+        guard let peerBind else { return nil }
+        let (peers, feed) = (self.peers, self.feed)
+        let bound: String
+        do {
+            bound = try await reactor.run { loop throws -> String in try peers.bind(loop, endpoint: peerBind, feed: feed) }
+        } catch {
+            logger.error("cannot bind the data port; serving no chunks to other workers", metadata: [
+                "bind": "\(peerBind)", "error": "\(error)",
+            ])
+            return nil
+        }
+        guard let colon = bound.lastIndex(of: ":") else { return nil }
+        let boundPort = String(bound[bound.index(after: colon)...])
+        var host: String?
+        var port = boundPort
+        if let peerAdvertise {
+            if let split = peerAdvertise.lastIndex(of: ":"), !peerAdvertise.hasSuffix("]"), Int(peerAdvertise[peerAdvertise.index(after: split)...]) != nil {
+                host = String(peerAdvertise[..<split])
+                port = String(peerAdvertise[peerAdvertise.index(after: split)...])
+            } else {
+                host = peerAdvertise
+            }
+        } else {
+            host = LocalAddress.toward(endpoints.control)
+        }
+        guard let host, !host.isEmpty else {
+            logger.warning("cannot tell which address other workers reach this one at; serving no chunks (set --peer-advertise)", metadata: [
+                "coordinator": "\(endpoints.control)",
+            ])
+            return nil
+        }
+        let endpoint = "tcp://\(host):\(port)"
+        guard PeerEndpoint.isValid(endpoint) else {
+            logger.warning("the data port's advertised address is not tcp://HOST:PORT; serving no chunks", metadata: ["endpoint": "\(endpoint)"])
+            return nil
+        }
+        return endpoint
+    }
+
     /// Closes the sockets and stops the reactor. With `flushing`, the control socket keeps up to a
     /// second to deliver the DISCONNECT queued last; otherwise everything is dropped (LINGER 0).
     private func closeSockets(flushing: Bool) async {
-        let sockets = self.sockets
+        let (sockets, peers) = (self.sockets, self.peers)
         try? reactor.execute { loop in
             if flushing, let control = sockets.control {
                 try? control.set(.linger, .seconds(1))
@@ -208,6 +269,7 @@ public final class WorkerService: Sendable {
                 sockets.control = nil
             }
             sockets.close(loop)
+            peers.closeAll(loop)
         }
         await reactor.stop()
     }

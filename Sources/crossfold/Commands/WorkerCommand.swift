@@ -26,6 +26,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Name in the coordinator's logs (default host-pid). Env: CROSSFOLD_WORKER_NAME.") var name: String?
     @Option(help: "JSON health file rewritten every second, for `crossfold health --worker-file`. Env: CROSSFOLD_HEALTH_FILE.")
     var healthFile: String?
+    @Option(help: "Where this worker's data port binds, to serve other workers the dataset chunks it holds: tcp://*:PORT, tcp://*:* for any free port (the default), or none. Env: CROSSFOLD_PEER_BIND.")
+    var peerBind: String?
+    @Option(help: "HOST or HOST:PORT other workers reach the data port at (default: this host's address toward the coordinator, and the bound port). Env: CROSSFOLD_PEER_ADVERTISE.")
+    var peerAdvertise: String?
+    @Option(help: "Other workers served chunks at a time (default 4). Env: CROSSFOLD_PEER_UPLOADS.")
+    var peerUploads: Int?
     @OptionGroup var keys: KeysOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -42,6 +48,12 @@ struct WorkerCommand: AsyncParsableCommand {
             guard (1...1024).contains(slots), (1...1024).contains(threads) else {
                 throw CommandFailure(.usage, "--slots and --threads must be between 1 and 1024")
             }
+            let bind = EnvironmentDefaults.string(peerBind, "CROSSFOLD_PEER_BIND") ?? "tcp://*:*"
+            guard bind == "none" || bind.hasPrefix("tcp://") else {
+                throw CommandFailure(.usage, "--peer-bind takes tcp://*:PORT, tcp://*:* or none, not \"\(bind)\"")
+            }
+            let uploads = try EnvironmentDefaults.int(peerUploads, "CROSSFOLD_PEER_UPLOADS") ?? 4
+            guard (1...1024).contains(uploads) else { throw CommandFailure(.usage, "--peer-uploads must be between 1 and 1024") }
             let home = FileManager.default.homeDirectoryForCurrentUser.path
             let cache = EnvironmentDefaults.string(cacheDir, "CROSSFOLD_CACHE_DIR") ?? "\(home)/.cache/crossfold"
             let worker = try WorkerService(
@@ -50,7 +62,9 @@ struct WorkerCommand: AsyncParsableCommand {
                 cacheMaxBytes: try EnvironmentDefaults.int(cacheMaxBytes, "CROSSFOLD_CACHE_MAX_BYTES") ?? 10 << 30,
                 name: EnvironmentDefaults.string(name, "CROSSFOLD_WORKER_NAME"), logger: logger,
                 software: Crossfold.software, healthFile: EnvironmentDefaults.string(healthFile, "CROSSFOLD_HEALTH_FILE"),
-                keys: try keys.directory?.workerKeys())
+                keys: try keys.directory?.workerKeys(),
+                peerBind: bind == "none" ? nil : bind,
+                peerAdvertise: EnvironmentDefaults.string(peerAdvertise, "CROSSFOLD_PEER_ADVERTISE"), maxPeerUploads: uploads)
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: WorkerDaemon(worker: worker))], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -27,8 +27,8 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "How rows are dealt into folds: stratified, random, group or multilabel (default: stratified for exclusive concepts, multilabel for multi-label data).")
     var split: String?
 
-    @Option(help: "Learner: \(LearnerCatalog.learners.map(\.name).joined(separator: ", ")).")
-    var model: String = "logistic"
+    @Option(help: "Learner: \(LearnerCatalog.learners.map(\.name).joined(separator: ", ")) (default: softmax for exclusive concepts, logistic for multi-label data).")
+    var model: String?
 
     @Option(name: .customLong("param"), help: "A learner hyperparameter KEY=VALUE (repeatable); see `crossfold models`.")
     var params: [String] = []
@@ -61,9 +61,12 @@ struct EvaluationOptions: ParsableArguments {
         }
         _ = try parameters()
         do {
-            _ = try LearnerCatalog.make(learnerSpec)
+            // Both defaults (softmax and logistic) take the same parameters.
+            _ = try LearnerCatalog.make(learnerSpec(multiLabel: false))
         } catch {
-            throw ValidationError(error.description)
+            guard model == nil else { throw ValidationError(error.description) }
+            throw ValidationError(error.description.replacingOccurrences(
+                of: "model 'softmax'", with: "the default model (softmax for exclusive concepts, logistic for multi-label data)"))
         }
     }
 
@@ -79,8 +82,9 @@ struct EvaluationOptions: ParsableArguments {
         return values
     }
 
-    var learnerSpec: LearnerSpec {
-        LearnerSpec(model: model, params: (try? parameters()) ?? [:], seed: seed)
+    /// The learner, once the dataset says which default applies.
+    func learnerSpec(multiLabel: Bool) -> LearnerSpec {
+        LearnerSpec(model: model ?? LearnerCatalog.defaultModel(multiLabel: multiLabel), params: (try? parameters()) ?? [:], seed: seed)
     }
 
     /// The dataset argument, required for local runs.

@@ -1,5 +1,6 @@
 import Datasets
 import Folds
+import Learners
 import Logging
 import Wire
 import ZeroMQ
@@ -58,7 +59,8 @@ struct PreparedJob: Sendable {
         }
         let spec = JobSpec(
             dataset: training.hash, datasetName: path, holdout: holdout?.hash, holdoutName: holdout?.path,
-            split: split, folds: options.folds, repeats: options.repeats, seed: options.seed, model: options.model,
+            split: split, folds: options.folds, repeats: options.repeats, seed: options.seed,
+            model: options.model ?? LearnerCatalog.defaultModel(for: training.dataset),
             params: try options.parameters(), threshold: options.threshold)
         return PreparedJob(training: training, holdout: holdout, spec: spec)
     }
