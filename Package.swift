@@ -57,6 +57,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The pure scheduler with simulated workers on a mock clock (docs/benchmarks/scheduling.sh).
+        .executableTarget(name: "scheduler-simulation", dependencies: ["Cluster"], swiftSettings: strict),
+
         // Fixtures shared by the tests: small datasets, a mock clock, python oracles, a fake Clarifai.
         .target(name: "TestSupport", dependencies: ["Datasets", "Evaluation", "Folds", logging], swiftSettings: strict),
 

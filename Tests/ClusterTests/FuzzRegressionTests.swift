@@ -21,7 +21,7 @@ import Wire
     /// SUBMIT with repeats of a million stalled the event loop building a 150-million-entry plan;
     /// a billion would have exhausted memory. Such specs are refused before any plan is built.
     @Test(.timeLimit(.minutes(1)), arguments: [
-        (5, 1_000_000), (5, 1_000_000_000), (2, Int.max), (Int.max, 2), (3, 5_000), (2, 1_789_570),
+        (5, 1_000_000), (5, 1_000_000_000), (2, Int.max), (Int.max, 2), (3, 40_000), (2, 1_789_570),
     ])
     func submissionsTooLargeToPlanAreRefusedAtOnce(folds: Int, repeats: Int) throws {
         let (core, hash) = try Self.core()
@@ -35,9 +35,12 @@ import Wire
         #expect(reply?.message.contains("at most") == true, "\(String(describing: reply))")
     }
 
-    @Test func theLargestAllowedJobIsStillAccepted() throws {
+    @Test func jobsUpToTheLimitAreAccepted() throws {
         let (core, hash) = try Self.core()
-        let spec = JobSpec(dataset: hash, datasetName: "iris.jsonl", split: "random", folds: 2, repeats: JobLimits.maxTasks / 2,
+        #expect(JobLimits.refusal(folds: 100, repeats: JobLimits.maxTasks / 100, rows: 150) == nil)
+        #expect(JobLimits.refusal(folds: 100, repeats: JobLimits.maxTasks / 100 + 1, rows: 150) != nil)
+        // Submitted for real at the limit.
+        let spec = JobSpec(dataset: hash, datasetName: "iris.jsonl", split: "random", folds: 10, repeats: JobLimits.maxTasks / 10,
                            seed: 1, model: "centroid", params: [:], threshold: 0.5)
         let outputs = core.handle(.client(PeerID([1]), .submit(request: "r", spec: spec)), now: .zero)
         #expect(outputs.contains { if case .toClient(_, .submitted) = $0 { true } else { false } })
@@ -124,7 +127,7 @@ import Wire
         #expect(more.fetches.map(\.offset).contains(8 << 20))
     }
 
-    /// A coordinator may give a worker one task per slot. A flood of TASKs (10,000 here, each
+    /// A coordinator may give a worker one task per slot (two for short tasks). A flood of TASKs (10,000 here, each
     /// naming a dataset of its own) was held without limit: every one waited, and every one had
     /// its dataset looked up on a thread of its own. Beyond a few per slot they are now refused
     /// with FAILED kind internal, which the coordinator retries elsewhere.

@@ -59,6 +59,32 @@ private let w2 = WorkerID("w2")
         #expect(h.scheduler.progress(of: "j") == nil)
     }
 
+    @Test func shortTasksAreSentAheadOnePerSlot() {
+        var h = Harness()
+        h.ready("w1", slots: 1)
+        #expect(assigned(h.addJob("j", tasks: 10)).map(\.1.task) == [0])
+        h.clock += .milliseconds(5)
+        // The first result shows the tasks are short: the freed slot gets the next task, and one more
+        // waits on the worker.
+        let after = h.send(.taskSucceeded(w1, TaskAttempt(job: "j", task: 0, attempt: 1)))
+        #expect(assigned(after).map(\.1.task) == [1, 2])
+        #expect(h.scheduler.progress(of: "j")?.running == 2)
+        // Full: nothing more until a result comes back.
+        #expect(assigned(h.send(.workerSeen(w1))).isEmpty)
+        h.clock += .milliseconds(5)
+        #expect(assigned(h.send(.taskSucceeded(w1, TaskAttempt(job: "j", task: 1, attempt: 1)))).map(\.1.task) == [3])
+    }
+
+    @Test func longTasksWaitForAFreeSlot() {
+        var h = Harness()
+        h.ready("w1", slots: 2)
+        #expect(assigned(h.addJob("j", tasks: 10)).map(\.1.task) == [0, 1])
+        h.clock += .seconds(2)
+        let after = h.send(.taskSucceeded(w1, TaskAttempt(job: "j", task: 0, attempt: 1)))
+        #expect(assigned(after).map(\.1.task) == [2])
+        #expect(h.scheduler.progress(of: "j")?.running == 2)
+    }
+
     @Test func sendsHeartbeatsEverySecond() {
         var h = Harness()
         h.ready("w1")

@@ -3,8 +3,13 @@
 /// 150-row dataset would otherwise have the coordinator build a plan of 150 million fold numbers
 /// and three million task records on its event loop, and a billion would exhaust its memory.
 public enum JobLimits {
-    /// Most tasks (folds × repeats) one job may have.
-    public static let maxTasks = 10_000
+    /// Most tasks (folds × repeats) one job may have: what memory allows with the coordinator and
+    /// a client on one host. Measured per task (docs/PERFORMANCE.md, Scheduling): about 260 bytes in
+    /// the scheduler, and about 10 KB at the peak in each of the coordinator and the client while
+    /// the result's per-fold section (about 1.3 KB of JSON per fold with two concepts) is encoded
+    /// and decoded: 100,000 tasks peak at about 1 GB in each. A million would need about 10 GB in
+    /// each, so the cap is here until that section is written and read as a stream.
+    public static let maxTasks = 100_000
     /// Most entries of a fold plan (repeats × rows, one Int32 each: 1 GiB).
     public static let maxPlanEntries = 1 << 28
 

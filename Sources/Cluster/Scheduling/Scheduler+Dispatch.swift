@@ -1,41 +1,56 @@
 extension Scheduler {
     /// Fills free slots: the running job with the fewest running tasks goes first (oldest on ties),
-    /// its next queued task goes to the best free worker.
+    /// its next queued task goes to the best free worker. Then jobs with short tasks get one more
+    /// task per slot sent ahead (`SchedulerConfiguration.queueAheadBelow`).
     mutating func dispatch(into actions: inout [SchedulerAction]) {
-        while let job = nextJob(), let task = jobs[job]?.queue.first, let worker = bestWorker(for: job, task: task) {
-            jobs[job]?.queue.removeFirst()
-            jobs[job]?.tasks[task].attempts += 1
-            let number = jobs[job]?.tasks[task].attempts ?? 1
+        dispatch(ahead: false, into: &actions)
+        dispatch(ahead: true, into: &actions)
+    }
+
+    private mutating func dispatch(ahead: Bool, into actions: inout [SchedulerAction]) {
+        while let job = nextJob(ahead: ahead), let task = jobs[job]?.queue.first,
+              let worker = bestWorker(for: job, task: task, ahead: ahead) {
+            let number = (jobs[job]?.task(task)?.attempts ?? 0) + 1
+            _ = jobs[job]?.popQueue()
+            let lease = Lease(attempt: number, worker: worker, deadline: now + configuration.lease, assigned: now)
+            jobs[job]?.startAttempt(of: task, lease: lease)
             let attempt = TaskAttempt(job: job, task: task, attempt: number)
-            jobs[job]?.tasks[task].leases.append(Lease(attempt: number, worker: worker, deadline: now + configuration.lease))
             workers[worker]?.running.insert(attempt)
             actions.append(.assign(worker, attempt))
         }
     }
 
-    func nextJob() -> String? {
-        guard workers.values.contains(where: isAvailable) else { return nil }
+    func nextJob(ahead: Bool = false) -> String? {
+        guard workers.values.contains(where: { isAvailable($0, ahead: ahead) }) else { return nil }
         var best: (job: String, running: Int)?
         for job in jobOrder {
             guard let record = jobs[job], !record.finished, !record.queue.isEmpty else { continue }
+            if ahead, !queuesAhead(record) { continue }
             if let current = best, current.running <= record.running { continue }
             best = (job, record.running)
         }
         return best?.job
     }
 
-    func isAvailable(_ worker: WorkerRecord) -> Bool {
-        worker.freeSlots > 0 && now - worker.lastSeen < configuration.heartbeatInterval * configuration.missingAfter
+    /// A recently heard worker with a free slot, or (`ahead`) with room for a task sent ahead.
+    func isAvailable(_ worker: WorkerRecord, ahead: Bool = false) -> Bool {
+        (ahead ? worker.roomAhead : worker.freeSlots) > 0
+            && now - worker.lastSeen < configuration.heartbeatInterval * configuration.missingAfter
+    }
+
+    /// Whether `job`'s tasks are short enough to send ahead of free slots.
+    func queuesAhead(_ job: JobRecord) -> Bool {
+        job.taskTime.map { $0 < configuration.queueAheadBelow } ?? false
     }
 
     /// A free, recently heard worker: not one that lost this task before when another is free,
     /// then one holding the job's datasets, then the most free slots, then the smallest id.
-    func bestWorker(for job: String, task: Int) -> WorkerID? {
-        guard let record = jobs[job] else { return nil }
-        let avoid = record.tasks[task].avoid
-        let candidates = workers.values.filter(isAvailable)
+    func bestWorker(for job: String, task: Int, ahead: Bool = false) -> WorkerID? {
+        guard let record = jobs[job], let avoid = record.task(task)?.avoid else { return nil }
+        let candidates = workers.values.filter { isAvailable($0, ahead: ahead) }
         func rank(_ worker: WorkerRecord) -> (Int, Int, Int) {
-            (avoid.contains(worker.id) ? 1 : 0, record.datasets.isSubset(of: worker.cached) ? 0 : 1, -worker.freeSlots)
+            (avoid.contains(worker.id) ? 1 : 0, record.datasets.isSubset(of: worker.cached) ? 0 : 1,
+             -(ahead ? worker.roomAhead : worker.freeSlots))
         }
         return candidates.min { lhs, rhs in
             let (l, r) = (rank(lhs), rank(rhs))

@@ -16,10 +16,10 @@ extension Scheduler {
 
     /// Hands tasks whose lease lapsed to another worker.
     mutating func checkLeases(into actions: inout [SchedulerAction]) {
+        // No copy of a job's record is held while `lose` changes it (that would copy every task).
         for job in jobOrder {
-            guard let record = jobs[job] else { continue }
-            for (index, task) in record.tasks.enumerated() {
-                for lease in task.leases where !lease.persisting && lease.deadline <= now {
+            for index in jobs[job]?.leased.sorted() ?? [] {
+                for lease in jobs[job]?.task(index)?.leases ?? [] where !lease.persisting && lease.deadline <= now {
                     let attempt = TaskAttempt(job: job, task: index, attempt: lease.attempt)
                     actions.append(.cancel(lease.worker, attempt))
                     lose(attempt, loss: .leaseExpired(lease.worker), into: &actions)
@@ -30,17 +30,18 @@ extension Scheduler {
 
     /// Stops the lease of an attempt whose result is being written from lapsing.
     mutating func holdLease(_ attempt: TaskAttempt, by worker: WorkerID) {
-        guard let leases = jobs[attempt.job]?.tasks[safe: attempt.task]?.leases,
-              let index = leases.firstIndex(where: { $0.attempt == attempt.attempt && $0.worker == worker })
+        guard jobs[attempt.job]?.task(attempt.task)?.leases.contains(where: { $0.attempt == attempt.attempt && $0.worker == worker })
+                == true
         else { return }
-        jobs[attempt.job]?.tasks[attempt.task].leases[index].persisting = true
+        jobs[attempt.job]?.updateLease(of: attempt.task, attempt: attempt.attempt) { $0.persisting = true }
     }
 
     mutating func renewLease(_ attempt: TaskAttempt, by worker: WorkerID) {
-        guard let leases = jobs[attempt.job]?.tasks[safe: attempt.task]?.leases,
-              let index = leases.firstIndex(where: { $0.attempt == attempt.attempt && $0.worker == worker })
+        guard jobs[attempt.job]?.task(attempt.task)?.leases.contains(where: { $0.attempt == attempt.attempt && $0.worker == worker })
+                == true
         else { return }
-        jobs[attempt.job]?.tasks[attempt.task].leases[index].deadline = now + configuration.lease
+        let deadline = now + configuration.lease
+        jobs[attempt.job]?.updateLease(of: attempt.task, attempt: attempt.attempt) { $0.deadline = deadline }
     }
 
     /// Forgets a worker and requeues everything it held, except the attempts in `keeping` (which
@@ -61,13 +62,13 @@ extension Scheduler {
     /// if it comes first.
     mutating func adopt(_ holding: Set<TaskAttempt>, by id: WorkerID) {
         for attempt in holding {
-            guard let leases = jobs[attempt.job]?.tasks[safe: attempt.task]?.leases,
-                  let index = leases.firstIndex(where: { $0.attempt == attempt.attempt })
+            guard let lease = jobs[attempt.job]?.task(attempt.task)?.leases.first(where: { $0.attempt == attempt.attempt })
             else { continue }
-            let previous = leases[index].worker
-            workers[previous]?.running.remove(attempt)
-            jobs[attempt.job]?.tasks[attempt.task].leases[index] = Lease(
-                attempt: attempt.attempt, worker: id, deadline: now + configuration.lease)
+            workers[lease.worker]?.running.remove(attempt)
+            let deadline = now + configuration.lease
+            jobs[attempt.job]?.updateLease(of: attempt.task, attempt: attempt.attempt) {
+                $0 = Lease(attempt: attempt.attempt, worker: id, deadline: deadline, assigned: $0.assigned)
+            }
             workers[id]?.running.insert(attempt)
         }
     }
@@ -79,29 +80,22 @@ extension Scheduler {
         case .workerLost(let id, _), .leaseExpired(let id), .failed(let id, _): worker = id
         }
         workers[worker]?.running.remove(attempt)
-        guard var job = jobs[attempt.job], !job.finished, job.tasks.indices.contains(attempt.task),
-              let leaseIndex = job.tasks[attempt.task].leases.firstIndex(where: { $0.attempt == attempt.attempt })
-        else { return }
-        job.tasks[attempt.task].leases.remove(at: leaseIndex)
-        job.tasks[attempt.task].avoid.insert(worker)
-        job.tasks[attempt.task].lastLoss = loss
-        job.tasks[attempt.task].lost += 1
-        job.attemptsLost += 1
-        let task = job.tasks[attempt.task]
-        if task.done || !task.leases.isEmpty || job.queue.contains(attempt.task) {
-            jobs[attempt.job] = job
-            return
+        let holds = jobs[attempt.job].map { job in
+            !job.finished && job.task(attempt.task)?.leases.contains(where: { $0.attempt == attempt.attempt }) == true
         }
+        guard holds == true else { return }
+        jobs[attempt.job]?.removeLeases(of: attempt.task) { $0.attempt == attempt.attempt }
+        jobs[attempt.job]?.recordLoss(of: attempt.task, on: worker, loss)
+        guard let task = jobs[attempt.job]?.task(attempt.task) else { return }
+        if task.done || !task.leases.isEmpty || jobs[attempt.job]?.queue.contains(attempt.task) == true { return }
         if task.attempts >= configuration.maxAttempts {
-            jobs[attempt.job] = job
             failJob(
                 attempt.job,
                 reason: "\(Self.name(task.label)) failed \(task.attempts) times; last: \(loss)",
                 into: &actions)
             return
         }
-        job.queue.insert(attempt.task, at: 0)
-        jobs[attempt.job] = job
+        jobs[attempt.job]?.requeueAtFront(attempt.task)
         actions.append(.requeued(attempt, loss))
     }
 }

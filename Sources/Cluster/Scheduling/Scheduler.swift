@@ -74,7 +74,9 @@ public struct Scheduler: Sendable {
             consider(worker.lastSeen + configuration.deadAfter)
         }
         for job in jobs.values {
-            for task in job.tasks { for lease in task.leases where !lease.persisting { consider(lease.deadline) } }
+            for index in job.leased {
+                for lease in job.task(index)?.leases ?? [] where !lease.persisting { consider(lease.deadline) }
+            }
         }
         return deadline
     }

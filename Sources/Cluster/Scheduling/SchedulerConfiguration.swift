@@ -12,19 +12,26 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var lease: Duration
     /// Attempts per task; after the last one fails the job fails, naming the fold and the cause.
     public var maxAttempts: Int
+    /// A job whose tasks take less than this on average (assignment to result) has a second task
+    /// per slot sent ahead to each worker, which holds it until a slot frees: the worker then never
+    /// waits a round trip for its next task. Longer tasks are sent only to free slots, so the last
+    /// ones of a job are never stuck behind another on a busy worker while one sits idle.
+    public var queueAheadBelow: Duration
 
     public init(
         heartbeatInterval: Duration = WireProtocol.heartbeatInterval,
         liveness: Int = WireProtocol.heartbeatLiveness,
         missingAfter: Int = 3,
         lease: Duration = .seconds(30),
-        maxAttempts: Int = 3
+        maxAttempts: Int = 3,
+        queueAheadBelow: Duration = .milliseconds(50)
     ) {
         self.heartbeatInterval = heartbeatInterval
         self.liveness = liveness
         self.missingAfter = missingAfter
         self.lease = lease
         self.maxAttempts = maxAttempts
+        self.queueAheadBelow = queueAheadBelow
     }
 
     /// Silence after which a worker is presumed dead.

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The compute figures of docs/PERFORMANCE.md: each learner's whole `crossfold evaluate` (embedded
+# cluster, 2 workers) against scikit-learn's cross validation alone (cross_val_predict, n_jobs=2)
+# on the same data and the same folds, side by side in one run, with the ratio, both macro ROC
+# AUCs and, where one applies, the limit the target is measured against.
+# Usage: docs/benchmarks/compute.sh [CROSSFOLD_BINARY] [SIZE]   SIZE: full (default) or tiny (CI)
+#   (a release build: swift build -c release; needs numpy and scikit-learn, .ci/requirements.txt)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+crossfold=$(realpath "${1:-.build/release/crossfold}")
+size=${2:-full}
+case "$size" in
+    full) big=1000000 knn=100000 ;;
+    tiny) big=3000 knn=2000 ;;
+    *) echo "compute.sh: SIZE is full or tiny, not '$size'" >&2; exit 64 ;;
+esac
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+# numpy runs on its best kernel only without these (they select a slower one for it); crossfold's
+# Debian OpenBLAS keeps them.
+sklearn() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$here/sklearn_cv.py" "$@"; }
+seconds() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))$2)" "$1"; }
+
+row() { # MODEL DATASET TARGET [crossfold args...]: prints one comparison line, sets $folds_sum and $fold_max
+    local model=$1 data=$2 target=$3
+    shift 3
+    local started ended whole auc
+    started=$(date +%s.%N)
+    "$crossfold" evaluate "$data" --model "$model" --folds 5 --seed 7 --local-workers 2 \
+        --predictions p.csv --json r.json "$@" >/dev/null 2>>crossfold.log
+    ended=$(date +%s.%N)
+    whole=$(echo "$ended - $started" | bc)
+    auc=$(seconds r.json "['summary']['macro_avg_roc_auc']")
+    folds_sum=$(seconds r.json "['extended_metrics']['user_metrics']['crossfold']['folds']" |
+        python3 -c "import ast,sys; f=ast.literal_eval(sys.stdin.read()); print(sum(x['seconds'] for x in f))")
+    fold_max=$(seconds r.json "['extended_metrics']['user_metrics']['crossfold']['folds']" |
+        python3 -c "import ast,sys; f=ast.literal_eval(sys.stdin.read()); print(max(x['seconds'] for x in f))")
+    read -r _ _ peer peer_auc < <(sklearn "$model" "$data" p.csv 2)
+    awk -v m="$model" -v c="$whole" -v s="$peer" -v a="$auc" -v b="$peer_auc" -v t="$target" 'BEGIN {
+        printf "%-12s crossfold %7.2f s  scikit-learn %7.2f s  ratio %.2f%s  AUC %.4f / %.4f (diff %+.4f)\n",
+            m, c, s, c / s, t, a, b, a - b }'
+}
+
+echo "== $size: 5 folds, seed 7, crossfold 2 local workers, scikit-learn n_jobs=2"
+"$crossfold" dataset synth --rows "$big" --features 128 --concepts 10 --seed 1 -o big.cfds >/dev/null
+"$crossfold" dataset synth --rows "$knn" --features 128 --concepts 10 --seed 1 -o knn.cfds >/dev/null
+row softmax big.cfds " (target <= 0.20)"
+row logistic big.cfds ""
+row knn knn.cfds " (target <= 0.20)"
+rate=$(python3 "$here/sgemm_rate.py")
+awk -v n="$knn" -v rate="$rate" -v f="$folds_sum" 'BEGIN {
+    flops = 2 * n * n * 0.8 * 128
+    printf "             knn brute-force limit: %.2f TFLOP at %.0f GFLOP/s (sgemm, both cores) = %.2f s; folds took %.2f s of compute (%.2fx the limit, target <= 1.0)\n",
+        flops / 1e12, rate, flops / rate / 1e9, f / 2, f / 2 / (flops / rate / 1e9) }'
+for model in centroid naive-bayes; do
+    row "$model" big.cfds ""
+    awk -v m="$model" -v s="$folds_sum" -v one="$fold_max" 'BEGIN {
+        printf "             %s: all 5 folds %.2f s of compute, one fit (the slowest fold) %.2f s: %.2fx (target <= 1.5)\n", m, s, one, s / one }'
+done
