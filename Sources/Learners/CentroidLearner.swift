@@ -124,7 +124,7 @@ struct CentroidModel: FittedModel {
         let gatherer = RowGatherer(view: view, transform: .unitNorm)
         let blockRows = gatherer.blockRows
         let d = featureCount
-        let lanes = view.threads
+        let lanes = view.lanes
         let blocks = UnsafeMutablePointer<Float>.allocate(capacity: lanes * blockRows * d)
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: lanes * blockRows * m)
         defer {

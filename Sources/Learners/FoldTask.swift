@@ -4,7 +4,8 @@ import Datasets
 /// arguments, so the local runner and a cluster worker call exactly this and get the same bits.
 public enum FoldTask {
     /// Trains `spec`'s learner on `trainRows` of `dataset` and predicts `testRows`, splitting its
-    /// passes over `threads` threads (the result does not depend on how many).
+    /// passes over up to `threads` threads, `available()` of them at each pass (the result does not
+    /// depend on how many).
     ///
     /// Both row lists must be strictly increasing indices into `dataset`; `trainRows` must not be
     /// empty. The predictions carry `testRows` in that order. Throws `invalidTask` for bad row lists
@@ -13,7 +14,7 @@ public enum FoldTask {
     /// concepts where one is required), and `cancelled` when `cancellation` stopped it.
     public static func run(
         dataset: Dataset, trainRows: [Int], testRows: [Int], repeatIndex: Int, fold: Int, spec: LearnerSpec,
-        threads: Int = 1, cancellation: FoldCancellation = FoldCancellation()
+        threads: Int = 1, available: (@Sendable () -> Int)? = nil, cancellation: FoldCancellation = FoldCancellation()
     ) throws(LearnerError) -> FoldPredictions {
         try checkFeatures(dataset)
         try checkRows(trainRows, of: dataset, name: "training")
@@ -22,9 +23,11 @@ public enum FoldTask {
             throw LearnerError(.invalidTask, "fold \(fold) of repeat \(repeatIndex) has no training rows")
         }
         let learner = try LearnerCatalog.make(spec)
-        let model = try learner.fit(RowView(dataset: dataset, rows: trainRows, threads: threads), cancellation: cancellation)
+        let model = try learner.fit(
+            RowView(dataset: dataset, rows: trainRows, threads: threads, available: available), cancellation: cancellation)
         try cancellation.check()
-        let scores = try model.predict(RowView(dataset: dataset, rows: testRows, threads: threads), cancellation: cancellation)
+        let scores = try model.predict(
+            RowView(dataset: dataset, rows: testRows, threads: threads, available: available), cancellation: cancellation)
         try checkScores(scores, rows: testRows.count, concepts: dataset.conceptCount, model: spec.model)
         return FoldPredictions(
             repeatIndex: repeatIndex, fold: fold, rows: testRows, scores: scores, conceptCount: dataset.conceptCount
@@ -37,7 +40,7 @@ public enum FoldTask {
     /// The caller aligns the datasets: `test` must have the same feature count and the same concepts in
     /// the same order as `training`, else this throws `invalidTask` saying what differs.
     public static func runHoldout(
-        training: Dataset, test: Dataset, spec: LearnerSpec, threads: Int = 1,
+        training: Dataset, test: Dataset, spec: LearnerSpec, threads: Int = 1, available: (@Sendable () -> Int)? = nil,
         cancellation: FoldCancellation = FoldCancellation()
     ) throws(LearnerError) -> FoldPredictions {
         guard test.featureCount == training.featureCount else {
@@ -64,10 +67,12 @@ public enum FoldTask {
         guard training.rowCount > 0 else { throw LearnerError(.invalidTask, "the training dataset has no rows") }
         let learner = try LearnerCatalog.make(spec)
         let model = try learner.fit(
-            RowView(dataset: training, rows: Array(0..<training.rowCount), threads: threads), cancellation: cancellation)
+            RowView(dataset: training, rows: Array(0..<training.rowCount), threads: threads, available: available),
+            cancellation: cancellation)
         try cancellation.check()
         let rows = Array(0..<test.rowCount)
-        let scores = try model.predict(RowView(dataset: test, rows: rows, threads: threads), cancellation: cancellation)
+        let scores = try model.predict(
+            RowView(dataset: test, rows: rows, threads: threads, available: available), cancellation: cancellation)
         try checkScores(scores, rows: rows.count, concepts: training.conceptCount, model: spec.model)
         return FoldPredictions(repeatIndex: 0, fold: 0, rows: rows, scores: scores, conceptCount: training.conceptCount)
     }

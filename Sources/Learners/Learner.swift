@@ -6,15 +6,24 @@ public struct RowView: Sendable {
     public let dataset: Dataset
     /// Row indices into `dataset`, in increasing order.
     public let rows: [Int]
-    /// Threads a pass over the rows splits its blocks over (at least 1). Results never depend on
-    /// it: blocks are fixed by the rows, and their partial sums are added in block order.
+    /// The most threads a pass over the rows splits its blocks over (at least 1). Results never
+    /// depend on it: blocks are fixed by the rows, and their partial sums are added in block order.
     public let threads: Int
+    /// How many of `threads` a pass starting now may use. A worker lends a fold the cores its other
+    /// folds leave idle, so this is asked again at every pass: a job's last fold widens to every
+    /// core once the others finish.
+    public let available: @Sendable () -> Int
 
-    public init(dataset: Dataset, rows: [Int], threads: Int = 1) {
+    public init(dataset: Dataset, rows: [Int], threads: Int = 1, available: (@Sendable () -> Int)? = nil) {
         self.dataset = dataset
         self.rows = rows
-        self.threads = max(1, threads)
+        let most = max(1, threads)
+        self.threads = most
+        self.available = available ?? { most }
     }
+
+    /// Threads for a pass starting now: `available()`, within 1...`threads`.
+    public var lanes: Int { max(1, min(threads, available())) }
 
     public var count: Int { rows.count }
 }

@@ -36,7 +36,7 @@ struct LinearModel: FittedModel {
         )
         let width = gatherer.width
         let blockRows = gatherer.blockRows
-        let lanes = view.threads
+        let lanes = view.lanes
         let blocks = UnsafeMutablePointer<Float>.allocate(capacity: lanes * blockRows * width)
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: lanes * blockRows * columns)
         defer {

@@ -11,7 +11,9 @@ struct LinearPass: ~Copyable {
     /// Columns of `X` and `W`: the feature count, plus 1 for the intercept column.
     let width: Int
     let maxColumns: Int
+    /// Threads the buffers are sized for; a pass uses `view.lanes` of them unless `lanes` was fixed.
     let lanes: Int
+    private let fixedLanes: Bool
     private let blockRows: Int
     private let blocks: UnsafeMutablePointer<Float>
     private let scores: UnsafeMutablePointer<Float>
@@ -25,6 +27,7 @@ struct LinearPass: ~Copyable {
         width = gatherer.width
         self.maxColumns = max(1, maxColumns)
         self.lanes = max(1, lanes ?? view.threads)
+        fixedLanes = lanes != nil
         blockRows = gatherer.blockRows
         blocks = .allocate(capacity: self.lanes * blockRows * width)
         scores = .allocate(capacity: self.lanes * blockRows * self.maxColumns)
@@ -60,10 +63,11 @@ struct LinearPass: ~Copyable {
         gradient.update(repeating: 0, count: columns * width)
         loss.update(repeating: 0, count: columns)
         let blockCount = gatherer.blockCount
+        let passLanes = fixedLanes ? lanes : min(lanes, gatherer.view.lanes)
         var roundStart = 0
         while roundStart < blockCount {
             let roundCount = min(roundBlocks, blockCount - roundStart)
-            BlockRunner.run(blocks: roundCount, lanes: lanes) { local, lane in
+            BlockRunner.run(blocks: roundCount, lanes: passLanes) { local, lane in
                 let positions = gatherer.positions(ofBlock: roundStart + local)
                 let rows = positions.count
                 let x = blocks + lane * blockRows * width

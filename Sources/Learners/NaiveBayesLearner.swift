@@ -87,7 +87,7 @@ struct NaiveBayesModel: FittedModel {
         guard view.count > 0 else { return out }
         ConstantProbability.fill(constants, rows: view.count, conceptCount: c, into: &out)
         guard !scored.isEmpty else { return out }
-        let lanes = view.threads
+        let lanes = view.lanes
         let classCount = classes.count
         let joints = UnsafeMutablePointer<Double>.allocate(capacity: lanes * classCount)
         defer { joints.deallocate() }

@@ -57,7 +57,7 @@ struct NearestNeighboursModel: FittedModel {
         var out = [Float](repeating: 0, count: view.count * c)
         guard view.count > 0 else { return out }
         let d = training.dataset.featureCount
-        let lanes = view.threads
+        let lanes = view.lanes
         let tests = RowGatherer(view: view, transform: .unitNorm, blockRows: Self.testChunkRows)
         let train = RowGatherer(view: training, transform: .unitNorm, blockRows: Self.trainingBlockRows)
         let testBlock = Self.testBlockRows

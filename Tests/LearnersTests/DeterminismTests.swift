@@ -1,5 +1,6 @@
 import Datasets
 import Learners
+import Synchronization
 import Testing
 
 @Suite struct DeterminismTests {
@@ -37,6 +38,26 @@ import Testing
         let three = try run(spec, threads: 3)
         #expect(one.scores.map(\.bitPattern) == two.scores.map(\.bitPattern))
         #expect(one.scores.map(\.bitPattern) == three.scores.map(\.bitPattern))
+    }
+
+    /// A worker lends a fold idle cores pass by pass: the threads change between passes.
+    @Test(arguments: specs)
+    func threadsChangingBetweenPassesDoNotChangeTheBits(spec: LearnerSpec) throws {
+        let one = try run(spec, threads: 1)
+        let calls = Atomic<Int>(0)
+        let varying = try FoldTask.run(
+            dataset: Self.dataset, trainRows: Self.split.train, testRows: Self.split.test, repeatIndex: 1, fold: 2,
+            spec: spec, threads: 3, available: { calls.add(1, ordering: .relaxed).newValue % 3 + 1 })
+        // Asked at every pass: many times for the iterative learners, once for the others.
+        #expect(calls.load(ordering: .relaxed) > (spec.model.hasSuffix("logistic") || spec.model == "softmax" ? 1 : 0))
+        #expect(one.scores.map(\.bitPattern) == varying.scores.map(\.bitPattern))
+    }
+
+    @Test func aPassUsesWhatIsAvailableWithinItsThreads() {
+        #expect(RowView(dataset: Self.dataset, rows: [0], threads: 4, available: { 9 }).lanes == 4)
+        #expect(RowView(dataset: Self.dataset, rows: [0], threads: 4, available: { 0 }).lanes == 1)
+        #expect(RowView(dataset: Self.dataset, rows: [0], threads: 4, available: { 2 }).lanes == 2)
+        #expect(RowView(dataset: Self.dataset, rows: [0], threads: 4).lanes == 4)
     }
 
     @Test func aViewRunsOnAtLeastOneThread() {

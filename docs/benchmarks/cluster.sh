@@ -18,9 +18,9 @@ cd "$work"
 port=$((20000 + RANDOM % 20000))
 client=tcp://127.0.0.1:$port
 
-start_coordinator() {
+start_coordinator() { # [--state-dir DIR]
     "$crossfold" coordinator --client-bind "$client" --worker-bind "tcp://127.0.0.1:$((port + 1))" \
-        --data-bind "tcp://127.0.0.1:$((port + 2))" --log-level warning >coordinator.log 2>&1 &
+        --data-bind "tcp://127.0.0.1:$((port + 2))" --log-level warning "$@" >coordinator.log 2>&1 &
     coordinator=$!
     pids+=("$coordinator")
     until "$crossfold" health --coordinator "$client" >/dev/null 2>&1; do sleep 0.1; done
@@ -49,6 +49,19 @@ for slots in 1 2; do
         t = e - s; printf "  1 worker x %d slot(s): %.2f s for 4000 tasks = %.0f tasks/s, %.2f ms per task (submit to results)\n", slots, t, 4000 / t, 1000 * t / 4000 }'
     kill "$worker"; wait "$worker" 2>/dev/null || true
 done
+kill "$coordinator"; wait "$coordinator" 2>/dev/null || true
+
+echo "== the same with a durable job store (--state-dir: every result written and flushed to disk)"
+start_coordinator --state-dir "$work/state"
+start_worker durable 2
+sleep 1
+started=$(date +%s.%N)
+"$crossfold" submit tiny.cfds --coordinator "$client" --model centroid --split random --folds 1000 \
+    --repeats 4 --wait >/dev/null 2>&1
+ended=$(date +%s.%N)
+awk -v s="$started" -v e="$ended" 'BEGIN {
+    t = e - s; printf "  1 worker x 2 slots, --state-dir: %.2f s for 4000 tasks = %.0f tasks/s\n", t, 4000 / t }'
+kill "$worker"; wait "$worker" 2>/dev/null || true
 kill "$coordinator"; wait "$coordinator" 2>/dev/null || true
 
 echo "== dataset shipping and peak memory: 200,000 x 128 float32, 10 concepts, logistic, 5 folds"

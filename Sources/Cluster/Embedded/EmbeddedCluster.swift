@@ -49,11 +49,13 @@ public final class EmbeddedCluster: Sendable {
         let coordinator = try CoordinatorServer(endpoints: endpoints, software: software, logger: quiet)
         _ = try await coordinator.listen()
         let shared = SharedDatasets()
+        // One slot and one thread each, and the idle ones' threads lent to the folds still running.
+        let foldThreads = FoldThreads(cores: max(1, workers))
         let services = try (0..<max(1, workers)).map { index in
             try WorkerService(
                 controlEndpoint: endpoints.worker, dataEndpoint: endpoints.data, slots: 1, threads: 1,
                 cacheDirectory: nil, name: "local-\(index + 1)", logger: quiet, software: software,
-                sharedDatasets: shared, coordinatorInProcess: true)
+                sharedDatasets: shared, coordinatorInProcess: true, foldThreads: foldThreads)
         }
         let client = try ClusterClient(endpoint: endpoints.client, logger: quiet)
         let cluster = EmbeddedCluster(client: client, coordinator: coordinator, shared: shared)

@@ -6,11 +6,12 @@ import Wire
 /// predicts with exactly the fold task the local evaluation uses, and says how it went.
 enum FoldRunner {
     /// - Parameters:
-    ///   - threads: threads the fold's passes use (the worker's `--threads`).
+    ///   - threads: the most threads the fold's passes use; `available` says how many at each pass
+    ///     (`FoldThreads`).
     ///   - cancellation: set when the coordinator cancels the task; the fold stops at its next check.
     static func run(
         _ assignment: TaskAssignment, testRows: [Int32], cache: DatasetCache, threads: Int,
-        cancellation: FoldCancellation = FoldCancellation()
+        available: (@Sendable () -> Int)? = nil, cancellation: FoldCancellation = FoldCancellation()
     ) -> TaskOutcome {
         let clock = ContinuousClock()
         let started = clock.now
@@ -44,7 +45,9 @@ enum FoldRunner {
                 return .failed(.learner, message: error.description, seconds: seconds())
             }
             return outcome(seconds) { () throws(LearnerError) in
-                try FoldTask.runHoldout(training: training, test: aligned, spec: spec, threads: threads, cancellation: cancellation)
+                try FoldTask.runHoldout(
+                    training: training, test: aligned, spec: spec, threads: threads, available: available,
+                    cancellation: cancellation)
             }
         }
 
@@ -53,7 +56,7 @@ enum FoldRunner {
         return outcome(seconds) { () throws(LearnerError) in
             try FoldTask.run(
                 dataset: training, trainRows: train, testRows: test, repeatIndex: assignment.repeatIndex,
-                fold: assignment.fold, spec: spec, threads: threads, cancellation: cancellation)
+                fold: assignment.fold, spec: spec, threads: threads, available: available, cancellation: cancellation)
         }
     }
 

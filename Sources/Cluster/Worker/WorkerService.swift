@@ -36,6 +36,7 @@ public final class WorkerService: Sendable {
     let peerBind: String?
     let peerAdvertise: String?
     let compute: ComputeThreads
+    let foldThreads: FoldThreads
     let fetchWriters: FetchWriters
     /// The stop request of each task on a compute thread, for `.stopTask`.
     let folds = RunningFolds()
@@ -67,6 +68,8 @@ public final class WorkerService: Sendable {
     ///   - maxPeerUploads: workers served at a time.
     ///   - coordinatorInProcess: the coordinator runs in this process (the embedded cluster), so
     ///     the link cannot lose a result short of the process: no copies are kept to send again.
+    ///   - foldThreads: the cores this worker's folds share (by default `slots × threads`; the
+    ///     embedded cluster's workers share one).
     /// - Throws: `DatasetCacheError` when the cache directory cannot be created, `ZeroMQError` when
     ///   the reactor cannot start.
     public init(
@@ -85,7 +88,8 @@ public final class WorkerService: Sendable {
         peerBind: String? = nil,
         peerAdvertise: String? = nil,
         maxPeerUploads: Int = 4,
-        coordinatorInProcess: Bool = false
+        coordinatorInProcess: Bool = false,
+        foldThreads: FoldThreads? = nil
     ) throws {
         let name = name ?? "\(Self.hostName())-\(getpid())"
         var logger = logger
@@ -105,6 +109,7 @@ public final class WorkerService: Sendable {
         fetchWriters = FetchWriters(cache: cache)
         reactor = try Reactor(name: "crossfold.worker")
         compute = ComputeThreads(count: configuration.slots, name: "crossfold.fold")
+        self.foldThreads = foldThreads ?? FoldThreads(cores: configuration.slots * configuration.threads)
         self.healthFile = healthFile
         (inputs, feed) = AsyncStream.makeStream(of: WorkerInput.self, bufferingPolicy: .unbounded)
         healthState = Mutex(WorkerHealth(

@@ -20,7 +20,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var connect: String?
 
     @Option(help: "Folds run at once (default: the number of cores). Env: CROSSFOLD_SLOTS.") var slots: Int?
-    @Option(help: "Threads each fold's training uses (default 1). Env: CROSSFOLD_THREADS.") var threads: Int?
+    @Option(help: "Threads each fold uses at least (default 1); a fold running while other slots are idle borrows their threads. Env: CROSSFOLD_THREADS.") var threads: Int?
     @Option(help: "Dataset cache directory (default ~/.cache/crossfold). Env: CROSSFOLD_CACHE_DIR.") var cacheDir: String?
     @Option(help: "Cache size cap in bytes (default 10 GiB). Env: CROSSFOLD_CACHE_MAX_BYTES.") var cacheMaxBytes: Int?
     @Option(help: "Name in the coordinator's logs (default host-pid). Env: CROSSFOLD_WORKER_NAME.") var name: String?
