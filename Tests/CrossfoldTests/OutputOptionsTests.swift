@@ -81,6 +81,21 @@ import TestSupport
         #expect(refused.exitCode == 73, "\(refused)")
     }
 
+    /// `submit --wait --json -` printed the job id on standard output ahead of the JSON, so the
+    /// output was not JSON (found by docker/test-containers); the id goes to standard error then.
+    @Test func submitWaitWithADashLeavesStandardOutputToTheFile() async throws {
+        let cluster = try await LocalCluster.start()
+        let worker = try cluster.startWorker(name: "w1")
+        defer { worker.terminate() }
+        let submitted = try await cluster.run(
+            ["submit", Repository.example("iris.jsonl"), "--wait", "--json", "-"] + cluster.client)
+        try #require(submitted.exitCode == 0, "\(submitted)")
+        let json = try JSONDecoder().decode(JSONValue.self, from: Data(submitted.standardOutput.utf8))
+        #expect(json.crossfoldBlock != nil)
+        let lines = submitted.standardError.split(separator: "\n")
+        #expect(lines.contains { $0.count == 32 && $0.allSatisfy(\.isHexDigit) }, "no job id on standard error: \(submitted)")
+    }
+
     @Test func submitWithoutWaitRefusesOutputFiles() async throws {
         let run = try await crossfold(
             ["submit", Repository.example("iris.jsonl"), "--json", "r.json", "--coordinator", "tcp://127.0.0.1:9"],

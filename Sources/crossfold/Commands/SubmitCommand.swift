@@ -35,7 +35,12 @@ struct SubmitCommand: AsyncParsableCommand {
             try await client.withClient(logger: logger) { client in
                 let session = JobSession(client: client, logger: logger)
                 let id = try await session.submit(job)
-                Terminal.standardOutput(id + "\n")
+                // With --json - or --predictions -, standard output carries that file alone.
+                if output.usesStandardOutput {
+                    Terminal.standardError(id + "\n")
+                } else {
+                    Terminal.standardOutput(id + "\n")
+                }
                 guard wait else { return }
                 let status = try await session.follow(
                     id, live: Terminal.standardErrorIsTerminal, workerWait: workerWait.duration, unattended: .leave)
