@@ -75,6 +75,17 @@ private let w2 = WorkerID("w2")
         #expect(assigned(h.send(.taskSucceeded(w1, TaskAttempt(job: "j", task: 1, attempt: 1)))).map(\.1.task) == [3])
     }
 
+    @Test func aWorkerWithoutRecentResultsGetsNothingAhead() {
+        var h = Harness()
+        h.ready("w1", slots: 1)
+        h.ready("w2", slots: 1)
+        #expect(assigned(h.addJob("j", tasks: 10)).map(\.0) == [w1, w2])
+        h.clock += .milliseconds(5)
+        // w2 is stuck on its task (fetching, say): w1's fast result sends only w1 more.
+        let after = h.send(.taskSucceeded(w1, TaskAttempt(job: "j", task: 0, attempt: 1)))
+        #expect(assigned(after).map(\.0) == [w1, w1])
+    }
+
     @Test func longTasksWaitForAFreeSlot() {
         var h = Harness()
         h.ready("w1", slots: 2)

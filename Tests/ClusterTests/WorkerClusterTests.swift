@@ -39,16 +39,20 @@ import Wire
         let summary = try WorkerExamples.summary(of: results.metricsJSON)
         #expect(summary == WorkerExamples.summary(of: expected.result))
         #expect(summary?.macroAvgRocAuc != nil)
-        // Each worker fetched the dataset once, over the data socket, and kept it on disk.
-        for name in ["a", "b"] {
-            #expect(cluster.logs.messages(where: "worker", is: name).contains("fetching dataset"))
+        // A worker that ran a task fetched the dataset once and kept it on disk. Usually both do;
+        // under load one may be reconnecting while the other's short tasks finish the job.
+        let caches = ["a": cacheA, "b": cacheB]
+        let fetched = ["a", "b"].filter { cluster.logs.messages(where: "worker", is: $0).contains("fetching dataset") }
+        #expect(!fetched.isEmpty)
+        for name in fetched {
+            #expect(WorkerFixtures.files(in: caches[name] ?? "").contains("\(iris.hash).cfds"), "worker \(name)")
         }
-        #expect(WorkerFixtures.files(in: cacheA).contains("\(iris.hash).cfds"))
+        let kept = caches[fetched.first ?? "a"] ?? cacheA
 
-        // A new worker on A's cache (a restart) announces the dataset and never fetches it.
+        // A new worker on that cache (a restart) announces the dataset and never fetches it.
         await a.stop()
         await b.stop()
-        let again = try cluster.startWorker("a-restarted", cacheDirectory: cacheA)
+        let again = try cluster.startWorker("a-restarted", cacheDirectory: kept)
         let second = try await client.submit(Self.spec(seed: 8, hash: iris.hash))
         #expect(try await WorkerTestCluster.waitForEnd(of: second, client: client).state == .completed)
         let restartedLog = cluster.logs.messages(where: "worker", is: "a-restarted")
@@ -57,7 +61,7 @@ import Wire
         #expect(restartedLog.contains("task finished"))
 
         // The health file says it is connected, and no longer once the worker stopped.
-        let healthFile = cacheA + "/health.json"
+        let healthFile = kept + "/health.json"
         #expect(try await WorkerTestCluster.eventually {
             let health = (try? String(contentsOfFile: healthFile, encoding: .utf8)) ?? ""
             return health.contains("\"connected\":true") && health.contains("\"coordinator\":\"\(cluster.endpoints.worker)\"")

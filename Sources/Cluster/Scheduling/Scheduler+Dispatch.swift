@@ -32,10 +32,12 @@ extension Scheduler {
         return best?.job
     }
 
-    /// A recently heard worker with a free slot, or (`ahead`) with room for a task sent ahead.
+    /// A recently heard worker with a free slot, or (`ahead`) with room for a task sent ahead and a
+    /// result within the last `queueAheadBelow`.
     func isAvailable(_ worker: WorkerRecord, ahead: Bool = false) -> Bool {
-        (ahead ? worker.roomAhead : worker.freeSlots) > 0
-            && now - worker.lastSeen < configuration.heartbeatInterval * configuration.missingAfter
+        guard now - worker.lastSeen < configuration.heartbeatInterval * configuration.missingAfter else { return false }
+        guard ahead else { return worker.freeSlots > 0 }
+        return worker.roomAhead > 0 && worker.lastResult.map { now - $0 < configuration.queueAheadBelow } == true
     }
 
     /// Whether `job`'s tasks are short enough to send ahead of free slots.

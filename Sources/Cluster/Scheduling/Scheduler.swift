@@ -47,10 +47,12 @@ public struct Scheduler: Sendable {
             renewLease(attempt, by: id)
         case .taskResultPending(let id, let attempt):
             workers[id]?.lastSeen = self.now
+            workers[id]?.lastResult = self.now
             workers[id]?.running.remove(attempt)
             holdLease(attempt, by: id)
         case .taskSucceeded(let id, let attempt):
             workers[id]?.lastSeen = self.now
+            workers[id]?.lastResult = self.now
             succeed(attempt, by: id, into: &actions)
         case .taskFailed(let id, let attempt, let message, let retryable):
             workers[id]?.lastSeen = self.now

@@ -8,6 +8,9 @@ struct WorkerRecord: Sendable {
     var lastBeatSent: Duration
     /// Attempts this worker holds.
     var running: Set<TaskAttempt> = []
+    /// When its latest result arrived: only a worker finishing tasks now gets one sent ahead (a
+    /// worker stuck on a task, fetching a dataset or silent would hold it hostage).
+    var lastResult: Duration?
 
     var freeSlots: Int { max(0, slots - running.count) }
     /// Room for tasks sent ahead (one more per slot) of a job with short tasks.
