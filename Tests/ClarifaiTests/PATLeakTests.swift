@@ -20,8 +20,8 @@ import TestSupport
         let logs = LogCapture()
         let server = try FakeClarifaiServer(pat: Self.secret, scenario: fakeScenario(scenario))
         let clientSecret = scenario == .badKey ? Self.wrongSecret : Self.secret
+        if scenario == .unreachable { try server.stopRefusingConnections() }
         var configuration = try configuration(for: server, pat: clientSecret, datasetID: "ds1")
-        if scenario == .unreachable { server.stop() }
         if scenario == .groundTruthDataset { configuration.datasetAppID = "other-app" }
         let client = ClarifaiClient(configuration: configuration, requestTimeout: .seconds(10), logger: logs.logger())
         let clock = VirtualClock()

@@ -135,7 +135,7 @@ import TestSupport
 
     @Test func unreachableServerIsRetriedBoundedAndSaysWhatToCheck() async throws {
         let server = try FakeClarifaiServer()
-        server.stop()
+        try server.stopRefusingConnections()
         let evaluation = try remoteEvaluation(server, logger: logs.logger(), policy: RemotePolicy(maxAttempts: 3))
         let error = await clarifaiError { () async throws(ClarifaiError) in
             try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(60))
