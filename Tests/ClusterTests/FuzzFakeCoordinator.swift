@@ -75,6 +75,9 @@ final class FuzzFakeCoordinator: Sendable {
         var tasks: [TaskRef] = []
         /// The dataset named by the latest pacing marker, until the worker asks for it.
         var marker: String?
+        /// READYs received: a worker that registers again (after a DISCONNECT, on the same
+        /// connection) may have dropped the marker, which then goes again.
+        var readys = 0
     }
 
     private func run() throws {
@@ -151,7 +154,7 @@ final class FuzzFakeCoordinator: Sendable {
     /// Sends a marker TASK naming a made-up dataset and serves until the worker asks for that
     /// dataset, or refuses the task (it holds as many as it accepts): it reads its messages in
     /// order, so it has then read everything sent before. On a new connection (the worker dropped
-    /// what came on the old one) the marker goes again.
+    /// what came on the old one), or after the worker registered again, the marker goes again.
     private func pace(_ control: Socket, _ data: Socket, _ link: inout Link, _ random: inout FuzzRandom, mutate: Bool) {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(30)
@@ -164,6 +167,7 @@ final class FuzzFakeCoordinator: Sendable {
             statistics.withLock { $0.unsolicitedChunks += 1 }
         }
         var sentOn: [UInt8]?
+        var sentAfter = -1
         var beat = clock.now
         while link.marker != nil, clock.now < deadline {
             // Heartbeats while waiting, as a coordinator sends them whatever else it does.
@@ -171,12 +175,13 @@ final class FuzzFakeCoordinator: Sendable {
                 send(control, link.control, CoordinatorMessage.heartbeat.envelope.frames, &link)
                 beat = clock.now
             }
-            if sentOn != link.control {
+            if sentOn != link.control || sentAfter != link.readys {
                 let task = TaskAssignment(
                     job: "marker-\(marker)", task: 0, attempt: 1, dataset: marker, holdout: nil, repeatIndex: 0, fold: 0, testRows: 0,
                     model: "centroid", params: [:], seed: 1, leaseMilliseconds: 30_000)
                 send(control, link.control, CoordinatorMessage.task(task, testRows: []).envelope.frames, &link)
                 sentOn = link.control
+                sentAfter = link.readys
             }
             serve(control, data, &link, &random, mutate: mutate, wait: .milliseconds(5))
         }
@@ -214,6 +219,7 @@ final class FuzzFakeCoordinator: Sendable {
                 switch decoded {
                 case .ready:
                     link.control = message.frames[0].bytes
+                    link.readys += 1
                     statistics.withLock {
                         $0.readys += 1
                         if quiet { $0.readysWhileQuiet += 1 }
