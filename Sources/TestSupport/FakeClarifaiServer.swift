@@ -1,9 +1,6 @@
 import Evaluation
 import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A fake Clarifai REST API on 127.0.0.1 for tests: real HTTP/1.1 on an ephemeral port.
 ///
@@ -26,8 +23,8 @@ public final class FakeClarifaiServer: Sendable {
     /// refuses every connection.
     public var baseURL: URL { address.withLock { $0 } }
     private let address: Mutex<URL>
-    /// The socket holding the refusing port, once stopped that way.
-    private let refusing = Mutex<Int32?>(nil)
+    /// The refusing port, once stopped that way.
+    private let refusing = Mutex<CLIUnusedPort?>(nil)
 
     private let state: FakeClarifaiState
     private let http: LoopbackHTTPServer
@@ -89,34 +86,14 @@ public final class FakeClarifaiServer: Sendable {
         http.stop()
     }
 
-    /// Stops serving and moves `baseURL` to a loopback port that is bound but never listens, held
-    /// until the server is released: connections to it are refused, and no other test's server can
-    /// be given it (a stopped server's own port could go to one running beside, which would then
-    /// answer this test's requests).
+    /// Stops serving and moves `baseURL` to a loopback port that refuses every connection
+    /// (`CLIUnusedPort`), held until the server is released: a stopped server's own port could go to
+    /// a server of a test running beside, which would then answer this test's requests.
     public func stopRefusingConnections() throws(LoopbackServerError) {
         http.stop()
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw LoopbackServerError(function: "socket", errno: errno) }
-        var bound = sockaddr_in()
-        bound.sin_family = sa_family_t(AF_INET)
-        bound.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &bound) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
-            }
-        }
-        guard named else {
-            let code = errno
-            close(fd)
-            throw LoopbackServerError(function: "bind", errno: code)
-        }
-        refusing.withLock { $0 = fd }
-        address.withLock { $0 = URL(string: "http://127.0.0.1:\(Int(UInt16(bigEndian: bound.sin_port)))")! }
-    }
-
-    deinit {
-        if let fd = refusing.withLock({ $0 }) { close(fd) }
+        let port = try CLIUnusedPort()
+        refusing.withLock { $0 = port }
+        address.withLock { $0 = URL(string: "http://127.0.0.1:\(port.port)")! }
     }
 }
 

@@ -5,11 +5,9 @@ import Folds
 import Foundation
 import Learners
 import Logging
+import Synchronization
+import TestSupport
 import Wire
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A coordinator on tcp://127.0.0.1 ephemeral ports, running in this process, with workers and a
 /// client started on demand, for end-to-end tests over real sockets.
@@ -170,20 +168,13 @@ enum WorkerExamples {
             macroAvgRecall: result.summary.macroRecall.mean)
     }
 
-    /// A TCP port on 127.0.0.1 with nothing listening (bound, read back and closed).
+    /// A TCP port on 127.0.0.1 that refuses connections for the rest of the test run
+    /// (`CLIUnusedPort`, kept bound: a port closed again could go to a server of a test beside).
     static func closedPort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-            }
-        }
-        return bound ? Int(UInt16(bigEndian: address.sin_port)) : 1
+        guard let port = try? CLIUnusedPort() else { return 1 }
+        heldPorts.withLock { $0.append(port) }
+        return port.port
     }
+
+    private static let heldPorts = Mutex<[CLIUnusedPort]>([])
 }

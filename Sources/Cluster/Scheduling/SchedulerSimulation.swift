@@ -1,3 +1,5 @@
+import Folds
+
 /// The pure scheduler driven by simulated workers on a mock clock: how many decisions it makes per
 /// second of real time, and whether it stays correct, with far more workers and tasks than a test
 /// machine can run (docs/PERFORMANCE.md, Scheduling; `scheduler-simulation` prints it). Nothing
@@ -56,7 +58,7 @@ public struct SchedulerSimulation: Sendable {
         let p = parameters
         var scheduler = Scheduler()
         var outcome = Outcome()
-        var random = SplitMix(seed: p.seed)
+        var random = SplitMix64(seed: p.seed)
         var events = EventQueue()
         var now = Duration.zero
         var held: [WorkerID: Set<TaskAttempt>] = [:]
@@ -198,18 +200,5 @@ private struct EventQueue {
 
     private func precedes(_ a: Int, _ b: Int) -> Bool {
         (heap[a].time, heap[a].order) < (heap[b].time, heap[b].order)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for simulated task times.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
