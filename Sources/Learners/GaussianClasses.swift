@@ -79,7 +79,7 @@ struct ClassStatistics {
         rowCount = view.count
         featureCount = d
         // Any centre works as long as it is near the data: the training mean, rounded to Float.
-        let centre = Self.mean(view).map { Double(Float($0)) }
+        let centre = FeatureScaling.mean(view).map { Double(Float($0)) }
         mean = centre
         let accumulators = UnsafeMutablePointer<Double>.allocate(capacity: 3 * d + 2 * c * d)
         accumulators.initialize(repeating: 0, count: 3 * d + 2 * c * d)
@@ -133,24 +133,6 @@ struct ClassStatistics {
         totalSquares = Array(UnsafeBufferPointer(start: totalSq, count: d))
         sums = Array(UnsafeBufferPointer(start: classSums, count: c * d))
         squares = Array(UnsafeBufferPointer(start: classSquares, count: c * d))
-    }
-
-    /// The mean of every feature over the view's rows, summed in double precision in row order
-    /// (as `FeatureScaling.standardizing`, without its variance pass).
-    static func mean(_ view: RowView) -> [Double] {
-        let d = view.dataset.featureCount
-        var sums = [Double](repeating: 0, count: d)
-        guard view.count > 0 else { return sums }
-        view.dataset.features.withUnsafeBufferPointer { x in
-            sums.withUnsafeMutableBufferPointer { s in
-                guard let x = x.baseAddress, let s = s.baseAddress else { return }
-                for row in view.rows {
-                    let values = x + row * d
-                    for j in 0..<d { s[j] += Double(values[j]) }
-                }
-            }
-        }
-        return sums.map { $0 / Double(view.count) }
     }
 
     /// Population variance of feature `j` over all training rows.
