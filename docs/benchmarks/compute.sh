@@ -21,7 +21,6 @@ cd "$work"
 # numpy runs on its best kernel only without these (they select a slower one for it); crossfold's
 # Debian OpenBLAS keeps them.
 sklearn() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 "$here/sklearn_cv.py" "$@"; }
-seconds() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))$2)" "$1"; }
 
 row() { # MODEL DATASET TARGET [crossfold args...]: prints one comparison line, sets $folds_sum and $fold_max
     local model=$1 data=$2 target=$3
@@ -36,11 +35,10 @@ row() { # MODEL DATASET TARGET [crossfold args...]: prints one comparison line, 
     "$crossfold" evaluate "$data" --model "$model" --folds 5 --seed 7 --local-workers 2 \
         --predictions p.csv "$@" >/dev/null 2>>crossfold.log
     whole=$(echo "$ended - $started" | bc)
-    auc=$(seconds r.json "['summary']['macro_avg_roc_auc']")
-    folds_sum=$(seconds r.json "['extended_metrics']['user_metrics']['crossfold']['folds']" |
-        python3 -c "import ast,sys; f=ast.literal_eval(sys.stdin.read()); print(sum(x['seconds'] for x in f))")
-    fold_max=$(seconds r.json "['extended_metrics']['user_metrics']['crossfold']['folds']" |
-        python3 -c "import ast,sys; f=ast.literal_eval(sys.stdin.read()); print(max(x['seconds'] for x in f))")
+    read -r auc folds_sum fold_max < <(python3 -c "import json, sys
+d = json.load(open(sys.argv[1]))
+f = [x['seconds'] for x in d['extended_metrics']['user_metrics']['crossfold']['folds']]
+print(d['summary']['macro_avg_roc_auc'], sum(f), max(f))" r.json)
     read -r _ _ peer peer_auc < <(sklearn "$model" "$data" p.csv 2)
     awk -v m="$model" -v c="$whole" -v s="$peer" -v a="$auc" -v b="$peer_auc" -v t="$target" 'BEGIN {
         printf "%-12s crossfold %7.2f s  scikit-learn %7.2f s  ratio %.2f%s  AUC %.4f / %.4f (diff %+.4f)\n",
