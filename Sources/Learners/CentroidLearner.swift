@@ -1,3 +1,5 @@
+import Datasets
+
 /// `centroid`: cosine nearest centroid.
 ///
 /// A concept's centroid is the mean of its positive training rows after each is scaled to unit
@@ -9,7 +11,7 @@
 ///   training rows and that of its negative rows, so a row as close as a typical positive scores
 ///   above 0.5 and one as close as a typical negative below. A concept with no positive (or no
 ///   negative) training row gets its smoothed training frequency `(positives + 0.5) / (rows + 1)`.
-struct CentroidLearner: Learner {
+struct CentroidLearner: AdditiveLearner {
     let temperature: Double
 
     static let parameters: [LearnerParameter] = [
@@ -20,17 +22,24 @@ struct CentroidLearner: Learner {
         ),
     ]
 
-    func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel {
+    /// What a centroid model needs of its training rows.
+    struct Statistics: Sendable {
+        var rows: Int
+        /// Positive rows per concept.
+        var positives: [Int]
+        /// `(concepts + 1) × features`: row `k` is Σ over the positives of concept `k` of the
+        /// unit-length rows; the last row is that sum over all rows.
+        var sums: [Double]
+    }
+
+    func statistics(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> Statistics {
         let dataset = training.dataset
-        let n = training.count
-        guard n > 0 else { throw LearnerError(.trainingFailed, "centroid: the training view has no rows") }
         let d = dataset.featureCount
         let c = dataset.conceptCount
         let columns = c + 1  // every concept, then a column of ones for the sum of all rows
-
-        // sums[k][j]: Σ over positives of concept k of the unit-length rows; sums[c]: over all rows.
         var sums = [Double](repeating: 0, count: columns * d)
         var positives = [Int](repeating: 0, count: c)
+        guard training.count > 0 else { return Statistics(rows: 0, positives: positives, sums: sums) }
         let gatherer = RowGatherer(view: training, transform: .unitNorm)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: gatherer.blockRows * d)
         let indicator = UnsafeMutablePointer<Float>.allocate(capacity: gatherer.blockRows * columns)
@@ -60,7 +69,25 @@ struct CentroidLearner: Learner {
                 for i in 0..<(columns * d) { sums[i] += Double(blockSums[i]) }
             }
         }
+        return Statistics(rows: training.count, positives: positives, sums: sums)
+    }
 
+    func adding(_ a: Statistics, _ b: Statistics) -> Statistics {
+        Statistics(
+            rows: a.rows + b.rows, positives: zip(a.positives, b.positives).map { $0 + $1 },
+            sums: zip(a.sums, b.sums).map { $0 + $1 })
+    }
+
+    func statisticsBytes(_ dataset: Dataset) -> Int {
+        8 * (dataset.conceptCount + (dataset.conceptCount + 1) * dataset.featureCount) + 64
+    }
+
+    func fit(_ statistics: Statistics, dataset: Dataset) throws(LearnerError) -> any FittedModel {
+        let n = statistics.rows
+        guard n > 0 else { throw LearnerError(.trainingFailed, "centroid: the training view has no rows") }
+        let d = dataset.featureCount
+        let c = dataset.conceptCount
+        let (sums, positives) = (statistics.sums, statistics.positives)
         let exclusive = !dataset.isMultiLabel
         var scored: [Int] = []
         var centroids: [Float] = []

@@ -12,9 +12,16 @@ public enum FoldTask {
     /// or a dataset without features, `unknownModel`/`badParameter` for a bad spec, and
     /// `trainingFailed` when the learner cannot train (softmax or naive Bayes on rows with several
     /// concepts where one is required), and `cancelled` when `cancellation` stopped it.
+    ///
+    /// With `partitions` (the fold of every row in this repeat), a learner whose fit needs only sums
+    /// (`AdditiveLearner`: centroid, naive-bayes) fits from the partitions' sums, which `memo` keeps
+    /// for the repeat's other folds; `partitions` must then agree with `testRows` (else
+    /// `invalidTask`). The model is the same bits with or without `memo`, and other learners ignore
+    /// `partitions`.
     public static func run(
         dataset: Dataset, trainRows: [Int], testRows: [Int], repeatIndex: Int, fold: Int, spec: LearnerSpec,
-        threads: Int = 1, available: (@Sendable () -> Int)? = nil, cancellation: FoldCancellation = FoldCancellation()
+        threads: Int = 1, available: (@Sendable () -> Int)? = nil, partitions: FoldPartitions? = nil,
+        memo: PartitionStatisticsMemo? = nil, cancellation: FoldCancellation = FoldCancellation()
     ) throws(LearnerError) -> FoldPredictions {
         try checkFeatures(dataset)
         try checkRows(trainRows, of: dataset, name: "training")
@@ -23,8 +30,22 @@ public enum FoldTask {
             throw LearnerError(.invalidTask, "fold \(fold) of repeat \(repeatIndex) has no training rows")
         }
         let learner = try LearnerCatalog.make(spec)
-        let model = try learner.fit(
-            RowView(dataset: dataset, rows: trainRows, threads: threads, available: available), cancellation: cancellation)
+        let model: any FittedModel
+        if let partitions, let additive = learner as? any AdditiveLearner, additive.fitsFromSums(partitions, dataset: dataset) {
+            guard partitions.match(fold: fold, testRows: testRows, rowCount: dataset.rowCount) else {
+                throw LearnerError(
+                    .invalidTask,
+                    "fold \(fold) of repeat \(repeatIndex): the fold of every row the task carries does not agree with its "
+                        + "test rows (a coordinator fault; report it)")
+            }
+            let lanes = RowView(dataset: dataset, rows: [], threads: threads, available: available).lanes
+            model = try additive.fit(
+                fold: fold, of: partitions, dataset: dataset, lanes: lanes, memo: memo, key: spec.memoKey,
+                cancellation: cancellation)
+        } else {
+            model = try learner.fit(
+                RowView(dataset: dataset, rows: trainRows, threads: threads, available: available), cancellation: cancellation)
+        }
         try cancellation.check()
         let scores = try model.predict(
             RowView(dataset: dataset, rows: testRows, threads: threads, available: available), cancellation: cancellation)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Datasets
 
 /// Per-class feature means and variances of a Gaussian naive Bayes model, with the log joint
 /// likelihood of a row under each class.
@@ -54,8 +55,10 @@ struct GaussianClasses: Sendable {
 }
 
 /// Class counts and centred first and second moments of the training rows, per concept and overall,
-/// summed in double precision around the overall mean so variances do not cancel.
-struct ClassStatistics {
+/// summed in double precision around a centre near the data (`centre(of:)`) so variances do not
+/// cancel. The centre is the dataset's, not the rows', so the statistics of disjoint rows add
+/// (`adding`): a fold's are the sum of the other folds' partitions (`AdditiveLearner`).
+struct ClassStatistics: Sendable {
     let rowCount: Int
     let featureCount: Int
     /// Positive training rows per concept.
@@ -67,19 +70,27 @@ struct ClassStatistics {
     private var sums: [Double]
     private var squares: [Double]
 
+    /// Rows whose mean is the centre.
+    static let centreRows = 4096
+
+    /// Any centre works as long as it is near the data: the mean of the dataset's first
+    /// `centreRows` rows (whatever their folds), rounded to Float.
+    static func centre(of dataset: Dataset) -> [Double] {
+        let head = RowView(dataset: dataset, rows: Array(0..<min(dataset.rowCount, centreRows)))
+        return FeatureScaling.mean(head).map { Double(Float($0)) }
+    }
+
     /// Throws `trainingFailed` when `exclusive` and a training row has no concept or several.
     ///
-    /// One pass for the centre and one for the moments, through raw pointers: the same sums in the
-    /// same order as a plain loop over the arrays (so the same bits), without a uniqueness check
-    /// and a closure per row (which made this pass most of a fold's time).
-    init(_ view: RowView, exclusive: Bool) throws(LearnerError) {
+    /// One pass through raw pointers: the same sums in the same order as a plain loop over the
+    /// arrays (so the same bits), without a uniqueness check and a closure per row (which made this
+    /// pass most of a fold's time).
+    init(_ view: RowView, centre: [Double], exclusive: Bool) throws(LearnerError) {
         let dataset = view.dataset
         let d = dataset.featureCount
         let c = dataset.conceptCount
         rowCount = view.count
         featureCount = d
-        // Any centre works as long as it is near the data: the training mean, rounded to Float.
-        let centre = FeatureScaling.mean(view).map { Double(Float($0)) }
         mean = centre
         let accumulators = UnsafeMutablePointer<Double>.allocate(capacity: 3 * d + 2 * c * d)
         accumulators.initialize(repeating: 0, count: 3 * d + 2 * c * d)
@@ -134,6 +145,22 @@ struct ClassStatistics {
         sums = Array(UnsafeBufferPointer(start: classSums, count: c * d))
         squares = Array(UnsafeBufferPointer(start: classSquares, count: c * d))
     }
+
+    private init(adding a: ClassStatistics, _ b: ClassStatistics) {
+        precondition(a.mean == b.mean, "statistics add only around the same centre")
+        func add(_ x: [Double], _ y: [Double]) -> [Double] { zip(x, y).map { $0 + $1 } }
+        rowCount = a.rowCount + b.rowCount
+        featureCount = a.featureCount
+        counts = zip(a.counts, b.counts).map { $0 + $1 }
+        mean = a.mean
+        totalSum = add(a.totalSum, b.totalSum)
+        totalSquares = add(a.totalSquares, b.totalSquares)
+        sums = add(a.sums, b.sums)
+        squares = add(a.squares, b.squares)
+    }
+
+    /// The statistics of these rows and `other`'s (disjoint) together.
+    func adding(_ other: ClassStatistics) -> ClassStatistics { ClassStatistics(adding: self, other) }
 
     /// Population variance of feature `j` over all training rows.
     func totalVariance(_ j: Int) -> Double {

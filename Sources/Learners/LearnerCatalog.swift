@@ -92,6 +92,12 @@ public enum LearnerCatalog {
         }
     }
 
+    /// Whether `model` fits every fold of a repeat from the same per-fold sums when a task carries
+    /// the fold of every row (`FoldPartitions`): one pass over the data for all folds.
+    public static func fitsFromFoldSums(_ model: String) -> Bool {
+        (try? make(LearnerSpec(model: model))) is any AdditiveLearner
+    }
+
     /// Refuses, before any fold runs, a learner that cannot learn `dataset` at all: one that needs
     /// exactly one concept per row (softmax) on a row with none or several. The client calls it
     /// before uploading and the coordinator before accepting a job, so such a job never reaches a

@@ -13,3 +13,12 @@ public struct LearnerSpec: Sendable, Codable, Hashable {
         self.seed = seed
     }
 }
+
+extension LearnerSpec {
+    /// The spec as one string (model, sorted parameters, seed), naming what a learner computed for it
+    /// in `PartitionStatisticsMemo`.
+    var memoKey: String {
+        ([model] + params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + ["seed=\(seed)"])
+            .joined(separator: "\u{1F}")
+    }
+}

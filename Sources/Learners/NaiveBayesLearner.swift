@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Datasets
 
 /// `naive-bayes`: Gaussian naive Bayes as scikit-learn's `GaussianNB`.
 ///
@@ -17,7 +18,7 @@ import Darwin
 ///
 /// The log likelihoods are summed feature by feature rather than through an expanded sgemm form,
 /// which would cancel catastrophically in single precision when features sit far from their means.
-struct NaiveBayesLearner: Learner {
+struct NaiveBayesLearner: AdditiveLearner {
     let varianceSmoothing: Double
 
     static let parameters: [LearnerParameter] = [
@@ -27,14 +28,22 @@ struct NaiveBayesLearner: Learner {
         ),
     ]
 
-    func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel {
-        let dataset = training.dataset
-        let n = training.count
+    func statistics(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> ClassStatistics {
+        try ClassStatistics(training, centre: ClassStatistics.centre(of: training.dataset), exclusive: !training.dataset.isMultiLabel)
+    }
+
+    func adding(_ a: ClassStatistics, _ b: ClassStatistics) -> ClassStatistics { a.adding(b) }
+
+    func statisticsBytes(_ dataset: Dataset) -> Int {
+        8 * (4 * dataset.featureCount + dataset.conceptCount * (1 + 2 * dataset.featureCount)) + 128
+    }
+
+    func fit(_ statistics: ClassStatistics, dataset: Dataset) throws(LearnerError) -> any FittedModel {
+        let n = statistics.rowCount
         guard n > 0 else { throw LearnerError(.trainingFailed, "naive-bayes: the training view has no rows") }
         let c = dataset.conceptCount
         let d = dataset.featureCount
         let exclusive = !dataset.isMultiLabel
-        let statistics = try ClassStatistics(training, exclusive: exclusive)
 
         let largestVariance = (0..<d).map { statistics.totalVariance($0) }.max() ?? 0
         let epsilon = varianceSmoothing * largestVariance

@@ -152,7 +152,8 @@ public enum CoordinatorMessage: Sendable, Equatable {
         switch self {
         case .admit(let admit): Envelope(command: "ADMIT", header: admit)
         case .heartbeat: Envelope(command: "HEARTBEAT", header: Empty())
-        case .task(let task, let rows): Envelope(command: "TASK", header: task, payload: [BinaryArrays.bytes(rows)])
+        case .task(let task, let rows):
+            Envelope(command: "TASK", header: task, payload: [BinaryArrays.bytes(rows)] + (task.rowFolds.map { [$0] } ?? []))
         case .cancel(let ref): Envelope(command: "CANCEL", header: ref)
         case .disconnect(let reason): Envelope(command: "DISCONNECT", header: reason)
         case .error(let reply): Envelope(command: "ERROR", header: reply)
@@ -165,12 +166,13 @@ public enum CoordinatorMessage: Sendable, Equatable {
         case "HEARTBEAT":
             return .heartbeat
         case "TASK":
-            try envelope.requirePayload(1)
-            let task = try envelope.decodeHeader(TaskAssignment.self)
+            var task = try envelope.decodeHeader(TaskAssignment.self)
+            try envelope.requirePayload(task.partitionFolds == nil ? 1 : 2)
             guard DatasetRef.isHash(task.dataset), task.holdout.map(DatasetRef.isHash) ?? true,
-                  task.testRows >= 0, task.leaseMilliseconds > 0
-            else { throw WireError(.malformed, "TASK has a bad dataset hash, row count or lease") }
+                  task.testRows >= 0, task.leaseMilliseconds > 0, task.partitionFolds.map({ $0 >= 2 && $0 <= 256 }) ?? true
+            else { throw WireError(.malformed, "TASK has a bad dataset hash, row count, lease or fold count") }
             let rows = try BinaryArrays.int32s(envelope.payload[0], count: task.testRows, what: "TASK test rows")
+            if task.partitionFolds != nil { task.rowFolds = envelope.payload[1] }
             return .task(task, testRows: rows)
         case "CANCEL":
             return .cancel(try envelope.decodeHeader(TaskRef.self))
@@ -209,11 +211,26 @@ public struct TaskAssignment: Sendable, Codable, Equatable {
     public var seed: UInt64
     /// The worker reports PROGRESS well within this; without it the task is requeued.
     public var leaseMilliseconds: Int
+    /// For a learner that fits from per-fold sums (`centroid`, `naive-bayes`) in a plan of at most
+    /// 256 folds: the plan's fold count; the second payload frame (`rowFolds`) then holds the fold of
+    /// every dataset row in this repeat, one byte each.
+    public var partitionFolds: Int?
+    /// The second payload frame; not part of the header.
+    public var rowFolds: [UInt8]?
+
+    private enum CodingKeys: String, CodingKey {
+        case job, task, attempt, dataset, holdout, repeatIndex, fold, testRows, model, params, seed, leaseMilliseconds
+        case partitionFolds
+    }
 
     public init(
         job: String, task: Int, attempt: Int, dataset: String, holdout: String?, repeatIndex: Int, fold: Int,
-        testRows: Int, model: String, params: [String: String], seed: UInt64, leaseMilliseconds: Int
+        testRows: Int, model: String, params: [String: String], seed: UInt64, leaseMilliseconds: Int,
+        partitionFolds: Int? = nil, rowFolds: [UInt8]? = nil
     ) {
+        precondition((partitionFolds == nil) == (rowFolds == nil), "the fold count travels with the row folds")
+        self.partitionFolds = partitionFolds
+        self.rowFolds = rowFolds
         self.job = job
         self.task = task
         self.attempt = attempt

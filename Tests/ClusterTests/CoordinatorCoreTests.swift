@@ -71,6 +71,21 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
         let rows = assigned.flatMap(\.2).map(Int.init).sorted()
         #expect(rows == Array(0..<60))
         #expect(assigned.allSatisfy { $0.1.testRows == $0.2.count && $0.1.model == "centroid" })
+        // centroid fits from per-fold sums: every task carries the fold of every row, which agrees
+        // with its test rows.
+        for (_, task, rows) in assigned {
+            let rowFolds = try #require(task.rowFolds)
+            #expect(task.partitionFolds == 3 && rowFolds.count == 60)
+            #expect(rowFolds.indices.filter { rowFolds[$0] == task.fold } == rows.map(Int.init))
+        }
+    }
+
+    @Test func onlyLearnersThatFitFromSumsGetTheFoldOfEveryRow() throws {
+        let h = CoreHarness()
+        _ = h.ready(PeerID([9]), slots: 3)
+        let assigned = tasks(h.send(.client(h.client, .submit(request: "r", spec: h.spec(model: "knn")))))
+        #expect(assigned.count == 3)
+        #expect(assigned.allSatisfy { $0.1.partitionFolds == nil && $0.1.rowFolds == nil })
     }
 
     @Test func resentSubmitDoesNotStartASecondJob() {

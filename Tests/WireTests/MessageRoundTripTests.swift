@@ -27,9 +27,13 @@ private let hashB = String(repeating: "0f", count: 32)
         let assignment = TaskAssignment(
             job: "job1", task: 0, attempt: 1, dataset: hashA, holdout: nil, repeatIndex: 1, fold: 3, testRows: 3,
             model: "knn", params: ["k": "5"], seed: 9, leaseMilliseconds: 30_000)
+        let summed = TaskAssignment(
+            job: "job1", task: 1, attempt: 1, dataset: hashA, holdout: nil, repeatIndex: 0, fold: 1, testRows: 1,
+            model: "centroid", params: [:], seed: 9, leaseMilliseconds: 30_000, partitionFolds: 2, rowFolds: [0, 1, 0])
         let messages: [CoordinatorMessage] = [
             .heartbeat,
             .task(assignment, testRows: [1, 5, 9]),
+            .task(summed, testRows: [1]),
             .cancel(TaskRef(job: "job1", task: 0, attempt: 1)),
             .disconnect(Reason(reason: "unknown worker")),
             .error(ErrorReply(code: "unsupported-version", message: "upgrade")),
@@ -37,6 +41,26 @@ private let hashB = String(repeating: "0f", count: 32)
         ]
         for message in messages {
             #expect(try CoordinatorMessage.decode(message.envelope.frames) == message)
+        }
+    }
+
+    /// The row folds travel as a second frame, announced by the header's fold count.
+    @Test func aTaskWhoseRowFoldsDoNotMatchItsHeaderIsRefused() throws {
+        let summed = TaskAssignment(
+            job: "job1", task: 1, attempt: 1, dataset: hashA, holdout: nil, repeatIndex: 0, fold: 1, testRows: 1,
+            model: "centroid", params: [:], seed: 9, leaseMilliseconds: 30_000, partitionFolds: 2, rowFolds: [0, 1, 0])
+        let frames = CoordinatorMessage.task(summed, testRows: [1]).envelope.frames
+        #expect(throws: WireError.self) { try CoordinatorMessage.decode(Array(frames.dropLast())) }
+        var plain = summed
+        plain.partitionFolds = nil
+        plain.rowFolds = nil
+        var extra = CoordinatorMessage.task(plain, testRows: [1]).envelope.frames
+        extra.append([0, 1, 0])
+        #expect(throws: WireError.self) { try CoordinatorMessage.decode(extra) }
+        var tooMany = summed
+        tooMany.partitionFolds = 300
+        #expect(throws: WireError.self) {
+            try CoordinatorMessage.decode(CoordinatorMessage.task(tooMany, testRows: [1]).envelope.frames)
         }
     }
 

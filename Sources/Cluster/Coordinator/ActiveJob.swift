@@ -1,5 +1,6 @@
 import Datasets
 import Folds
+import Learners
 import Wire
 
 /// A job the coordinator is running or has finished in this process: what it needs to hand out
@@ -36,6 +37,16 @@ struct ActiveJob: Sendable {
         guard let plan else { return Array(0..<(holdout?.rowCount ?? 0)) }
         let label = label(of: task)
         return plan.testRows(repeat: label.repeatIndex, fold: label.fold)
+    }
+
+    /// The fold of every row in repeat `r`, one byte each, for a learner that fits every fold from
+    /// the same per-fold sums (`LearnerCatalog.fitsFromFoldSums`); nil for other learners, holdout
+    /// jobs and plans of more than `FoldPartitions.maximumFolds` folds.
+    func partitions(repeat r: Int) -> [UInt8]? {
+        guard let plan, plan.folds <= FoldPartitions.maximumFolds, LearnerCatalog.fitsFromFoldSums(spec.model) else {
+            return nil
+        }
+        return plan.assignments[r].map { UInt8(truncatingIfNeeded: $0) }
     }
 
     var datasets: Set<String> {

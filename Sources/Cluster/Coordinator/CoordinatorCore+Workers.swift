@@ -180,21 +180,19 @@ extension CoordinatorCore {
 
     func sendTask(_ attempt: TaskAttempt, to worker: WorkerID, into out: inout [CoordinatorOutput]) {
         guard let peer = peers[worker], let job = jobs[attempt.job] else { return }
-        out.append(.toWorker(peer, .task(assignment(for: attempt, in: job), testRows: testRows(attempt, in: job))))
+        let rows = job.plan == nil ? [] : job.testRows(of: attempt.task).map { Int32($0) }
+        out.append(.toWorker(peer, .task(assignment(for: attempt, in: job, testRows: rows.count), testRows: rows)))
     }
 
-    func assignment(for attempt: TaskAttempt, in job: ActiveJob) -> TaskAssignment {
+    func assignment(for attempt: TaskAttempt, in job: ActiveJob, testRows: Int) -> TaskAssignment {
         let label = job.label(of: attempt.task)
+        let partitions = job.partitions(repeat: label.repeatIndex)
         return TaskAssignment(
             job: job.id, task: attempt.task, attempt: attempt.attempt, dataset: job.spec.dataset,
-            holdout: job.spec.holdout, repeatIndex: label.repeatIndex, fold: label.fold,
-            testRows: job.plan == nil ? 0 : job.testRows(of: attempt.task).count,
+            holdout: job.spec.holdout, repeatIndex: label.repeatIndex, fold: label.fold, testRows: testRows,
             model: job.spec.model, params: job.spec.params, seed: job.spec.seed,
-            leaseMilliseconds: Int(scheduler.configuration.lease.components.seconds * 1000))
-    }
-
-    func testRows(_ attempt: TaskAttempt, in job: ActiveJob) -> [Int32] {
-        job.plan == nil ? [] : job.testRows(of: attempt.task).map { Int32($0) }
+            leaseMilliseconds: Int(scheduler.configuration.lease.components.seconds * 1000),
+            partitionFolds: partitions == nil ? nil : job.plan?.folds, rowFolds: partitions)
     }
 
     mutating func markFinished(_ job: String, state: JobState, message: String?, into out: inout [CoordinatorOutput]) {

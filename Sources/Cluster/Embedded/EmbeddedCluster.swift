@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Learners
 import Logging
 import ZeroMQ
 
@@ -51,11 +52,14 @@ public final class EmbeddedCluster: Sendable {
         let shared = SharedDatasets()
         // One slot and one thread each, and the idle ones' threads lent to the folds still running.
         let foldThreads = FoldThreads(cores: max(1, workers))
+        // One pass of per-fold sums for all the workers' folds.
+        let foldSums = PartitionStatisticsMemo()
         let services = try (0..<max(1, workers)).map { index in
             try WorkerService(
                 controlEndpoint: endpoints.worker, dataEndpoint: endpoints.data, slots: 1, threads: 1,
                 cacheDirectory: nil, name: "local-\(index + 1)", logger: quiet, software: software,
-                sharedDatasets: shared, coordinatorInProcess: true, foldThreads: foldThreads)
+                sharedDatasets: shared, coordinatorInProcess: true, foldThreads: foldThreads,
+                foldSums: foldSums)
         }
         let client = try ClusterClient(endpoint: endpoints.client, logger: quiet)
         let cluster = EmbeddedCluster(client: client, coordinator: coordinator, shared: shared)

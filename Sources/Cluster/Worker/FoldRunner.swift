@@ -8,10 +8,12 @@ enum FoldRunner {
     /// - Parameters:
     ///   - threads: the most threads the fold's passes use; `available` says how many at each pass
     ///     (`FoldThreads`).
+    ///   - memo: the per-fold sums of the repeats this process has seen (`PartitionStatisticsMemo`).
     ///   - cancellation: set when the coordinator cancels the task; the fold stops at its next check.
     static func run(
         _ assignment: TaskAssignment, testRows: [Int32], cache: DatasetCache, threads: Int,
-        available: (@Sendable () -> Int)? = nil, cancellation: FoldCancellation = FoldCancellation()
+        available: (@Sendable () -> Int)? = nil, memo: PartitionStatisticsMemo? = nil,
+        cancellation: FoldCancellation = FoldCancellation()
     ) -> TaskOutcome {
         let clock = ContinuousClock()
         let started = clock.now
@@ -53,10 +55,15 @@ enum FoldRunner {
 
         let test = testRows.map { Int($0) }
         let train = complement(of: test, rowCount: training.rowCount)
+        var partitions: FoldPartitions?
+        if let folds = assignment.partitionFolds, let rowFolds = assignment.rowFolds {
+            partitions = FoldPartitions(folds: folds, rowFolds: rowFolds, dataset: assignment.dataset)
+        }
         return outcome(seconds) { () throws(LearnerError) in
             try FoldTask.run(
                 dataset: training, trainRows: train, testRows: test, repeatIndex: assignment.repeatIndex,
-                fold: assignment.fold, spec: spec, threads: threads, available: available, cancellation: cancellation)
+                fold: assignment.fold, spec: spec, threads: threads, available: available, partitions: partitions,
+                memo: memo, cancellation: cancellation)
         }
     }
 

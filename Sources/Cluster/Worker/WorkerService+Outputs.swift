@@ -61,15 +61,15 @@ extension WorkerService {
             case .abandonFetch(let hash):
                 fetchWriters.abandon(hash)
             case .startTask(let assignment, let testRows):
-                let (cache, feed, folds, least, lending) =
-                    (self.cache, self.feed, self.folds, configuration.threads, self.foldThreads)
+                let (cache, feed, folds, least, lending, sums) =
+                    (self.cache, self.feed, self.folds, configuration.threads, self.foldThreads, self.foldSums)
                 let ref = TaskRef(job: assignment.job, task: assignment.task, attempt: assignment.attempt)
                 let cancellation = folds.start(ref)
                 compute.submit {
                     lending.started()
                     let outcome = FoldRunner.run(
                         assignment, testRows: testRows, cache: cache, threads: max(least, lending.cores),
-                        available: { lending.share(least: least) }, cancellation: cancellation)
+                        available: { lending.share(least: least) }, memo: sums, cancellation: cancellation)
                     lending.finished()
                     folds.finished(ref)
                     feed.yield(.taskFinished(ref, outcome))

@@ -1,4 +1,5 @@
 import Foundation
+import Learners
 import Logging
 import Synchronization
 import Wire
@@ -37,6 +38,8 @@ public final class WorkerService: Sendable {
     let peerAdvertise: String?
     let compute: ComputeThreads
     let foldThreads: FoldThreads
+    /// The per-fold sums of the repeats this worker's folds have seen, shared by its slots.
+    let foldSums: PartitionStatisticsMemo
     let fetchWriters: FetchWriters
     /// The stop request of each task on a compute thread, for `.stopTask`.
     let folds = RunningFolds()
@@ -89,7 +92,8 @@ public final class WorkerService: Sendable {
         peerAdvertise: String? = nil,
         maxPeerUploads: Int = 4,
         coordinatorInProcess: Bool = false,
-        foldThreads: FoldThreads? = nil
+        foldThreads: FoldThreads? = nil,
+        foldSums: PartitionStatisticsMemo? = nil
     ) throws {
         let name = name ?? "\(Self.hostName())-\(getpid())"
         var logger = logger
@@ -110,6 +114,7 @@ public final class WorkerService: Sendable {
         reactor = try Reactor(name: "crossfold.worker")
         compute = ComputeThreads(count: configuration.slots, name: "crossfold.fold")
         self.foldThreads = foldThreads ?? FoldThreads(cores: configuration.slots * configuration.threads)
+        self.foldSums = foldSums ?? PartitionStatisticsMemo()
         self.healthFile = healthFile
         (inputs, feed) = AsyncStream.makeStream(of: WorkerInput.self, bufferingPolicy: .unbounded)
         healthState = Mutex(WorkerHealth(

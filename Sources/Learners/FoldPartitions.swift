@@ -1,0 +1,57 @@
+import Datasets
+
+/// The fold of every row of a dataset in one repeat of a plan: the partitions a learner that fits
+/// from additive statistics sums once and reuses for every fold (`AdditiveLearner`).
+///
+/// A fold's training statistics are then the sum of the other partitions' statistics, added in
+/// partition order (through the prefix and suffix sums `PartitionSums` keeps), so they are the same
+/// bits whichever worker fits the fold and whichever folds it fitted before.
+public struct FoldPartitions: Sendable {
+    /// Number of folds in the plan (at most 256: one byte per row).
+    public let folds: Int
+    /// `rowFolds[i]` is the fold of row `i`.
+    public let rowFolds: [UInt8]
+    /// Names these partitions of this dataset in `PartitionStatisticsMemo`: the dataset's identity
+    /// given by the caller, and the SHA-256 of `rowFolds`.
+    public let identity: String
+
+    /// Plans with more folds than this are fitted fold by fold (one byte per row holds the fold).
+    public static let maximumFolds = 256
+
+    /// - Parameter dataset: what identifies the dataset the rows belong to (its content hash).
+    public init(folds: Int, rowFolds: [UInt8], dataset: String) {
+        self.folds = folds
+        self.rowFolds = rowFolds
+        self.identity = dataset + "/" + SHA256Hasher.hash(rowFolds)
+    }
+
+    /// Rows of partition `p`, increasing.
+    func rows(of p: Int) -> [Int] {
+        let target = UInt8(truncatingIfNeeded: p)
+        var rows: [Int] = []
+        rows.reserveCapacity(rowFolds.count / max(1, folds) + 1)
+        rowFolds.withUnsafeBufferPointer { folds in
+            for (i, fold) in folds.enumerated() where fold == target { rows.append(i) }
+        }
+        return rows
+    }
+
+    /// Whether these partitions describe the fold whose held-out rows are `testRows` of a dataset of
+    /// `rowCount` rows: one entry per row, every fold below `folds`, and `testRows` exactly the rows
+    /// of `fold`. A task whose partitions do not match is fitted from its own training rows.
+    func match(fold: Int, testRows: [Int], rowCount: Int) -> Bool {
+        guard folds >= 2, folds <= Self.maximumFolds, fold >= 0, fold < folds, rowFolds.count == rowCount else {
+            return false
+        }
+        let target = UInt8(truncatingIfNeeded: fold)
+        var next = 0
+        for (i, f) in rowFolds.enumerated() {
+            guard Int(f) < folds else { return false }
+            if f == target {
+                guard next < testRows.count, testRows[next] == i else { return false }
+                next += 1
+            }
+        }
+        return next == testRows.count
+    }
+}
