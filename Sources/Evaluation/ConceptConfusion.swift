@@ -21,9 +21,6 @@ public struct ConceptConfusion: Sendable, Equatable {
     public let rowPredictions: [Int]
     /// Top-scoring-concept counts per (actual, predicted).
     public let topConceptCounts: [[Int]]
-    /// Concept indices ordered by diagonal strength (`meanProbability[c][c]`), strongest first,
-    /// ties in dataset order, undefined rows last. Clarifai's `concept_ids` use this order.
-    public let order: [Int]
 
     /// Accumulates the matrices from `dataset`'s labels and the out-of-fold predictions.
     public init(dataset: Dataset, outOfFold: [OutOfFoldPredictions]) {
@@ -49,11 +46,6 @@ public struct ConceptConfusion: Sendable, Equatable {
         meanProbability = means
         rowPredictions = rows
         topConceptCounts = counts
-        order = (0..<conceptCount).sorted { a, b in
-            let strengthA = means[a]?[a] ?? -.infinity
-            let strengthB = means[b]?[b] ?? -.infinity
-            return strengthA != strengthB ? strengthA > strengthB : a < b
-        }
     }
 
     /// The index of the first highest score within `scores` (0-based).

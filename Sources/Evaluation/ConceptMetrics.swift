@@ -85,6 +85,22 @@ public struct ConceptMetrics: Sendable, Equatable {
             : nil
     }
 
+    /// The same metrics without the grid counts (what a fold keeps once its curves are averaged).
+    func droppingCurves() -> ConceptMetrics {
+        ConceptMetrics(positives: positives, negatives: negatives, rocAUC: rocAUC, averagePrecision: averagePrecision,
+                       atThreshold: atThreshold, curves: nil)
+    }
+
+    private init(positives: Int, negatives: Int, rocAUC: Double?, averagePrecision: Double?, atThreshold: ThresholdCounts,
+                 curves: GridCurves?) {
+        self.positives = positives
+        self.negatives = negatives
+        self.rocAUC = rocAUC
+        self.averagePrecision = averagePrecision
+        self.atThreshold = atThreshold
+        self.curves = curves
+    }
+
     /// Walks the grid from 1.00 down while walking the ranking from its highest score down.
     private static func gridCurves(sortedDescending ranking: [RankedScore], positives: Int, negatives: Int) -> GridCurves {
         var truePositives = [Int](repeating: 0, count: ThresholdGrid.count)

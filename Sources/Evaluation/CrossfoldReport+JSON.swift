@@ -34,6 +34,12 @@ extension CrossfoldReport {
                         "num_tot": .number(Double(row.pooled.positives + row.pooled.negatives)),
                         "roc_auc": .finite(row.pooled.rocAUC),
                         "avg_precision": .finite(row.pooled.averagePrecision),
+                        "grid": row.pooled.grid.map { grid in
+                            .object([
+                                "tp": .array(grid.truePositives.map { .number(Double($0)) }),
+                                "fp": .array(grid.falsePositives.map { .number(Double($0)) }),
+                            ])
+                        } ?? .null,
                     ]) { $1 }),
                 ])
             }),
@@ -91,7 +97,8 @@ extension CrossfoldReport {
                     negatives: try pooledRow.int("num_neg"),
                     counts: try Self.counts(pooledRow),
                     rocAUC: try pooledRow.optionalNumber("roc_auc"),
-                    averagePrecision: try pooledRow.optionalNumber("avg_precision")
+                    averagePrecision: try pooledRow.optionalNumber("avg_precision"),
+                    grid: try Self.grid(pooledRow)
                 )
             ))
         }
@@ -223,6 +230,22 @@ extension CrossfoldReport {
             precision: try fields.optionalNumber("macro_precision"),
             recall: try fields.optionalNumber("macro_recall")
         )
+    }
+
+    /// The pooled grid counts (`{"tp": [...], "fp": [...]}`, 101 each, ascending thresholds), or nil
+    /// when the file has none.
+    private static func grid(_ pooled: JSONFields) throws(CrossfoldReportError) -> GridCurves? {
+        guard let grid = try pooled.optionalObject("grid") else { return nil }
+        let truePositives = try grid.ints("tp")
+        let falsePositives = try grid.ints("fp")
+        guard truePositives.count == ThresholdGrid.count else {
+            throw .invalidField(path: "\(grid.path).tp", expected: "\(ThresholdGrid.count) counts")
+        }
+        guard falsePositives.count == ThresholdGrid.count else {
+            throw .invalidField(path: "\(grid.path).fp", expected: "\(ThresholdGrid.count) counts")
+        }
+        return GridCurves(positives: try pooled.int("num_pos"), negatives: try pooled.int("num_neg"),
+                          truePositives: truePositives, falsePositives: falsePositives)
     }
 
     private static func counts(_ fields: JSONFields) throws(CrossfoldReportError) -> ThresholdCounts {

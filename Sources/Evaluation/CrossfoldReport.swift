@@ -36,13 +36,18 @@ public struct CrossfoldReport: Sendable, Equatable {
         public var counts: ThresholdCounts
         public var rocAUC: Double?
         public var averagePrecision: Double?
+        /// The pooled counts on the 101-point grid, so the table can be read at any grid threshold
+        /// exactly; nil in files written before they were kept.
+        public var grid: GridCurves?
 
-        public init(positives: Int, negatives: Int, counts: ThresholdCounts, rocAUC: Double?, averagePrecision: Double?) {
+        public init(positives: Int, negatives: Int, counts: ThresholdCounts, rocAUC: Double?, averagePrecision: Double?,
+                    grid: GridCurves? = nil) {
             self.positives = positives
             self.negatives = negatives
             self.counts = counts
             self.rocAUC = rocAUC
             self.averagePrecision = averagePrecision
+            self.grid = grid
         }
     }
 

@@ -30,15 +30,17 @@ public struct EvaluationSummary: Sendable, Equatable {
     public let macroAveragePrecision: FoldStatistic
 }
 
-/// Everything an evaluation measured: per fold, per concept over the folds, pooled over all
-/// out-of-fold predictions, and the summary. Build one with `Evaluator`.
+/// Everything an evaluation measured: per fold, per concept over the folds, split-averaged curves,
+/// pooled over all out-of-fold predictions, and the summary. Build one with `Evaluator`.
 ///
-/// Two families of numbers sit side by side and are labelled apart in every report:
+/// Three kinds of numbers sit side by side and are labelled apart in every report
+/// (docs/RESULTS.md):
 /// - mean-of-folds: a metric is computed inside each fold, then averaged over the folds
-///   (Clarifai's `macro_avg_*` and per-concept `roc_auc`/`f1`/`avg_precision`);
+///   (Clarifai's per-concept `roc_auc`/`f1`/`avg_precision`, `macro_std_*`);
+/// - split-averaged: each fold's curve values averaged point by point (Clarifai's
+///   `binary_metrics` curves, `macro_avg_precision`/`macro_avg_recall`);
 /// - pooled: a metric is computed once over all out-of-fold predictions of all repeats together
-///   (H2O's "xval" style; the curves and the counts at the threshold).
-/// The two can differ (uneven folds, differently calibrated fold models).
+///   (H2O's "xval" style; the table's counts at the threshold).
 public struct EvaluationResult: Sendable, Equatable {
     public let mode: EvaluationMode
     /// The decision threshold the counts, precision, recall and F1 use.
@@ -61,6 +63,9 @@ public struct EvaluationResult: Sendable, Equatable {
     public let pooled: [ConceptMetrics]
     /// Macro values of `pooled`.
     public let pooledMacro: MacroValues
+    /// Per concept: the curves of every task averaged point by point (Clarifai's "K-split
+    /// average", the curves of `binary_metrics`).
+    public let splitCurves: [SplitMeanCurves]
     /// Confusion matrices over all out-of-fold predictions.
     public let confusion: ConceptConfusion
     /// Label counts and co-occurrence over the whole evaluated dataset.

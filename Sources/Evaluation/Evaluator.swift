@@ -106,6 +106,7 @@ public enum Evaluator {
         let perConcept = ConceptLanes.map(concepts: conceptCount, lanes: lanes) { concept, buffer in
             var perFold: [ConceptMetrics] = []
             perFold.reserveCapacity(outOfFold.count * folds)
+            var splitCurves = SplitMeanCurves()
             for (predictions, rowsOfFold) in zip(outOfFold, rowsOfFold) {
                 for rows in rowsOfFold {
                     buffer.removeAll(keepingCapacity: true)
@@ -115,7 +116,11 @@ public enum Evaluator {
                                                       isPositive: dataset.isPositive(row: row, concept: concept)))
                         }
                     }
-                    perFold.append(ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: false))
+                    // Each fold's grid counts go into the split average, then are dropped: a
+                    // job of 100,000 tasks would otherwise hold 1.6 KB per task and concept.
+                    let metrics = ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: true)
+                    if let curves = metrics.curves { splitCurves.add(curves) }
+                    perFold.append(metrics.droppingCurves())
                 }
             }
             buffer.removeAll(keepingCapacity: true)
@@ -128,7 +133,7 @@ public enum Evaluator {
                 }
             }
             let pooled = ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: true)
-            return (perFold: perFold, pooled: pooled)
+            return (perFold: perFold, pooled: pooled, splitCurves: splitCurves)
         }
         var foldMetrics: [FoldMetrics] = []
         foldMetrics.reserveCapacity(folds * outOfFold.count)
@@ -174,6 +179,7 @@ public enum Evaluator {
             summary: summary,
             pooled: pooled,
             pooledMacro: MacroValues(concepts: pooled),
+            splitCurves: perConcept.map(\.splitCurves),
             confusion: ConceptConfusion(dataset: dataset, outOfFold: outOfFold),
             labels: LabelStatistics(dataset: dataset),
             outOfFold: outOfFold

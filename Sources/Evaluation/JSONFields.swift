@@ -86,16 +86,25 @@ struct JSONFields {
         guard let rows = fields[key]?.arrayValue else { throw .invalidField(path: place(key), expected: "an array") }
         var result: [[Int]] = []
         for (r, row) in rows.enumerated() {
-            guard let cells = row.arrayValue else { throw .invalidField(path: "\(place(key))[\(r)]", expected: "an array") }
-            var values: [Int] = []
-            for (c, cell) in cells.enumerated() {
-                guard let number = cell.doubleValue, let exact = Int(exactly: number) else {
-                    throw .invalidField(path: "\(place(key))[\(r)][\(c)]", expected: "an integer")
-                }
-                values.append(exact)
-            }
-            result.append(values)
+            result.append(try Self.integers(row, path: "\(place(key))[\(r)]"))
         }
         return result
+    }
+
+    func ints(_ key: String) throws(CrossfoldReportError) -> [Int] {
+        guard let value = fields[key] else { throw .invalidField(path: place(key), expected: "an array") }
+        return try Self.integers(value, path: place(key))
+    }
+
+    private static func integers(_ value: JSONValue, path: String) throws(CrossfoldReportError) -> [Int] {
+        guard let cells = value.arrayValue else { throw .invalidField(path: path, expected: "an array") }
+        var values: [Int] = []
+        for (c, cell) in cells.enumerated() {
+            guard let number = cell.doubleValue, let exact = Int(exactly: number) else {
+                throw .invalidField(path: "\(path)[\(c)]", expected: "an integer")
+            }
+            values.append(exact)
+        }
+        return values
     }
 }

@@ -1,3 +1,5 @@
+import Datasets
+
 /// What was run, as the caller describes it: recorded in `extended_metrics.user_metrics` so a
 /// result file says how to reproduce it. The metrics themselves never read it.
 public struct RunDescription: Sendable, Equatable {
@@ -92,5 +94,35 @@ extension Duration {
     var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
+
+extension RunDescription {
+    /// Clarifai's model type for a classifier trained on embeddings, which is what every crossfold
+    /// learner is; written as the evaluation's `model.model_type_id`.
+    public static let modelTypeID = "embedding-classifier"
+
+    /// A stable evaluation id in Clarifai's form (32 lowercase hex digits): the first half of the
+    /// SHA-256 of what was evaluated (datasets' hashes, model, parameters, split, folds, repeats,
+    /// seed, threshold), so the same evaluation run twice, locally or on any cluster, has the same
+    /// id and a different one never does.
+    public var evaluationID: String {
+        let fields = [
+            "crossfold-evaluation-1", dataset.sha256, holdout?.sha256 ?? "-", model,
+            modelParameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1F}"),
+            split, String(folds), String(repeats), String(seed), String(threshold),
+        ]
+        return String(SHA256Hasher.hash(Array(fields.joined(separator: "\u{1E}").utf8)).prefix(32))
+    }
+}
+
+extension RunDescription.DatasetFile {
+    /// The dataset's name for Clarifai's `dataset_id`: the file name without its directory and
+    /// extension (`examples/digits.csv` → `digits`), or the hash's first 12 digits when that is empty.
+    public var datasetID: String {
+        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        let stem = name.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+        let id = stem.isEmpty ? name : stem
+        return id.isEmpty ? String(sha256.prefix(12)) : id
     }
 }

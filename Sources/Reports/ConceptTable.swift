@@ -8,8 +8,10 @@ import Foundation
 /// - `.crossfold`: the `user_metrics.crossfold` block written by crossfold at the same threshold.
 ///   ROC AUC is the mean ± sample std over the folds; counts, recall, precision and F1 are pooled
 ///   over all out-of-fold predictions at the threshold (`zero_division=0`).
-/// - `.curves`: any other result (one fetched from Clarifai, or a threshold crossfold did not
-///   evaluate at), read as Clarifai's SDK does: at the threshold's index of the 101-point curves,
+/// - `.curves`: any other result. A crossfold result at a threshold it did not evaluate at is read
+///   from its pooled grid counts at that grid threshold (exact counts, `zero_division=0`). A result
+///   fetched from Clarifai (or an older crossfold file) is read as Clarifai's SDK does: at the
+///   threshold's index of the 101-point curves,
 ///   precision and recall from `precision_recall_curve`, TP = int(tpr·num_pos), FN = num_pos − TP,
 ///   FP = int(fpr·num_neg), F1 = 2PR/(P+R). The products are floored after adding 1e-6, so a
 ///   float32 rate such as 0.699999988 × 10 still counts 7.
@@ -77,10 +79,14 @@ public struct ConceptTable: Sendable, Equatable {
         } catch {
             note = "crossfold block ignored: \(error)"
         }
+        var pooledGrids: [(concept: String, rocAUC: Double?, pooled: CrossfoldReport.PooledConcept)]?
         if let found = report, abs(found.threshold - threshold) > 1e-9 {
             note = "crossfold evaluated at threshold \(Self.fixed(found.threshold, 2)); "
                 + "values at \(Self.fixed(threshold, 2)) are read from the pooled curves"
             evaluatedThreshold = found.threshold
+            if found.concepts.allSatisfy({ $0.pooled.grid != nil }) {
+                pooledGrids = found.concepts.map { ($0.concept, $0.rocAUC.mean, $0.pooled) }
+            }
             report = nil
         }
 
@@ -108,7 +114,11 @@ public struct ConceptTable: Sendable, Equatable {
             mode = report.mode
         } else {
             source = .curves
-            rows = (metrics.binaryMetrics ?? []).map { Self.rowFromCurves($0, threshold: threshold) }
+            if let pooledGrids, let index = ThresholdGrid.index(of: threshold) {
+                rows = pooledGrids.map { Self.rowFromGrid($0.concept, rocAUC: $0.rocAUC, $0.pooled, index: index) }
+            } else {
+                rows = (metrics.binaryMetrics ?? []).map { Self.rowFromCurves($0, threshold: threshold) }
+            }
             macroROCAUC = SummaryValue(mean: Self.defined(summary.macroAvgRocAuc),
                                        std: Self.defined(summary.macroStdRocAuc), pooled: nil)
             macroF1 = SummaryValue(mean: Self.defined(summary.macroAvgF1Score),
@@ -157,6 +167,17 @@ public struct ConceptTable: Sendable, Equatable {
         row.precision = precision
         row.f1 = f1(precision, recall)
         return row
+    }
+
+    /// A row of a crossfold result at another grid threshold: the pooled counts there, exactly.
+    static func rowFromGrid(_ concept: String, rocAUC: Double?, _ pooled: CrossfoldReport.PooledConcept, index: Int) -> Row {
+        guard let counts = pooled.grid?.counts(at: index) else {
+            return Row(concept: concept, rocAUC: rocAUC, rocAUCStd: nil, totalLabeled: pooled.positives)
+        }
+        return Row(concept: concept, rocAUC: rocAUC, rocAUCStd: nil, totalLabeled: counts.labelledPositives,
+                   totalPredicted: counts.predictedPositives, truePositives: counts.truePositives,
+                   falseNegatives: counts.falseNegatives, falsePositives: counts.falsePositives, recall: counts.recall,
+                   precision: counts.precision, f1: counts.f1)
     }
 
     /// The index of `threshold` in `thresholds`, both rounded to two decimals (the SDK's lookup).

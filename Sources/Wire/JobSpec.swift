@@ -17,12 +17,16 @@ public struct JobSpec: Sendable, Codable, Equatable {
     public var params: [String: String]
     /// Threshold for the thresholded metrics (precision, recall, F1, counts).
     public var threshold: Double
+    /// Which inputs the result's `test_set` lists: absent for one split (Clarifai's), `all` for
+    /// every input.
+    public var testSet: String?
 
     public init(
         dataset: String, datasetName: String, holdout: String? = nil, holdoutName: String? = nil,
         split: String, folds: Int, repeats: Int, seed: UInt64, model: String, params: [String: String],
-        threshold: Double
+        threshold: Double, testSet: String? = nil
     ) {
+        self.testSet = testSet
         self.dataset = dataset
         self.datasetName = datasetName
         self.holdout = holdout

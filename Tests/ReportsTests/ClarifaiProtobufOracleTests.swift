@@ -30,6 +30,13 @@ import TestSupport
         "use_kfold": json_format.MessageToDict(m.eval_info.params)["use_kfold"],
         "format_version": user["crossfold"]["format_version"],
         "folds": len(user["crossfold"]["folds"]),
+        "test_set": len(m.test_set),
+        "first_input": m.test_set[0].input.id if m.test_set else "",
+        "first_predicted": [c.id for c in m.test_set[0].predicted_concepts] if m.test_set else [],
+        "id": m.id,
+        "model": m.model.id,
+        "model_type": m.model.model_type_id,
+        "dataset_version": m.ground_truth_dataset.version.id,
     }))
     """#
 
@@ -48,6 +55,13 @@ import TestSupport
         let use_kfold: Bool
         let format_version: Double
         let folds: Int
+        let test_set: Int
+        let first_input: String
+        let first_predicted: [String]
+        let id: String
+        let model: String
+        let model_type: String
+        let dataset_version: String
     }
 
     private func parse(_ metrics: EvalMetrics) throws -> Parsed {
@@ -59,16 +73,23 @@ import TestSupport
     func crossValidationResultParsesWithUnknownFieldsRejected(multiLabel: Bool) throws {
         try PythonOracle.require(modules: ["google.protobuf", "clarifai_grpc"])
         let result = try Fixtures.realisticResult(multiLabel: multiLabel)
-        let parsed = try parse(result.evalMetrics(run: Fixtures.run))
+        let dataset = try Fixtures.realisticDataset(multiLabel: multiLabel)
+        let parsed = try parse(result.evalMetrics(run: Fixtures.run, testSet: TestSetSource(dataset: dataset, scope: .all)))
         #expect(parsed.status == 21300)
         #expect(parsed.description == "Model was successfully evaluated.")
         #expect(parsed.binary == 4)
         #expect(parsed.roc_points == 101)
         #expect(parsed.pr_first_threshold == 0)
-        #expect(abs(parsed.macro_avg_roc_auc - result.summary.macroROCAUC.mean!) < 1e-6)  // a protobuf float
+        let conceptMean = result.conceptSummaries.compactMap(\.rocAUC.mean).reduce(0, +) / 4
+        #expect(abs(parsed.macro_avg_roc_auc - conceptMean) < 1e-6)  // a protobuf float
         #expect(parsed.has_std)
         #expect(parsed.confusion == 16)
-        #expect(parsed.confusion_ids == result.confusion.order.map { result.concepts[$0] })
+        #expect(parsed.confusion_ids == result.concepts)
+        #expect(parsed.test_set == result.rowCount && parsed.first_input == result.inputIDs[0])
+        #expect(parsed.first_predicted.count == 4)
+        #expect(parsed.id.count == 32 && parsed.id == Fixtures.run.evaluationID)
+        #expect(parsed.model == Fixtures.run.model && parsed.model_type == "embedding-classifier")
+        #expect(parsed.dataset_version == Fixtures.run.dataset.sha256)
         #expect(parsed.labels == result.labels.positiveCounts)
         #expect(parsed.use_kfold)
         #expect(parsed.format_version == 1)

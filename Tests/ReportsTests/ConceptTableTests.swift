@@ -47,22 +47,37 @@ struct ConceptTableTests {
         #expect(table.macroF1.std == result.summary.macroF1.standardDeviation)
     }
 
-    @Test func curvesGiveTheSameCountsAsTheCrossfoldBlock() throws {
-        // Without the block (as for a result fetched from Clarifai) the SDK's derivation from the
-        // pooled curves recovers the same counts.
+    @Test func aCrossfoldResultAtAnotherThresholdIsReadFromItsPooledGridExactly() throws {
+        let result = try Fixtures.realisticResult(multiLabel: true)
+        let metrics = result.evalMetrics(run: Fixtures.run)
+        let table = ConceptTable(metrics, threshold: 0.3)
+        #expect(table.source == .curves && table.evaluatedThreshold == 0.5)
+        for (index, row) in table.rows.enumerated() {
+            let counts = try #require(result.pooled[index].curves?.counts(at: 30))
+            #expect(row.truePositives == counts.truePositives && row.falsePositives == counts.falsePositives)
+            #expect(row.falseNegatives == counts.falseNegatives && row.totalLabeled == counts.labelledPositives)
+            #expect(row.precision == counts.precision && row.recall == counts.recall && row.f1 == counts.f1)
+            #expect(row.rocAUC == result.conceptSummaries[index].rocAUC.mean)
+        }
+    }
+
+    @Test func withoutTheBlockTheCurvesGiveOneSplitsCountsLikeTheSDK() throws {
+        // As for a result fetched from Clarifai: num_pos is a typical split's, the rates the folds' mean.
         let result = try Fixtures.realisticResult(multiLabel: true)
         var metrics = result.evalMetrics(run: Fixtures.run)
-        let fromBlock = ConceptTable(metrics, threshold: 0.5)
         metrics.extendedMetrics = nil
-        let fromCurves = ConceptTable(metrics, threshold: 0.5)
-        #expect(fromCurves.source == .curves)
-        for (block, curves) in zip(fromBlock.rows, fromCurves.rows) {
-            #expect(curves.truePositives == block.truePositives)
-            #expect(curves.falseNegatives == block.falseNegatives)
-            #expect(curves.falsePositives == block.falsePositives)
-            #expect(curves.totalPredicted == block.totalPredicted)
-            #expect(curves.recall == block.recall)
-            #expect(curves.rocAUCStd == nil)
+        let table = ConceptTable(metrics, threshold: 0.5)
+        #expect(table.source == .curves)
+        for (index, row) in table.rows.enumerated() {
+            let tasks = result.foldMetrics.count
+            let positives = result.foldMetrics.reduce(0) { $0 + $1.concepts[index].positives } / tasks
+            let negatives = result.foldMetrics.reduce(0) { $0 + $1.concepts[index].negatives } / tasks
+            let tpr = result.splitCurves[index].tpr[50]
+            let fpr = result.splitCurves[index].fpr[50]
+            #expect(row.totalLabeled == positives)
+            #expect(row.truePositives == Int((tpr * Double(positives) + 1e-6).rounded(.down)))
+            #expect(row.falsePositives == Int((fpr * Double(negatives) + 1e-6).rounded(.down)))
+            #expect(row.recall == tpr && row.rocAUCStd == nil)
         }
     }
 

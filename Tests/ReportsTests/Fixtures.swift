@@ -30,7 +30,16 @@ enum Fixtures {
 
     /// 400 inputs, 4 concepts, 5 folds × 2 repeats.
     static func realisticResult(multiLabel: Bool = false) throws -> EvaluationResult {
-        let fixture = EvaluationFixture.make(rows: 400, concepts: 4, multiLabel: multiLabel, folds: 5, repeats: 2, seed: 99)
+        let fixture = realisticFixture(multiLabel: multiLabel)
         return try Evaluator.evaluate(dataset: fixture.dataset, predictions: fixture.predictions, folds: 5, repeats: 2)
+    }
+
+    /// The dataset `realisticResult` evaluated.
+    static func realisticDataset(multiLabel: Bool = false) throws -> Dataset {
+        realisticFixture(multiLabel: multiLabel).dataset
+    }
+
+    private static func realisticFixture(multiLabel: Bool) -> EvaluationFixture {
+        EvaluationFixture.make(rows: 400, concepts: 4, multiLabel: multiLabel, folds: 5, repeats: 2, seed: 99)
     }
 }

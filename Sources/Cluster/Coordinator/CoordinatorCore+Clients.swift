@@ -1,4 +1,5 @@
 import Datasets
+import Evaluation
 import Folds
 import Learners
 import Logging
@@ -194,6 +195,9 @@ extension CoordinatorCore {
         }
         guard (0...1).contains(spec.threshold) else {
             return .failure(Refusal(code: "usage", message: "--threshold \(spec.threshold) is outside 0...1"))
+        }
+        if let testSet = spec.testSet, TestSetSource.Scope(rawValue: testSet) == nil {
+            return .failure(Refusal(code: "usage", message: "--test-set \(testSet) is not split or all"))
         }
         if let holdoutHash = spec.holdout {
             guard let raw = registry.entry(holdoutHash)?.dataset else {

@@ -71,7 +71,9 @@ public enum JobMetrics {
                 },
                 wallTime: .milliseconds(Int64((request.wallSeconds * 1000).rounded())),
                 tasks: tasks, toolVersion: software)
-            let json = Array(try EvalMetricsJSON.encode(result.evalMetrics(run: run)))
+            let scope = spec.testSet.flatMap(TestSetSource.Scope.init(rawValue:)) ?? .split
+            let json = Array(try EvalMetricsJSON.encode(
+                result.evalMetrics(run: run, testSet: TestSetSource(dataset: evaluated, scope: scope))))
             let header = PredictionsFile.Header(rows: rows, concepts: concepts, repeats: repeats)
             let write = PredictionsFile.size(rows: rows, concepts: concepts, repeats: repeats).map { size in
                 PredictionsWrite(size: size) { buffer in PredictionsFile.fill(buffer, header: header, outOfFold: outOfFold) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 import Folds
 import Foundation
 import Learners
@@ -39,6 +40,11 @@ struct EvaluationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Threshold for TP/FP/FN, precision, recall and F1.")
     var threshold: Double = 0.5
 
+    @Option(help: ArgumentHelp(
+        "Inputs listed in the result's test_set: split (Clarifai's: the first fold's held-out inputs, at most 1,000) or all (every input's out-of-fold prediction; large for large datasets).",
+        valueName: "split|all"))
+    var testSet: String = "split"
+
     @Option(help: "Train on all of DATASET and evaluate on this dataset instead of K folds (Clarifai's use_kfold=false).")
     var holdout: String?
 
@@ -55,6 +61,9 @@ struct EvaluationOptions: ParsableArguments {
             }
         }
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+        guard TestSetSource.Scope(rawValue: testSet) != nil else {
+            throw ValidationError("--test-set \(testSet) is not split or all")
+        }
         if let split, SplitStrategy(rawValue: split) == nil {
             let known = SplitStrategy.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--split \(split) is not one of \(known)")

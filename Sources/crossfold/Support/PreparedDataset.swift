@@ -1,4 +1,5 @@
 import Datasets
+import Evaluation
 import Folds
 import Learners
 import Logging
@@ -61,7 +62,8 @@ struct PreparedJob: Sendable {
             dataset: training.hash, datasetName: path, holdout: holdout?.hash, holdoutName: holdout?.path,
             split: split, folds: options.folds, repeats: options.repeats, seed: options.seed,
             model: options.model ?? LearnerCatalog.defaultModel(for: training.dataset),
-            params: try options.parameters(), threshold: options.threshold)
+            params: try options.parameters(), threshold: options.threshold,
+            testSet: options.testSet == TestSetSource.Scope.split.rawValue ? nil : options.testSet)
         return PreparedJob(training: training, holdout: holdout, spec: spec)
     }
 
