@@ -1,7 +1,8 @@
 /// A growing wait: `initial`, then each wait `factor` times the last, never above `maximum`.
 ///
 /// Polling uses 1 s × 1.5 up to 10 s (1, 1.5, 2.25, 3.4, 5.1, 7.6, 10, 10, ...); retries of
-/// transient failures use 1 s × 2 up to 10 s, for a bounded number of attempts.
+/// transient failures use 1 s × 2 up to 10 s, for a bounded number of attempts, or longer when a
+/// `Retry-After` asks for it.
 public struct Backoff: Sendable, Equatable {
     public var initial: Duration
     public var factor: Double
@@ -40,13 +41,17 @@ public struct RemotePolicy: Sendable, Equatable {
     public var maxAttempts: Int
     /// Heavy parts fetched once the evaluation is done.
     public var fields: EvaluationFields
+    /// The longest `Retry-After` honoured by waiting; a longer one ends the request with
+    /// `ClarifaiError.throttled`, whose message says how long Clarifai asked to wait.
+    public var maxRetryAfter: Duration
 
     public init(polling: Backoff = .polling, retrying: Backoff = .retrying, maxAttempts: Int = 4,
-                fields: EvaluationFields = .all) {
+                fields: EvaluationFields = .all, maxRetryAfter: Duration = .seconds(60)) {
         precondition(maxAttempts >= 1, "at least one attempt")
         self.polling = polling
         self.retrying = retrying
         self.maxAttempts = maxAttempts
         self.fields = fields
+        self.maxRetryAfter = maxRetryAfter
     }
 }

@@ -1,3 +1,4 @@
+import Evaluation
 import Foundation
 import Logging
 #if canImport(FoundationNetworking)
@@ -14,6 +15,15 @@ extension ClarifaiClient {
         _ method: String, _ path: [String], _ rpc: String, query: [URLQueryItem] = [],
         body: (any Encodable)? = nil
     ) async throws(ClarifaiError) -> Reply {
+        try await exchange(method, path, rpc, query: query, body: body).reply
+    }
+
+    /// ``send(_:_:_:query:body:)`` that also returns the reply body as received (with the PAT
+    /// scrubbed, should a server ever echo it in a success reply).
+    func exchange<Reply: Decodable>(
+        _ method: String, _ path: [String], _ rpc: String, query: [URLQueryItem] = [],
+        body: (any Encodable)? = nil
+    ) async throws(ClarifaiError) -> (reply: Reply, body: Data) {
         let endpoint = endpoint(method, path)
         let request = try makeRequest(method, path, query: query, body: body, endpoint: endpoint)
         if Task.isCancelled { throw .cancelled }
@@ -34,12 +44,14 @@ extension ClarifaiClient {
             "http_status": "\(http.statusCode)", "bytes": "\(data.count)",
             "milliseconds": "\(Int((elapsed / .milliseconds(1)).rounded()))",
         ])
-        let status = (try? JSONDecoder().decode(StatusEnvelope.self, from: data))?.status
-        if let failure = classify(httpStatus: http.statusCode, status: status, body: data, endpoint: endpoint) {
+        let status = (try? ProtoJSONDecoder().decode(StatusEnvelope.self, from: data))?.status
+        let retryAfter = http.value(forHTTPHeaderField: "Retry-After").flatMap { RetryAfter.parse($0, now: Date()) }
+        if let failure = classify(httpStatus: http.statusCode, status: status, body: data, endpoint: endpoint,
+                                  retryAfter: retryAfter) {
             throw failure
         }
         do {
-            return try JSONDecoder().decode(Reply.self, from: data)
+            return (try ProtoJSONDecoder().decode(Reply.self, from: data), configuration.pat.scrub(data))
         } catch {
             throw .malformedResponse(endpoint: endpoint, reason: configuration.pat.scrub(Self.describe(error)))
         }
@@ -80,9 +92,13 @@ extension ClarifaiClient {
     /// The error a reply stands for, or nil for success (2xx with no status or status 10000).
     ///
     /// Clarifai documents no HTTP mapping, so the Clarifai code decides first and the HTTP status
-    /// second: 11008/11009/401 authentication, 11007/403 scopes, 21200/11101/404 not found,
-    /// 10020/429/5xx server failure (retried), anything else rejected.
-    func classify(httpStatus: Int, status: WireStatus?, body: Data, endpoint: String) -> ClarifaiError? {
+    /// second: 11001/11002/11008/11009/401 authentication, 11003-11006/429 throttled (retried),
+    /// 11007/21201/403 permission, 21200/11101/404 not found, 21302 not evaluated, 10020/10030/5xx
+    /// server failure (retried, a Post looked up instead), anything else rejected. `retryAfter` is
+    /// the reply's Retry-After, kept for the retry.
+    func classify(
+        httpStatus: Int, status: WireStatus?, body: Data, endpoint: String, retryAfter: Duration? = nil
+    ) -> ClarifaiError? {
         let code = status?.code
         if (200..<300).contains(httpStatus), code == nil || code == 10000 { return nil }
         let pat = configuration.pat
@@ -93,20 +109,24 @@ extension ClarifaiClient {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             description = excerpt.isEmpty ? nil : pat.scrub(excerpt)
         }
-        let report = ClarifaiStatus(httpStatus: httpStatus, code: code, description: description,
+        var report = ClarifaiStatus(httpStatus: httpStatus, code: code, description: description,
                                     details: status?.details.map(pat.scrub), requestID: status?.reqID)
+        report.retryAfter = retryAfter
         switch code {
-        case 11008, 11009: return .authenticationFailed(endpoint: endpoint, report)
-        case 11007: return .permissionDenied(endpoint: endpoint, report)
+        case 11001, 11002, 11008, 11009: return .authenticationFailed(endpoint: endpoint, report, patSource: pat.source)
+        case 11003, 11004, 11005, 11006: return .throttled(endpoint: endpoint, report, attempts: 1)
+        case 11007, 21201: return .permissionDenied(endpoint: endpoint, report)
         case 21200, 11101: return .notFound(endpoint: endpoint, report)
-        case 10020: return .serverFailure(endpoint: endpoint, report, attempts: 1)
+        case EvalStatus.notEvaluated: return .notEvaluated(endpoint: endpoint, report)
+        case 10020, 10030: return .serverFailure(endpoint: endpoint, report, attempts: 1)
         default: break
         }
         switch httpStatus {
-        case 401: return .authenticationFailed(endpoint: endpoint, report)
+        case 401: return .authenticationFailed(endpoint: endpoint, report, patSource: pat.source)
         case 403: return .permissionDenied(endpoint: endpoint, report)
         case 404: return .notFound(endpoint: endpoint, report)
-        case 429, 500...599: return .serverFailure(endpoint: endpoint, report, attempts: 1)
+        case 429: return .throttled(endpoint: endpoint, report, attempts: 1)
+        case 500...599: return .serverFailure(endpoint: endpoint, report, attempts: 1)
         default: return .rejected(endpoint: endpoint, report)
         }
     }

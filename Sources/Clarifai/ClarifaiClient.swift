@@ -6,10 +6,11 @@ import FoundationNetworking
 #endif
 
 /// Clarifai's six evaluation RPCs over REST, one HTTP exchange per call, no retries (see
-/// ``RemoteEvaluation`` for polling and retries).
+/// ``RemoteEvaluation`` for polling and retries). docs/CLARIFAI.md lists the paths and bodies.
 ///
 /// Uses the primary `/v2/users/{user}/apps/{app}/...` paths, `Authorization: Key <PAT>`, and
-/// Clarifai's snake_case JSON; replies with fields this version does not know still decode.
+/// Clarifai's snake_case JSON; replies with fields this version does not know still decode, and
+/// numbers are read in every proto3 JSON form (``ProtoJSONDecoder``).
 public struct ClarifaiClient: Sendable {
     public let configuration: ClarifaiConfiguration
     let transport: any HTTPTransport
@@ -31,8 +32,9 @@ public struct ClarifaiClient: Sendable {
         self.logger = logger
     }
 
-    /// PostModelVersionEvaluations: starts an evaluation of the configured model version.
-    /// Sends `{"eval_metrics":[{"id"?, "eval_info":{"params":{"dataset_id"?, "use_kfold"?}}}]}`.
+    /// PostModelVersionEvaluations (only with `evaluationEndpoints = .modelVersion`): starts an
+    /// evaluation of the configured model version. Sends `{"eval_metrics":[{"id"?, "model":{...},
+    /// "eval_info"?:{"params":{"dataset_id"?, "use_kfold"?}}}]}`: never an empty item.
     ///
     /// - Returns: the created evaluations (one), usually queued (21303).
     /// - Throws: `ClarifaiError` `.missingSetting` (model or version id) before any request; the
@@ -41,32 +43,33 @@ public struct ClarifaiClient: Sendable {
         let path = try modelVersionPath() + ["evaluations"]
         var item = EvalMetrics()
         item.id = request.evaluationID
+        item.model = try modelReference()
         item.evalInfo = evalInfo(datasetID: configuration.datasetID, useKfold: request.useKfold)
         let reply: MultiEvalMetricsResponse = try await send("POST", path, "PostModelVersionEvaluations",
                                                              body: PostEvaluationsBody(evalMetrics: [item]))
         return try nonEmpty(reply.evalMetrics, "PostModelVersionEvaluations", path)
     }
 
-    /// PostEvaluations: starts an evaluation of the configured model version against the
-    /// configured ground-truth dataset, which may live in another app. Sends
-    /// `{"eval_metrics":[{"id"?, "model":{...,"model_version":{"id"}}, "ground_truth_dataset":{...},
-    /// "eval_info"?}]}`.
+    /// PostEvaluations (the default): starts an evaluation of the configured model version, against
+    /// the configured ground-truth dataset when there is one (it may live in another app). Sends
+    /// `{"eval_metrics":[{"id"?, "model":{...,"model_version":{"id"}}, "ground_truth_dataset"?:{...},
+    /// "eval_info"?}]}`; without a dataset Clarifai picks the data, as for the model-version call.
     ///
-    /// - Throws: `ClarifaiError.missingSetting` (model, version or dataset id) before any request;
-    ///   the HTTP errors of ``send(_:_:_:query:body:)``.
+    /// - Throws: `ClarifaiError.missingSetting` (model or version id, or the dataset id when its
+    ///   app, user or version is set) before any request; the HTTP errors of
+    ///   ``send(_:_:_:query:body:)``.
     public func postEvaluations(_ request: RemoteEvaluationRequest) async throws(ClarifaiError) -> [EvalMetrics] {
-        let modelID = try configuration.required(configuration.modelID, .modelID)
-        let versionID = try configuration.required(configuration.modelVersionID, .modelVersionID)
-        let datasetID = try configuration.required(configuration.datasetID, .datasetID)
         let path = appPath() + ["evaluations"]
         var item = EvalMetrics()
         item.id = request.evaluationID
-        item.model = ModelReference(id: modelID, appID: configuration.appID, userID: configuration.userID,
-                                    versionID: versionID)
-        item.groundTruthDataset = DatasetReference(
-            id: datasetID, appID: configuration.datasetAppID ?? configuration.appID,
-            userID: configuration.datasetUserID ?? configuration.userID, versionID: configuration.datasetVersionID
-        )
+        item.model = try modelReference()
+        if configuration.namesDatasetElsewhere || configuration.datasetID != nil {
+            let datasetID = try configuration.required(configuration.datasetID, .datasetID)
+            item.groundTruthDataset = DatasetReference(
+                id: datasetID, appID: configuration.datasetAppID ?? configuration.appID,
+                userID: configuration.datasetUserID ?? configuration.userID, versionID: configuration.datasetVersionID
+            )
+        }
         item.evalInfo = evalInfo(datasetID: nil, useKfold: request.useKfold)
         let reply: MultiEvalMetricsResponse = try await send("POST", path, "PostEvaluations",
                                                              body: PostEvaluationsBody(evalMetrics: [item]))
@@ -74,19 +77,31 @@ public struct ClarifaiClient: Sendable {
     }
 
     /// GetModelVersionEvaluation: one evaluation of the configured model version, with the heavy
-    /// `fields` asked for (summary only when empty).
-    public func getModelVersionEvaluation(id: String, fields: EvaluationFields = []) async throws(ClarifaiError) -> EvalMetrics {
+    /// `fields` asked for (summary only when empty), and the reply exactly as Clarifai sent it.
+    public func getModelVersionEvaluationReply(id: String, fields: EvaluationFields = []) async throws(ClarifaiError) -> FetchedEvaluation {
         let path = try modelVersionPath() + ["evaluations", id]
-        let reply: SingleEvalMetricsResponse = try await send("GET", path, "GetModelVersionEvaluation",
-                                                              query: fieldsQuery(fields))
-        return try present(reply.evalMetrics, "GetModelVersionEvaluation", path)
+        let (reply, body): (SingleEvalMetricsResponse, Data) = try await exchange(
+            "GET", path, "GetModelVersionEvaluation", query: fieldsQuery(fields))
+        return FetchedEvaluation(metrics: try present(reply.evalMetrics, "GetModelVersionEvaluation", path), response: body)
     }
 
-    /// GetEvaluation: one evaluation of the app, with the heavy `fields` asked for.
-    public func getEvaluation(id: String, fields: EvaluationFields = []) async throws(ClarifaiError) -> EvalMetrics {
+    /// GetEvaluation: one evaluation of the app, with the heavy `fields` asked for, and the reply
+    /// exactly as Clarifai sent it.
+    public func getEvaluationReply(id: String, fields: EvaluationFields = []) async throws(ClarifaiError) -> FetchedEvaluation {
         let path = appPath() + ["evaluations", id]
-        let reply: SingleEvalMetricsResponse = try await send("GET", path, "GetEvaluation", query: fieldsQuery(fields))
-        return try present(reply.evalMetrics, "GetEvaluation", path)
+        let (reply, body): (SingleEvalMetricsResponse, Data) = try await exchange(
+            "GET", path, "GetEvaluation", query: fieldsQuery(fields))
+        return FetchedEvaluation(metrics: try present(reply.evalMetrics, "GetEvaluation", path), response: body)
+    }
+
+    /// ``getModelVersionEvaluationReply(id:fields:)``, decoded only.
+    public func getModelVersionEvaluation(id: String, fields: EvaluationFields = []) async throws(ClarifaiError) -> EvalMetrics {
+        try await getModelVersionEvaluationReply(id: id, fields: fields).metrics
+    }
+
+    /// ``getEvaluationReply(id:fields:)``, decoded only.
+    public func getEvaluation(id: String, fields: EvaluationFields = []) async throws(ClarifaiError) -> EvalMetrics {
+        try await getEvaluationReply(id: id, fields: fields).metrics
     }
 
     /// ListModelVersionEvaluations: the configured version's evaluations, one page (summaries only).
@@ -115,6 +130,12 @@ public struct ClarifaiClient: Sendable {
         let modelID = try configuration.required(configuration.modelID, .modelID)
         let versionID = try configuration.required(configuration.modelVersionID, .modelVersionID)
         return appPath() + ["models", modelID, "versions", versionID]
+    }
+
+    private func modelReference() throws(ClarifaiError) -> ModelReference {
+        ModelReference(id: try configuration.required(configuration.modelID, .modelID), appID: configuration.appID,
+                       userID: configuration.userID,
+                       versionID: try configuration.required(configuration.modelVersionID, .modelVersionID))
     }
 
     private func evalInfo(datasetID: String?, useKfold: Bool?) -> EvalInfo? {

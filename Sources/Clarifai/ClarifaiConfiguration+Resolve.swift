@@ -11,7 +11,7 @@ extension ClarifaiConfiguration {
     /// - Throws: `ClarifaiError` `.missingSetting` naming the variable and flag to set (PAT, user
     ///   id, app id), `.patInConfigFile`, `.configFileUnreadable`, `.configFileInvalid`,
     ///   `.patFileUnreadable`, `.invalidPAT`, or `.invalidSetting` for an API base that is not an
-    ///   http(s) URL.
+    ///   http(s) URL or evaluation endpoints other than `evaluations` or `model-version`.
     public static func resolve(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         overrides: ClarifaiOverrides = ClarifaiOverrides(),
@@ -36,11 +36,12 @@ extension ClarifaiConfiguration {
         guard let userID = value(.userID) else { throw .missingSetting(.userID) }
         guard let appID = value(.appID) else { throw .missingSetting(.appID) }
         let apiBase = try parseAPIBase(value(.apiBase), logger: logger)
+        let endpoints = try EvaluationEndpoints.parse(value(.evaluationEndpoints))
         return ClarifaiConfiguration(
             pat: pat, userID: userID, appID: appID, modelID: value(.modelID),
             modelVersionID: value(.modelVersionID), datasetID: value(.datasetID),
             datasetAppID: value(.datasetAppID), datasetUserID: value(.datasetUserID),
-            datasetVersionID: value(.datasetVersionID), apiBase: apiBase
+            datasetVersionID: value(.datasetVersionID), apiBase: apiBase, evaluationEndpoints: endpoints
         )
     }
 

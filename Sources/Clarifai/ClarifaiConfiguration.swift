@@ -23,11 +23,15 @@ public struct ClarifaiConfiguration: Sendable, Equatable {
     public var datasetVersionID: String?
     /// The REST base, without a trailing slash.
     public var apiBase: URL
+    /// The RPCs that start and read evaluations: PostEvaluations/GetEvaluation unless the user
+    /// asks for the model-version ones.
+    public var evaluationEndpoints: EvaluationEndpoints
 
     public init(
         pat: PersonalAccessToken, userID: String, appID: String, modelID: String? = nil,
         modelVersionID: String? = nil, datasetID: String? = nil, datasetAppID: String? = nil,
-        datasetUserID: String? = nil, datasetVersionID: String? = nil, apiBase: URL = defaultAPIBase
+        datasetUserID: String? = nil, datasetVersionID: String? = nil, apiBase: URL = defaultAPIBase,
+        evaluationEndpoints: EvaluationEndpoints = .evaluations
     ) {
         self.pat = pat
         self.userID = userID
@@ -39,6 +43,7 @@ public struct ClarifaiConfiguration: Sendable, Equatable {
         self.datasetUserID = datasetUserID
         self.datasetVersionID = datasetVersionID
         self.apiBase = apiBase
+        self.evaluationEndpoints = evaluationEndpoints
     }
 
     /// Whether the dataset is named in another app, user or version, which only PostEvaluations

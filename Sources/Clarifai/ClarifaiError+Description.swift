@@ -28,8 +28,12 @@ extension ClarifaiError: CustomStringConvertible {
             }
         case .serverFailure(let endpoint, let status, let attempts):
             "Clarifai failed to serve \(endpoint) after \(Self.attempts(attempts)): \(status). This is on Clarifai's side; try again later."
-        case .authenticationFailed(let endpoint, let status):
-            "Clarifai rejected the key for \(endpoint): \(status). Set a valid personal access token in CLARIFAI_PAT or the --pat-file file (create one under Settings > Secrets on clarifai.com)."
+        case .throttled(let endpoint, let status, let attempts):
+            "Clarifai throttled \(endpoint) (\(Self.attempts(attempts))): \(status). \(Self.throttlingAdvice(status))"
+        case .authenticationFailed(let endpoint, let status, let patSource):
+            "Clarifai rejected the key for \(endpoint): \(status). \(Self.credentialsAdvice(status.code)) Set a valid personal access token in \(Self.patPlace(patSource)) (create one under Settings > Secrets on clarifai.com)."
+        case .permissionDenied(let endpoint, let status) where status.code == 21201:
+            "Clarifai denies the key's user access to the model for \(endpoint): \(status). Use a PAT of a user who may use the model (its owner, or a collaborator on its app), or point CLARIFAI_USER_ID, CLARIFAI_APP_ID, CLARIFAI_MODEL_ID (--user-id, --app-id, --model-id) at a model that user owns."
         case .permissionDenied(let endpoint, let status):
             "The Clarifai key may not call \(endpoint): \(status). Give the PAT the scopes evaluation needs (Apps_Get, Annotations_Get, Concepts_Get, Inputs_Get, Models_Add, Models_Get, Models_Train, Predict, Workflows_Get, Metrics_Get, Metrics_Add) or use a key of the app's owner."
         case .notFound(let endpoint, let status):
@@ -39,7 +43,11 @@ extension ClarifaiError: CustomStringConvertible {
         case .malformedResponse(let endpoint, let reason):
             "Clarifai's reply to \(endpoint) is not what the API returns: \(reason). Check that CLARIFAI_API_BASE / --api-base points at the Clarifai API."
         case .evaluationFailed(let evaluationID, let status):
-            "Clarifai evaluation \(evaluationID) failed with status \(Self.render(status)). Check the dataset: at least 2 concepts and at least 10 labelled inputs per concept."
+            "Clarifai evaluation \(evaluationID) failed with status \(Self.render(status)). \(Self.evaluationAdvice(status.code, evaluationID))"
+        case .notEvaluated(let endpoint, let status):
+            "Clarifai has no evaluation to wait for at \(endpoint): \(status): the model version has not been evaluated. Start an evaluation with `crossfold evaluate --remote clarifai` (CLARIFAI_DATASET_ID or --dataset-id names the dataset), then read it with `crossfold clarifai get ID`."
+        case .startUncertain(let evaluationID, let endpoint, let cause, let lookup):
+            "Clarifai may or may not have started evaluation \(evaluationID): \(endpoint) failed after the request was sent (\(cause)), and looking the evaluation up \(lookup). crossfold did not post it again, to avoid a second evaluation. In a few minutes run `crossfold clarifai get \(evaluationID)`; if Clarifai still has no such evaluation, start it again with --eval-id \(evaluationID)."
         case .timedOut(let evaluationID, let waited, let lastStatus):
             "Clarifai evaluation \(evaluationID) had not finished after \(Self.seconds(waited)) (last status \(lastStatus.map(Self.render) ?? "unknown")). Wait longer with --remote-timeout, or read it later with `crossfold clarifai get \(evaluationID)`."
         case .cancelled:

@@ -23,11 +23,14 @@ public enum ClarifaiError: Error, Sendable, Equatable {
     /// The exchange broke after the request may have been sent (timeout, connection lost, garbled
     /// reply): Clarifai may have acted on it, so a Post is not repeated.
     case interrupted(endpoint: String, reason: String, attempts: Int)
-    /// 5xx, 429 or Clarifai 10020 on every attempt.
+    /// 5xx or Clarifai 10020/10030 on every attempt.
     case serverFailure(endpoint: String, ClarifaiStatus, attempts: Int)
-    /// 401, or Clarifai 11008/11009: the key is wrong or unknown.
-    case authenticationFailed(endpoint: String, ClarifaiStatus)
-    /// 403, or Clarifai 11007: the key lacks a scope.
+    /// Clarifai 11003/11004/11005/11006 (whatever the HTTP status) or HTTP 429 on every attempt, or
+    /// a `Retry-After` longer than ``RemotePolicy/maxRetryAfter``.
+    case throttled(endpoint: String, ClarifaiStatus, attempts: Int)
+    /// 401, or Clarifai 11001/11002/11008/11009: the PAT from `patSource` is wrong, expired or unknown.
+    case authenticationFailed(endpoint: String, ClarifaiStatus, patSource: String)
+    /// 403, or Clarifai 11007 (the key lacks a scope) or 21201 (its user may not use the model).
     case permissionDenied(endpoint: String, ClarifaiStatus)
     /// 404, or Clarifai 21200/11101: the user, app, model, version or evaluation does not exist.
     case notFound(endpoint: String, ClarifaiStatus)
@@ -35,6 +38,12 @@ public enum ClarifaiError: Error, Sendable, Equatable {
     case rejected(endpoint: String, ClarifaiStatus)
     /// A 2xx reply that is not the JSON the RPC returns.
     case malformedResponse(endpoint: String, reason: String)
+    /// Clarifai 21302: the model version has no evaluation to wait for (none was started, or it
+    /// was never run); waiting would only run into the timeout.
+    case notEvaluated(endpoint: String, ClarifaiStatus)
+    /// A Post failed in a way that may have created the evaluation (5xx, 10020, a lost reply), and
+    /// looking it up by id did not find it (`lookup` says what the lookup got).
+    case startUncertain(evaluationID: String, endpoint: String, cause: String, lookup: String)
 
     /// The evaluation ended with a failure status (21310-21317 or any other non-running 213xx).
     case evaluationFailed(evaluationID: String, status: EvalStatus)
@@ -65,24 +74,43 @@ public enum ClarifaiError: Error, Sendable, Equatable {
         case .missingSetting, .invalidSetting, .invalidPAT, .patFileUnreadable, .patInConfigFile,
              .configFileUnreadable, .configFileInvalid:
             .configuration
-        case .unreachable, .interrupted, .serverFailure, .authenticationFailed, .permissionDenied:
+        case .unreachable, .interrupted, .serverFailure, .throttled, .authenticationFailed, .permissionDenied,
+             .startUncertain:
             .unavailable
         case .notFound, .rejected, .malformedResponse:
             .rejected
-        case .evaluationFailed, .timedOut:
+        case .evaluationFailed, .timedOut, .notEvaluated:
             .evaluation
         case .cancelled:
             .cancelled
         }
     }
 
-    /// Whether another attempt of the same request may succeed (network trouble, 5xx, 429, 10020).
-    /// A request that is not idempotent (a Post) is not repeated after an `interrupted` exchange.
-    func isTransient(idempotent: Bool) -> Bool {
+    /// What to do after this error, for a request that creates something (`creates`: a Post) or not.
+    enum Recovery: Equatable {
+        /// Send the request again: it never reached Clarifai (`unreachable`) or Clarifai refused it
+        /// unprocessed (`throttled`), or it only reads.
+        case retry
+        /// Do not send it again: Clarifai may have acted on it (5xx, 10020, a lost reply); look up
+        /// what it created.
+        case lookUp
+        /// Another attempt would fail the same way.
+        case fail
+    }
+
+    func recovery(creates: Bool) -> Recovery {
         switch self {
-        case .unreachable, .serverFailure: true
-        case .interrupted: idempotent
-        default: false
+        case .unreachable, .throttled: .retry
+        case .serverFailure, .interrupted: creates ? .lookUp : .retry
+        default: .fail
+        }
+    }
+
+    /// The wait Clarifai asked for with `Retry-After`, if any.
+    var retryAfter: Duration? {
+        switch self {
+        case .serverFailure(_, let status, _), .throttled(_, let status, _): status.retryAfter
+        default: nil
         }
     }
 
@@ -92,6 +120,7 @@ public enum ClarifaiError: Error, Sendable, Equatable {
         case .unreachable(let endpoint, let reason, _): .unreachable(endpoint: endpoint, reason: reason, attempts: attempts)
         case .interrupted(let endpoint, let reason, _): .interrupted(endpoint: endpoint, reason: reason, attempts: attempts)
         case .serverFailure(let endpoint, let status, _): .serverFailure(endpoint: endpoint, status, attempts: attempts)
+        case .throttled(let endpoint, let status, _): .throttled(endpoint: endpoint, status, attempts: attempts)
         default: self
         }
     }

@@ -11,6 +11,7 @@ public enum ClarifaiSetting: String, Sendable, Hashable, CaseIterable {
     case datasetUserID
     case datasetVersionID
     case apiBase
+    case evaluationEndpoints
 
     /// The environment variable (and config-file key) for this setting.
     public var environmentVariable: String {
@@ -25,6 +26,7 @@ public enum ClarifaiSetting: String, Sendable, Hashable, CaseIterable {
         case .datasetUserID: "CLARIFAI_DATASET_USER_ID"
         case .datasetVersionID: "CLARIFAI_DATASET_VERSION_ID"
         case .apiBase: "CLARIFAI_API_BASE"
+        case .evaluationEndpoints: "CLARIFAI_EVALUATION_ENDPOINTS"
         }
     }
 
@@ -42,6 +44,7 @@ public enum ClarifaiSetting: String, Sendable, Hashable, CaseIterable {
         case .datasetUserID: "--dataset-user-id"
         case .datasetVersionID: "--dataset-version-id"
         case .apiBase: "--api-base"
+        case .evaluationEndpoints: "--evaluation-endpoints"
         }
     }
 

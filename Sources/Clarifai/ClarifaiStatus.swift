@@ -9,6 +9,9 @@ public struct ClarifaiStatus: Sendable, Equatable, CustomStringConvertible {
     public var details: String?
     /// Clarifai's request id, worth quoting to Clarifai support.
     public var requestID: String?
+    /// How long the reply's `Retry-After` header asked to wait (seconds or an HTTP-date), if it
+    /// had one.
+    public var retryAfter: Duration?
 
     public init(httpStatus: Int, code: Int? = nil, description: String? = nil, details: String? = nil,
                 requestID: String? = nil) {
@@ -27,6 +30,7 @@ public struct ClarifaiStatus: Sendable, Equatable, CustomStringConvertible {
         var extras: [String] = []
         if let details, !details.isEmpty { extras.append("details: \(details)") }
         if let requestID, !requestID.isEmpty { extras.append("req_id \(requestID)") }
+        if let retryAfter { extras.append("Retry-After \(ClarifaiError.seconds(retryAfter))") }
         if !extras.isEmpty { text += " (" + extras.joined(separator: "; ") + ")" }
         return text
     }

@@ -5,16 +5,17 @@ public enum EvaluationScope: Sendable, Equatable {
     /// GetEvaluation / ListEvaluations: any evaluation of the configured app.
     case app
 
-    /// `.modelVersion` when the configuration names a model and version, `.app` otherwise.
+    /// `.app` (GetEvaluation, ListEvaluations) unless the configuration asks for the model-version
+    /// endpoints.
     public static func `default`(for configuration: ClarifaiConfiguration) -> EvaluationScope {
-        configuration.modelID != nil && configuration.modelVersionID != nil ? .modelVersion : .app
+        configuration.evaluationEndpoints == .modelVersion ? .modelVersion : .app
     }
 
     /// Where the evaluation a Post created is read back.
     init(_ method: RemoteEvaluationRequest.Method) {
         switch method {
         case .modelVersion: self = .modelVersion
-        case .groundTruthDataset: self = .app
+        case .evaluations: self = .app
         }
     }
 }

@@ -13,6 +13,9 @@ public struct PersonalAccessToken: Sendable, Equatable, CustomStringConvertible,
     public static let redaction = "<redacted Clarifai PAT>"
 
     private let secret: String
+    /// Where the token came from (`CLARIFAI_PAT` or `--pat-file PATH`), for messages that say
+    /// which token to replace.
+    public let source: String
 
     /// Wraps `secret` after trimming surrounding whitespace.
     ///
@@ -28,6 +31,12 @@ public struct PersonalAccessToken: Sendable, Equatable, CustomStringConvertible,
             throw .invalidPAT(source: source, reason: "it holds spaces, control or non-ASCII characters")
         }
         self.secret = trimmed
+        self.source = source
+    }
+
+    /// Tokens are equal when their secrets are, wherever they came from.
+    public static func == (lhs: PersonalAccessToken, rhs: PersonalAccessToken) -> Bool {
+        lhs.secret == rhs.secret
     }
 
     public var description: String { Self.redaction }
@@ -41,5 +50,11 @@ public struct PersonalAccessToken: Sendable, Equatable, CustomStringConvertible,
     /// the server (a rejected key may be echoed back in `status.details`).
     func scrub(_ text: String) -> String {
         text.replacingOccurrences(of: secret, with: Self.redaction)
+    }
+
+    /// `data` unchanged unless it holds the token, which is then replaced by the redaction.
+    func scrub(_ data: Data) -> Data {
+        guard data.range(of: Data(secret.utf8)) != nil else { return data }
+        return Data(scrub(String(decoding: data, as: UTF8.self)).utf8)
     }
 }

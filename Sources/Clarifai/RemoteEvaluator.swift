@@ -8,18 +8,23 @@ import FoundationNetworking
 /// One call per CLI action, on the real clock and a fresh URLSession.
 public enum RemoteEvaluator {
     /// Starts an evaluation on Clarifai, waits up to `timeout`, and returns the finished
-    /// `EvalMetrics` with every heavy part (binary metrics with curves, confusion and co-occurrence
-    /// matrices, label counts, metrics by class, test set), as Clarifai returned it.
+    /// evaluation with every heavy part (binary metrics with curves, confusion and co-occurrence
+    /// matrices, label counts, metrics by class, test set), decoded and as Clarifai returned it.
     ///
-    /// - Parameter request: defaults to ``RemoteEvaluationRequest/defaultMethod(for:)`` with no
+    /// - Parameter request: defaults to ``RemoteEvaluationRequest/method(for:)`` with a made-up
     ///   evaluation id and Clarifai's default `use_kfold`.
     /// - Throws: `ClarifaiError`, see ``RemoteEvaluation/run(_:timeout:)``.
     public static func evaluate(
         configuration: ClarifaiConfiguration, request: RemoteEvaluationRequest? = nil, timeout: Duration,
         logger: Logger, transport: any HTTPTransport = URLSession.clarifai()
-    ) async throws(ClarifaiError) -> EvalMetrics {
-        let request = request ?? RemoteEvaluationRequest(method: RemoteEvaluationRequest.defaultMethod(for: configuration))
-        return try await evaluation(configuration, transport, logger).run(request, timeout: timeout)
+    ) async throws(ClarifaiError) -> FetchedEvaluation {
+        let chosen: RemoteEvaluationRequest
+        if let request {
+            chosen = request
+        } else {
+            chosen = RemoteEvaluationRequest(method: try RemoteEvaluationRequest.method(for: configuration))
+        }
+        return try await evaluation(configuration, transport, logger).run(chosen, timeout: timeout)
     }
 
     /// One evaluation by id with the heavy `fields` (`crossfold clarifai get`).
@@ -29,7 +34,7 @@ public enum RemoteEvaluator {
     public static func get(
         configuration: ClarifaiConfiguration, evaluationID: String, scope: EvaluationScope? = nil,
         fields: EvaluationFields = .all, logger: Logger, transport: any HTTPTransport = URLSession.clarifai()
-    ) async throws(ClarifaiError) -> EvalMetrics {
+    ) async throws(ClarifaiError) -> FetchedEvaluation {
         try await evaluation(configuration, transport, logger)
             .fetch(evaluationID: evaluationID, scope: scope ?? .default(for: configuration), fields: fields)
     }

@@ -25,14 +25,13 @@ public enum EvalMetricsJSON {
     /// (`{"status": ..., "eval_metrics": {...}}` from a Get, or a one-element `eval_metrics` array
     /// from a Post or List).
     ///
-    /// Unknown keys are ignored, as Clarifai's own client does, and protobuf's "NaN", "Infinity"
-    /// and "-Infinity" strings read as the corresponding Double.
+    /// Unknown keys are ignored, as Clarifai's own client does, and numbers are read in every
+    /// proto3 JSON form (``ProtoJSONDecoder``): numbers in strings, and "NaN", "Infinity" and
+    /// "-Infinity" as the corresponding Double.
     ///
     /// - Throws: `ReportError.undecodable` naming what is wrong.
     public static func decode(_ data: Data) throws(ReportError) -> EvalMetrics {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let decoder = ProtoJSONDecoder()
         do {
             let envelope = try decoder.decode(ResponseEnvelope.self, from: data)
             switch envelope.evalMetrics {

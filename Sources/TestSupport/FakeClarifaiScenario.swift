@@ -1,4 +1,5 @@
 import Evaluation
+import Foundation
 
 /// How a ``FakeClarifaiServer`` behaves. Start from a preset and adjust the fields.
 public struct FakeClarifaiScenario: Sendable, Equatable {
@@ -20,6 +21,11 @@ public struct FakeClarifaiScenario: Sendable, Equatable {
     /// Authenticated requests get HTTP 200 with an HTML page instead of JSON (a captive portal or
     /// a wrong API base).
     public var garbledReplies: Bool = false
+    /// The replies to the requests after the `serverErrors` and `droppedReplies` ones, one each.
+    public var failures: [FakeClarifaiFailure] = []
+    /// A GetEvaluation reply body served verbatim for any Get of an evaluated evaluation (a
+    /// recorded Clarifai response).
+    public var recordedEvaluation: Data?
 
     public init(statusWalk: [EvalStatus], serverErrors: Int = 0, unknownModel: Bool = false,
                 missingScopes: Bool = false, unknownFields: Bool = false) {
@@ -69,6 +75,20 @@ public struct FakeClarifaiScenario: Sendable, Equatable {
         scenario.garbledReplies = true
         return scenario
     }()
+
+    /// Evaluated at once, every Get of it answered with `body`, byte for byte.
+    public static func recorded(_ body: Data) -> FakeClarifaiScenario {
+        var scenario = immediate
+        scenario.recordedEvaluation = body
+        return scenario
+    }
+
+    /// The success walk after `failures`, one per request.
+    public static func failing(_ failures: [FakeClarifaiFailure], then walk: [EvalStatus] = success.statusWalk) -> FakeClarifaiScenario {
+        var scenario = FakeClarifaiScenario(statusWalk: walk)
+        scenario.failures = failures
+        return scenario
+    }
 
     /// This scenario with an unknown field added to every JSON object of every reply.
     public func withUnknownFields() -> FakeClarifaiScenario {

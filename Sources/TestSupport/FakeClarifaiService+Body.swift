@@ -23,9 +23,11 @@ extension FakeClarifaiService {
             throw FakeBodyError(reason: "eval_metrics must be a non-empty array")
         }
         let itemKeys: Set<String> = origin == .modelVersion
-            ? ["id", "eval_info"] : ["id", "eval_info", "model", "ground_truth_dataset", "extended_metrics"]
+            ? ["id", "eval_info", "model"] : ["id", "eval_info", "model", "ground_truth_dataset", "extended_metrics"]
         return try items.map { item throws(FakeBodyError) in
             guard let fields = item.objectValue else { throw FakeBodyError(reason: "eval_metrics[] must hold objects") }
+            // An empty item names nothing to evaluate.
+            guard !fields.isEmpty else { throw FakeBodyError(reason: "eval_metrics[] is empty: name the model or the dataset") }
             if let unknown = fields.keys.sorted().first(where: { !itemKeys.contains($0) }) {
                 throw FakeBodyError(reason: "eval_metrics[] field \"\(unknown)\" is not read by this RPC")
             }
@@ -47,8 +49,8 @@ extension FakeClarifaiService {
                 guard fields["model"]?["id"]?.stringValue != nil, fields["model"]?["model_version"]?["id"]?.stringValue != nil else {
                     throw FakeBodyError(reason: "PostEvaluations needs model.id and model.model_version.id")
                 }
-                guard fields["ground_truth_dataset"]?["id"]?.stringValue != nil else {
-                    throw FakeBodyError(reason: "PostEvaluations needs ground_truth_dataset.id")
+                if let dataset = fields["ground_truth_dataset"], dataset["id"]?.stringValue == nil {
+                    throw FakeBodyError(reason: "ground_truth_dataset needs an id")
                 }
             }
             return fields

@@ -51,6 +51,19 @@ struct FakeClarifaiService {
         if requestCount <= scenario.serverErrors + scenario.droppedReplies {
             return HTTPReply.dropConnection
         }
+        let scripted = requestCount - scenario.serverErrors - scenario.droppedReplies - 1
+        if scenario.failures.indices.contains(scripted) {
+            let failure = scenario.failures[scripted]
+            if failure.afterServing { _ = route(request) }
+            guard failure.httpStatus != 0 else { return HTTPReply.dropConnection }
+            var reply = self.failure(failure.httpStatus, failure.code, failure.description, "Scripted by the test.")
+            if let retryAfter = failure.retryAfter { reply.headers["Retry-After"] = retryAfter }
+            return reply
+        }
+        return route(request)
+    }
+
+    private mutating func route(_ request: RecordedHTTPRequest) -> HTTPReply {
         guard request.header("authorization") == "Key \(pat)" else {
             // Real services sometimes echo the rejected key; the client must scrub it.
             let sent = request.header("authorization") ?? "(no Authorization header)"
@@ -145,6 +158,9 @@ struct FakeClarifaiService {
             return failure(404, 11101, "Resource does not exist", "Evaluation '\(id)' not found.")
         }
         evaluations[index].reads += 1
+        if let recorded = scenario.recordedEvaluation, evaluations[index].status.code == EvalStatus.evaluated {
+            return HTTPReply(status: 200, body: recorded)
+        }
         let fields = Set(request.query.filter { $0.key.hasPrefix("fields.") && ["true", "True", "1"].contains($0.value) }
             .map { String($0.key.dropFirst("fields.".count)) })
         return success(render(evaluations[index], fields: fields))

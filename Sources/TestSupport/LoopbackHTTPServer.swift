@@ -156,6 +156,7 @@ final class LoopbackHTTPServer: Sendable {
     private func write(_ reply: HTTPReply, _ fd: Int32, close: Bool) {
         var head = "HTTP/1.1 \(reply.status) \(reply.reason)\r\n"
         head += "Content-Type: \(reply.contentType)\r\nContent-Length: \(reply.body.count)\r\n"
+        for (name, value) in reply.headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         head += close ? "Connection: close\r\n\r\n" : "Connection: keep-alive\r\n\r\n"
         _ = send(Array(head.utf8) + Array(reply.body), fd)
     }

@@ -35,11 +35,14 @@ public struct HTTPReply: Sendable, Equatable {
     public var status: Int
     public var body: Data
     public var contentType: String
+    /// Further header fields (Retry-After, say).
+    public var headers: [String: String]
 
-    public init(status: Int, body: Data, contentType: String = "application/json") {
+    public init(status: Int, body: Data, contentType: String = "application/json", headers: [String: String] = [:]) {
         self.status = status
         self.body = body
         self.contentType = contentType
+        self.headers = headers
     }
 
     /// Not a reply: the server closes the connection without answering.

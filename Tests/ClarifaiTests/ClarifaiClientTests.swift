@@ -14,7 +14,7 @@ import TestSupport
         return ClarifaiClient(configuration: configuration, logger: logs.logger())
     }
 
-    @Test func postModelVersionEvaluationsSendsPathKeyAndMinimalBody() async throws {
+    @Test func postModelVersionEvaluationsSendsPathKeyAndTheModelWithoutADataset() async throws {
         let server = try FakeClarifaiServer()
         let created = try await client(server).postModelVersionEvaluations(RemoteEvaluationRequest())
         let request = try #require(server.requests.last)
@@ -22,7 +22,8 @@ import TestSupport
         #expect(request.path == "/v2/users/fake-user/apps/fake-app/models/fake-model/versions/fake-version/evaluations")
         #expect(request.header("Authorization") == "Key \(server.pat)")
         #expect(request.header("Content-Type") == "application/json")
-        #expect(String(decoding: request.body, as: UTF8.self) == #"{"eval_metrics":[{}]}"#)
+        // Never `{"eval_metrics":[{}]}`: the item names the model version.
+        #expect(String(decoding: request.body, as: UTF8.self) == #"{"eval_metrics":[{"model":{"app_id":"fake-app","id":"fake-model","model_version":{"id":"fake-version"},"user_id":"fake-user"}}]}"#)
         #expect(created.count == 1)
         #expect(created[0].status?.code == EvalStatus.queued)
         #expect(created[0].id?.count == 32)
@@ -33,7 +34,7 @@ import TestSupport
         let request = RemoteEvaluationRequest(evaluationID: "ev1", useKfold: false)
         let created = try await client(server, datasetID: "ds1").postModelVersionEvaluations(request)
         let body = String(decoding: try #require(server.requests.last).body, as: UTF8.self)
-        #expect(body == #"{"eval_metrics":[{"eval_info":{"params":{"dataset_id":"ds1","use_kfold":false}},"id":"ev1"}]}"#)
+        #expect(body == #"{"eval_metrics":[{"eval_info":{"params":{"dataset_id":"ds1","use_kfold":false}},"id":"ev1","model":{"app_id":"fake-app","id":"fake-model","model_version":{"id":"fake-version"},"user_id":"fake-user"}}]}"#)
         #expect(created[0].id == "ev1")
         #expect(created[0].evalInfo?.params?["use_kfold"] == .bool(false))
         #expect(created[0].evalInfo?.params?["dataset_id"] == .string("ds1"))
@@ -45,7 +46,7 @@ import TestSupport
             $0.datasetAppID = "other-app"
             $0.datasetVersionID = "dv1"
         }
-        let request = RemoteEvaluationRequest(method: .groundTruthDataset, evaluationID: "ev2")
+        let request = RemoteEvaluationRequest(method: .evaluations, evaluationID: "ev2")
         let created = try await client.postEvaluations(request)
         let sent = try #require(server.requests.last)
         #expect(sent.method == "POST")
@@ -55,11 +56,20 @@ import TestSupport
         #expect(created[0].evalInfo?.params?["dataset_version_id"] == .string("dv1"))
     }
 
-    @Test func postEvaluationsNeedsADatasetBeforeAnyRequest() async throws {
+    @Test func postEvaluationsWithoutADatasetSendsTheModelOnly() async throws {
         let server = try FakeClarifaiServer()
-        let client = try client(server)
+        let created = try await client(server).postEvaluations(RemoteEvaluationRequest(evaluationID: "ev3", useKfold: true))
+        let sent = try #require(server.requests.last)
+        #expect(sent.path == "/v2/users/fake-user/apps/fake-app/evaluations")
+        #expect(String(decoding: sent.body, as: UTF8.self) == #"{"eval_metrics":[{"eval_info":{"params":{"use_kfold":true}},"id":"ev3","model":{"app_id":"fake-app","id":"fake-model","model_version":{"id":"fake-version"},"user_id":"fake-user"}}]}"#)
+        #expect(created[0].id == "ev3")
+    }
+
+    @Test func postEvaluationsNeedsTheDatasetIDWhenItsAppIsSetBeforeAnyRequest() async throws {
+        let server = try FakeClarifaiServer()
+        let client = try client(server) { $0.datasetAppID = "other-app" }
         let error = await clarifaiError { () async throws(ClarifaiError) in
-            try await client.postEvaluations(RemoteEvaluationRequest(method: .groundTruthDataset))
+            try await client.postEvaluations(RemoteEvaluationRequest())
         }
         #expect(error == .missingSetting(.datasetID))
         #expect(error?.description.contains("CLARIFAI_DATASET_ID") == true)

@@ -28,8 +28,9 @@ import Testing
         #expect(configuration.modelID == "env-model" && configuration.modelVersionID == "env-version")
         #expect(configuration.datasetID == "env-ds" && configuration.datasetAppID == nil)
         #expect(configuration.apiBase.absoluteString == "https://api.clarifai.com")
-        #expect(RemoteEvaluationRequest.defaultMethod(for: configuration) == .modelVersion)
-        #expect(EvaluationScope.default(for: configuration) == .modelVersion)
+        #expect(configuration.evaluationEndpoints == .evaluations)
+        #expect(try RemoteEvaluationRequest.method(for: configuration) == .evaluations)
+        #expect(EvaluationScope.default(for: configuration) == .app)
     }
 
     @Test func flagsWinOverTheFileWhichWinsOverTheEnvironment() throws {
@@ -49,7 +50,7 @@ import Testing
         #expect(configuration.datasetAppID == "shared-data")
         #expect(configuration.datasetVersionID == "dv9")
         #expect(configuration.apiBase.absoluteString == "http://127.0.0.1:9")
-        #expect(RemoteEvaluationRequest.defaultMethod(for: configuration) == .groundTruthDataset)
+        #expect(try RemoteEvaluationRequest.method(for: configuration) == .evaluations)
     }
 
     @Test func emptyValuesCountAsUnset() throws {

@@ -140,11 +140,11 @@ import Glibc
         let server = try FakeClarifaiServer(scenario: .immediate)
         let logs = LogCapture()
         let configuration = try ClarifaiConfiguration.resolve(environment: server.environment(), logger: logs.logger())
-        let metrics = try await RemoteEvaluator.evaluate(configuration: configuration, timeout: .seconds(30), logger: logs.logger())
+        let metrics = try await RemoteEvaluator.evaluate(configuration: configuration, timeout: .seconds(30), logger: logs.logger()).metrics
         #expect(metrics.binaryMetrics?.count == 4 && metrics.testSet?.count == 100)
         let listed = try await RemoteEvaluator.list(configuration: configuration, logger: logs.logger())
         let fetched = try await RemoteEvaluator.get(configuration: configuration, evaluationID: try #require(metrics.id),
-                                                    fields: [.labelCounts], logger: logs.logger())
+                                                    fields: [.labelCounts], logger: logs.logger()).metrics
         #expect(listed.map(\.id) == [metrics.id])
         #expect(fetched.labelCounts != nil && fetched.binaryMetrics == nil)
     }
@@ -157,7 +157,7 @@ import Glibc
             try await RemoteEvaluator.list(configuration: configuration, logger: logs.logger())
         }
         guard case .malformedResponse(let endpoint, _) = error else { Issue.record("got \(String(describing: error))"); return }
-        #expect(endpoint == "GET /v2/users/fake-user/apps/fake-app/models/fake-model/versions/fake-version/evaluations")
+        #expect(endpoint == "GET /v2/users/fake-user/apps/fake-app/evaluations")
         #expect(error?.description.contains("CLARIFAI_API_BASE") == true)
         #expect(server.requests.count == 1)
     }

@@ -12,7 +12,7 @@ import TestSupport
 
     enum Scenario: String, CaseIterable, Sendable {
         case success, groundTruthDataset, unknownFields, listAndGet, evaluationFailed, badKey, unknownModel,
-             missingScopes, serverErrorThenRecovery, serverErrorsExhausted, neverFinishes, unreachable, cancelled
+             missingScopes, throttledThenRecovery, serverErrorsExhausted, neverFinishes, unreachable, cancelled
     }
 
     @Test(arguments: Scenario.allCases)
@@ -34,26 +34,26 @@ import TestSupport
             case .listAndGet:
                 server.addEvaluation(id: "old")
                 values.append(try json(try await evaluation.list(scope: .modelVersion)))
-                values.append(try json(try await evaluation.fetch(evaluationID: "old", scope: .modelVersion, fields: .all)))
+                values.append(try json(try await evaluation.fetch(evaluationID: "old", scope: .modelVersion, fields: .all).metrics))
             case .cancelled:
-                let task = Task { () async throws(ClarifaiError) -> EvalMetrics in
+                let task = Task { () async throws(ClarifaiError) -> FetchedEvaluation in
                     let realClock = RemoteEvaluation(client: client, clock: ContinuousClock(), logger: logs.logger())
                     return try await realClock.run(RemoteEvaluationRequest(), timeout: .seconds(600))
                 }
                 // Cancel while it waits between polls, after the first exchange was logged.
                 try #require(try await eventually { logs.records.contains { $0.message == "Clarifai evaluation started" } })
                 task.cancel()
-                values.append(try json(try await task.value))
+                values.append(try json(try await task.value.metrics))
             default:
-                let method = RemoteEvaluationRequest.defaultMethod(for: configuration)
-                values.append(try json(try await evaluation.run(RemoteEvaluationRequest(method: method), timeout: .seconds(120))))
+                let method = try RemoteEvaluationRequest.method(for: configuration)
+                values.append(try json(try await evaluation.run(RemoteEvaluationRequest(method: method), timeout: .seconds(120)).metrics))
             }
         } catch let error as ClarifaiError {
             failure = error
         }
 
         // The scenario ran as intended, and the token really went over the wire.
-        #expect((failure == nil) == [.success, .groundTruthDataset, .unknownFields, .listAndGet, .serverErrorThenRecovery].contains(scenario))
+        #expect((failure == nil) == [.success, .groundTruthDataset, .unknownFields, .listAndGet, .throttledThenRecovery].contains(scenario))
         if scenario != .unreachable {
             #expect(server.requests.contains { $0.header("Authorization") == "Key \(clientSecret)" })
         }
@@ -82,7 +82,7 @@ import TestSupport
         case .evaluationFailed: .evaluationFails()
         case .unknownModel: .unknownModel
         case .missingScopes: .missingScopes
-        case .serverErrorThenRecovery: .serverErrorsThenRecovery(2)
+        case .throttledThenRecovery: .failing([.throttled(), .throttled(httpStatus: 400)])
         case .serverErrorsExhausted: .serverErrorsThenRecovery(50)
         case .neverFinishes, .cancelled: .neverFinishes
         }

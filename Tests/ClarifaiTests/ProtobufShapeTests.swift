@@ -34,7 +34,7 @@ import TestSupport
         // Unknown fields in the replies must not survive into what crossfold writes.
         let server = try FakeClarifaiServer(scenario: FakeClarifaiScenario.success.withUnknownFields())
         let logs = LogCapture()
-        let metrics = try await remoteEvaluation(server, logger: logs.logger()).run(RemoteEvaluationRequest(), timeout: .seconds(60))
+        let metrics = try await remoteEvaluation(server, logger: logs.logger()).run(RemoteEvaluationRequest(), timeout: .seconds(60)).metrics
         let file = try temporaryDirectory().appendingPathComponent("remote.json")
         try JSONEncoder().encode(metrics).write(to: file)
         let result = try Self.run([PythonOracle.interpreter, "-c", Self.checker, file.path])

@@ -13,11 +13,14 @@ import TestSupport
         let server = try FakeClarifaiServer()
         let clock = VirtualClock()
         let evaluation = try remoteEvaluation(server, clock: clock, logger: logs.logger())
-        let metrics = try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(600))
+        let metrics = try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(600)).metrics
 
         #expect(server.requests.map(\.method) == ["POST", "GET", "GET", "GET"])
+        #expect(server.requests[0].path == "/v2/users/fake-user/apps/fake-app/evaluations")
         let gets = server.requests.filter { $0.method == "GET" }
-        #expect(gets.allSatisfy { $0.path.hasSuffix("/models/fake-model/versions/fake-version/evaluations/\(metrics.id ?? "")") })
+        #expect(gets.allSatisfy { $0.path == "/v2/users/fake-user/apps/fake-app/evaluations/\(metrics.id ?? "-")" })
+        // crossfold sends an id of its own, so a lost reply can be looked up.
+        #expect(metrics.id?.count == 32 && server.evaluationIDs == [metrics.id])
         #expect(gets[0].query.isEmpty && gets[1].query.isEmpty)
         #expect(Set(gets[2].query.keys) == ["fields.binary_metrics", "fields.confusion_matrix", "fields.cooccurrence_matrix",
                                              "fields.label_counts", "fields.metrics_by_class", "fields.test_set"])
@@ -31,8 +34,8 @@ import TestSupport
     @Test func postEvaluationsIsPolledThroughGetEvaluation() async throws {
         let server = try FakeClarifaiServer()
         let evaluation = try remoteEvaluation(server, datasetID: "gt", logger: logs.logger())
-        let metrics = try await evaluation.run(RemoteEvaluationRequest(method: .groundTruthDataset, evaluationID: "mine"),
-                                               timeout: .seconds(60))
+        let metrics = try await evaluation.run(RemoteEvaluationRequest(method: .evaluations, evaluationID: "mine"),
+                                               timeout: .seconds(60)).metrics
         #expect(metrics.id == "mine")
         #expect(server.requests.map(\.path) == [
             "/v2/users/fake-user/apps/fake-app/evaluations", "/v2/users/fake-user/apps/fake-app/evaluations/mine",
@@ -75,11 +78,22 @@ import TestSupport
         #expect(status == EvalStatus(code: code, description: "code \(code)", details: "why"))
     }
 
-    @Test func notEvaluatedYetKeepsWaiting() async throws {
-        let walk = [FakeClarifaiScenario.queued, EvalStatus(code: EvalStatus.notEvaluated), FakeClarifaiScenario.evaluated]
+    @Test func notEvaluatedStopsAtOnceAndSaysHowToStartAnEvaluation() async throws {
+        let walk = [FakeClarifaiScenario.queued, EvalStatus(code: EvalStatus.notEvaluated, description: "Model is not yet evaluated.")]
         let server = try FakeClarifaiServer(scenario: FakeClarifaiScenario(statusWalk: walk))
-        let metrics = try await remoteEvaluation(server, logger: logs.logger()).run(RemoteEvaluationRequest(), timeout: .seconds(60))
-        #expect(metrics.status?.code == EvalStatus.evaluated)
+        let clock = VirtualClock()
+        let evaluation = try remoteEvaluation(server, clock: clock, logger: logs.logger())
+        let error = await clarifaiError { () async throws(ClarifaiError) in
+            try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(1800))
+        }
+        guard case .notEvaluated(_, let status) = error else { Issue.record("got \(String(describing: error))"); return }
+        #expect(status.code == 21302)
+        // One poll, not the 1,800 s timeout.
+        #expect(clock.sleeps == [.seconds(1)])
+        let message = try #require(error?.description)
+        #expect(message.contains("crossfold evaluate --remote clarifai") && message.contains("CLARIFAI_DATASET_ID"))
+        #expect(!message.contains("at least 2 concepts"))
+        #expect(error?.category == .evaluation)
     }
 
     @Test func timesOutWhenTheEvaluationNeverFinishes() async throws {
@@ -103,14 +117,15 @@ import TestSupport
         #expect(logs.records.contains { $0.level == .debug && $0.message == "Clarifai evaluation still waiting" })
     }
 
-    @Test func serverErrorsAreRetriedThenTheEvaluationCompletes() async throws {
+    @Test func serverErrorsOnReadsAreRetriedThenTheEvaluationCompletes() async throws {
         let server = try FakeClarifaiServer(scenario: .serverErrorsThenRecovery(2))
+        server.addEvaluation(id: "old", inApp: true)
         let clock = VirtualClock()
         let metrics = try await remoteEvaluation(server, clock: clock, logger: logs.logger())
-            .run(RemoteEvaluationRequest(), timeout: .seconds(600))
+            .wait(forEvaluation: "old", scope: .app, timeout: .seconds(600)).metrics
         #expect(metrics.status?.code == EvalStatus.evaluated)
-        #expect(server.requests.map(\.method) == ["POST", "POST", "POST", "GET", "GET", "GET"])
-        #expect(clock.sleeps == [.seconds(1), .seconds(2), .seconds(1), .milliseconds(1500)])
+        #expect(server.requests.map(\.method) == ["GET", "GET", "GET", "GET"])
+        #expect(clock.sleeps == [.seconds(1), .seconds(1), .seconds(2)])
         let retries = logs.records.filter { $0.level == .warning }
         #expect(retries.map { $0.metadata["attempt"]?.description } == ["1", "2"])
         #expect(retries.allSatisfy { $0.metadata["error"]?.description.contains("HTTP 500, Clarifai 10020") == true })
@@ -121,11 +136,11 @@ import TestSupport
         let clock = VirtualClock()
         let evaluation = try remoteEvaluation(server, clock: clock, logger: logs.logger())
         let error = await clarifaiError { () async throws(ClarifaiError) in
-            try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(600))
+            try await evaluation.fetch(evaluationID: "e1", scope: .app, fields: .all)
         }
         guard case .serverFailure(let endpoint, let status, let attempts) = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(attempts == 4)
-        #expect(endpoint == "POST /v2/users/fake-user/apps/fake-app/models/fake-model/versions/fake-version/evaluations")
+        #expect(endpoint == "GET /v2/users/fake-user/apps/fake-app/evaluations/e1")
         #expect(status.httpStatus == 500 && status.code == 10020)
         #expect(server.requests.count == 4)
         #expect(clock.sleeps == [.seconds(1), .seconds(2), .seconds(4)])
@@ -153,8 +168,9 @@ import TestSupport
         let error = await clarifaiError { () async throws(ClarifaiError) in
             try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(60))
         }
-        guard case .authenticationFailed(_, let status) = error else { Issue.record("got \(String(describing: error))"); return }
+        guard case .authenticationFailed(_, let status, let source) = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(status.httpStatus == 401 && status.code == 11008)
+        #expect(source == "test")
         #expect(server.requests.count == 1)
         let message = try #require(error?.description)
         #expect(message.contains("CLARIFAI_PAT") && message.contains("--pat-file"))
@@ -192,7 +208,7 @@ import TestSupport
 
     @Test func unknownFieldsInEveryReplyStillDecode() async throws {
         let server = try FakeClarifaiServer(scenario: FakeClarifaiScenario.success.withUnknownFields())
-        let metrics = try await remoteEvaluation(server, logger: logs.logger()).run(RemoteEvaluationRequest(), timeout: .seconds(60))
+        let metrics = try await remoteEvaluation(server, logger: logs.logger()).run(RemoteEvaluationRequest(), timeout: .seconds(60)).metrics
         #expect(metrics == withoutEnvelope(metrics, from: FakeClassifierResults.standard))
     }
 
@@ -200,7 +216,7 @@ import TestSupport
         let server = try FakeClarifaiServer(scenario: .neverFinishes)
         let client = ClarifaiClient(configuration: try configuration(for: server), logger: logs.logger())
         let evaluation = RemoteEvaluation(client: client, clock: ContinuousClock(), logger: logs.logger())
-        let task = Task { () async throws(ClarifaiError) -> EvalMetrics in
+        let task = Task { () async throws(ClarifaiError) -> FetchedEvaluation in
             try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(600))
         }
         try #require(try await eventually { logs.records.contains { $0.message == "Clarifai evaluation started" } })
@@ -222,8 +238,8 @@ import TestSupport
         let waited = try await evaluation.wait(forEvaluation: "old", scope: .modelVersion, timeout: .seconds(5))
         let fetched = try await evaluation.fetch(evaluationID: "old", scope: .app, fields: [.binaryMetrics])
         #expect(listed.map(\.id) == ["old"])
-        #expect(waited.testSet?.count == 100)
-        #expect(fetched.binaryMetrics?.count == 4 && fetched.testSet == nil)
+        #expect(waited.metrics.testSet?.count == 100)
+        #expect(fetched.metrics.binaryMetrics?.count == 4 && fetched.metrics.testSet == nil)
     }
 
     /// `expected` with the envelope fields (id, owner, model, status, eval_info) of `actual`: what
@@ -255,19 +271,13 @@ import TestSupport
         #expect(server.requests.count == 3)
     }
 
-    @Test func lostReplyToAPostIsNotRepeatedAndSaysToLookForTheEvaluation() async throws {
-        var scenario = FakeClarifaiScenario.success
-        scenario.droppedReplies = 1
-        let server = try FakeClarifaiServer(scenario: scenario)
-        let evaluation = try remoteEvaluation(server, logger: logs.logger())
-        let error = await clarifaiError { () async throws(ClarifaiError) in
-            try await evaluation.run(RemoteEvaluationRequest(), timeout: .seconds(60))
-        }
-        guard case .interrupted(let endpoint, _, let attempts) = error else { Issue.record("got \(String(describing: error))"); return }
-        #expect(endpoint.hasPrefix("POST "))
-        #expect(attempts == 1)
-        #expect(server.requests.count == 1)
-        #expect(error?.description.contains("crossfold clarifai list") == true)
-        #expect(error?.category == .unavailable)
+    @Test func lostReplyToAPostIsNotRepeatedButTheEvaluationIsLookedUp() async throws {
+        let server = try FakeClarifaiServer(scenario: .failing([.lostReply(afterServing: true)]))
+        let metrics = try await remoteEvaluation(server, logger: logs.logger())
+            .run(RemoteEvaluationRequest(evaluationID: "lost"), timeout: .seconds(60)).metrics
+        #expect(metrics.id == "lost" && metrics.status?.code == EvalStatus.evaluated)
+        #expect(server.requests.filter { $0.method == "POST" }.count == 1)
+        #expect(server.evaluationIDs == ["lost"])
+        #expect(logs.records.contains { $0.message.contains("looking it up instead of posting again") })
     }
 }

@@ -78,7 +78,11 @@ func parseAsClarifaiEvalMetrics(_ text: String) throws -> ClarifaiParse {
     import sys, json
     from google.protobuf import json_format
     from clarifai_grpc.grpc.api import resources_pb2
-    m = json_format.Parse(sys.stdin.read(), resources_pb2.EvalMetrics(), ignore_unknown_fields=False)
+    text = sys.stdin.read()
+    whole = json.loads(text)
+    # A Clarifai reply saved as received wraps the EvalMetrics in {"status", "eval_metrics"}.
+    if "eval_metrics" in whole: text = json.dumps(whole["eval_metrics"])
+    m = json_format.Parse(text, resources_pb2.EvalMetrics(), ignore_unknown_fields=False)
     params = json_format.MessageToDict(m.eval_info.params)
     print(json.dumps({
         "status": m.status.code,

@@ -70,7 +70,7 @@ import TestSupport
         "--local-workers", "--coordinator", "--keys", "--worker-wait", "--reply-timeout", "--remote", "--fallback",
         // Clarifai.
         "--clarifai-config", "--pat-file", "--user-id", "--app-id", "--model-id", "--model-version-id", "--dataset-id",
-        "--dataset-app-id", "--dataset-user-id", "--dataset-version-id", "--api-base", "--remote-timeout", "--eval-id",
+        "--dataset-app-id", "--dataset-user-id", "--dataset-version-id", "--api-base", "--evaluation-endpoints", "--remote-timeout", "--eval-id",
         "--use-kfold",
         // Logging and the standard ones.
         "--log-format", "--log-level", "--version", "--help",

@@ -43,7 +43,7 @@ struct ClarifaiCommand: AsyncParsableCommand {
             abstract: "Fetch one evaluation with all its parts and print it like `evaluate`.")
         @Argument(help: "The evaluation id.") var evaluationID: String
         @Option(help: "Threshold for the table.") var threshold: Double = 0.5
-        @Option(help: "Write the EvalMetrics JSON to this file; - writes it to standard output (the table then goes to standard error).")
+        @Option(help: "Write Clarifai's GetEvaluation reply to this file exactly as received; - writes it to standard output (the table then goes to standard error).")
         var json: String?
         @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
         @OptionGroup var logging: LoggingOptions
@@ -53,10 +53,10 @@ struct ClarifaiCommand: AsyncParsableCommand {
                 let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
                 if let json { _ = try OutputPath.check(json, flag: "--json") }
                 let configuration = try clarifai.configuration(logger: logger)
-                let metrics = try await RemoteEvaluator.get(
+                let fetched = try await RemoteEvaluator.get(
                     configuration: configuration, evaluationID: evaluationID, logger: logger)
-                try ResultsOutput.write(metrics: metrics, json: json)
-                ResultsOutput.printTable(metrics, threshold: threshold, toStandardError: json == OutputPath.standardOutputName)
+                try ResultsOutput.write(response: fetched.response, json: json)
+                ResultsOutput.printTable(fetched.metrics, threshold: threshold, toStandardError: json == OutputPath.standardOutputName)
             }
         }
     }

@@ -117,13 +117,14 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     private func evaluateOnClarifai(logger: Logger) async throws {
         let configuration = try clarifai.configuration(logger: logger)
-        let metrics = try await RemoteEvaluator.evaluate(
-            configuration: configuration, request: clarifai.request(for: configuration),
+        let fetched = try await RemoteEvaluator.evaluate(
+            configuration: configuration, request: try clarifai.request(for: configuration),
             timeout: .seconds(clarifai.remoteTimeout), logger: logger)
-        try ResultsOutput.write(metrics: metrics, json: output.json)
+        // Clarifai's reply as received: nothing dropped, "NaN" strings kept.
+        try ResultsOutput.write(response: fetched.response, json: output.json)
         if output.predictions != nil {
             logger.warning("--predictions is not available for Clarifai evaluations; its per-input results are in the JSON test_set")
         }
-        ResultsOutput.printTable(metrics, threshold: evaluation.threshold, toStandardError: output.usesStandardOutput)
+        ResultsOutput.printTable(fetched.metrics, threshold: evaluation.threshold, toStandardError: output.usesStandardOutput)
     }
 }

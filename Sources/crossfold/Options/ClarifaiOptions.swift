@@ -22,11 +22,13 @@ struct ClarifaiOptions: ParsableArguments {
     @Option(help: "Owner of the dataset's app (CLARIFAI_DATASET_USER_ID).") var datasetUserId: String?
     @Option(help: "Dataset version id (CLARIFAI_DATASET_VERSION_ID).") var datasetVersionId: String?
     @Option(help: "API base URL (CLARIFAI_API_BASE, default https://api.clarifai.com).") var apiBase: String?
+    @Option(help: "Clarifai RPCs for evaluations: evaluations (PostEvaluations/GetEvaluation, the default) or model-version (PostModelVersionEvaluations/GetModelVersionEvaluation) (CLARIFAI_EVALUATION_ENDPOINTS).")
+    var evaluationEndpoints: String?
 
     @Option(help: "Seconds to wait for Clarifai's evaluation to finish.")
     var remoteTimeout: Int = 1800
 
-    @Option(help: "Evaluation id to create on Clarifai (Clarifai generates one otherwise).")
+    @Option(help: "Evaluation id to create on Clarifai (crossfold makes one up otherwise, so that a start whose reply is lost can be looked up).")
     var evalId: String?
 
     @Option(help: "Clarifai's eval_info.params.use_kfold: true (K-split) or false (holdout on the dataset; needed for embedding classifiers).")
@@ -43,6 +45,7 @@ struct ClarifaiOptions: ParsableArguments {
         values[.datasetUserID] = datasetUserId
         values[.datasetVersionID] = datasetVersionId
         values[.apiBase] = apiBase
+        values[.evaluationEndpoints] = evaluationEndpoints
         return ClarifaiOverrides(configFile: clarifaiConfig, patFile: patFile, values: values)
     }
 
@@ -50,8 +53,8 @@ struct ClarifaiOptions: ParsableArguments {
         try ClarifaiConfiguration.resolve(environment: ProcessInfo.processInfo.environment, overrides: overrides, logger: logger)
     }
 
-    func request(for configuration: ClarifaiConfiguration) -> RemoteEvaluationRequest {
+    func request(for configuration: ClarifaiConfiguration) throws -> RemoteEvaluationRequest {
         RemoteEvaluationRequest(
-            method: RemoteEvaluationRequest.defaultMethod(for: configuration), evaluationID: evalId, useKfold: useKfold)
+            method: try RemoteEvaluationRequest.method(for: configuration), evaluationID: evalId, useKfold: useKfold)
     }
 }

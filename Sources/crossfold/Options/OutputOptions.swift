@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// Where results go: `--json` and `--predictions`, each a file or `-` for standard output.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Write the EvalMetrics JSON (Clarifai's REST shape) to this file; - writes it to standard output (the table then goes to standard error).")
+    @Option(help: "Write the EvalMetrics JSON (Clarifai's REST shape; with --remote clarifai, Clarifai's GetEvaluation reply exactly as received) to this file; - writes it to standard output (the table then goes to standard error).")
     var json: String?
 
     @Option(help: "Write the out-of-fold predictions as CSV (id, fold, one column per concept) to this file; - writes them to standard output.")

@@ -7,7 +7,18 @@ import Reports
 enum ResultsOutput {
     static func write(metrics: EvalMetrics, json path: String?) throws {
         guard let path else { return }
-        var data = try EvalMetricsJSON.encode(metrics)
+        try write(try EvalMetricsJSON.encode(metrics), to: path)
+    }
+
+    /// Writes a remote service's reply byte for byte (standard output gets a final newline if it
+    /// lacks one).
+    static func write(response: Data, json path: String?) throws {
+        guard let path else { return }
+        try write(response, to: path)
+    }
+
+    private static func write(_ data: Data, to path: String) throws {
+        var data = data
         if path == OutputPath.standardOutputName {
             if data.last != 0x0A { data.append(0x0A) }
             FileHandle.standardOutput.write(data)
