@@ -131,7 +131,6 @@ public enum FakeClassifierResults {
 
     static func confusionMatrix(labels: [Int], scores: [[Double]]) -> ConfusionMatrix {
         var entries: [ConfusionMatrixEntry] = []
-        var diagonal: [Double] = []
         for actual in concepts.indices {
             let rows = labels.indices.filter { labels[$0] == actual }
             for predicted in concepts.indices {
@@ -140,12 +139,10 @@ public enum FakeClassifierResults {
                 entry.predictedConcept = concept(predicted)
                 entry.actualConcept = concept(actual)
                 entries.append(entry)
-                if actual == predicted { diagonal.append(value) }
             }
         }
-        // Clarifai orders concept_ids by diagonal strength.
-        let order = concepts.indices.sorted { diagonal[$0] > diagonal[$1] }.map { concepts[$0] }
-        return ConfusionMatrix(matrix: entries, conceptIDs: order)
+        // Clarifai's published example lists concept_ids in label order (docs/RESULTS.md).
+        return ConfusionMatrix(matrix: entries, conceptIDs: concepts)
     }
 
     static func concept(_ index: Int) -> Concept {
