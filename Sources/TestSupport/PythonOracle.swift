@@ -12,6 +12,10 @@ public enum PythonOracle {
     /// A Python run that could not start, or exited with a failure.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// The interpreter: `$PYTHON` when set, else `python3` on the PATH.

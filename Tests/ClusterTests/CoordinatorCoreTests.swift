@@ -1,6 +1,7 @@
 import Cluster
 import Datasets
 import Foundation
+import Logging
 import Reports
 import Testing
 import TestSupport
@@ -136,6 +137,22 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
         #expect(refusal.message.hasPrefix(
             "--model softmax needs exactly one concept per row, but row 7 (id \"\(h.dataset.ids[7])\") of tags.csv has 2 concepts"))
         #expect((try? h.store.jobs().count) == 0)
+    }
+
+    /// The embedded cluster stops its own workers after the job: their connections closing is not
+    /// worth a warning on a run that succeeded.
+    @Test func workersLeftOnPurposeAreLoggedAtDebugLevel() throws {
+        let h = CoreHarness()
+        let worker = PeerID([3])
+        _ = h.ready(worker)
+        func levels(_ outputs: [CoordinatorOutput]) -> [Logger.Level] {
+            outputs.compactMap { if case .log(let level, let message, _) = $0, "\(message)" == "worker connection lost" { level } else { nil } }
+        }
+        _ = h.send(.workersLeaving)
+        #expect(levels(h.send(.unreachable(worker))) == [.debug])
+        let other = CoreHarness()
+        _ = other.ready(worker)
+        #expect(levels(other.send(.unreachable(worker))) == [.warning])
     }
 
     @Test func aWorkerWhoseConnectionClosedIsForgottenAndLoggedEvenWhenIdle() throws {

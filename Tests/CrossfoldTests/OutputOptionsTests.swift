@@ -3,11 +3,12 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `--json` and `--predictions` of every command that writes results: one-character names and `-`
+/// `--json`, `--predictions` and `--html` of every command that writes results: one-character names and `-`
 /// work, and files that cannot be written are refused before any work.
 @Suite struct OutputOptionsTests {
     /// `--predictions=-x`: a separate `-x` would be read as an option, as with any ArgumentParser tool.
-    @Test(arguments: [(["--json", "x"], ["x"]), (["--predictions", "p"], ["p"]), (["--json", "x", "--predictions=-x"], ["x", "-x"])])
+    @Test(arguments: [(["--json", "x"], ["x"]), (["--predictions", "p"], ["p"]), (["--json", "x", "--predictions=-x"], ["x", "-x"]),
+                      (["--html", "h"], ["h"])])
     func oneCharacterNamesAreWritten(_ options: [String], _ files: [String]) async throws {
         let workspace = try CLIWorkspace()
         let run = try await crossfold(["evaluate", Repository.example("iris.jsonl")] + options, in: workspace)
@@ -32,6 +33,14 @@ import TestSupport
         #expect(lines.count == 151)
     }
 
+    @Test func dashWritesTheReportToStandardOutput() async throws {
+        let run = try await crossfold(["evaluate", Repository.example("iris.jsonl"), "--html", "-"], in: try CLIWorkspace())
+        try #require(run.exitCode == 0, "\(run)")
+        #expect(run.standardOutput.hasPrefix("<!doctype html>"), "\(run)")
+        #expect(run.standardOutput.hasSuffix("</html>\n"))
+        #expect(run.standardError.contains("Macro ROC AUC"), "\(run)")
+    }
+
     struct Refusal: Sendable, CustomTestStringConvertible {
         let options: [String]
         let code: Int32
@@ -47,6 +56,11 @@ import TestSupport
         Refusal(options: ["--json", ""], code: 64, message: "--json needs a file name"),
         Refusal(options: ["--json", "-", "--predictions", "-"], code: 64, message: "both write to standard output"),
         Refusal(options: ["--json", "same", "--predictions", "same"], code: 64, message: "both write to same"),
+        Refusal(options: ["--html", "docs"], code: 73, message: "cannot write docs (--html): it is a directory"),
+        Refusal(options: ["--html", "missing/r.html"], code: 73,
+                message: "directory missing does not exist; create it first (mkdir -p missing)"),
+        Refusal(options: ["--predictions", "-", "--html", "-"], code: 64, message: "--predictions and --html both write to standard output"),
+        Refusal(options: ["--json", "r", "--html", "r"], code: 64, message: "--json and --html both write to r"),
     ]
 
     /// digits takes seconds to evaluate; a refusal comes before any of it (no progress line, no table).
@@ -69,12 +83,13 @@ import TestSupport
             ["submit", Repository.example("iris.jsonl"), "--wait", "--json", "a", "--predictions", "b"] + cluster.client)
         try #require(submitted.exitCode == 0, "\(submitted)")
         let job = try #require(submitted.standardOutput.split(separator: "\n").first.map(String.init))
-        let results = try await cluster.run(["results", job, "--json", "c", "--predictions", "-"] + cluster.client)
+        let results = try await cluster.run(["results", job, "--json", "c", "--predictions", "-", "--html", "e"] + cluster.client)
         #expect(results.exitCode == 0, "\(results)")
         #expect(results.standardOutput.hasPrefix("id,fold,"), "\(results)")
-        let watched = try await cluster.run(["watch", job, "--json", "d"] + cluster.client)
+        let watched = try await cluster.run(["watch", job, "--json", "d", "--html", "f"] + cluster.client)
         #expect(watched.exitCode == 0, "\(watched)")
-        for name in ["a", "b", "c", "d"] { #expect(cluster.workspace.exists(name), "\(name)") }
+        for name in ["a", "b", "c", "d", "e", "f"] { #expect(cluster.workspace.exists(name), "\(name)") }
+        #expect(try cluster.workspace.data("e") == cluster.workspace.data("f"))
         #expect(try cluster.workspace.data("a") == cluster.workspace.data("c"))
 
         let refused = try await cluster.run(["results", job, "--json", "/proc/r.json"] + cluster.client)
@@ -101,6 +116,6 @@ import TestSupport
             ["submit", Repository.example("iris.jsonl"), "--json", "r.json", "--coordinator", "tcp://127.0.0.1:9"],
             in: try CLIWorkspace())
         #expect(run.exitCode == 64, "\(run)")
-        #expect(run.standardError.contains("--json and --predictions need --wait"), "\(run)")
+        #expect(run.standardError.contains("--json, --predictions and --html need --wait"), "\(run)")
     }
 }

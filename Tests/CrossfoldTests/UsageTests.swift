@@ -65,7 +65,7 @@ import TestSupport
         "--labels", "--scratch-dir", "--folds", "--repeats", "--split", "--model", "--param", "--seed", "--threshold", "--holdout",
         "--holdout-labels",
         // Outputs.
-        "--json", "--predictions", "--test-set",
+        "--json", "--predictions", "--test-set", "--html",
         // Where it runs.
         "--local-workers", "--coordinator", "--keys", "--worker-wait", "--reply-timeout", "--remote", "--fallback",
         // Clarifai.

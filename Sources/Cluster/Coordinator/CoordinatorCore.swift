@@ -18,6 +18,8 @@ public struct CoordinatorCore: Sendable {
     let software: String
     let makeJobID: @Sendable () -> String
     var now: Duration = .zero
+    /// Set by `.workersLeaving`: a worker's connection closing is expected from then on.
+    var workersLeaving = false
 
     /// Worker socket peers by scheduler id, and back.
     var peers: [WorkerID: PeerID] = [:]
@@ -83,10 +85,13 @@ public struct CoordinatorCore: Sendable {
                     peerLeft(worker)
                 }
                 if scheduler.knows(worker) {
-                    out.append(.log(.warning, "worker connection lost", ["worker": "\(worker)", "reason": "connection gone"]))
+                    out.append(.log(workersLeaving ? .debug : .warning, "worker connection lost",
+                                    ["worker": "\(worker)", "reason": "connection gone"]))
                 }
                 apply(scheduler.handle(.workerGone(worker, reason: "connection gone"), now: self.now), into: &out)
             }
+        case .workersLeaving:
+            workersLeaving = true
         case .tick:
             apply(scheduler.handle(.tick, now: self.now), into: &out)
             retryMetricsWrites(into: &out)

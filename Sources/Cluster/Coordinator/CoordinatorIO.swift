@@ -22,6 +22,9 @@ public enum CoordinatorInput: Sendable {
     /// A send to this worker failed because its connection is gone (ROUTER_MANDATORY).
     case unreachable(PeerID)
     case tick
+    /// The process is stopping its own workers (the embedded cluster): their connections closing
+    /// is expected, so it is logged at debug level instead of as a warning.
+    case workersLeaving
     /// A `.persist` write returned: nil, or why the store refused it.
     case persisted(StoreWrite, JobStoreError?)
     /// An upload chunk of `.spoolUpload` is written to the dataset's file.

@@ -136,6 +136,12 @@ public final class CoordinatorServer: Sendable {
         feed.finish()
     }
 
+    /// Says this process is about to stop its own workers (the embedded cluster), so their
+    /// connections closing is not warned about.
+    public func expectWorkersLeaving() {
+        feed.yield(.workersLeaving)
+    }
+
     /// Runs blocking work on a thread of its own and returns its value.
     static func offLoop<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in

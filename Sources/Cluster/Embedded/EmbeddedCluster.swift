@@ -75,6 +75,7 @@ public final class EmbeddedCluster: Sendable {
                 outcome = .failure(error)
             }
             await client.close()
+            coordinator.expectWorkersLeaving()
             for service in services { service.shutdown() }
             // Workers first, so their goodbyes reach a coordinator that still listens.
             try? await Task.sleep(for: .milliseconds(50))

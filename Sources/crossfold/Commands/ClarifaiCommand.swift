@@ -45,6 +45,8 @@ struct ClarifaiCommand: AsyncParsableCommand {
         @Option(help: "Threshold for the table.") var threshold: Double = 0.5
         @Option(help: "Write Clarifai's GetEvaluation reply to this file exactly as received; - writes it to standard output (the table then goes to standard error).")
         var json: String?
+        @Option(help: "Write the evaluation as a self-contained HTML report (as `evaluate --html`) to this file; - writes it to standard output.")
+        var html: String?
         @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
         @OptionGroup var logging: LoggingOptions
 
@@ -52,11 +54,18 @@ struct ClarifaiCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
                 if let json { _ = try OutputPath.check(json, flag: "--json") }
+                if let html { _ = try OutputPath.check(html, flag: "--html") }
+                if let json, json == html {
+                    throw CommandFailure(.usage, "--json and --html both write to \(json == OutputPath.standardOutputName ? "standard output" : json); give each its own file")
+                }
                 let configuration = try clarifai.configuration(logger: logger)
                 let fetched = try await RemoteEvaluator.get(
                     configuration: configuration, evaluationID: evaluationID, logger: logger)
                 try ResultsOutput.write(response: fetched.response, json: json)
-                ResultsOutput.printTable(fetched.metrics, threshold: threshold, toStandardError: json == OutputPath.standardOutputName)
+                try ResultsOutput.write(metrics: fetched.metrics, html: html)
+                ResultsOutput.printTable(
+                    fetched.metrics, threshold: threshold,
+                    toStandardError: [json, html].contains(OutputPath.standardOutputName))
             }
         }
     }

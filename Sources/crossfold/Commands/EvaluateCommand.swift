@@ -122,6 +122,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             timeout: .seconds(clarifai.remoteTimeout), logger: logger)
         // Clarifai's reply as received: nothing dropped, "NaN" strings kept.
         try ResultsOutput.write(response: fetched.response, json: output.json)
+        try ResultsOutput.write(metrics: fetched.metrics, html: output.html)
         if output.predictions != nil {
             logger.warning("--predictions is not available for Clarifai evaluations; its per-input results are in the JSON test_set")
         }

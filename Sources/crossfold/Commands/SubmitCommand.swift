@@ -21,8 +21,8 @@ struct SubmitCommand: AsyncParsableCommand {
     func validate() throws {
         if evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
         if !wait, workerWait.workerWait != nil { throw ValidationError("--worker-wait applies with --wait") }
-        if !wait, output.json != nil || output.predictions != nil {
-            throw ValidationError("--json and --predictions need --wait (or fetch them later: crossfold results JOB --json FILE)")
+        if !wait, output.json != nil || output.predictions != nil || output.html != nil {
+            throw ValidationError("--json, --predictions and --html need --wait (or fetch them later: crossfold results JOB --json FILE)")
         }
     }
 

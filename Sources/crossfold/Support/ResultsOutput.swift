@@ -10,6 +10,18 @@ enum ResultsOutput {
         try write(try EvalMetricsJSON.encode(metrics), to: path)
     }
 
+    /// Writes the HTML report of `metrics` (`HTMLReport`).
+    static func write(metrics: EvalMetrics, html path: String?) throws {
+        guard let path else { return }
+        let page: String
+        do {
+            page = try HTMLReport.render(metrics, title: HTMLReport.title(for: metrics))
+        } catch {
+            throw CommandFailure(.evaluationFailed, "cannot build the HTML report: \(error)")
+        }
+        try write(Data(page.utf8), to: path)
+    }
+
     /// Writes a remote service's reply byte for byte (standard output gets a final newline if it
     /// lacks one).
     static func write(response: Data, json path: String?) throws {
