@@ -90,6 +90,12 @@ public final class CanonicalFileWriter: FeatureSink {
         finished = true
         let rows = ids.count
         precondition(count == rows * featureCount && labels.count == rows * concepts.count, "features and labels must hold every row")
+        // A reader refuses concepts out of canonical order (sorted by UTF-8 bytes, no repeats), so
+        // a file with them must not be written at all.
+        for index in concepts.indices.dropFirst() where !concepts[index - 1].utf8.lexicographicallyPrecedes(concepts[index].utf8) {
+            throw DatasetError(.malformed, file: name, "concept ids are not unique and in canonical order (at concept \(index))",
+                               fix: "This is a bug in crossfold; please report it with the command that ran.")
+        }
         let header = CanonicalHeader(
             rows: rows, featureCount: featureCount, conceptCount: concepts.count,
             stringsLength: StringSection.length(concepts: concepts, ids: ids, groups: groups),

@@ -25,6 +25,19 @@ public struct FoldPartitions: Sendable {
         self.identity = dataset + "/" + SHA256Hasher.hash(rowFolds)
     }
 
+    /// The partitions of a plan's repeat from its fold of every row (`FoldPlan.assignments[r]`), or
+    /// nil for a plan of more than `maximumFolds` folds (fitted fold by fold).
+    public init?(folds: Int, assignments: [Int32], dataset: String) {
+        guard let bytes = Self.rowFolds(folds: folds, assignments: assignments) else { return nil }
+        self.init(folds: folds, rowFolds: bytes, dataset: dataset)
+    }
+
+    /// The fold of every row as one byte each, as a task carries it, or nil past `maximumFolds`.
+    public static func rowFolds(folds: Int, assignments: [Int32]) -> [UInt8]? {
+        guard folds <= maximumFolds else { return nil }
+        return assignments.map { UInt8(truncatingIfNeeded: $0) }
+    }
+
     /// Rows of partition `p`, increasing.
     func rows(of p: Int) -> [Int] {
         let target = UInt8(truncatingIfNeeded: p)

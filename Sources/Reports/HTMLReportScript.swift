@@ -425,6 +425,8 @@ extension HTMLReport {
 
   slider.addEventListener("input", update);
   update();
+  // When the page was drawn, in milliseconds since it started loading (for the browser test).
+  window.crossfoldReportReady = performance.now();
 })();
 """#
 }

@@ -177,6 +177,10 @@ public enum ClientReply: Sendable, Equatable {
         /// The page of predictions that follows, when one was asked for (its `rowCount` may be
         /// fewer than asked: the rows left, or the coordinator's largest page).
         public var page: PredictionsPage?
+        /// Frames the metrics JSON is split over (absent: one). Results of many concepts outgrow
+        /// one frame (the client's limit is 256 MiB a frame); each frame holds at most
+        /// `ClientReply.metricsFrameBytes`.
+        public var metricsFrames: Int?
 
         public init(request: String, job: String, state: JobState, rows: Int, conceptIds: [String], repeats: Int,
                     page: PredictionsPage? = nil) {
@@ -225,10 +229,7 @@ public enum ClientReply: Sendable, Equatable {
         case .status(let request, let status): Envelope(command: "STATUS_REPLY", header: Status(request: request, status: status))
         case .cancelled(let request, let job): Envelope(command: "CANCELLED", header: Cancelled(request: request, job: job))
         case .results(let header, let metrics, let ids, let predictions):
-            Envelope(
-                command: "RESULTS_REPLY", header: header,
-                payload: [metrics] + (header.predictedRepeats > 0 ? [Array(WireJSON.encode(ids))] : [])
-                    + predictions.flatMap { [BinaryArrays.bytes($0.folds), BinaryArrays.bytes($0.scores)] })
+            Self.resultsEnvelope(header, metrics: metrics, ids: ids, predictions: predictions)
         case .error(let reply): Envelope(command: "ERROR", header: reply)
         }
     }
@@ -254,7 +255,7 @@ public enum ClientReply: Sendable, Equatable {
             let cancelled = try envelope.decodeHeader(Cancelled.self)
             return .cancelled(request: cancelled.request, job: cancelled.job)
         case "RESULTS_REPLY":
-            let header = try envelope.decodeHeader(ResultsHeader.self)
+            var header = try envelope.decodeHeader(ResultsHeader.self)
             // More repeats than a message's frames can carry are refused before any arithmetic.
             guard header.page != nil || (0...((WireProtocol.maxFrames - 5) / 2)).contains(header.repeats) else {
                 throw WireError(.malformed, "RESULTS_REPLY claims \(header.repeats) repeats")
@@ -266,19 +267,29 @@ public enum ClientReply: Sendable, Equatable {
             }
             let rows = header.predictedRows
             let repeats = header.predictedRepeats
-            let expected = repeats > 0 ? 2 + 2 * repeats : 1
+            let metricsFrames = header.metricsFrames ?? 1
+            guard (1...Self.maxMetricsFrames).contains(metricsFrames) else {
+                throw WireError(.malformed, "RESULTS_REPLY splits its metrics over \(metricsFrames) frames")
+            }
+            let expected = metricsFrames + (repeats > 0 ? 1 + 2 * repeats : 0)
             guard envelope.payload.count == expected, header.rows >= 0,
                   header.rows <= Int(Int32.max) / max(header.concepts, 1)
             else { throw WireError(.malformed, "RESULTS_REPLY frames do not match \(repeats) repeat(s)") }
-            guard repeats > 0 else {
-                return .results(header, metrics: envelope.payload[0], inputIDs: [], predictions: [])
+            var metrics = envelope.payload[0]
+            if metricsFrames > 1 {
+                metrics.reserveCapacity(envelope.payload[0..<metricsFrames].reduce(0) { $0 + $1.count })
+                for part in envelope.payload[1..<metricsFrames] { metrics.append(contentsOf: part) }
             }
-            let ids = try WireJSON.decode([String].self, from: Data(envelope.payload[1]), command: envelope.command)
+            header.metricsFrames = nil
+            guard repeats > 0 else {
+                return .results(header, metrics: metrics, inputIDs: [], predictions: [])
+            }
+            let ids = try WireJSON.decode([String].self, from: Data(envelope.payload[metricsFrames]), command: envelope.command)
             guard ids.count == rows else {
                 throw WireError(.malformed, "RESULTS_REPLY names \(ids.count) inputs for \(rows) rows")
             }
             var predictions: [(folds: [Int32], scores: [Float])] = []
-            var index = 2
+            var index = metricsFrames + 1
             while index < envelope.payload.count {
                 let folds = try BinaryArrays.int32s(envelope.payload[index], count: rows, what: "fold ids")
                 let scores = try BinaryArrays.floats(
@@ -286,7 +297,7 @@ public enum ClientReply: Sendable, Equatable {
                 predictions.append((folds, scores))
                 index += 2
             }
-            return .results(header, metrics: envelope.payload[0], inputIDs: ids, predictions: predictions)
+            return .results(header, metrics: metrics, inputIDs: ids, predictions: predictions)
         case "ERROR": return .error(try envelope.decodeHeader(ErrorReply.self))
         default: throw WireError(.unknownCommand, "\(envelope.command) is not a client reply")
         }
@@ -294,5 +305,34 @@ public enum ClientReply: Sendable, Equatable {
 
     public static func == (lhs: ClientReply, rhs: ClientReply) -> Bool {
         lhs.envelope == rhs.envelope
+    }
+
+    private static func resultsEnvelope(
+        _ header: ResultsHeader, metrics: [UInt8], ids: [String], predictions: [(folds: [Int32], scores: [Float])]
+    ) -> Envelope {
+        var header = header
+        let parts = metricsParts(metrics)
+        header.metricsFrames = parts.count > 1 ? parts.count : nil
+        return Envelope(
+            command: "RESULTS_REPLY", header: header,
+            payload: parts + (header.predictedRepeats > 0 ? [Array(WireJSON.encode(ids))] : [])
+                + predictions.flatMap { [BinaryArrays.bytes($0.folds), BinaryArrays.bytes($0.scores)] })
+    }
+
+    /// Largest frame of a metrics JSON split over several (64 MiB, a quarter of a client's frame
+    /// limit).
+    public static let metricsFrameBytes = 64 << 20
+    /// Most frames one metrics JSON may take (the spare frames of `WireProtocol.maxFrames`).
+    public static let maxMetricsFrames = 8
+    /// The largest metrics JSON a result may hold: 512 MiB (about 1,400 concepts, whose Clarifai
+    /// confusion matrix alone has two million entries).
+    public static let maxMetricsBytes = maxMetricsFrames * metricsFrameBytes
+
+    /// The metrics JSON as the frames that carry it: one, or `metricsFrameBytes` pieces.
+    public static func metricsParts(_ metrics: [UInt8]) -> [[UInt8]] {
+        guard metrics.count > metricsFrameBytes else { return [metrics] }
+        return stride(from: 0, to: metrics.count, by: metricsFrameBytes).map {
+            Array(metrics[$0..<min(metrics.count, $0 + metricsFrameBytes)])
+        }
     }
 }

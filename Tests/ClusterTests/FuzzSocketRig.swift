@@ -233,9 +233,14 @@ final class FuzzSocketRig: Sendable {
         let held = Set(test)
         let train = (0..<dataset.rowCount).filter { !held.contains($0) }
         do {
+            var partitions: FoldPartitions?
+            if let folds = assignment.partitionFolds, let rowFolds = assignment.rowFolds {
+                partitions = FoldPartitions(folds: folds, rowFolds: rowFolds, dataset: assignment.dataset)
+            }
             let predictions = try FoldTask.run(
                 dataset: dataset, trainRows: train, testRows: test, repeatIndex: assignment.repeatIndex,
-                fold: assignment.fold, spec: LearnerSpec(model: assignment.model, params: assignment.params, seed: assignment.seed))
+                fold: assignment.fold, spec: LearnerSpec(model: assignment.model, params: assignment.params, seed: assignment.seed),
+                partitions: partitions)
             return .result(.init(job: assignment.job, task: assignment.task, attempt: assignment.attempt,
                                  rows: predictions.rows.count, concepts: predictions.conceptCount, seconds: 0.01),
                            scores: predictions.scores)

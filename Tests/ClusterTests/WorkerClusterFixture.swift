@@ -105,9 +105,12 @@ struct ExpectedEvaluation {
             source: spec.datasetName)
         let learner = LearnerSpec(model: spec.model, params: spec.params, seed: spec.seed)
         predictions = try (0..<spec.folds).map { fold in
+            // As a worker runs it: with the fold of every row, so centroid and naive-bayes fit from
+            // the same per-fold sums.
             try FoldTask.run(
                 dataset: dataset, trainRows: plan.trainRows(repeat: 0, fold: fold),
-                testRows: plan.testRows(repeat: 0, fold: fold), repeatIndex: 0, fold: fold, spec: learner)
+                testRows: plan.testRows(repeat: 0, fold: fold), repeatIndex: 0, fold: fold, spec: learner,
+                partitions: FoldPartitions(folds: spec.folds, assignments: plan.assignments[0], dataset: spec.dataset))
         }
         result = try Evaluator.evaluate(
             dataset: dataset, predictions: predictions, folds: spec.folds, repeats: 1, threshold: spec.threshold)
@@ -161,11 +164,17 @@ enum WorkerExamples {
         return try decoder.decode(Metrics.self, from: Data(json)).summary
     }
 
+    /// The summary the coordinator writes for `result` (Clarifai's, the same arithmetic: the run
+    /// description does not enter it).
     static func summary(of result: EvaluationResult) -> Summary {
-        Summary(
-            macroAvgRocAuc: result.summary.macroROCAUC.mean, macroStdRocAuc: result.summary.macroROCAUC.standardDeviation,
-            macroAvgF1Score: result.summary.macroF1.mean, macroAvgPrecision: result.summary.macroPrecision.mean,
-            macroAvgRecall: result.summary.macroRecall.mean)
+        let run = RunDescription(
+            model: "-", seed: 0, split: "-", folds: result.folds, repeats: result.repeats, threshold: result.threshold,
+            dataset: .init(path: "-", sha256: "-", rows: result.rowCount))
+        let summary = result.evalMetrics(run: run).summary
+        return Summary(
+            macroAvgRocAuc: summary?.macroAvgRocAuc, macroStdRocAuc: summary?.macroStdRocAuc,
+            macroAvgF1Score: summary?.macroAvgF1Score, macroAvgPrecision: summary?.macroAvgPrecision,
+            macroAvgRecall: summary?.macroAvgRecall)
     }
 
     /// A TCP port on 127.0.0.1 that refuses connections for the rest of the test run

@@ -104,12 +104,19 @@ import TestSupport
         }
     }
 
-    @Test func synthesisedDatasetReadsBack() async throws {
+    /// With more than ten concepts the ids are zero-padded, so their order is the canonical one
+    /// (`concept-10` sorted before `concept-2` made files a reader refused).
+    @Test(arguments: [3, 12, 150])
+    func synthesisedDatasetReadsBack(concepts: Int) async throws {
         let workspace = try CLIWorkspace()
-        let synth = try await crossfold(["dataset", "synth", "--rows", "100", "--features", "4", "-o", "t.cfds"], in: workspace)
+        let synth = try await crossfold(
+            ["dataset", "synth", "--rows", String(concepts * 10), "--features", "4", "--concepts", String(concepts), "-o", "t.cfds"],
+            in: workspace)
         try #require(synth.exitCode == 0, "\(synth)")
         let inspect = try await crossfold(["dataset", "inspect", "t.cfds"], in: workspace)
         #expect(inspect.exitCode == 0, "\(inspect)")
-        #expect(inspect.standardOutput.contains("rows      100\n"), "\(inspect)")
+        #expect(inspect.standardOutput.contains("rows      \(concepts * 10)\n"), "\(inspect)")
+        let evaluate = try await crossfold(["evaluate", "t.cfds", "--model", "centroid", "--folds", "2"], in: workspace)
+        #expect(evaluate.exitCode == 0, "\(evaluate)")
     }
 }

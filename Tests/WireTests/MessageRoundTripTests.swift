@@ -156,6 +156,32 @@ private let hashB = String(repeating: "0f", count: 32)
         }
     }
 
+    /// A result of many concepts: its metrics JSON outgrows a frame and is split over several.
+    @Test func largeMetricsTravelOverSeveralFrames() throws {
+        var metrics = [UInt8](repeating: 7, count: ClientReply.metricsFrameBytes + 3)
+        for index in [0, ClientReply.metricsFrameBytes - 1, ClientReply.metricsFrameBytes, metrics.count - 1] { metrics[index] = UInt8(index % 251) }
+        let header = ClientReply.ResultsHeader(request: "r", job: "j", state: .completed, rows: 2, conceptIds: ["a", "b"], repeats: 1)
+        let reply = ClientReply.results(header, metrics: metrics, inputIDs: ["x", "y"],
+                                        predictions: [(folds: [0, 1], scores: [0.1, 0.9, 0.8, 0.2])])
+        let frames = reply.envelope.frames
+        #expect(frames.count == ClientReply.results(header, metrics: [1], inputIDs: ["x", "y"],
+                                                    predictions: [(folds: [0, 1], scores: [0.1, 0.9, 0.8, 0.2])]).envelope.frames.count + 1)
+        #expect(frames.allSatisfy { $0.count <= ClientReply.metricsFrameBytes })
+        guard case .results(let decoded, let back, let ids, let predictions) = try ClientReply.decode(frames) else {
+            Issue.record("not a RESULTS_REPLY")
+            return
+        }
+        #expect(back == metrics && ids == ["x", "y"] && predictions.count == 1 && decoded.metricsFrames == nil)
+        // A header that claims no frame, or more than a reply may hold, is refused.
+        for claimed in [0, ClientReply.maxMetricsFrames + 1] {
+            var bad = header
+            bad.repeats = 0
+            bad.metricsFrames = claimed
+            let envelope = Envelope(command: "RESULTS_REPLY", header: bad, payload: [Array("{}".utf8)])
+            #expect(throws: WireError.self) { try ClientReply.decode(envelope.frames) }
+        }
+    }
+
     @Test func resultScoresMustMatchTheDeclaredShape() throws {
         var frames = WorkerMessage.result(
             .init(job: "j", task: 0, attempt: 1, rows: 2, concepts: 2, seconds: 1), scores: [0, 0, 0, 0]

@@ -43,10 +43,8 @@ struct ActiveJob: Sendable {
     /// the same per-fold sums (`LearnerCatalog.fitsFromFoldSums`); nil for other learners, holdout
     /// jobs and plans of more than `FoldPartitions.maximumFolds` folds.
     func partitions(repeat r: Int) -> [UInt8]? {
-        guard let plan, plan.folds <= FoldPartitions.maximumFolds, LearnerCatalog.fitsFromFoldSums(spec.model) else {
-            return nil
-        }
-        return plan.assignments[r].map { UInt8(truncatingIfNeeded: $0) }
+        guard let plan, LearnerCatalog.fitsFromFoldSums(spec.model) else { return nil }
+        return FoldPartitions.rowFolds(folds: plan.folds, assignments: plan.assignments[r])
     }
 
     var datasets: Set<String> {

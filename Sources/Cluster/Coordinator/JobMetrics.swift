@@ -2,6 +2,7 @@ import Datasets
 import Evaluation
 import Foundation
 import Reports
+import Wire
 
 /// Turns a finished job's stored results into its EvalMetrics JSON and its predictions file. Reads
 /// the store and is CPU-bound: the coordinator runs it on a thread of its own, off the event loop.
@@ -73,7 +74,14 @@ public enum JobMetrics {
                 tasks: tasks, toolVersion: software)
             let scope = spec.testSet.flatMap(TestSetSource.Scope.init(rawValue:)) ?? .split
             let json = Array(try EvalMetricsJSON.encode(
-                result.evalMetrics(run: run, testSet: TestSetSource(dataset: evaluated, scope: scope))))
+                result.evalMetrics(run: run, testSet: TestSetSource(dataset: evaluated, scope: scope)), pretty: false))
+            guard json.count <= ClientReply.maxMetricsBytes else {
+                return .failure(MetricsFailure(
+                    "the metrics of \(concepts) concepts take \(json.count >> 20) MiB of JSON, more than the "
+                        + "\(ClientReply.maxMetricsBytes >> 20) MiB a result may hold (Clarifai's confusion matrix has an entry per pair "
+                        + "of concepts); evaluate fewer concepts at once"
+                        + (scope == .all ? ", or drop --test-set all" : "")))
+            }
             let header = PredictionsFile.Header(rows: rows, concepts: concepts, repeats: repeats)
             let write = PredictionsFile.size(rows: rows, concepts: concepts, repeats: repeats).map { size in
                 PredictionsWrite(size: size) { buffer in PredictionsFile.fill(buffer, header: header, outOfFold: outOfFold) }

@@ -102,8 +102,12 @@ public enum ResultsServer {
         return .success(frames)
     }
 
+    /// The reply's frames; `payload[0]` is the metrics JSON, split over several frames when large.
     private static func envelopeFrames(_ header: ClientReply.ResultsHeader, payload: [[UInt8]]) -> [Frame] {
-        Envelope(command: "RESULTS_REPLY", header: header, payload: payload).frames.map { Frame($0) }
+        var header = header
+        let parts = ClientReply.metricsParts(payload[0])
+        header.metricsFrames = parts.count > 1 ? parts.count : nil
+        return Envelope(command: "RESULTS_REPLY", header: header, payload: parts + payload.dropFirst()).frames.map { Frame($0) }
     }
 
     /// A registered dataset, or one opened from the store (and registered).

@@ -5,10 +5,16 @@ import Reports
 
 /// Writes what a finished evaluation produced: the JSON file, the predictions CSV and the table.
 enum ResultsOutput {
+    /// Writes the EvalMetrics JSON, indented, or compact when that is over `largestIndented`
+    /// (indenting the confusion matrix of hundreds of concepts doubles a file of hundreds of MB).
     static func write(metrics: EvalMetrics, json path: String?) throws {
         guard let path else { return }
-        try write(try EvalMetricsJSON.encode(metrics), to: path)
+        let compact = try EvalMetricsJSON.encode(metrics, pretty: false)
+        try write(compact.count > largestIndented ? compact : try EvalMetricsJSON.encode(metrics), to: path)
     }
+
+    /// 32 MiB of compact JSON: about 350 concepts.
+    static let largestIndented = 32 << 20
 
     /// Writes the HTML report of `metrics` (`HTMLReport`).
     static func write(metrics: EvalMetrics, html path: String?) throws {

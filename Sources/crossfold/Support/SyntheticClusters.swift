@@ -11,7 +11,15 @@ struct SyntheticClusters {
     let spread: Float
     let seed: UInt64
 
-    var conceptIDs: [String] { (0..<concepts).map { "concept-\($0)" } }
+    /// `concept-0` ... zero-padded to one width (`concept-07` with 11 to 100 concepts), so their
+    /// numeric order is the canonical order (sorted by UTF-8 bytes) a dataset file requires.
+    var conceptIDs: [String] {
+        let width = String(max(0, concepts - 1)).count
+        return (0..<concepts).map { index in
+            let digits = String(index)
+            return "concept-" + String(repeating: "0", count: width - digits.count) + digits
+        }
+    }
     var ids: [String] { (0..<rows).map { "row-\($0)" } }
 
     /// Row r belongs to concept r mod concepts.
