@@ -8,8 +8,9 @@ and test rows, either copied as NPY matrices or read in place from the dataset's
     x, y = fold.train_features(), fold.train_classes()
     ...
     fold.write_scores(fold.scores_for(model.predict_proba(fold.test_features()), model.classes_))
+    # or, for a scikit-learn classifier: fold.fit_and_write(model)
 
-Needs numpy only. Copy it beside your program on every worker host.
+Needs numpy only (fit_and_write: scikit-learn). Copy it beside your program on every worker host.
 """
 import json
 import os
@@ -79,9 +80,21 @@ class Fold:
         scores[:, np.asarray(classes, dtype=np.int64)] = probabilities
         return scores
 
+    def fit_and_write(self, model):
+        """Fits a scikit-learn classifier with predict_proba on the training rows (one model per
+        concept for multi-label data) and writes its scores for the test rows."""
+        if self.multi_label:
+            from sklearn.multiclass import OneVsRestClassifier
+
+            fitted = OneVsRestClassifier(model).fit(self.train_features(), self.train_labels)
+            self.write_scores(fitted.predict_proba(self.test_features()))
+        else:
+            fitted = model.fit(self.train_features(), self.train_classes())
+            self.write_scores(self.scores_for(fitted.predict_proba(self.test_features()), fitted.classes_))
+
     def write_scores(self, scores):
         """Writes the n_test x C float32 scores where crossfold reads them."""
-        scores = np.asarray(scores, dtype=np.float32)
+        scores = np.ascontiguousarray(scores, dtype=np.float32)  # crossfold reads C order
         expected = (self.manifest["test_count"], len(self.concepts))
         if scores.shape != expected:
             raise ValueError(f"scores have shape {scores.shape}; the fold needs {expected}")
