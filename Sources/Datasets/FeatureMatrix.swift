@@ -72,6 +72,13 @@ public struct FeatureMatrix: Sendable, RandomAccessCollection, Equatable, Expres
         if case .mapped(let file, _, _) = storage { file } else { nil }
     }
 
+    /// The canonical file whose feature section these values are (mapped at the header's end),
+    /// or nil when they are in memory or elsewhere in a file: then a row index into the dataset
+    /// is a row of that file's matrix, which another process can read in place.
+    public var canonicalFile: MappedFile? {
+        if case .mapped(let file, let offset, _) = storage, offset == CanonicalDataset.headerLength { file } else { nil }
+    }
+
     /// The values as an array (a copy when they are mapped).
     public var array: [Float] {
         switch storage {

@@ -22,6 +22,9 @@ public final class MappedFile: @unchecked Sendable {
     /// The file's size when it was mapped, and the length of `bytes`.
     public let size: Int
     private let base: UnsafeRawPointer?
+    /// The mapped file's device and inode, to tell whether `path` still names it.
+    private let device: UInt64
+    private let inode: UInt64
 
     /// What the kernel should expect of the reads that follow (`madvise`).
     public enum Access: Sendable {
@@ -55,6 +58,8 @@ public final class MappedFile: @unchecked Sendable {
         let size = Int(status.st_size)
         self.path = path
         self.size = size
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
         guard size > 0 else {
             // mmap refuses a length of 0; an empty file is simply no bytes.
             base = nil
@@ -91,5 +96,14 @@ public final class MappedFile: @unchecked Sendable {
         case .willNeed: Int32(MADV_WILLNEED)
         }
         _ = madvise(UnsafeMutableRawPointer(mutating: base + start), range.upperBound - start, advice)
+    }
+
+    /// Whether `path` still names the mapped file, unchanged in size: false once it was unlinked
+    /// (an imported dataset's scratch file, an evicted cache entry) or replaced. Another process
+    /// can then open `path` and read what this mapping holds.
+    public var isStillAtPath: Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        return UInt64(status.st_dev) == device && UInt64(status.st_ino) == inode && Int(status.st_size) == size
     }
 }

@@ -24,7 +24,23 @@ public enum LearnerCatalog {
         multiLabel ? "logistic" : "softmax"
     }
 
-    /// Every built-in learner, the default first.
+    /// The learner that runs the user's own program on the workers (`CommandSettings`).
+    public static let commandModel = "command"
+
+    /// Every model `--model` takes: the built-in learners, then `command`.
+    public static var catalogue: [LearnerDescription] { learners + [command] }
+
+    /// `--model command`: no in-process learner, but a program a worker runs per fold.
+    public static let command = LearnerDescription(
+        name: commandModel,
+        summary: "Your own program (scikit-learn, XGBoost, PyTorch, any language), run by each worker once per fold: "
+            + "it reads the fold's training rows and labels and its test rows from files and writes a score matrix "
+            + "(docs/COMMAND-LEARNER.md). Workers run it only when started with --allow-command-tasks; evaluate's own "
+            + "workers always do.",
+        parameters: CommandSettings.parameters
+    )
+
+    /// Every built-in (in-process) learner, the default first.
     public static let learners: [LearnerDescription] = [
         LearnerDescription(
             name: "logistic",
@@ -60,16 +76,35 @@ public enum LearnerCatalog {
         ),
     ]
 
+    /// Checks that `spec` names a learner and that its parameters are valid, without building it:
+    /// what a client and a coordinator check before a job runs, `command` included.
+    /// - Throws: `unknownModel` or `badParameter`, as `make` does.
+    public static func validate(_ spec: LearnerSpec) throws(LearnerError) {
+        if spec.model == commandModel {
+            _ = try CommandSettings(spec)
+        } else {
+            _ = try make(spec)
+        }
+    }
+
     /// The learner `spec` names, with its parameters validated. No built-in learner draws random
     /// numbers, so `spec.seed` does not change their results.
     ///
     /// Throws `unknownModel` (listing the valid names) for a name not in `learners`, and `badParameter`
     /// for an unknown key (listing the valid keys with ranges and defaults) or a value outside its range.
+    /// `command` is no in-process learner: a worker runs its program (`validate` checks its
+    /// parameters), so `make` throws `invalidTask` for it.
     public static func make(_ spec: LearnerSpec) throws(LearnerError) -> any Learner {
         guard let description = learners.first(where: { $0.name == spec.model }) else {
+            if spec.model == commandModel {
+                throw LearnerError(
+                    .invalidTask,
+                    "--model command runs a program on a cluster worker (crossfold evaluate's embedded workers included), "
+                        + "not inside a fold task")
+            }
             throw LearnerError(
                 .unknownModel,
-                "unknown model '\(spec.model)'; valid models: " + learners.map(\.name).joined(separator: ", ")
+                "unknown model '\(spec.model)'; valid models: " + catalogue.map(\.name).joined(separator: ", ")
             )
         }
         let values = try ParameterValues(model: spec.model, parameters: description.parameters, given: spec.params)
@@ -108,7 +143,7 @@ public enum LearnerCatalog {
     ///   row and what to use instead.
     public static func check(_ spec: LearnerSpec, canLearn dataset: Dataset, source: String) throws(LearnerError) {
         guard let description = learners.first(where: { $0.name == spec.model }) else {
-            _ = try make(spec)
+            try validate(spec)
             return
         }
         guard description.needsExclusiveConcepts else { return }
@@ -128,13 +163,14 @@ public enum LearnerCatalog {
     /// meaning), for `--help` and the README.
     public static var documentation: String {
         var lines: [String] = []
-        for learner in learners {
+        for learner in catalogue {
             let role = learner.name == defaultModel(multiLabel: false) ? " (default for exclusive concepts)"
                 : learner.name == defaultModel(multiLabel: true) ? " (default for multi-label data)" : ""
             lines.append("\(learner.name)\(role)")
             lines.append("  \(learner.summary)")
             for parameter in learner.parameters {
-                lines.append("  --param \(parameter.key)=VALUE  \(parameter.accepted); default \(parameter.defaultValue)")
+                let fallback = parameter.defaultValue.isEmpty ? "required" : "default \(parameter.defaultValue)"
+                lines.append("  --param \(parameter.key)=VALUE  \(parameter.accepted); \(fallback)")
                 lines.append("      \(parameter.meaning)")
             }
         }

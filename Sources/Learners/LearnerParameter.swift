@@ -11,6 +11,8 @@ public struct LearnerParameter: Sendable, Equatable {
         case flag
         /// One of the listed words.
         case choice([String])
+        /// Any text without control characters (a path); empty only as a default that means "not given".
+        case text
     }
 
     public let key: String
@@ -38,11 +40,15 @@ public struct LearnerParameter: Sendable, Equatable {
             "true or false"
         case .choice(let words):
             "one of \(words.joined(separator: ", "))"
+        case .text:
+            "a path"
         }
     }
 
     /// `key (accepted, default D)`, the form error messages list valid keys in.
-    public var summary: String { "\(key) (\(accepted), default \(defaultValue))" }
+    public var summary: String {
+        "\(key) (\(accepted), \(defaultValue.isEmpty ? "required" : "default \(defaultValue)"))"
+    }
 
     /// Parses `text` into a value of this parameter, or returns nil when `text` is outside the domain.
     func parse(_ text: String) -> ParameterValue? {
@@ -63,6 +69,8 @@ public struct LearnerParameter: Sendable, Equatable {
             }
         case .choice(let words):
             return words.contains(trimmed) ? .choice(trimmed) : nil
+        case .text:
+            return trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) ? nil : .text(trimmed)
         }
     }
 
@@ -77,6 +85,7 @@ enum ParameterValue: Sendable, Equatable {
     case integer(Int)
     case flag(Bool)
     case choice(String)
+    case text(String)
 }
 
 /// A learner's parameters after validation: every documented key has a value (given or default).
@@ -124,6 +133,11 @@ struct ParameterValues: Sendable {
 
     func flag(_ key: String) -> Bool {
         guard case .flag(let value)? = values[key] else { preconditionFailure("\(key) is not a flag parameter") }
+        return value
+    }
+
+    func text(_ key: String) -> String {
+        guard case .text(let value)? = values[key] else { preconditionFailure("\(key) is not a text parameter") }
         return value
     }
 

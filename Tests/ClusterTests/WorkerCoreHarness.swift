@@ -14,12 +14,14 @@ struct WorkerHarness {
     var digests: [String: (Manifest, [UInt8])] = [:]
 
     init(slots: Int = 1, cached: Set<String> = [], jitter: Double = 0, chunkBytes: Int = 1 << 20, credit: Int = 8,
-         resendsUnconfirmed: Bool = true, peerEndpoint: String? = nil, peerCredit: Int = 4, maxPeerUploads: Int = 4) {
+         resendsUnconfirmed: Bool = true, peerEndpoint: String? = nil, peerCredit: Int = 4, maxPeerUploads: Int = 4,
+         allowsCommandTasks: Bool = false) {
         core = WorkerCore(
             configuration: WorkerConfiguration(
                 name: "w1", slots: slots, threads: 2, software: "crossfold-test", reconnectJitter: jitter,
                 fetchCredit: credit, chunkBytes: chunkBytes, resendsUnconfirmed: resendsUnconfirmed,
-                peerEndpoint: peerEndpoint, peerCredit: peerCredit, maxPeerUploads: maxPeerUploads),
+                peerEndpoint: peerEndpoint, peerCredit: peerCredit, maxPeerUploads: maxPeerUploads,
+                allowsCommandTasks: allowsCommandTasks),
             cached: cached)
     }
 

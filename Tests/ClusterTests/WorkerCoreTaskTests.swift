@@ -153,3 +153,32 @@ private func succeeded(seconds: Double = 1) -> TaskOutcome {
         #expect(h.send(.datasetResolved(a, .disk)).started.map(\.task) == [0])
     }
 }
+
+@Suite struct WorkerCoreCommandTaskTests {
+    static func commandTask(_ number: Int) -> TaskAssignment {
+        var task = assignment(number, dataset: a)
+        task.model = "command"
+        task.params = ["program": "fit.py"]
+        return task
+    }
+
+    @Test func refusesACommandTaskUnlessAllowedSayingWhichFlagAllowsIt() {
+        var h = WorkerHarness(cached: [a])
+        h.register()
+        let out = h.fromCoordinator(.task(Self.commandTask(0), testRows: [0, 2]))
+        #expect(out.started.isEmpty)
+        let failure = out.sent.compactMap { message -> WorkerMessage.TaskFailure? in
+            if case .failed(let failure) = message { failure } else { nil }
+        }.first
+        // Retryable: a worker that allows command tasks may take it.
+        #expect(failure?.kind == .internal)
+        #expect(failure?.message.contains("worker w1 refuses --model command tasks") == true)
+        #expect(failure?.message.contains("crossfold worker --allow-command-tasks") == true)
+    }
+
+    @Test func runsACommandTaskWhenAllowed() {
+        var h = WorkerHarness(cached: [a], allowsCommandTasks: true)
+        h.register()
+        #expect(h.fromCoordinator(.task(Self.commandTask(0), testRows: [0, 2])).started == [Self.commandTask(0)])
+    }
+}

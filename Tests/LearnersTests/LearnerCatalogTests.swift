@@ -36,7 +36,7 @@ import Testing
     @Test func unknownModelListsTheValidNames() {
         let error = #expect(throws: LearnerError.self) { try LearnerCatalog.make(LearnerSpec(model: "forest")) }
         #expect(error?.kind == .unknownModel)
-        #expect(error?.message == "unknown model 'forest'; valid models: logistic, softmax, knn, centroid, naive-bayes")
+        #expect(error?.message == "unknown model 'forest'; valid models: logistic, softmax, knn, centroid, naive-bayes, command")
     }
 
     @Test func unknownParameterListsEveryValidKeyWithRangeAndDefault() {

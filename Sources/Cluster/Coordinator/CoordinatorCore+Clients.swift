@@ -188,7 +188,7 @@ extension CoordinatorCore {
         }
         do {
             let learner = LearnerSpec(model: spec.model, params: spec.params, seed: spec.seed)
-            _ = try LearnerCatalog.make(learner)
+            try LearnerCatalog.validate(learner)
             try LearnerCatalog.check(learner, canLearn: dataset, source: spec.datasetName)
         } catch {
             return .failure(Refusal(code: "usage", message: error.description))

@@ -59,7 +59,9 @@ public final class EmbeddedCluster: Sendable {
                 controlEndpoint: endpoints.worker, dataEndpoint: endpoints.data, slots: 1, threads: 1,
                 cacheDirectory: nil, name: "local-\(index + 1)", logger: quiet, software: software,
                 sharedDatasets: shared, coordinatorInProcess: true, foldThreads: foldThreads,
-                foldSums: foldSums)
+                foldSums: foldSums,
+                // The user runs their own program on their own machine: nobody else submits here.
+                allowsCommandTasks: true)
         }
         let client = try ClusterClient(endpoint: endpoints.client, logger: quiet)
         let cluster = EmbeddedCluster(client: client, coordinator: coordinator, shared: shared)

@@ -3,17 +3,20 @@ import Learners
 import Wire
 
 /// Runs one task on the calling (compute) thread: takes its datasets from the cache, trains and
-/// predicts with exactly the fold task the local evaluation uses, and says how it went.
+/// predicts with exactly the fold task the local evaluation uses (or runs the user's program for
+/// `--model command`, `CommandFold`), and says how it went.
 enum FoldRunner {
     /// - Parameters:
     ///   - threads: the most threads the fold's passes use; `available` says how many at each pass
     ///     (`FoldThreads`).
     ///   - memo: the per-fold sums of the repeats this process has seen (`PartitionStatisticsMemo`).
-    ///   - cancellation: set when the coordinator cancels the task; the fold stops at its next check.
+    ///   - cancellation: set when the coordinator cancels the task; the fold stops at its next check
+    ///     (a command's program is killed with its process group).
+    ///   - scratchRoot: where a command task's fold directory is made.
     static func run(
         _ assignment: TaskAssignment, testRows: [Int32], cache: DatasetCache, threads: Int,
         available: (@Sendable () -> Int)? = nil, memo: PartitionStatisticsMemo? = nil,
-        cancellation: FoldCancellation = FoldCancellation()
+        cancellation: FoldCancellation = FoldCancellation(), scratchRoot: String = "/tmp"
     ) -> TaskOutcome {
         let clock = ContinuousClock()
         let started = clock.now
@@ -46,6 +49,13 @@ enum FoldRunner {
                 // failing here is not something a retry elsewhere would change.
                 return .failed(.learner, message: error.description, seconds: seconds())
             }
+            if spec.model == LearnerCatalog.commandModel {
+                return command(
+                    CommandFoldFiles(
+                        training: training, trainRows: Array(0..<training.rowCount), test: aligned,
+                        testRows: Array(0..<aligned.rowCount), repeatIndex: 0, fold: 0, seed: spec.seed, threads: threads),
+                    spec: spec, scratchRoot: scratchRoot, cancellation: cancellation, seconds: seconds)
+            }
             return outcome(seconds) { () throws(LearnerError) in
                 try FoldTask.runHoldout(
                     training: training, test: aligned, spec: spec, threads: threads, available: available,
@@ -55,6 +65,17 @@ enum FoldRunner {
 
         let test = testRows.map { Int($0) }
         let train = complement(of: test, rowCount: training.rowCount)
+        if spec.model == LearnerCatalog.commandModel {
+            guard test.allSatisfy({ (0..<training.rowCount).contains($0) }) else {
+                return .failed(.learner, message: "a test row is outside the dataset's \(training.rowCount) rows (a coordinator "
+                    + "fault; report it)", seconds: seconds())
+            }
+            return command(
+                CommandFoldFiles(
+                    training: training, trainRows: train, test: training, testRows: test, repeatIndex: assignment.repeatIndex,
+                    fold: assignment.fold, seed: spec.seed, threads: threads),
+                spec: spec, scratchRoot: scratchRoot, cancellation: cancellation, seconds: seconds)
+        }
         var partitions: FoldPartitions?
         if let folds = assignment.partitionFolds, let rowFolds = assignment.rowFolds {
             partitions = FoldPartitions(folds: folds, rowFolds: rowFolds, dataset: assignment.dataset)
@@ -80,6 +101,27 @@ enum FoldRunner {
                 seconds: seconds())
         } catch {
             return .failed(error.kind == .cancelled ? .internal : .learner, message: error.description, seconds: seconds())
+        }
+    }
+
+    /// A command task: parameters the coordinator should have refused fail the job (`learner`); a
+    /// failed run of the program is retried elsewhere (`internal`, `CommandFailure`).
+    private static func command(
+        _ files: CommandFoldFiles, spec: LearnerSpec, scratchRoot: String, cancellation: FoldCancellation,
+        seconds: () -> Double
+    ) -> TaskOutcome {
+        let settings: CommandSettings
+        do {
+            settings = try CommandSettings(spec)
+        } catch {
+            return .failed(.learner, message: error.description, seconds: seconds())
+        }
+        do {
+            let scores = try CommandFold.run(files, settings: settings, scratchRoot: scratchRoot, cancellation: cancellation)
+            return .succeeded(
+                scores: scores, rows: files.testRows.count, concepts: files.training.conceptCount, seconds: seconds())
+        } catch {
+            return .failed(.internal, message: error.description, seconds: seconds())
         }
     }
 

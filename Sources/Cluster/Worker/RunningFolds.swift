@@ -19,6 +19,11 @@ final class RunningFolds: Sendable {
         cancellations.withLock { $0[ref] }?.cancel()
     }
 
+    /// Asks every fold still running to stop (the worker is going away).
+    func stopAll() {
+        for cancellation in cancellations.withLock({ Array($0.values) }) { cancellation.cancel() }
+    }
+
     func finished(_ ref: TaskRef) {
         cancellations.withLock { _ = $0.removeValue(forKey: ref) }
     }

@@ -52,6 +52,10 @@ public struct WorkerConfiguration: Sendable, Equatable {
     /// (`WorkerCore+Unconfirmed.swift`). A coordinator in the same process (the embedded
     /// cluster) cannot lose them short of the process, so no copies are kept.
     public var resendsUnconfirmed: Bool
+    /// Whether this worker runs `--model command` tasks, which execute a program named by whoever
+    /// submitted the job (docs/SECURITY.md). Off unless the worker was started with
+    /// `--allow-command-tasks`; the embedded cluster of `crossfold evaluate` allows them.
+    public var allowsCommandTasks: Bool
 
     public init(
         name: String,
@@ -74,7 +78,8 @@ public struct WorkerConfiguration: Sendable, Equatable {
         peerCredit: Int = 4,
         peerTimeout: Duration = .seconds(5),
         sourcesInterval: Duration = .milliseconds(250),
-        maxPeerUploads: Int = 4
+        maxPeerUploads: Int = 4,
+        allowsCommandTasks: Bool = false
     ) {
         self.name = name
         self.slots = max(1, slots)
@@ -97,6 +102,7 @@ public struct WorkerConfiguration: Sendable, Equatable {
         self.peerTimeout = peerTimeout
         self.sourcesInterval = sourcesInterval
         self.maxPeerUploads = max(1, maxPeerUploads)
+        self.allowsCommandTasks = allowsCommandTasks
     }
 
     /// The settings of one dataset fetch.

@@ -1,3 +1,4 @@
+import Learners
 import Logging
 import Wire
 
@@ -7,11 +8,29 @@ extension WorkerCore {
     /// with its datasets looked up on a thread of its own.
     var maxHeldTasks: Int { 4 * configuration.slots + 16 }
 
+    /// Why a worker without `--allow-command-tasks` refuses a command task, and what to do. The
+    /// refusal is retryable, so a worker that allows them may take the task; with none, the job
+    /// fails with this message once the task's attempts are spent.
+    static func commandRefusal(worker: String) -> String {
+        "worker \(worker) refuses --model command tasks: they run a program named by the job's submitter, which a worker "
+            + "allows only when started with `crossfold worker --allow-command-tasks` (or CROSSFOLD_ALLOW_COMMAND_TASKS=1; "
+            + "docs/SECURITY.md). Restart the workers that should run your program with that flag, or evaluate locally "
+            + "with `crossfold evaluate` and no --coordinator"
+    }
+
     /// A TASK: held, its datasets made available, started when a slot is free.
     mutating func accept(_ task: HeldTask, into out: inout [WorkerOutput]) {
         let ref = task.ref
         guard running[ref] == nil, !waiting.contains(where: { $0.ref == ref }) else {
             out.append(.log(.debug, "ignored a repeated TASK", metadata(ref)))
+            return
+        }
+        guard configuration.allowsCommandTasks || task.assignment.model != LearnerCatalog.commandModel else {
+            out.append(.log(.warning, "refused a command task: this worker was not started with --allow-command-tasks",
+                            metadata(ref)))
+            sendReliably(.failed(WorkerMessage.TaskFailure(
+                job: ref.job, task: ref.task, attempt: ref.attempt, kind: .internal,
+                message: Self.commandRefusal(worker: configuration.name))), into: &out)
             return
         }
         guard running.count + waiting.count < maxHeldTasks else {

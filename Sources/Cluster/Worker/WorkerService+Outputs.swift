@@ -63,13 +63,15 @@ extension WorkerService {
             case .startTask(let assignment, let testRows):
                 let (cache, feed, folds, least, lending, sums) =
                     (self.cache, self.feed, self.folds, configuration.threads, self.foldThreads, self.foldSums)
+                let scratchRoot = cache.spoolDirectory
                 let ref = TaskRef(job: assignment.job, task: assignment.task, attempt: assignment.attempt)
                 let cancellation = folds.start(ref)
                 compute.submit {
                     lending.started()
                     let outcome = FoldRunner.run(
                         assignment, testRows: testRows, cache: cache, threads: max(least, lending.cores),
-                        available: { lending.share(least: least) }, memo: sums, cancellation: cancellation)
+                        available: { lending.share(least: least) }, memo: sums, cancellation: cancellation,
+                        scratchRoot: scratchRoot)
                     lending.finished()
                     folds.finished(ref)
                     feed.yield(.taskFinished(ref, outcome))

@@ -73,6 +73,8 @@ public final class WorkerService: Sendable {
     ///     the link cannot lose a result short of the process: no copies are kept to send again.
     ///   - foldThreads: the cores this worker's folds share (by default `slots × threads`; the
     ///     embedded cluster's workers share one).
+    ///   - allowsCommandTasks: run `--model command` tasks (a program named by the job); refused
+    ///     otherwise (docs/SECURITY.md).
     /// - Throws: `DatasetCacheError` when the cache directory cannot be created, `ZeroMQError` when
     ///   the reactor cannot start.
     public init(
@@ -93,7 +95,8 @@ public final class WorkerService: Sendable {
         maxPeerUploads: Int = 4,
         coordinatorInProcess: Bool = false,
         foldThreads: FoldThreads? = nil,
-        foldSums: PartitionStatisticsMemo? = nil
+        foldSums: PartitionStatisticsMemo? = nil,
+        allowsCommandTasks: Bool = false
     ) throws {
         let name = name ?? "\(Self.hostName())-\(getpid())"
         var logger = logger
@@ -107,7 +110,8 @@ public final class WorkerService: Sendable {
         configuration = WorkerConfiguration(
             name: name, slots: slots, threads: threads, software: software,
             jitterSeed: UInt64.random(in: 0...UInt64.max),
-            resendsUnconfirmed: !coordinatorInProcess, maxPeerUploads: maxPeerUploads)
+            resendsUnconfirmed: !coordinatorInProcess, maxPeerUploads: maxPeerUploads,
+            allowsCommandTasks: allowsCommandTasks)
         cache = try DatasetCache(
             directory: cacheDirectory, maxBytes: cacheMaxBytes, shared: sharedDatasets, logger: logger)
         fetchWriters = FetchWriters(cache: cache)
@@ -165,8 +169,11 @@ public final class WorkerService: Sendable {
             _ = perform(core.handle(.shutdown, now: clock.now - start))
             stopped = true
         }
-        // Later inputs (ticks, folds finishing in the background) have nowhere to go.
+        // Later inputs (ticks, folds finishing in the background) have nowhere to go. Folds still
+        // running stop at their next check: a command's program is killed with its process group
+        // and its scratch directory removed, rather than left behind when the process exits.
         feed.finish()
+        folds.stopAll()
         publish(core.status, since: startDate)
         await closeSockets(flushing: stopped)
         compute.stop()

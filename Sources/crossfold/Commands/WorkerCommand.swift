@@ -32,6 +32,8 @@ struct WorkerCommand: AsyncParsableCommand {
     var peerAdvertise: String?
     @Option(help: "Other workers served chunks at a time (default 4). Env: CROSSFOLD_PEER_UPLOADS.")
     var peerUploads: Int?
+    @Flag(help: "Run --model command tasks: a program named by whoever submits the job runs here, as this worker's user. Off by default; allow it only where every client the coordinator admits may run code on this host (docs/SECURITY.md). Env: CROSSFOLD_ALLOW_COMMAND_TASKS=1.")
+    var allowCommandTasks = false
     @OptionGroup var keys: KeysOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -64,7 +66,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 software: Crossfold.software, healthFile: EnvironmentDefaults.string(healthFile, "CROSSFOLD_HEALTH_FILE"),
                 keys: try keys.directory?.workerKeys(),
                 peerBind: bind == "none" ? nil : bind,
-                peerAdvertise: EnvironmentDefaults.string(peerAdvertise, "CROSSFOLD_PEER_ADVERTISE"), maxPeerUploads: uploads)
+                peerAdvertise: EnvironmentDefaults.string(peerAdvertise, "CROSSFOLD_PEER_ADVERTISE"), maxPeerUploads: uploads,
+                allowsCommandTasks: try EnvironmentDefaults.flag(allowCommandTasks, "CROSSFOLD_ALLOW_COMMAND_TASKS"))
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: WorkerDaemon(worker: worker))], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -17,4 +17,15 @@ enum EnvironmentDefaults {
         }
         return value
     }
+
+    /// A command-line flag, else the variable: `1`/`true`/`yes` on, `0`/`false`/`no` or unset off.
+    static func flag(_ flag: Bool, _ variable: String) throws -> Bool {
+        if flag { return true }
+        guard let text = string(nil, variable) else { return false }
+        switch text.lowercased() {
+        case "1", "true", "yes": return true
+        case "0", "false", "no": return false
+        default: throw CommandFailure(.usage, "\(variable)=\(text) is not 1 or 0")
+        }
+    }
 }

@@ -28,7 +28,7 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "How rows are dealt into folds: stratified, random, group or multilabel (default: stratified for exclusive concepts, multilabel for multi-label data).")
     var split: String?
 
-    @Option(help: "Learner: \(LearnerCatalog.learners.map(\.name).joined(separator: ", ")) (default: softmax for exclusive concepts, logistic for multi-label data).")
+    @Option(help: "Learner: \(LearnerCatalog.catalogue.map(\.name).joined(separator: ", ")) (default: softmax for exclusive concepts, logistic for multi-label data).")
     var model: String?
 
     @Option(name: .customLong("param"), help: "A learner hyperparameter KEY=VALUE (repeatable); see `crossfold models`.")
@@ -71,7 +71,7 @@ struct EvaluationOptions: ParsableArguments {
         _ = try parameters()
         do {
             // Both defaults (softmax and logistic) take the same parameters.
-            _ = try LearnerCatalog.make(learnerSpec(multiLabel: false))
+            try LearnerCatalog.validate(learnerSpec(multiLabel: false))
         } catch {
             guard model == nil else { throw ValidationError(error.description) }
             throw ValidationError(error.description.replacingOccurrences(
