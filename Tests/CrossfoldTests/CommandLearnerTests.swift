@@ -42,6 +42,11 @@ import TestSupport
     /// The CSV (its rows copied for the program) and its .cfds import (read in place).
     @Test(arguments: ["digits.csv", "digits.cfds"])
     func scikitLearnExampleMatchesCrossValPredictOnTheSameFolds(dataset: String) async throws {
+        // Five Python programs and scikit-learn's own cross validation: one such test at a time.
+        try await ExclusiveTests.run { try await matchesCrossValPredict(dataset: dataset) }
+    }
+
+    private func matchesCrossValPredict(dataset: String) async throws {
         try PythonOracle.require(modules: ["numpy", "sklearn"])
         let workspace = try CLIWorkspace()
         var input = Repository.example("digits.csv")
@@ -59,7 +64,8 @@ import TestSupport
         let request = try JSONSerialization.data(withJSONObject: [
             "dataset": Repository.example("digits.csv"), "predictions": workspace.path("p.csv"), "seed": 7,
         ])
-        let answer = try PythonOracle.run(Self.oracle, input: String(decoding: request, as: UTF8.self))
+        let oracle = Self.oracle
+        let answer = try await DedicatedThread.run { try PythonOracle.run(oracle, input: String(decoding: request, as: UTF8.self)) }
         let theirs = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Double] ?? [:]
         let sklearn = try #require(theirs["macro_avg_roc_auc"])
         #expect(abs(ours - sklearn) <= 1e-6, "crossfold \(ours), scikit-learn \(sklearn)")

@@ -23,8 +23,15 @@ import TestSupport
         }
     }
 
-    /// What the checker saw, or a failure with its message.
-    static func check(_ report: URL, concepts: Int, screenshot: URL, flags: [String] = []) throws -> JSONValue {
+    /// What the checker saw, or a failure with its message. Chromium runs on a thread of its own,
+    /// one browser test at a time (ExclusiveTests): the cooperative pool stays free.
+    static func check(_ report: URL, concepts: Int, screenshot: URL, flags: [String] = []) async throws -> JSONValue {
+        try await ExclusiveTests.run {
+            try await DedicatedThread.run { try runChecker(report, concepts: concepts, screenshot: screenshot, flags: flags) }
+        }
+    }
+
+    private static func runChecker(_ report: URL, concepts: Int, screenshot: URL, flags: [String]) throws -> JSONValue {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [PythonOracle.interpreter, checker, report.path, screenshot.path, "--concepts", String(concepts)] + flags
@@ -49,7 +56,7 @@ import TestSupport
             ["evaluate", Repository.example("digits.csv"), "--folds", "5", "--seed", "7", "--html", "digits.html"], in: workspace)
         try #require(run.exitCode == 0, "\(run)")
         #expect(run.standardOutput.hasPrefix("Concept"), "the table still prints: \(run)")
-        let seen = try Self.check(workspace.url.appendingPathComponent("digits.html"), concepts: 10,
+        let seen = try await Self.check(workspace.url.appendingPathComponent("digits.html"), concepts: 10,
                                   screenshot: workspace.url.appendingPathComponent("digits.png"))
         #expect(seen["heatmap_cells"]?.doubleValue == 100)
         #expect((seen["changed_cells"]?.doubleValue ?? 0) > 0)
@@ -69,7 +76,7 @@ import TestSupport
                                       in: workspace, environment: server.environment(includingPAT: true))
         try #require(run.exitCode == 0, "\(run)")
         let concepts = FakeClassifierResults.concepts.count
-        let seen = try Self.check(workspace.url.appendingPathComponent("clarifai.html"), concepts: concepts,
+        let seen = try await Self.check(workspace.url.appendingPathComponent("clarifai.html"), concepts: concepts,
                                   screenshot: workspace.url.appendingPathComponent("clarifai.png"))
         #expect(seen["heatmap_cells"]?.doubleValue == Double(concepts * concepts))
         #expect(seen["fold_dots"]?.doubleValue == 0)  // Clarifai's result has no per-fold values
@@ -88,7 +95,7 @@ import TestSupport
         let run = try await crossfold(["clarifai", "get", RecordedGetEvaluation.evaluationID, "--html", "sparse.html"],
                                       in: workspace, environment: server.environment(includingPAT: true))
         try #require(run.exitCode == 0, "\(run)")
-        let seen = try Self.check(workspace.url.appendingPathComponent("sparse.html"), concepts: 2,
+        let seen = try await Self.check(workspace.url.appendingPathComponent("sparse.html"), concepts: 2,
                                   screenshot: workspace.url.appendingPathComponent("sparse.png"),
                                   flags: ["--no-heatmap", "--no-curves", "--no-slider"])
         #expect(seen["heatmap_cells"]?.doubleValue == 0 && seen["roc_curves"]?.doubleValue == 0)

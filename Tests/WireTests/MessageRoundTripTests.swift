@@ -157,7 +157,14 @@ private let hashB = String(repeating: "0f", count: 32)
     }
 
     /// A result of many concepts: its metrics JSON outgrows a frame and is split over several.
-    @Test func largeMetricsTravelOverSeveralFrames() throws {
+    @Test func largeMetricsTravelOverSeveralFrames() async throws {
+        // 64 MiB copied a few times: on a thread of its own, not the cooperative pool.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread { continuation.resume(with: Result { try Self.largeMetrics() }) }.start()
+        }
+    }
+
+    private static func largeMetrics() throws {
         var metrics = [UInt8](repeating: 7, count: ClientReply.metricsFrameBytes + 3)
         for index in [0, ClientReply.metricsFrameBytes - 1, ClientReply.metricsFrameBytes, metrics.count - 1] { metrics[index] = UInt8(index % 251) }
         let header = ClientReply.ResultsHeader(request: "r", job: "j", state: .completed, rows: 2, conceptIds: ["a", "b"], repeats: 1)
