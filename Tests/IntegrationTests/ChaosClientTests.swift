@@ -16,8 +16,10 @@ struct ChaosClientTests {
                 "submit", run, from: 3, json: cluster.work.appendingPathComponent("never.json"))
             let accepted = try await coordinator.waitForRecord("job accepted", timeout: .seconds(60))
             let job = try #require(accepted["job"])
-            try await cluster.lab.setLink(of: 3, up: false)
+            // Timed from before the cut: under load setting the link down takes seconds, during
+            // which the client's polls already go unanswered (8.9 s was measured from after it).
             let cut = Date()
+            try await cluster.lab.setLink(of: 3, up: false)
 
             // STATUS polls go unanswered: 4 attempts of --reply-timeout (3 s), then exit 69.
             let status = try await submission.waitForExit(timeout: .seconds(60))
