@@ -59,5 +59,5 @@ awk -v n="$knn" -v rate="$rate" -v f="$folds_sum" 'BEGIN {
 for model in centroid naive-bayes; do
     row "$model" big.cfds ""
     awk -v m="$model" -v s="$folds_sum" -v one="$fold_max" 'BEGIN {
-        printf "             %s: all 5 folds %.2f s of compute, one fit (the slowest fold) %.2f s: %.2fx (target <= 1.5)\n", m, s, one, s / one }'
+        printf "             %s: all 5 fold tasks %.2f s (fits and predictions), the slowest %.2f s: %.2fx; the fits alone are counted with perf (docs/PERFORMANCE.md)\n", m, s, one, s / one }'
 done
