@@ -113,6 +113,11 @@ import TestSupport
 
     @Test(arguments: failing)
     func aFailingProgramFailsTheEvaluationSayingWhyWithNothingLeftBehind(_ program: Failing) async throws {
+        // Up to fifteen program runs each (three attempts of five folds): one such test at a time.
+        try await ExclusiveTests.run { try await failsSayingWhy(program) }
+    }
+
+    private func failsSayingWhy(_ program: Failing) async throws {
         if program.python { try PythonOracle.require(modules: ["numpy"]) }
         let workspace = try CLIWorkspace()
         // Every run records its fold directory (and the slow one its child's pid) for the checks below.

@@ -108,6 +108,10 @@ import TestSupport
     /// (`concept-10` sorted before `concept-2` made files a reader refused).
     @Test(arguments: [3, 12, 150])
     func synthesisedDatasetReadsBack(concepts: Int) async throws {
+        try await ExclusiveTests.run { try await synthesisedReadsBack(concepts: concepts) }
+    }
+
+    private func synthesisedReadsBack(concepts: Int) async throws {
         let workspace = try CLIWorkspace()
         let synth = try await crossfold(
             ["dataset", "synth", "--rows", String(concepts * 10), "--features", "4", "--concepts", String(concepts), "-o", "t.cfds"],

@@ -8,6 +8,11 @@ import TestSupport
     static let arguments = ["evaluate", Repository.example("digits.csv"), "--model", "centroid", "--folds", "5", "--seed", "7"]
 
     @Test func oneSplitByDefaultAndEveryInputOnRequest() async throws {
+        // Three evaluations of digits: not beside the other heavy tests (ExclusiveTests).
+        try await ExclusiveTests.run { try await oneSplitOrEveryInput() }
+    }
+
+    private func oneSplitOrEveryInput() async throws {
         let workspace = try CLIWorkspace()
         let split = try await crossfold(Self.arguments + ["--json", "split.json", "--predictions", "p.csv"], in: workspace)
         try #require(split.exitCode == 0, "\(split)")
