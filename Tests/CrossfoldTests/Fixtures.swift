@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -117,9 +118,19 @@ func exportScikitLearnDataset(_ dataset: String, to workspace: CLIWorkspace) thr
         for i, (row, target) in enumerate(zip(bunch.data, bunch.target)):
             w.writerow(["%s-%04d" % (name, i), names[target]] + [repr(float(v)) for v in row])
     """#
+    // Once per dataset and test process: each run is a python start and a scikit-learn import,
+    // seconds of a cooperative thread at the busy start of the suite.
+    if let bytes = exportedScikitLearnDatasets.withLock({ $0[dataset] }) {
+        try bytes.write(to: URL(fileURLWithPath: workspace.path(name)))
+        return name
+    }
     _ = try PythonOracle.run(script, input: "\(dataset)\n\(workspace.path(name))\n", requiring: ["sklearn"])
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: workspace.path(name)))
+    exportedScikitLearnDatasets.withLock { $0[dataset] = bytes }
     return name
 }
+
+private let exportedScikitLearnDatasets = Mutex<[String: Data]>([:])
 
 /// The per-concept rows of the table `evaluate` prints, keyed by concept: the eight numeric cells
 /// after ROC AUC (Total Labeled, Total Predicted, TP, FN, FP, Recall, Precision, F1).

@@ -11,8 +11,11 @@ import ZeroMQ
     }
 
     /// Yields `.timedOut` after the patience window so a missing event fails instead of hanging.
+    /// Ends a test that hangs. Longer than `Fixtures.patience`: it runs on the reactor's own
+    /// thread, while the test's awaits wait for the cooperative pool, which the full suite can keep
+    /// busy for over 30 s at its start.
     static func guardTimeout(_ loop: ReactorLoop, _ continuation: AsyncStream<Observation>.Continuation) {
-        loop.schedule(after: Fixtures.patience) { continuation.yield(.timedOut) }
+        loop.schedule(after: .seconds(120)) { continuation.yield(.timedOut) }
     }
 
     @Test func executesClosuresFromManyThreadsInSubmissionOrderOnOneThread() async throws {
@@ -86,9 +89,14 @@ import ZeroMQ
         let (observations, continuation) = AsyncStream<Observation>.makeStream()
         let clock = ContinuousClock()
         let start = clock.now
+        // When the one-shot fired, taken on the reactor thread (the test may see it much later).
+        let fired = Locked<Duration?>(nil)
         try await reactor.run { loop in
             Self.guardTimeout(loop, continuation)
-            loop.schedule(after: .milliseconds(20)) { continuation.yield(.tick(0)) }
+            loop.schedule(after: .milliseconds(20)) {
+                fired.update { $0 = start.duration(to: clock.now) }
+                continuation.yield(.tick(0))
+            }
             var ticks = 0
             var repeating: ReactorTimer?
             repeating = loop.schedule(after: .milliseconds(5), repeating: .milliseconds(5)) {
@@ -103,13 +111,12 @@ import ZeroMQ
             loop.cancel(cancelled)
         }
         var seen: [Int] = []
-        var oneShotElapsed: Duration?
         for await observation in observations {
             guard case .tick(let tick) = observation else { break }
             seen.append(tick)
-            if tick == 0 { oneShotElapsed = start.duration(to: clock.now) }
             if seen.contains(0) && seen.contains(100) { break }
         }
+        let oneShotElapsed = fired()
         #expect(seen.filter { $0 != 0 } == [1, 2, 3, 100])
         // The one-shot fired long before the 30 s idle poll limit: timers drive the poll timeout.
         let elapsed = try #require(oneShotElapsed)
