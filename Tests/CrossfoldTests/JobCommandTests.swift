@@ -103,7 +103,9 @@ import TestSupport
             "no worker joined the coordinator at tcp://127.0.0.1:\(cluster.port) within 6 s; start workers with "
                 + "`crossfold worker --connect tcp://COORDINATOR:5556`, then follow job \(job), which stays queued, "
                 + "with `crossfold watch \(job)`"), "\(run)")
-        #expect(run.duration < .seconds(30), "\(run)")
+        // Well under the default 60 s wait, so --worker-wait 6 was used; the margin is for a loaded
+        // machine (31.8 s once under the full suite in CI, starting processes included).
+        #expect(run.duration < .seconds(50), "\(run)")
         let status = try await cluster.run(["status", job] + cluster.client)
         #expect(status.standardOutput.hasPrefix("job \(job): running, 0/5 folds done"), "\(status)")
     }
