@@ -102,7 +102,7 @@ extension EvaluationResult {
         for fold in foldMetrics {
             let metrics = fold.concepts[index]
             let counts = metrics.atThreshold
-            precision += counts.predictedPositives == 0 ? 1 : counts.precision
+            precision += GridCurves.curvePrecision(truePositives: counts.truePositives, falsePositives: counts.falsePositives)
             if metrics.positives > 0 {
                 recall += counts.recall
                 withPositives += 1

@@ -50,12 +50,15 @@ public struct GridCurves: Sendable, Equatable {
         let order = 0..<ThresholdGrid.count
         return PrecisionRecallCurve(
             recall: order.map { rate(truePositives[$0], positives) },
-            precision: order.map { index in
-                let predicted = truePositives[index] + falsePositives[index]
-                return predicted == 0 ? 1 : Double(truePositives[index]) / Double(predicted)
-            },
+            precision: order.map { Self.curvePrecision(truePositives: truePositives[$0], falsePositives: falsePositives[$0]) },
             thresholds: ThresholdGrid.ascending
         )
+    }
+
+    /// Precision as Clarifai's curves give it: TP / (TP + FP), and 1 where nothing is predicted.
+    static func curvePrecision(truePositives: Int, falsePositives: Int) -> Double {
+        let predicted = truePositives + falsePositives
+        return predicted == 0 ? 1 : Double(truePositives) / Double(predicted)
     }
 
     private func rate(_ numerator: Int, _ denominator: Int) -> Double {

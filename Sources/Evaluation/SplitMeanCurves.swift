@@ -27,7 +27,8 @@ public struct SplitMeanCurves: Sendable, Equatable {
             let fp = Double(curves.falsePositives[index])
             if curves.positives > 0 { tprSums[index] += tp / Double(curves.positives) }
             if curves.negatives > 0 { fprSums[index] += fp / Double(curves.negatives) }
-            precisionSums[index] += tp + fp == 0 ? 1 : tp / (tp + fp)
+            precisionSums[index] += GridCurves.curvePrecision(
+                truePositives: curves.truePositives[index], falsePositives: curves.falsePositives[index])
         }
     }
 

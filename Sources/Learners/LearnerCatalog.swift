@@ -130,8 +130,14 @@ public enum LearnerCatalog {
     /// Whether `model` fits every fold of a repeat from the same per-fold sums when a task carries
     /// the fold of every row (`FoldPartitions`): one pass over the data for all folds.
     public static func fitsFromFoldSums(_ model: String) -> Bool {
-        (try? make(LearnerSpec(model: model))) is any AdditiveLearner
+        additiveModels.contains(model)
     }
+
+    /// The learners that conform to `AdditiveLearner`, found once: the coordinator asks at every
+    /// task it sends.
+    private static let additiveModels: Set<String> = Set(learners.map(\.name).filter { name in
+        (try? make(LearnerSpec(model: name))) is any AdditiveLearner
+    })
 
     /// Refuses, before any fold runs, a learner that cannot learn `dataset` at all: one that needs
     /// exactly one concept per row (softmax) on a row with none or several. The client calls it

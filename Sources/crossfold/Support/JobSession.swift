@@ -122,7 +122,7 @@ struct JobSession: Sendable {
         }
         let results = try await client.results(of: status.job, predictions: false)
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
-        try ResultsOutput.write(metrics: metrics, json: output.json)
+        try ResultsOutput.write(metrics: metrics, compact: results.metricsJSON, json: output.json)
         try ResultsOutput.write(metrics: metrics, html: output.html)
         if let path = output.predictions {
             // Page by page: the predictions of a large dataset never sit whole in this process.

@@ -5,12 +5,12 @@ import Reports
 
 /// Writes what a finished evaluation produced: the JSON file, the predictions CSV and the table.
 enum ResultsOutput {
-    /// Writes the EvalMetrics JSON, indented, or compact when that is over `largestIndented`
-    /// (indenting the confusion matrix of hundreds of concepts doubles a file of hundreds of MB).
-    static func write(metrics: EvalMetrics, json path: String?) throws {
+    /// Writes a result's EvalMetrics JSON: indented, or, past `largestIndented`, the compact bytes
+    /// the coordinator sent as they are (indenting the confusion matrix of hundreds of concepts
+    /// doubles a file of hundreds of MB, and encoding it again takes most of a minute).
+    static func write(metrics: EvalMetrics, compact: [UInt8], json path: String?) throws {
         guard let path else { return }
-        let compact = try EvalMetricsJSON.encode(metrics, pretty: false)
-        try write(compact.count > largestIndented ? compact : try EvalMetricsJSON.encode(metrics), to: path)
+        try write(compact.count > largestIndented ? Data(compact) : try EvalMetricsJSON.encode(metrics), to: path)
     }
 
     /// 32 MiB of compact JSON: about 350 concepts.
