@@ -54,8 +54,8 @@ public struct SweepComparison: Sendable, Equatable, Codable {
     public var field: String
     public var test: String
     /// n_test/n_train of the test's variance correction: the mean held-out rows of a fold over the
-    /// rest of the dataset.
-    public var testTrainRatio: Double
+    /// rest of the dataset; absent when there is no paired test (results without per-fold scores).
+    public var testTrainRatio: Double?
     /// The best configuration's index in `configurations`.
     public var best: Int
     /// Every configuration, best first (by mean, undefined last, ties in sweep order).

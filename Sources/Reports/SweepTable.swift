@@ -4,17 +4,20 @@ import Foundation
 /// A sweep's comparison as aligned plain text: one line per configuration, best first and marked,
 /// each with its mean ± std over the folds and its paired test against the best.
 public enum SweepTable {
-    /// The table, a line saying what it shows, ending in a newline. `folds` and `repeats` describe
+    /// The table, lines saying what it shows, ending in a newline. `folds` and `repeats` describe
     /// the plan the configurations shared.
     public static func render(_ comparison: SweepComparison, folds: Int?, repeats: Int?) -> String {
         let metric = SelectionMetric(rawValue: comparison.metric)
         let title = metric?.title ?? comparison.metric
         let header = ["", "Configuration", title, "Δ vs best", "t", "p", "Folds won"]
+        let bestMean = comparison.rows.first { $0.best }?.mean
         let body = comparison.rows.map { row -> [String] in
             var value = row.mean.map { fixed($0, 4) } ?? "-"
             if let std = row.std { value += " ± " + fixed(std, 4) }
+            if row.best { return ["*", row.label, value, "best", "", "", ""] }
             guard let paired = row.versusBest else {
-                return ["*", row.label, value, "best", "", "", ""]
+                let difference: String = if let mean = row.mean, let bestMean { signed(mean - bestMean) } else { "-" }
+                return ["", row.label, value, difference, "-", "-", "-"]
             }
             return [
                 "", row.label, value, signed(paired.meanDifference),
@@ -36,10 +39,15 @@ public enum SweepTable {
         lines.append(contentsOf: body.map(format))
         lines.append("")
         let best = comparison.rows.first { $0.best }?.label ?? "?"
+        guard let ratio = comparison.testTrainRatio else {
+            lines.append("Best (*): \(best), by \(title) as each result's summary reports it (mean ± std over its splits).")
+            lines.append("No paired test: Clarifai's results have no per-fold scores, and their splits need not be the same.")
+            return lines.joined(separator: "\n") + "\n"
+        }
         lines.append("Best (*): \(best), by \(title): mean ± sample std (ddof 1) over \(folds.map(String.init) ?? "?") folds x "
             + "\(repeats.map(String.init) ?? "?") repeat(s), every configuration on the same folds.")
         lines.append("t, p: \(SweepComparison.testName) against the best, n_test/n_train "
-            + "\(fixed(comparison.testTrainRatio, 3)); folds won: folds where it scored above the best.")
+            + "\(fixed(ratio, 3)); folds won: folds where it scored above the best.")
         return lines.joined(separator: "\n") + "\n"
     }
 
