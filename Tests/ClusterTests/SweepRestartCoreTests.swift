@@ -96,4 +96,25 @@ import Wire
         let bad = StoreCoreHarness.error(h.send(.client(h.client, .submit(request: "u", spec: unknown))))
         #expect(bad?.message.hasPrefix("configuration 'knn depth=2': ") == true, "\(String(describing: bad))")
     }
+
+    /// Fair across jobs: a sweep is one job however many configurations it has, so a plain job
+    /// submitted after it gets the next free slots (the scheduler serves the job with the fewest
+    /// running tasks), not one slot in eight.
+    @Test func aPlainJobSubmittedAfterASweepGetsTheNextFreeSlots() throws {
+        let h = StoreCoreHarness(store: InMemoryJobStore())
+        _ = h.ready(slots: 2)
+        let sweepTasks = StoreCoreHarness.tasks(h.send(.client(h.client, .submit(request: "s", spec: Self.sweep(h)))))
+        try #require(sweepTasks.count >= 2)
+        let sweep = sweepTasks[0].task.job
+        var plainSpec = h.spec(folds: 3)
+        plainSpec.model = "knn"
+        #expect(StoreCoreHarness.tasks(h.send(.client(h.client, .submit(request: "p", spec: plainSpec)))).isEmpty,
+                "no slot free yet")
+        var next: [(task: TaskAssignment, rows: Int)] = []
+        for done in sweepTasks.filter({ $0.task.job == sweep }).prefix(2) {
+            next += StoreCoreHarness.tasks(h.result(for: done.task, rows: done.rows))
+        }
+        let jobs = next.map(\.task.job)
+        #expect(jobs.contains(sweep) && jobs.contains { $0 != sweep }, "the two jobs share the slots: \(jobs)")
+    }
 }

@@ -135,6 +135,42 @@ import TestSupport
         #expect(try readJSON("f1.json", in: cluster.workspace)["comparison"]?["field"]?.stringValue == "macro_f1")
     }
 
+    /// Same seed, same sweep, whatever the number of workers: centroid and naive-bayes configurations
+    /// (fitted from one pass's per-fold sums, per configuration) and knn, with repeats.
+    @Test func aSweepGivesIdenticalResultsOnOneAndThreeWorkers() async throws {
+        let workspace = try CLIWorkspace()
+        var outputs: [String] = []
+        for workers in [1, 3] {
+            let run = try await crossfold(
+                ["evaluate", Repository.example("iris.jsonl"), "--seed", "5", "--repeats", "2", "--local-workers", "\(workers)",
+                 "--json", "r\(workers).json", "--predictions", "p\(workers).csv", "--all-configurations",
+                 "--model", "centroid:temperature=0.05,0.5", "--model", "naive-bayes", "--model", "knn:k=3,7"],
+                in: workspace)
+            try #require(run.exitCode == 0, "\(run)")
+            outputs.append(run.standardOutput)
+        }
+        let one = try readJSON("r1.json", in: workspace)
+        #expect(one["configurations"]?.arrayValue?.count == 5)
+        #expect(one.removingKeys(provenanceKeys) == (try readJSON("r3.json", in: workspace)).removingKeys(provenanceKeys))
+        #expect(try workspace.data("p1.csv") == workspace.data("p3.csv"))
+        #expect(outputs[0] == outputs[1])
+        let csv = try workspace.read("p1.csv").split(separator: "\n")
+        #expect(csv.first?.hasPrefix("configuration,id,repeat,fold,") == true, "\(csv.first ?? "")")
+        #expect(csv.count == 1 + 5 * 2 * 150, "every configuration's rows of both repeats")
+        #expect(csv.contains { $0.hasPrefix("knn k=7,") })
+    }
+
+    @Test func aSweepIsOneJobToFollowAndToCancel() async throws {
+        let cluster = try await LocalCluster.start()
+        let job = try await cluster.submit([Repository.example("iris.jsonl"), "--folds", "3"] + Self.grid)
+        let status = try await cluster.run(["status", job] + cluster.client)
+        #expect(status.standardOutput.contains("sweep of 4 configurations, 0/12 folds done"), "\(status)")
+        let cancel = try await cluster.run(["cancel", job] + cluster.client)
+        #expect(cancel.exitCode == 0 && cancel.standardOutput == "cancelled \(job)\n", "\(cancel)")
+        let results = try await cluster.run(["results", job] + cluster.client)
+        #expect(results.exitCode == 70, "\(results)")
+    }
+
     /// Mistakes of the first hour: each is a usage error (exit 64) that says what to write, before
     /// the dataset is even read.
     @Test(arguments: [
