@@ -73,8 +73,8 @@ struct ClarifaiCommand: AsyncParsableCommand {
     struct Compare: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compare evaluations in one table, as a sweep's (best first); without a paired test, as Clarifai keeps no per-fold scores.")
-        @Argument(help: "The evaluation ids (at least two).") var evaluationIDs: [String]
-        @Option(help: ArgumentHelp("The metric to compare by: \(SelectionMetric.names) (default: roc-auc).", valueName: "metric"))
+        @Argument(help: ArgumentHelp("The evaluation ids (at least two).", valueName: "evaluation-id")) var evaluationIDs: [String]
+        @Option(help: ArgumentHelp("The metric to compare by: \(SelectionMetric.names).", valueName: "metric"))
         var select: String = SelectionMetric.rocAUC.rawValue
         @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
         @OptionGroup var logging: LoggingOptions

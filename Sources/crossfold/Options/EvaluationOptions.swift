@@ -41,7 +41,7 @@ struct EvaluationOptions: ParsableArguments {
     /// Whether the `--model`s make a sweep (`ModelGrid.isSweep`).
     var isSweep: Bool { ModelGrid.isSweep(models) }
 
-    @Option(name: .customLong("param"), help: "A learner hyperparameter KEY=VALUE (repeatable); see `crossfold models`.")
+    @Option(name: .customLong("param"), help: "A learner hyperparameter KEY=VALUE (repeatable); see `crossfold models`. With one --model's grid, a value every configuration shares.")
     var params: [String] = []
 
     @Option(parsing: .unconditional, help: "Seed of the fold plan and of the learners.")

@@ -13,7 +13,7 @@ struct OutputOptions: ParsableArguments {
     var html: String?
 
     @Option(help: ArgumentHelp(
-        "A sweep's selection metric, by which its configurations are compared and the best chosen: \(SelectionMetric.names) (default: roc-auc, the macro ROC AUC).",
+        "A sweep's selection metric, by which its configurations are compared and the best chosen (each fold's macro value): \(SelectionMetric.names).",
         valueName: "metric"))
     var select: String = SelectionMetric.rocAUC.rawValue
 
