@@ -8,7 +8,7 @@ import Wire
 
 /// A sweep is a job like any other: one job of configurations × folds tasks, each TASK carrying its
 /// configuration, resumed after a restart without running a stored fold again.
-@Suite struct SweepRestartCoreTests {
+@Suite struct SweepCoreTests {
     static let configurations = [
         ModelConfiguration(model: "centroid", params: ["temperature": "0.1"]),
         ModelConfiguration(model: "centroid", params: ["temperature": "1"]),
@@ -116,5 +116,46 @@ import Wire
         }
         let jobs = next.map(\.task.job)
         #expect(jobs.contains(sweep) && jobs.contains { $0 != sweep }, "the two jobs share the slots: \(jobs)")
+    }
+
+    /// A worker lost mid-sweep: its tasks go to the other worker, each still with its own
+    /// configuration, and the sweep completes.
+    @Test func theTasksOfALostWorkerGoElsewhereWithTheirConfigurations() throws {
+        let h = StoreCoreHarness(store: InMemoryJobStore())
+        let other = PeerID([0, 0, 0, 7])
+        _ = h.ready(slots: 2)
+        var outputs = h.send(.client(h.client, .submit(request: "s", spec: Self.sweep(h))))
+        let lost = StoreCoreHarness.tasks(outputs).map(\.task.task)
+        try #require(!lost.isEmpty)
+        outputs = h.send(.worker(other, .ready(.init(name: "v", slots: 2, threads: 1, cached: [], software: "test")), identity: nil))
+        outputs += h.send(.worker(h.worker, .disconnect(Reason(reason: "shutting down")), identity: nil))
+        var done: Set<Int> = []
+        var requeued: Set<Int> = []
+        while true {
+            let tasks = outputs.compactMap { output -> (TaskAssignment, Int)? in
+                if case .toWorker(other, .task(let task, let rows)) = output { (task, rows.count) } else { nil }
+            }
+            if tasks.isEmpty { break }
+            outputs = []
+            for (task, rows) in tasks {
+                #expect(task.model == Self.configurations[task.task / 3].model && task.params == Self.configurations[task.task / 3].params)
+                if lost.contains(task.task) { requeued.insert(task.task) }
+                done.insert(task.task)
+                let header = WorkerMessage.TaskResult(
+                    job: task.job, task: task.task, attempt: task.attempt, rows: rows, concepts: 3, seconds: 0.25)
+                outputs += h.send(.worker(other, .result(header, scores: [Float](repeating: 0.5, count: rows * 3)), identity: nil))
+            }
+        }
+        #expect(requeued == Set(lost), "the lost worker's tasks ran elsewhere")
+        #expect(done == Set(0..<9))
+        let status = try #require(h.status(Self.jobID(h)))
+        #expect(status.state == .completed && status.attemptsLost == lost.count, "\(status)")
+    }
+
+    static func jobID(_ h: StoreCoreHarness) -> String {
+        for case .jobs(_, let jobs) in StoreCoreHarness.replies(h.send(.client(h.client, .jobs(.init(request: "j"))))) {
+            return jobs.first?.job ?? ""
+        }
+        return ""
     }
 }
