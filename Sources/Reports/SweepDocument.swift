@@ -30,10 +30,13 @@ public struct SweepDocument: Sendable, Equatable, Codable {
 
     public var configurations: [Entry]
     public var comparison: SweepComparison?
+    /// With `evaluate --nested`: each outer fold's choice by an inner sweep, and its score.
+    public var nested: NestedSelection?
 
-    public init(configurations: [Entry], comparison: SweepComparison? = nil) {
+    public init(configurations: [Entry], comparison: SweepComparison? = nil, nested: NestedSelection? = nil) {
         self.configurations = configurations
         self.comparison = comparison
+        self.nested = nested
     }
 
     /// The crossfold report of every configuration, in order.

@@ -62,4 +62,18 @@ public enum SweepTable {
     private static func pText(_ p: Double) -> String {
         p < 0.0001 ? String(format: "%.1e", p) : String(format: "%.4f", p)
     }
+
+    /// Nested cross validation's lines: the estimate and each outer fold's choice.
+    public static func render(_ nested: NestedSelection) -> String {
+        let title = SelectionMetric(rawValue: nested.metric)?.title ?? nested.metric
+        var estimate = nested.mean.map { fixed($0, 4) } ?? "-"
+        if let std = nested.std { estimate += " ± " + fixed(std, 4) }
+        var lines = ["Nested CV, \(title): \(estimate) over \(nested.folds.count) outer folds, each scored with the "
+            + "configuration a \(nested.innerFolds)-fold sweep of its training rows chose:"]
+        for fold in nested.folds {
+            lines.append("  outer fold \(fold.fold): \(fold.label) (inner \(fold.innerMean.map { fixed($0, 4) } ?? "-"), "
+                + "outer \(fold.score.map { fixed($0, 4) } ?? "-"))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
 }

@@ -67,7 +67,7 @@ import TestSupport
         // Outputs.
         "--json", "--predictions", "--test-set", "--html",
         // A sweep's comparison and predictions.
-        "--select", "--all-configurations",
+        "--select", "--all-configurations", "--nested",
         // Where it runs.
         "--local-workers", "--coordinator", "--keys", "--worker-wait", "--reply-timeout", "--remote", "--fallback",
         // Clarifai.

@@ -8,8 +8,10 @@ extension JobSession {
     /// A finished sweep's results: the comparison by `--select` added to its JSON, the best
     /// configuration's HTML report, its predictions (or every configuration's, with
     /// `--all-configurations`), and the comparison table.
-    func finishSweep(_ status: JobStatus, results: JobResults, output: OutputOptions) async throws {
-        let document: SweepDocument
+    /// With `nested` (`evaluate --nested`), each outer fold's configuration is chosen by an inner
+    /// sweep first (`nestedSelection`).
+    func finishSweep(_ status: JobStatus, results: JobResults, output: OutputOptions, nested: PreparedJob? = nil) async throws {
+        var document: SweepDocument
         do {
             document = try SweepDocument.decode(Data(results.metricsJSON)).compared(by: output.selectionMetric)
         } catch {
@@ -17,6 +19,9 @@ extension JobSession {
         }
         guard let comparison = document.comparison else {
             throw CommandFailure(.evaluationFailed, "job \(status.job)'s sweep result holds no configuration")
+        }
+        if let nested {
+            document.nested = try await nestedSelection(nested, document: document, metric: output.selectionMetric)
         }
         if let path = output.json {
             do {
@@ -33,7 +38,8 @@ extension JobSession {
                 status.job, document: document, best: comparison.best, repeats: report?.repeatCount ?? 1,
                 results: results, all: output.allConfigurations, to: path)
         }
-        let table = SweepTable.render(comparison, folds: report?.foldCount, repeats: report?.repeatCount)
+        var table = SweepTable.render(comparison, folds: report?.foldCount, repeats: report?.repeatCount)
+        if let selection = document.nested { table += "\n" + SweepTable.render(selection) }
         output.usesStandardOutput ? Terminal.standardError(table) : Terminal.standardOutput(table)
     }
 

@@ -112,7 +112,8 @@ struct JobSession: Sendable {
 
     /// Fetches a finished job's results, writes the requested files and prints the table.
     /// A failed or cancelled job is exit 70 with its reason, one still queued or running exit 75.
-    func finish(_ status: JobStatus, output: OutputOptions, threshold: Double?) async throws {
+    /// `nested`: `evaluate --nested`'s job, whose sweep then selects by inner sweeps too.
+    func finish(_ status: JobStatus, output: OutputOptions, threshold: Double?, nested: PreparedJob? = nil) async throws {
         guard status.state.isFinal else {
             throw CommandFailure(
                 .notFinished,
@@ -124,7 +125,7 @@ struct JobSession: Sendable {
         }
         let results = try await client.results(of: status.job, predictions: false)
         if SweepDocument.isSweep(results.metricsJSON) {
-            try await finishSweep(status, results: results, output: output)
+            try await finishSweep(status, results: results, output: output, nested: nested)
             return
         }
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
