@@ -20,7 +20,7 @@ public struct JobSpec: Sendable, Codable, Equatable {
     /// Which inputs the result's `test_set` lists: absent for one split (Clarifai's), `all` for
     /// every input.
     public var testSet: String?
-    /// A sweep's configurations (JobSpec+Sweep.swift), every one evaluated on the same fold plan;
+    /// A sweep's configurations (ModelConfiguration.swift), every one evaluated on the same fold plan;
     /// absent for a job of one model (`model` and `params`), as every job before sweeps was.
     public var configurations: [ModelConfiguration]?
 

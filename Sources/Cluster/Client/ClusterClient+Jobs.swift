@@ -72,7 +72,7 @@ extension ClusterClient {
     /// page before the next is asked for, so memory holds one page whatever the dataset's size.
     /// `pageBytes` bounds a page's scores (the coordinator may send fewer rows).
     /// `sections` limits the pages to those sections of the file (a sweep's configuration: its
-    /// repeats, `JobSpec+Sweep`); pages keep their section's number.
+    /// repeats, Sources/Wire/ModelConfiguration.swift); pages keep their section's number.
     public func predictions(
         of job: String, rows: Int, concepts: Int, pageBytes: Int = 4 << 20, sections: Range<Int>? = nil,
         begin: (ClientReply.ResultsHeader) throws -> Void, _ body: (PredictionsPageData) throws -> Void
