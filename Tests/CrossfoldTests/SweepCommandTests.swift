@@ -187,6 +187,7 @@ import TestSupport
         (["--model", "knn:k=\((1...800).map(String.init).joined(separator: ","))", "--folds", "200"],
          "make 160000 tasks; a job may have at most 100000"),
         (["--model", "knn:k=5,15", "--holdout", "other.csv"], "drop --holdout"),
+        (["--model", "knn:k=5,15", "--fallback", "clarifai"], "drop --fallback, or compare Clarifai's evaluations"),
         (["--model", "knn:k=5,15", "--select", "accuracy"], "--select accuracy is not a metric a sweep can compare by"),
     ])
     func aMalformedGridIsAUsageErrorThatSaysWhatToDo(arguments: [String], message: String) async throws {

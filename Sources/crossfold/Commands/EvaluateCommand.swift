@@ -55,6 +55,11 @@ struct EvaluateCommand: AsyncParsableCommand {
         if remote != nil, fallback != nil { throw ValidationError("use either --remote or --fallback") }
         if remote == nil, evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
         if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1") }
+        if evaluation.isSweep, let service = remote.map({ ("--remote", $0) }) ?? fallback.map({ ("--fallback", $0) }) {
+            throw ValidationError("a sweep runs its configurations on crossfold's workers, and \(service.0) \(service.1) "
+                + "evaluates Clarifai's configured model instead; drop \(service.0), or compare Clarifai's evaluations "
+                + "with `crossfold clarifai compare ID...`")
+        }
         if nested {
             guard evaluation.isSweep else {
                 throw ValidationError("--nested selects among a sweep's configurations; give several, e.g. --model knn:k=5,15 --model logistic")
