@@ -36,63 +36,13 @@ import Wire
     @Test(.timeLimit(.minutes(5)))
     func aSweepOnACoordinatorDroppedMidJobResumesWithIdenticalMetrics() async throws {
         let dataset = GaussianClusters.make(rows: 3000, features: 24, concepts: 4, spread: 2.5, seed: 5)
-        let (bytes, hash) = WorkerFixtures.canonical(dataset)
-        let stateDir = WorkerFixtures.scratchDirectory("sweep-restart-state")
-        let caches = ["a", "b"].map { WorkerFixtures.scratchDirectory("sweep-restart-worker-\($0)") }
-        defer { ([stateDir] + caches).forEach(WorkerFixtures.remove) }
-        let logs = WorkerLogCapture()
-
-        let first = try await RestartableCoordinator.start(
-            stateDir: stateDir, endpoints: .loopbackEphemeral, logs: logs, label: "coordinator-1")
-        let endpoints = first.endpoints
-        let workers = try caches.enumerated().map { index, cache in
-            try WorkerService(
-                controlEndpoint: endpoints.worker, dataEndpoint: endpoints.data, slots: 1, threads: 1,
-                cacheDirectory: cache, name: "w\(index)", logger: logs.logger("w\(index)"), software: "crossfold-test",
-                sharedDatasets: SharedDatasets())
+        try await RestartDrill.run(dataset, label: "sweep-restart", tasks: 12, spec: Self.spec) { drill in
+            #expect(drill.status.configurations == 3 && drill.status.tasksTotal == 12, "\(drill.status)")
+            let resumed = try Self.withoutProvenance(drill.resumed.metricsJSON)
+            #expect(resumed.count == 3)
+            #expect(resumed == (try Self.withoutProvenance(drill.reference.metricsJSON)))
+            #expect(drill.resumed.header.repeats == 3, "a predictions section per configuration")
+            #expect(drill.resumed.predictions.map(\.scores) == drill.reference.predictions.map(\.scores))
         }
-        let tripwire = Tripwire(when: {
-            let job = (try? first.store.jobs())?.first?.id
-            return job.map { ((try? first.store.resultCount(of: $0)) ?? 0) >= 3 } ?? false
-        }) { first.task.cancel() }
-        let workerTasks = workers.map { worker in Task { await worker.run() } }
-        let client = try ClusterClient(endpoint: endpoints.client, timeout: .seconds(1), attempts: 20, logger: logs.logger("client"))
-        try await client.connect()
-        #expect(try await client.upload(bytes, hash: hash))
-        let job = try await client.submit(Self.spec(hash: hash))
-        #expect(await tripwire.wait() == .fired)
-        await first.drop()
-        let storedBefore = RestartableCoordinator.resultFiles(stateDir, job: job)
-        #expect((3..<12).contains(storedBefore.count), "dropped mid-sweep: \(storedBefore.count) of 12 folds stored")
-        let mark = logs.records.count
-
-        let second = try await RestartableCoordinator.start(stateDir: stateDir, endpoints: endpoints, logs: logs, label: "coordinator-2")
-        #expect(try await WorkerTestCluster.eventually { logs.records.dropFirst(mark).contains { $0.message == "job resumed" } })
-        let status = try await WorkerTestCluster.waitForEnd(of: job, client: client)
-        #expect(status.state == .completed, "\(status)")
-        #expect(status.configurations == 3 && status.tasksTotal == 12, "\(status)")
-
-        let startedAfter = Set(logs.records.dropFirst(mark)
-            .filter { $0.message == "task started" && $0.metadata["job"]?.description == job }
-            .compactMap { $0.metadata["task"].flatMap { Int($0.description) } })
-        #expect(startedAfter.isDisjoint(with: storedBefore.keys), "re-ran stored folds \(startedAfter.intersection(storedBefore.keys))")
-        let storedAfter = RestartableCoordinator.resultFiles(stateDir, job: job)
-        #expect(storedAfter.count == 12)
-        for (task, bytes) in storedBefore { #expect(storedAfter[task] == bytes, "task \(task)'s stored result changed") }
-
-        let reference = try await client.submit(Self.spec(hash: hash))
-        #expect(try await WorkerTestCluster.waitForEnd(of: reference, client: client).state == .completed)
-        let resumedResults = try await client.results(of: job, predictions: true)
-        let referenceResults = try await client.results(of: reference, predictions: true)
-        let resumed = try Self.withoutProvenance(resumedResults.metricsJSON)
-        #expect(resumed.count == 3)
-        #expect(resumed == (try Self.withoutProvenance(referenceResults.metricsJSON)))
-        #expect(resumedResults.header.repeats == 3, "a predictions section per configuration")
-        #expect(resumedResults.predictions.map(\.scores) == referenceResults.predictions.map(\.scores))
-
-        for worker in workers { worker.shutdown() }
-        for task in workerTasks { await task.value }
-        await client.close()
-        await second.drop()
     }
 }
