@@ -18,6 +18,8 @@ struct ActiveJob: Sendable {
     /// Why the job failed or was cancelled, as given to the store.
     var message: String?
     var taskSeconds: [Double] = []
+    /// Shared by the copies of this value (the metrics thread's included).
+    let repeatRows = RepeatRowsCache()
 
     /// Task `t` is configuration `t / tasksPerConfiguration` (a sweep's; a plain job has one), and
     /// within it fold `t % folds` of repeat `t / folds`; a holdout job has one task.
@@ -41,9 +43,21 @@ struct ActiveJob: Sendable {
 
     /// The rows a task predicts: its fold's held-out rows, or every holdout row.
     func testRows(of task: Int) -> [Int] {
-        guard let plan else { return Array(0..<(holdout?.rowCount ?? 0)) }
+        guard plan != nil else { return Array(0..<(holdout?.rowCount ?? 0)) }
+        return foldTestRows(of: task).map { Int($0) }
+    }
+
+    /// How many rows a task predicts.
+    func testRowCount(of task: Int) -> Int {
+        guard plan != nil else { return holdout?.rowCount ?? 0 }
+        return foldTestRows(of: task).count
+    }
+
+    /// A cross-validation task's held-out rows, increasing, as TASK carries them.
+    func foldTestRows(of task: Int) -> ArraySlice<Int32> {
+        guard let plan else { return [] }
         let label = label(of: task)
-        return plan.testRows(repeat: label.repeatIndex, fold: label.fold)
+        return repeatRows.rows(of: plan, repeat: label.repeatIndex).testRows(fold: label.fold)
     }
 
     /// The fold of every row in repeat `r`, one byte each, for a learner that fits every fold from
@@ -51,7 +65,7 @@ struct ActiveJob: Sendable {
     /// jobs and plans of more than `FoldPartitions.maximumFolds` folds.
     func partitions(repeat r: Int, model: String) -> [UInt8]? {
         guard let plan, LearnerCatalog.fitsFromFoldSums(model) else { return nil }
-        return FoldPartitions.rowFolds(folds: plan.folds, assignments: plan.assignments[r])
+        return repeatRows.rows(of: plan, repeat: r).rowFolds
     }
 
     var datasets: Set<String> {

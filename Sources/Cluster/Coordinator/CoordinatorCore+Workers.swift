@@ -82,7 +82,7 @@ extension CoordinatorCore {
             apply(scheduler.handle(.workerSeen(worker), now: now), into: &out)
             return
         }
-        let expectedRows = job.testRows(of: result.task).count
+        let expectedRows = job.testRowCount(of: result.task)
         guard result.rows == expectedRows, result.concepts == job.dataset.conceptCount else {
             let message = "result shape \(result.rows) x \(result.concepts), expected \(expectedRows) x \(job.dataset.conceptCount)"
             let event = SchedulerEvent.taskFailed(worker, attempt, message: message, retryable: true)
@@ -180,7 +180,7 @@ extension CoordinatorCore {
 
     func sendTask(_ attempt: TaskAttempt, to worker: WorkerID, into out: inout [CoordinatorOutput]) {
         guard let peer = peers[worker], let job = jobs[attempt.job] else { return }
-        let rows = job.plan == nil ? [] : job.testRows(of: attempt.task).map { Int32($0) }
+        let rows = Array(job.foldTestRows(of: attempt.task))
         out.append(.toWorker(peer, .task(assignment(for: attempt, in: job, testRows: rows.count), testRows: rows)))
     }
 
