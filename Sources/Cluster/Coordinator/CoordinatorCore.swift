@@ -45,6 +45,11 @@ public struct CoordinatorCore: Sendable {
     var peerTracker = PeerTracker()
     /// With CURVE: the Z85 public key of each name in `workers.allow`.
     let workerKeys: [String: String]
+    /// With CURVE: whose jobs and datasets each client key may use. Nil without keys (all shared).
+    let access: ClientAccess?
+    /// With CURVE: the client keys that uploaded each dataset, or own a job that uses it (rebuilt
+    /// from the stored jobs at start), so that only they learn the coordinator holds it.
+    var datasetHolders: [String: Set<String>] = [:]
 
     public init(
         configuration: SchedulerConfiguration = SchedulerConfiguration(),
@@ -52,9 +57,11 @@ public struct CoordinatorCore: Sendable {
         registry: DatasetRegistry,
         software: String,
         workerKeys: [String: String] = [:],
+        access: ClientAccess? = nil,
         makeJobID: @escaping @Sendable () -> String = CoordinatorCore.randomJobID
     ) {
         self.workerKeys = workerKeys
+        self.access = access
         self.scheduler = Scheduler(configuration: configuration)
         self.store = store
         self.registry = registry
@@ -69,8 +76,8 @@ public struct CoordinatorCore: Sendable {
         switch input {
         case .worker(let peer, let message, let identity):
             handleWorker(peer, message, identity: identity, into: &out)
-        case .client(let peer, let request):
-            handleClient(peer, request, into: &out)
+        case .client(let peer, let request, let identity):
+            handleClient(peer, request, identity: identity, into: &out)
         case .sources(let peer, let request, let held, let claimed, let identity):
             sources(peer, request, held: held, claimed: claimed, identity: identity, into: &out)
         case .malformed(let peer, let socket, let error):
@@ -171,4 +178,6 @@ struct PendingSubmission: Sendable {
     let peer: PeerID
     let request: String
     let spec: JobSpec
+    /// The submitting client key's allowlist name, with keys.
+    let owner: String?
 }

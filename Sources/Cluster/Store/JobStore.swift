@@ -85,9 +85,13 @@ public struct StoredJob: Sendable, Equatable {
     /// Seconds since 1970 when the job was accepted.
     public var createdAt: Double
     public var finishedAt: Double?
+    /// The allowlist name of the client key that submitted the job, on a coordinator with keys;
+    /// nil without keys, and for jobs stored before owners were recorded (administrators only).
+    public var owner: String?
 
     public init(id: String, spec: JobSpec, request: String? = nil, state: JobState, message: String? = nil,
-                createdAt: Double, finishedAt: Double? = nil) {
+                createdAt: Double, finishedAt: Double? = nil, owner: String? = nil) {
+        self.owner = owner
         self.id = id
         self.spec = spec
         self.request = request

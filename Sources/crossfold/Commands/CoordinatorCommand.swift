@@ -22,7 +22,17 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Without --state-dir: where uploads and finished jobs' predictions are spooled, in files unlinked at once (default: $TMPDIR or /tmp). Env: CROSSFOLD_SPOOL_DIR.")
     var spoolDir: String?
     @OptionGroup var keys: KeysOptions
+    @Option(name: .customLong("admin-key"), help: ArgumentHelp(
+        "With --keys: a clients.allow NAME whose key may see, read and cancel every client's jobs (repeatable; the coordinator's own key always may). Env: CROSSFOLD_ADMIN_KEYS, names separated by commas.",
+        valueName: "name"))
+    var adminKeys: [String] = []
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if !adminKeys.isEmpty, keys.directory == nil {
+            throw ValidationError("--admin-key needs --keys: without keys no client is authenticated, so every client sees every job")
+        }
+    }
 
     func run() async throws {
         try await reportingFailures {
@@ -31,16 +41,25 @@ struct CoordinatorCommand: AsyncParsableCommand {
             for (flag, endpoint) in binds { try BindEndpoint.check(endpoint, flag: flag) }
             let endpoints = CoordinatorEndpoints(client: binds[0].endpoint, worker: binds[1].endpoint, data: binds[2].endpoint)
             let coordinatorKeys = try keys.directory?.coordinatorKeys()
+            let admins = adminKeys.isEmpty
+                ? (EnvironmentDefaults.string(nil, "CROSSFOLD_ADMIN_KEYS") ?? "").split(separator: ",").map {
+                    String($0.filter { !$0.isWhitespace })
+                }.filter { !$0.isEmpty }
+                : adminKeys
+            let access = try coordinatorKeys.map { keys throws(KeyFileError) in
+                try keys.clientAccess(admins: admins, allowlistPath: "\(self.keys.directory?.path ?? "")/\(KeyDirectory.clientsAllowlist)")
+            }
             if let coordinatorKeys {
                 logger.info("CURVE on: only allowlisted keys get in", metadata: [
                     "keys": "\(keys.directory?.path ?? "")", "public_key": "\(coordinatorKeys.keyPair.publicKey)",
                     "workers_allowed": "\(coordinatorKeys.workers.entries.count)",
                     "clients_allowed": "\(coordinatorKeys.clients.entries.count)",
+                    "admins": "\((access?.admins ?? []).sorted().joined(separator: ","))",
                 ])
             }
             let store = try openStore(logger: logger)
             let server = try CoordinatorServer(
-                endpoints: endpoints, store: store, keys: coordinatorKeys, software: Crossfold.software, logger: logger)
+                endpoints: endpoints, store: store, keys: coordinatorKeys, access: access, software: Crossfold.software, logger: logger)
             let bound: CoordinatorEndpoints
             do {
                 bound = try await server.listen()
