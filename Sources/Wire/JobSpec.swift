@@ -20,6 +20,9 @@ public struct JobSpec: Sendable, Codable, Equatable {
     /// Which inputs the result's `test_set` lists: absent for one split (Clarifai's), `all` for
     /// every input.
     public var testSet: String?
+    /// The fraction of tasks to compute a second time on another worker and compare bit for bit
+    /// (`--verify`); nil for the coordinator's default (`coordinator --verify`). Set after `init`.
+    public var verify: Double?
 
     public init(
         dataset: String, datasetName: String, holdout: String? = nil, holdoutName: String? = nil,
@@ -67,6 +70,8 @@ public struct JobStatus: Sendable, Codable, Equatable {
     public var etaSeconds: Double?
     /// Why a job failed or was cancelled.
     public var message: String?
+    /// Verification by recomputation, for a job that asked for it. Set after `init`.
+    public var verification: VerificationSummary?
 
     public init(
         job: String, state: JobState, datasetName: String, model: String, tasksTotal: Int, tasksDone: Int,

@@ -18,6 +18,8 @@ struct ActiveJob: Sendable {
     /// Why the job failed or was cancelled, as given to the store.
     var message: String?
     var taskSeconds: [Double] = []
+    /// What verification did, once the job's checks are settled.
+    var verification: VerificationSummary?
 
     /// Task `t` is fold `t % folds` of repeat `t / folds`; a holdout job has one task.
     var labels: [TaskLabel] {

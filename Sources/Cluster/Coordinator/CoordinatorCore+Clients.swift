@@ -95,11 +95,13 @@ extension CoordinatorCore {
             let mean = active.taskSeconds.reduce(0, +) / Double(active.taskSeconds.count)
             eta = mean * (Double(remaining) / Double(max(1, min(counts.slots, remaining)))).rounded(.up)
         }
-        return JobStatus(
+        var status = JobStatus(
             job: stored.id, state: stored.state, datasetName: stored.spec.datasetName, model: stored.spec.model,
             tasksTotal: total, tasksDone: done, tasksRunning: progress?.running ?? 0,
             attemptsLost: retried[stored.id] ?? 0, workers: counts.workers, workersBusy: counts.busy,
             elapsedSeconds: elapsed, etaSeconds: eta, message: stored.message)
+        status.verification = scheduler.verification(of: stored.id) ?? active?.verification
+        return status
     }
 
     mutating func submit(
@@ -163,7 +165,8 @@ extension CoordinatorCore {
             "tasks": "\(prepared.taskCount)",
         ]))
         for (peer, request) in waiting { out.append(.toClient(peer, .submitted(request: request, job: prepared.id))) }
-        let event = SchedulerEvent.jobAdded(job: prepared.id, datasets: prepared.datasets, tasks: prepared.labels)
+        let event = SchedulerEvent.jobAdded(
+            job: prepared.id, datasets: prepared.datasets, tasks: prepared.labels, verify: verifyRequest(for: stored.spec))
         apply(scheduler.handle(event, now: now), into: &out)
     }
 

@@ -120,7 +120,9 @@ extension CoordinatorCore {
                 "job": "\(job.id)", "done": "\(results)", "tasks": "\(active.taskCount)",
                 "attempts_lost": "\(lost.values.reduce(0) { $0 + $1.count })",
             ]))
-            apply(scheduler.handle(.jobAdded(job: job.id, datasets: active.datasets, tasks: labels), now: now), into: &out)
+            let event = SchedulerEvent.jobAdded(
+                job: job.id, datasets: active.datasets, tasks: labels, verify: verifyRequest(for: job.spec))
+            apply(scheduler.handle(event, now: now), into: &out)
         }
         return out
     }

@@ -50,6 +50,14 @@ public struct CoordinatorCore: Sendable {
     /// With CURVE: the client keys that uploaded each dataset, or own a job that uses it (rebuilt
     /// from the stored jobs at start), so that only they learn the coordinator holds it.
     var datasetHolders: [String: Set<String>] = [:]
+    /// Results of check attempts, until their task is settled (CoordinatorCore+Verification.swift).
+    var heldChecks: [TaskAttempt: StoredResult] = [:]
+    /// Replacements of wrong results being written, per job; its metrics wait for them.
+    var replacing: [String: Int] = [:]
+    /// Jobs whose tasks are all settled, waiting for `replacing` to drain before their metrics.
+    var completing: Set<String> = []
+    /// Seeds the choice of tasks to check (random, so workers cannot predict it).
+    let makeVerifySeed: @Sendable () -> UInt64
 
     public init(
         configuration: SchedulerConfiguration = SchedulerConfiguration(),
@@ -58,8 +66,10 @@ public struct CoordinatorCore: Sendable {
         software: String,
         workerKeys: [String: String] = [:],
         access: ClientAccess? = nil,
-        makeJobID: @escaping @Sendable () -> String = CoordinatorCore.randomJobID
+        makeJobID: @escaping @Sendable () -> String = CoordinatorCore.randomJobID,
+        makeVerifySeed: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
     ) {
+        self.makeVerifySeed = makeVerifySeed
         self.workerKeys = workerKeys
         self.access = access
         self.scheduler = Scheduler(configuration: configuration)
@@ -146,6 +156,13 @@ public struct CoordinatorCore: Sendable {
             jobCreated(job, error: error, into: &out)
         case .result(let result, let worker):
             resultKept(result, by: worker, error: error, into: &out)
+        case .replaceResult(let result, let worker):
+            if scheduler.replacesStoredResult(TaskAttempt(job: result.job, task: result.task, attempt: result.attempt)) {
+                // A task computed again after its worker was quarantined: done like any result.
+                resultKept(result, by: worker, error: error, into: &out)
+            } else {
+                replacementKept(result, error: error, into: &out)
+            }
         case .lostAttempts(let job, let task, _):
             let key = TaskKey(job: job, task: task)
             recordingLoss.remove(key)

@@ -15,6 +15,9 @@ public protocol JobStore: Sendable {
     func create(_ job: StoredJob) throws(JobStoreError)
     /// Records the first result of a task.
     func saveResult(_ result: StoredResult) throws(JobStoreError)
+    /// Replaces a task's stored result: verification found it wrong (its worker disagreed with two
+    /// others), or its worker was quarantined and the task was computed again.
+    func replaceResult(_ result: StoredResult) throws(JobStoreError)
     /// Every result stored for `job`, keyed by task index.
     func results(of job: String) throws(JobStoreError) -> [Int: StoredResult]
     /// The stored result of one task, or nil.
@@ -66,6 +69,11 @@ extension JobStore {
     /// The stored result of one task, or nil.
     public func result(of job: String, task: Int) throws(JobStoreError) -> StoredResult? {
         try results(of: job)[task]
+    }
+
+    /// Stores without an index of their own (test doubles) cannot replace a result.
+    public func replaceResult(_ result: StoredResult) throws(JobStoreError) {
+        throw JobStoreError(.unwritable, "this store cannot replace the result of task \(result.task) of job \(result.job)")
     }
 
     /// How many tasks of `job` have a stored result.
