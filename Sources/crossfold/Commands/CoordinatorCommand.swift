@@ -26,9 +26,16 @@ struct CoordinatorCommand: AsyncParsableCommand {
         "With --keys: a clients.allow NAME whose key may see, read and cancel every client's jobs (repeatable; the coordinator's own key always may). Env: CROSSFOLD_ADMIN_KEYS, names separated by commas.",
         valueName: "name"))
     var adminKeys: [String] = []
+    @Option(help: ArgumentHelp(
+        "Compute this fraction of every job's tasks (0-1; at least one per worker that contributed) a second time on another worker and compare bit for bit, unless the job says otherwise with --verify (default: 0, none). Env: CROSSFOLD_VERIFY.",
+        valueName: "fraction"))
+    var verify: Double?
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        if let verify, !(0...1).contains(verify) {
+            throw ValidationError("--verify \(verify) is not a fraction between 0 and 1 (0.1 recomputes a tenth of every job's tasks)")
+        }
         if !adminKeys.isEmpty, keys.directory == nil {
             throw ValidationError("--admin-key needs --keys: without keys no client is authenticated, so every client sees every job")
         }
@@ -58,8 +65,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
                 ])
             }
             let store = try openStore(logger: logger)
+            var configuration = SchedulerConfiguration()
+            configuration.verify = try verifyDefault()
             let server = try CoordinatorServer(
-                endpoints: endpoints, store: store, keys: coordinatorKeys, access: access, software: Crossfold.software, logger: logger)
+                endpoints: endpoints, store: store, configuration: configuration, keys: coordinatorKeys, access: access, software: Crossfold.software, logger: logger)
             let bound: CoordinatorEndpoints
             do {
                 bound = try await server.listen()
@@ -92,6 +101,16 @@ struct CoordinatorCommand: AsyncParsableCommand {
             if let fromEnvironment = EnvironmentDefaults.string(nil, variable) { return (variable, fromEnvironment) }
             return (flag, fallback)
         }
+    }
+
+    /// `--verify`, else `CROSSFOLD_VERIFY`, else 0.
+    private func verifyDefault() throws -> Double {
+        if let verify { return verify }
+        guard let text = EnvironmentDefaults.string(nil, "CROSSFOLD_VERIFY") else { return 0 }
+        guard let value = Double(text), (0...1).contains(value) else {
+            throw ValidationError("CROSSFOLD_VERIFY=\(text) is not a fraction between 0 and 1")
+        }
+        return value
     }
 
     /// The job store: a directory when one is given (exit 73 when it cannot be used), else memory.

@@ -58,12 +58,13 @@ struct PreparedJob: Sendable {
                 for: training.dataset, strategy: strategy, folds: options.folds, repeats: options.repeats,
                 seed: options.seed, source: path)
         }
-        let spec = JobSpec(
+        var spec = JobSpec(
             dataset: training.hash, datasetName: path, holdout: holdout?.hash, holdoutName: holdout?.path,
             split: split, folds: options.folds, repeats: options.repeats, seed: options.seed,
             model: options.model ?? LearnerCatalog.defaultModel(for: training.dataset),
             params: try options.parameters(), threshold: options.threshold,
             testSet: options.testSet == TestSetSource.Scope.split.rawValue ? nil : options.testSet)
+        spec.verify = options.verify
         return PreparedJob(training: training, holdout: holdout, spec: spec)
     }
 
