@@ -1,6 +1,7 @@
 import Cluster
 import Testing
 import Wire
+import ZeroMQ
 
 /// Jobs and datasets belong to the client key that submitted or uploaded them, on a coordinator
 /// with keys: the core driven without sockets, the client's key name given as the ZAP User-Id.
@@ -155,5 +156,30 @@ extension StoreCoreHarness {
             return status
         }
         return nil
+    }
+}
+
+/// `--admin-key` names are checked against clients.allow when the coordinator starts.
+@Suite struct AdminKeyTests {
+    @Test func anAdministratorMustBeAClientsAllowNameAndCoordinatorIsReserved() throws {
+        let root = WorkerFixtures.scratchDirectory("admin-keys")
+        defer { WorkerFixtures.remove(root) }
+        _ = try KeyGeneration.generate(in: root, workers: 1, clients: 2)
+        let keys = try KeyDirectory(root + "/coordinator").coordinatorKeys()
+        #expect(try keys.clientAccess(admins: ["client-2"]).admins == ["client-2", CoordinatorKeys.ownName])
+        #expect(try keys.clientAccess(admins: []).admins == [CoordinatorKeys.ownName])
+        do {
+            _ = try keys.clientAccess(admins: ["client-9"])
+            Issue.record("an unknown administrator name was accepted")
+        } catch {
+            #expect(error.kind == .invalid)
+            #expect(error.description.contains("--admin-key client-9 names no key of clients.allow"), "\(error)")
+            #expect(error.description.contains("client-1, client-2"), "\(error)")
+        }
+        // A clients.allow key named like the coordinator's own key would pass for an administrator.
+        let impostor = CoordinatorKeys(
+            keyPair: keys.keyPair, workers: keys.workers,
+            clients: try Allowlist([.init(name: "coordinator", key: try CurveKeyPair.generate().publicKey)], path: "clients.allow"))
+        #expect(throws: KeyFileError.self) { try impostor.clientAccess(admins: []) }
     }
 }

@@ -1,4 +1,16 @@
 import Folds
+import Wire
+
+extension WorkerCore {
+    /// The scores a finished task's RESULT carries: its own, except in a debug build told to lie.
+    func scoresToSend(_ scores: [Float], _ ref: TaskRef) -> [Float] {
+        #if DEBUG
+        Self.debugAltered(scores, job: ref.job, task: ref.task, fraction: configuration.debugAlterScores)
+        #else
+        scores
+        #endif
+    }
+}
 
 #if DEBUG
 extension WorkerCore {

@@ -80,13 +80,9 @@ extension WorkerCore {
         switch outcome {
         case .succeeded(let scores, let rows, let concepts, let seconds):
             out.append(.log(.info, "task finished", metadata(ref).merging(["seconds": "\(rounded(seconds))"]) { $1 }))
-            var scores = scores
-            #if DEBUG
-            scores = Self.debugAltered(scores, job: ref.job, task: ref.task, fraction: configuration.debugAlterScores)
-            #endif
             sendReliably(.result(WorkerMessage.TaskResult(
                 job: ref.job, task: ref.task, attempt: ref.attempt, rows: rows, concepts: concepts, seconds: seconds),
-                scores: scores), into: &out)
+                scores: scoresToSend(scores, ref)), into: &out)
         case .datasetUnavailable(let hash, let reason):
             available.remove(hash)
             reuseLogged.remove(hash)
