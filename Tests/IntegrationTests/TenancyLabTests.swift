@@ -94,6 +94,8 @@ struct TenancyLabTests {
             let status = try await cluster.client(["status", job], from: 4)
             #expect(status.standardOutput.contains("quarantined: \(liar)"), "\(status)")
             #expect(outcome.standardError.contains("verification: "), "\(outcome)")
+            let health = try await cluster.client(["health"], from: 4)
+            #expect(health.standardOutput.contains("quarantined by verification (no more tasks): \(liar)"), "\(health)")
         }
     }
     #endif

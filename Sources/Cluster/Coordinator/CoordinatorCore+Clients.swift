@@ -13,8 +13,11 @@ extension CoordinatorCore {
         case .info(let id):
             let counts = scheduler.workerCounts
             let running = jobs.values.filter { $0.state == .running }.count
-            out.append(.toClient(peer, .info(.init(
-                request: id.request, software: software, workers: counts.workers, slots: counts.slots, jobs: running))))
+            var info = ClientReply.ClusterInfo(
+                request: id.request, software: software, workers: counts.workers, slots: counts.slots, jobs: running)
+            let quarantined = scheduler.quarantinedWorkers.keys.map(\.rawValue).sorted()
+            info.quarantined = quarantined.isEmpty ? nil : quarantined
+            out.append(.toClient(peer, .info(info)))
         case .has(let request, let dataset):
             out.append(.toClient(peer, .has(request: request, dataset: dataset, present: hasDataset(dataset, for: identity))))
         case .upload(let upload, let bytes):
