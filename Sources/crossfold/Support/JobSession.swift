@@ -148,7 +148,7 @@ struct JobSession: Sendable {
         ResultsOutput.printTable(
             metrics, threshold: threshold ?? Self.threshold(of: metrics) ?? 0.5, toStandardError: output.usesStandardOutput)
         // Said on standard error, beside the table: a verification that could not run is never a silent pass.
-        if let verification = status.verification { Terminal.standardError(VerificationText.line(verification) + "\n") }
+        if let verification = status.verification { Terminal.standardError(VerificationText.line(verification, tasks: status.tasksTotal) + "\n") }
     }
 
     /// The threshold a stored result was computed with (in its crossfold block).
