@@ -179,6 +179,29 @@ import Wire
         #expect(c.actions.contains(.jobCompleted("other")))
     }
 
+    /// A check that only a busy worker may take waits without holding up other jobs' tasks.
+    @Test func aCheckWaitingForItsWorkerDoesNotIdleTheOthers() throws {
+        var c = Cluster()
+        // No task sent ahead of a free slot, so each step's assignment is plain.
+        c.scheduler = Scheduler(configuration: SchedulerConfiguration(lease: .seconds(30), queueAheadBelow: .zero))
+        c.ready("w1", "w2")
+        c.add("b", tasks: 3, verify: nil)
+        // w2 keeps b's task 1 for now; w1 finishes b's task 0, then takes a's only task.
+        let held = try #require(c.outstanding.first { $0.worker == Self.w2 })
+        c.outstanding.removeAll { $0.worker == Self.w2 }
+        c.add("a", tasks: 1, verify: 1)
+        c.answerOne()
+        #expect(c.outstanding.map(\.attempt) == [TaskAttempt(job: "a", task: 0, attempt: 1)])
+        c.answerOne()
+        // a's check must go to w2, which is busy: w1 takes b's last task meanwhile.
+        #expect(c.outstanding.map(\.worker) == [Self.w1])
+        #expect(c.outstanding.map(\.attempt) == [TaskAttempt(job: "b", task: 2, attempt: 1)])
+        c.outstanding.append(held)
+        c.runToEnd()
+        #expect(c.actions.contains(.jobCompleted("a")) && c.actions.contains(.jobCompleted("b")))
+        #expect(c.assignments(to: Self.w2).contains(TaskAttempt(job: "a", task: 0, attempt: 2)))
+    }
+
     @Test func aMismatchWithNoThirdWorkerFailsTheJobSayingWhy() throws {
         var c = Cluster()
         c.liars = [Self.w2]

@@ -29,7 +29,9 @@ extension Scheduler {
             guard let record = jobs[job], !record.finished, !record.queue.isEmpty else { continue }
             if ahead, !queuesAhead(record) { continue }
             // A check whose only free workers already computed the task waits; other jobs go on.
-            if let head = record.queue.first, bestWorker(for: job, task: head, ahead: ahead) == nil { continue }
+            // (Only a check can be refused by every free worker; ordinary tasks skip the extra pass.)
+            if let head = record.queue.first, record.task(head)?.done == true,
+               bestWorker(for: job, task: head, ahead: ahead) == nil { continue }
             if let current = best, current.running <= record.running { continue }
             best = (job, record.running)
         }
