@@ -112,6 +112,14 @@ import ZeroMQ
         #expect(Self.has(restarted, "bob") == false)
     }
 
+    @Test func aVerifyFractionOutside0To1IsRefused() throws {
+        let h = StoreCoreHarness(store: InMemoryJobStore())
+        var spec = h.spec()
+        spec.verify = 1.5
+        let refused = try #require(StoreCoreHarness.error(h.send(.client(h.client, .submit(request: "v", spec: spec)))))
+        #expect(refused.code == "usage" && refused.message == "--verify 1.5 is outside 0...1")
+    }
+
     /// Without keys nothing is owned: every client sees every job, as before.
     @Test func withoutKeysEveryClientSeesEveryJob() throws {
         let h = StoreCoreHarness(store: InMemoryJobStore())

@@ -216,6 +216,9 @@ extension CoordinatorCore {
         guard (0...1).contains(spec.threshold) else {
             return .failure(Refusal(code: "usage", message: "--threshold \(spec.threshold) is outside 0...1"))
         }
+        if let verify = spec.verify, !(0...1).contains(verify) {
+            return .failure(Refusal(code: "usage", message: "--verify \(verify) is outside 0...1"))
+        }
         if let testSet = spec.testSet, TestSetSource.Scope(rawValue: testSet) == nil {
             return .failure(Refusal(code: "usage", message: "--test-set \(testSet) is not split or all"))
         }
