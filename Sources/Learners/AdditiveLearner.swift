@@ -4,11 +4,21 @@ import Datasets
 /// sums. Its K folds can then be fitted from one pass over the data: the statistics of every fold's
 /// held-out rows (a partition), and each fold's training statistics as the sum of the other
 /// partitions' (`PartitionSums`), instead of K passes over (K−1)/K of the rows.
+///
+/// The pass streams through the rows in order, adding each row into its partition's statistics
+/// (`partitionStatistics`), a chunk of rows per thread (`FoldPartitions.chunks`); reading every
+/// partition's rows on its own would sweep the whole dataset K times at a stride.
 protocol AdditiveLearner: Learner {
     associatedtype Statistics: Sendable
 
     /// The statistics of `view`'s rows. Throws what `fit` would for rows it cannot learn.
     func statistics(_ view: RowView, cancellation: FoldCancellation) throws(LearnerError) -> Statistics
+
+    /// The statistics of each partition's rows among `rows` (one per partition, in partition order),
+    /// from one sweep through `rows` in order. Throws what `fit` would for rows it cannot learn.
+    func partitionStatistics(
+        _ dataset: Dataset, rows: Range<Int>, of partitions: FoldPartitions, cancellation: FoldCancellation
+    ) throws(LearnerError) -> [Statistics]
 
     /// The statistics of two disjoint sets of rows together.
     func adding(_ a: Statistics, _ b: Statistics) -> Statistics
@@ -37,18 +47,21 @@ extension AdditiveLearner {
     }
 
     /// Fits fold `fold` of `partitions` from the partitions' sums. The first fold of a repeat to
-    /// arrive computes them; folds that arrive meanwhile compute the partitions not started yet and
-    /// wait for the rest; `memo` keeps them for the later folds (without a memo, this fold computes
-    /// them all).
+    /// arrive starts the pass; folds that arrive meanwhile take the chunks of rows not started yet
+    /// and wait for the rest; `memo` keeps the sums for the later folds (without a memo, this fold
+    /// makes the whole pass).
     func fit(
         fold: Int, of partitions: FoldPartitions, dataset: Dataset, lanes: Int, memo: PartitionStatisticsMemo?, key: String,
         cancellation: FoldCancellation
     ) throws(LearnerError) -> any FittedModel {
-        let make = { PartitionWork<Statistics>(count: partitions.folds) }
+        let chunks = partitions.chunks(statisticsBytes: statisticsBytes(dataset))
+        let make = { PartitionWork<[Statistics], PartitionSums<Statistics>>(count: chunks.count) }
         let work = memo?.work(for: partitions.identity + "/" + key, bytes: sumsBytes(partitions, dataset: dataset), make: make)
             ?? make()
-        let sums = try work.sums(lanes: lanes, cancellation: cancellation, adding: adding) { p throws(LearnerError) in
-            try statistics(RowView(dataset: dataset, rows: partitions.rows(of: p)), cancellation: cancellation)
+        let sums = try work.result(lanes: lanes, cancellation: cancellation) { parts in
+            PartitionSums(chunks: parts, adding: adding)
+        } compute: { chunk throws(LearnerError) in
+            try partitionStatistics(dataset, rows: chunks[chunk], of: partitions, cancellation: cancellation)
         }
         return try fit(sums.excluding(fold, adding: adding), dataset: dataset)
     }
@@ -61,6 +74,13 @@ struct PartitionSums<Statistics: Sendable>: Sendable {
     let prefix: [Statistics]
     /// `suffix[p]`: partitions `p..<K` added in order from `p`.
     let suffix: [Statistics]
+
+    /// From every chunk's statistics of every partition (`chunks[i][p]`): a partition's are its
+    /// chunks' added in chunk order.
+    init(chunks: [[Statistics]], adding: (Statistics, Statistics) -> Statistics) {
+        let parts = chunks[0].indices.map { p in chunks.dropFirst().reduce(chunks[0][p]) { adding($0, $1[p]) } }
+        self.init(parts, adding: adding)
+    }
 
     init(_ parts: [Statistics], adding: (Statistics, Statistics) -> Statistics) {
         let k = parts.count

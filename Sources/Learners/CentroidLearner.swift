@@ -30,46 +30,145 @@ struct CentroidLearner: AdditiveLearner {
         /// `(concepts + 1) × features`: row `k` is Σ over the positives of concept `k` of the
         /// unit-length rows; the last row is that sum over all rows.
         var sums: [Double]
+
+        /// The statistics of no rows.
+        init(empty dataset: Dataset) {
+            rows = 0
+            positives = [Int](repeating: 0, count: dataset.conceptCount)
+            sums = [Double](repeating: 0, count: (dataset.conceptCount + 1) * dataset.featureCount)
+        }
+
+        init(rows: Int, positives: [Int], sums: [Double]) {
+            self.rows = rows
+            self.positives = positives
+            self.sums = sums
+        }
+
+        /// Adds the concepts and the features of `rows.count` gathered unit-length rows at `x` (the
+        /// dataset's `rows`), through one matrix product in single precision added to the sums in
+        /// double. Leaves `rows` to the caller.
+        mutating func add(_ x: UnsafePointer<Float>, rows: UnsafeBufferPointer<Int>, dataset: Dataset, scratch: BlockScratch) {
+            let d = dataset.featureCount
+            let c = dataset.conceptCount
+            let columns = c + 1  // every concept, then a column of ones for the sum of all rows
+            let indicator = scratch.indicator
+            dataset.labels.withUnsafeBufferPointer { labels in
+                positives.withUnsafeMutableBufferPointer { positives in
+                    guard let labels = labels.baseAddress, let counts = positives.baseAddress else { return }
+                    for (slot, row) in rows.enumerated() {
+                        let (flags, out) = (labels + row * c, indicator + slot * columns)
+                        for k in 0..<c {
+                            let positive: UInt8 = flags[k] != 0 ? 1 : 0
+                            out[k] = Float(positive)
+                            counts[k] &+= Int(positive)
+                        }
+                        out[c] = 1
+                    }
+                }
+            }
+            MatrixProduct.multiply(
+                indicator, transposeA: true, lda: columns, x, ldb: d, into: scratch.blockSums, ldc: d,
+                m: columns, n: d, k: rows.count
+            )
+            sums.withUnsafeMutableBufferPointer { sums in
+                for i in 0..<(columns * d) { sums[i] += Double(scratch.blockSums[i]) }
+            }
+        }
     }
 
-    func statistics(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> Statistics {
-        let dataset = training.dataset
-        let d = dataset.featureCount
-        let c = dataset.conceptCount
-        let columns = c + 1  // every concept, then a column of ones for the sum of all rows
-        var sums = [Double](repeating: 0, count: columns * d)
-        var positives = [Int](repeating: 0, count: c)
-        guard training.count > 0 else { return Statistics(rows: 0, positives: positives, sums: sums) }
-        let gatherer = RowGatherer(view: training, transform: .unitNorm)
-        let x = UnsafeMutablePointer<Float>.allocate(capacity: gatherer.blockRows * d)
-        let indicator = UnsafeMutablePointer<Float>.allocate(capacity: gatherer.blockRows * columns)
-        let blockSums = UnsafeMutablePointer<Float>.allocate(capacity: columns * d)
-        defer {
+    /// Buffers for one block of rows: the gathered rows, their concept indicators (and a column of
+    /// ones), and the block's sums.
+    struct BlockScratch {
+        let x: UnsafeMutablePointer<Float>
+        let indicator: UnsafeMutablePointer<Float>
+        let blockSums: UnsafeMutablePointer<Float>
+
+        init(_ dataset: Dataset, blockRows: Int) {
+            let columns = dataset.conceptCount + 1
+            x = .allocate(capacity: blockRows * dataset.featureCount)
+            indicator = .allocate(capacity: blockRows * columns)
+            blockSums = .allocate(capacity: columns * dataset.featureCount)
+        }
+
+        func deallocate() {
             x.deallocate()
             indicator.deallocate()
             blockSums.deallocate()
         }
-        dataset.labels.withUnsafeBufferPointer { labels in
+    }
+
+    func statistics(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> Statistics {
+        let dataset = training.dataset
+        var statistics = Statistics(empty: dataset)
+        guard training.count > 0 else { return statistics }
+        let gatherer = RowGatherer(view: training, transform: .unitNorm)
+        let scratch = BlockScratch(dataset, blockRows: gatherer.blockRows)
+        defer { scratch.deallocate() }
+        training.rows.withUnsafeBufferPointer { rows in
             for block in 0..<gatherer.blockCount {
                 let positions = gatherer.positions(ofBlock: block)
-                gatherer.gather(positions, into: x)
-                for (slot, position) in positions.enumerated() {
-                    let row = training.rows[position]
-                    for k in 0..<c {
-                        let positive = labels[row * c + k] != 0
-                        indicator[slot * columns + k] = positive ? 1 : 0
-                        if positive { positives[k] += 1 }
-                    }
-                    indicator[slot * columns + c] = 1
-                }
-                MatrixProduct.multiply(
-                    indicator, transposeA: true, lda: columns, x, ldb: d, into: blockSums, ldc: d,
-                    m: columns, n: d, k: positions.count
-                )
-                for i in 0..<(columns * d) { sums[i] += Double(blockSums[i]) }
+                gatherer.gather(positions, into: scratch.x)
+                statistics.add(scratch.x, rows: UnsafeBufferPointer(rebasing: rows[positions]), dataset: dataset, scratch: scratch)
             }
         }
-        return Statistics(rows: training.count, positives: positives, sums: sums)
+        statistics.rows = training.count
+        return statistics
+    }
+
+    /// One sweep through `rows` a block of consecutive rows at a time; in each block the rows of one
+    /// partition are gathered together and added to that partition's sums with one matrix product.
+    func partitionStatistics(
+        _ dataset: Dataset, rows: Range<Int>, of partitions: FoldPartitions, cancellation: FoldCancellation
+    ) throws(LearnerError) -> [Statistics] {
+        let k = partitions.folds
+        var statistics = [Statistics](repeating: Statistics(empty: dataset), count: k)
+        let blockRows = RowGatherer.blockRows(width: dataset.featureCount)
+        // The chunk's rows block by block, grouped by partition within a block; `starts[b * (k + 1) + p]`
+        // is where partition p's rows of block b begin in `ordered`.
+        var ordered = [Int](repeating: 0, count: rows.count)
+        var starts = [Int]()
+        starts.reserveCapacity((rows.count / blockRows + 1) * (k + 1))
+        partitions.rowFolds.withUnsafeBufferPointer { folds in
+            var counts = [Int](repeating: 0, count: k)
+            for blockStart in stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows) {
+                let block = blockStart..<min(rows.upperBound, blockStart + blockRows)
+                for p in 0..<k { counts[p] = 0 }
+                for row in block { counts[Int(folds[row])] += 1 }
+                var next = blockStart - rows.lowerBound
+                var offsets = counts
+                for p in 0..<k {
+                    starts.append(next)
+                    offsets[p] = next
+                    next += counts[p]
+                }
+                starts.append(next)
+                for row in block {
+                    let p = Int(folds[row])
+                    ordered[offsets[p]] = row
+                    offsets[p] += 1
+                }
+            }
+        }
+        let view = RowView(dataset: dataset, rows: ordered)
+        let gatherer = RowGatherer(view: view, transform: .unitNorm, blockRows: blockRows)
+        let scratch = BlockScratch(dataset, blockRows: blockRows)
+        defer { scratch.deallocate() }
+        for block in 0..<gatherer.blockCount {
+            try cancellation.check()
+            let positions = gatherer.positions(ofBlock: block)
+            gatherer.gather(positions, into: scratch.x)
+            ordered.withUnsafeBufferPointer { ordered in
+                for p in 0..<k {
+                    let segment = starts[block * (k + 1) + p]..<starts[block * (k + 1) + p + 1]
+                    guard !segment.isEmpty else { continue }
+                    statistics[p].add(
+                        scratch.x + (segment.lowerBound - positions.lowerBound) * dataset.featureCount,
+                        rows: UnsafeBufferPointer(rebasing: ordered[segment]), dataset: dataset, scratch: scratch)
+                    statistics[p].rows += segment.count
+                }
+            }
+        }
+        return statistics
     }
 
     func adding(_ a: Statistics, _ b: Statistics) -> Statistics {

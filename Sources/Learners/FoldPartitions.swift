@@ -38,15 +38,19 @@ public struct FoldPartitions: Sendable {
         return assignments.map { UInt8(truncatingIfNeeded: $0) }
     }
 
-    /// Rows of partition `p`, increasing.
-    func rows(of p: Int) -> [Int] {
-        let target = UInt8(truncatingIfNeeded: p)
-        var rows: [Int] = []
-        rows.reserveCapacity(rowFolds.count / max(1, folds) + 1)
-        rowFolds.withUnsafeBufferPointer { folds in
-            for (i, fold) in folds.enumerated() where fold == target { rows.append(i) }
-        }
-        return rows
+    /// Rows per chunk of the streaming pass at least (`chunks`), so a chunk's fixed costs stay small.
+    static let chunkRows = 16_384
+
+    /// Chunks of rows in order, the parts of the pass that fits every fold (`AdditiveLearner`):
+    /// enough for the threads of the folds computing together, at most 16, each holding one
+    /// statistics of `statisticsBytes` per partition, and no more than 64 MiB of them altogether. A
+    /// function of the row count, the folds and the statistics' size only, so every worker sums the
+    /// same chunks in the same order.
+    func chunks(statisticsBytes: Int) -> [Range<Int>] {
+        let rows = rowFolds.count
+        let byMemory = (64 << 20) / max(1, folds * statisticsBytes)
+        let count = max(1, min(16, rows / Self.chunkRows, byMemory))
+        return (0..<count).map { i in (rows * i / count)..<(rows * (i + 1) / count) }
     }
 
     /// Whether these partitions describe the fold whose held-out rows are `testRows` of a dataset of

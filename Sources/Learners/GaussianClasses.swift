@@ -81,30 +81,58 @@ struct ClassStatistics: Sendable {
     }
 
     /// Throws `trainingFailed` when `exclusive` and a training row has no concept or several.
-    ///
-    /// One pass through raw pointers: the same sums in the same order as a plain loop over the
-    /// arrays (so the same bits), without a uniqueness check and a closure per row (which made this
-    /// pass most of a fold's time).
     init(_ view: RowView, centre: [Double], exclusive: Bool) throws(LearnerError) {
-        let dataset = view.dataset
+        self = try view.rows.withUnsafeBufferPointer { rows throws(LearnerError) in
+            try Self.accumulate(view.dataset, rows: rows, partitions: 1, centre: centre, exclusive: exclusive) { _ in 0 }[0]
+        }
+    }
+
+    /// The statistics of each partition's rows among `rows` (`partitions.folds` of them), from one
+    /// sweep through the rows in order.
+    static func partitions(
+        _ dataset: Dataset, rows: Range<Int>, of partitions: FoldPartitions, centre: [Double], exclusive: Bool
+    ) throws(LearnerError) -> [ClassStatistics] {
+        try partitions.rowFolds.withUnsafeBufferPointer { folds throws(LearnerError) in
+            try accumulate(dataset, rows: rows, partitions: partitions.folds, centre: centre, exclusive: exclusive) { Int(folds[$0]) }
+        }
+    }
+
+    private init(rowCount: Int, featureCount: Int, centre: [Double], counts: [Int], accumulators: UnsafePointer<Double>) {
+        let (d, c) = (featureCount, counts.count)
+        self.rowCount = rowCount
+        self.featureCount = d
+        self.counts = counts
+        mean = centre
+        totalSum = Array(UnsafeBufferPointer(start: accumulators, count: d))
+        totalSquares = Array(UnsafeBufferPointer(start: accumulators + d, count: d))
+        sums = Array(UnsafeBufferPointer(start: accumulators + 3 * d, count: c * d))
+        squares = Array(UnsafeBufferPointer(start: accumulators + 3 * d + c * d, count: c * d))
+    }
+
+    /// One pass through `rows` in order, adding each into the statistics of its partition
+    /// (`partition(row)`, below `partitions`), through raw pointers: the same sums in the same order
+    /// as a plain loop over the arrays (so the same bits), without a uniqueness check per row (which
+    /// made this pass most of a fold's time).
+    @inline(__always)
+    private static func accumulate<Rows: Collection<Int>>(
+        _ dataset: Dataset, rows: Rows, partitions: Int, centre: [Double], exclusive: Bool, partition: (Int) -> Int
+    ) throws(LearnerError) -> [ClassStatistics] {
         let d = dataset.featureCount
         let c = dataset.conceptCount
-        rowCount = view.count
-        featureCount = d
-        mean = centre
-        let accumulators = UnsafeMutablePointer<Double>.allocate(capacity: 3 * d + 2 * c * d)
-        accumulators.initialize(repeating: 0, count: 3 * d + 2 * c * d)
+        // Per partition: total, squares of the total, the centred row (scratch), class sums, class squares.
+        let stride = 3 * d + 2 * c * d
+        let accumulators = UnsafeMutablePointer<Double>.allocate(capacity: partitions * stride)
+        accumulators.initialize(repeating: 0, count: partitions * stride)
         defer { accumulators.deallocate() }
-        let (total, totalSq, centred) = (accumulators, accumulators + d, accumulators + 2 * d)
-        let (classSums, classSquares) = (accumulators + 3 * d, accumulators + 3 * d + c * d)
-        var counts = [Int](repeating: 0, count: c)
+        var counts = [Int](repeating: 0, count: partitions * c)
+        var rowCounts = [Int](repeating: 0, count: partitions)
         var invalid: (row: Int, positives: Int)?
         dataset.features.withUnsafeBufferPointer { x in
             dataset.labels.withUnsafeBufferPointer { labels in
                 centre.withUnsafeBufferPointer { m in
                     counts.withUnsafeMutableBufferPointer { counts in
                         guard let x = x.baseAddress, let labels = labels.baseAddress, let m = m.baseAddress else { return }
-                        for row in view.rows {
+                        for row in rows {
                             let flags = labels + row * c
                             var positives = 0
                             for k in 0..<c where flags[k] != 0 { positives += 1 }
@@ -112,6 +140,11 @@ struct ClassStatistics: Sendable {
                                 invalid = (row, positives)
                                 return
                             }
+                            let p = partition(row)
+                            rowCounts[p] += 1
+                            let base = accumulators + p * stride
+                            let (total, totalSq, centred) = (base, base + d, base + 2 * d)
+                            let (classSums, classSquares) = (base + 3 * d, base + 3 * d + c * d)
                             let values = x + row * d
                             for j in 0..<d {
                                 let value = Double(values[j]) - m[j]
@@ -120,7 +153,7 @@ struct ClassStatistics: Sendable {
                                 totalSq[j] += value * value
                             }
                             for k in 0..<c where flags[k] != 0 {
-                                counts[k] += 1
+                                counts[p * c + k] += 1
                                 let (sums, squares) = (classSums + k * d, classSquares + k * d)
                                 for j in 0..<d {
                                     sums[j] += centred[j]
@@ -139,11 +172,11 @@ struct ClassStatistics: Sendable {
                     + "\(invalid.positives); mark the dataset multi-label (a `labels` column) or fix the row"
             )
         }
-        self.counts = counts
-        totalSum = Array(UnsafeBufferPointer(start: total, count: d))
-        totalSquares = Array(UnsafeBufferPointer(start: totalSq, count: d))
-        sums = Array(UnsafeBufferPointer(start: classSums, count: c * d))
-        squares = Array(UnsafeBufferPointer(start: classSquares, count: c * d))
+        return (0..<partitions).map { p in
+            ClassStatistics(
+                rowCount: rowCounts[p], featureCount: d, centre: centre, counts: Array(counts[(p * c)..<((p + 1) * c)]),
+                accumulators: accumulators + p * stride)
+        }
     }
 
     private init(adding a: ClassStatistics, _ b: ClassStatistics) {

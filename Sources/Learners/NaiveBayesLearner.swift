@@ -32,6 +32,13 @@ struct NaiveBayesLearner: AdditiveLearner {
         try ClassStatistics(training, centre: ClassStatistics.centre(of: training.dataset), exclusive: !training.dataset.isMultiLabel)
     }
 
+    func partitionStatistics(
+        _ dataset: Dataset, rows: Range<Int>, of partitions: FoldPartitions, cancellation: FoldCancellation
+    ) throws(LearnerError) -> [ClassStatistics] {
+        try ClassStatistics.partitions(
+            dataset, rows: rows, of: partitions, centre: ClassStatistics.centre(of: dataset), exclusive: !dataset.isMultiLabel)
+    }
+
     func adding(_ a: ClassStatistics, _ b: ClassStatistics) -> ClassStatistics { a.adding(b) }
 
     func statisticsBytes(_ dataset: Dataset) -> Int {

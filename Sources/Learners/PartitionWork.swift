@@ -1,15 +1,16 @@
 import Dispatch
 import Synchronization
 
-/// The partitions of one repeat, computed together by the folds that need them: each thread of each
-/// fold takes the next partition nobody has started, and once none is left waits for the ones
-/// others are computing. A partition's statistics do not depend on who computes it, so neither do
-/// the sums. A computation that fails (a cancelled fold) puts its partition back for the others.
-final class PartitionWork<Statistics: Sendable>: Sendable {
-    private enum Part {
+/// Work of one repeat split into parts (row chunks), computed together by the folds that need it:
+/// each thread of each fold takes the next part nobody has started, and once none is left waits for
+/// the ones others are computing; the last to see every part done combines them. A part does not
+/// depend on who computes it, so neither does the result. A computation that fails (a cancelled
+/// fold) puts its part back for the others.
+final class PartitionWork<Part: Sendable, Result: Sendable>: Sendable {
+    private enum Slot {
         case waiting
         case computing(DispatchGroup)
-        case done(Statistics)
+        case done(Part)
     }
 
     private enum Step {
@@ -18,54 +19,60 @@ final class PartitionWork<Statistics: Sendable>: Sendable {
         case finished
     }
 
-    private let state: Mutex<(parts: [Part], sums: PartitionSums<Statistics>?)>
+    /// The parts until they are combined, then only the result (the parts are dropped).
+    private let state: Mutex<(slots: [Slot], result: Result?)>
 
     init(count: Int) {
         state = Mutex((Array(repeating: .waiting, count: count), nil))
     }
 
-    /// The sums of every partition, computing partitions on up to `lanes` threads of the caller's.
-    /// Throws the first failure of the caller's own computations (its partitions are left for
-    /// others), or `cancelled`.
-    func sums(
-        lanes: Int, cancellation: FoldCancellation, adding: (Statistics, Statistics) -> Statistics,
-        statistics: (Int) throws(LearnerError) -> Statistics
-    ) throws(LearnerError) -> PartitionSums<Statistics> {
-        if let sums = state.withLock({ $0.sums }) { return sums }
+    /// The combined parts, computing parts on up to `lanes` threads of the caller's. Throws the
+    /// first failure of the caller's own computations (its parts are left for others), or
+    /// `cancelled`.
+    func result(
+        lanes: Int, cancellation: FoldCancellation, combine: ([Part]) -> Result,
+        compute: (Int) throws(LearnerError) -> Part
+    ) throws(LearnerError) -> Result {
+        if let result = state.withLock({ $0.result }) { return result }
         let failures = Mutex<LearnerError?>(nil)
         BlockRunner.run(blocks: lanes, lanes: lanes) { _, _ in
             do throws(LearnerError) {
-                try work(cancellation: cancellation, statistics: statistics)
+                try work(cancellation: cancellation, compute: compute)
             } catch {
                 failures.withLock { $0 = $0 ?? error }
             }
         }
         if let failure = failures.withLock({ $0 }) { throw failure }
-        let parts: [Statistics]? = state.withLock { state in
-            if state.sums != nil { return nil }
-            return state.parts.map { part in
-                guard case .done(let statistics) = part else { preconditionFailure("every partition is done") }
-                return statistics
+        let parts: [Part]? = state.withLock { state in
+            if state.result != nil { return nil }
+            return state.slots.map { slot in
+                guard case .done(let part) = slot else { preconditionFailure("every part is done") }
+                return part
             }
         }
-        guard let parts else { return state.withLock { $0.sums! } }
-        let sums = PartitionSums(parts, adding: adding)
-        state.withLock { $0.sums = $0.sums ?? sums }
-        return sums
+        guard let parts else { return state.withLock { $0.result! } }
+        let result = combine(parts)
+        return state.withLock { state in
+            if let earlier = state.result { return earlier }
+            state.result = result
+            state.slots = []
+            return result
+        }
     }
 
-    /// One thread's share: partitions nobody has started, then waiting for the rest.
-    private func work(cancellation: FoldCancellation, statistics: (Int) throws(LearnerError) -> Statistics) throws(LearnerError) {
+    /// One thread's share: parts nobody has started, then waiting for the rest.
+    private func work(cancellation: FoldCancellation, compute: (Int) throws(LearnerError) -> Part) throws(LearnerError) {
         while true {
             try cancellation.check()
             let step: Step = state.withLock { state in
+                guard state.result == nil else { return .finished }
                 var busy: DispatchGroup?
-                for (p, part) in state.parts.enumerated() {
-                    switch part {
+                for (p, slot) in state.slots.enumerated() {
+                    switch slot {
                     case .waiting:
                         let group = DispatchGroup()
                         group.enter()
-                        state.parts[p] = .computing(group)
+                        state.slots[p] = .computing(group)
                         return .compute(p, group)
                     case .computing(let group):
                         busy = busy ?? group
@@ -79,10 +86,10 @@ final class PartitionWork<Statistics: Sendable>: Sendable {
             case .compute(let p, let group):
                 defer { group.leave() }
                 do {
-                    let value = try statistics(p)
-                    state.withLock { $0.parts[p] = .done(value) }
+                    let value = try compute(p)
+                    state.withLock { if $0.result == nil { $0.slots[p] = .done(value) } }
                 } catch {
-                    state.withLock { $0.parts[p] = .waiting }
+                    state.withLock { if $0.result == nil { $0.slots[p] = .waiting } }
                     throw error
                 }
             case .wait(let group):

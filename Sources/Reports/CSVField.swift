@@ -1,10 +1,10 @@
 import Foundation
 
 /// RFC 4180 field quoting.
-enum CSVField {
+public enum CSVField {
     /// `text` as a CSV field: unchanged unless it holds a comma, a double quote, CR or LF, in which
     /// case it is wrapped in double quotes with each inner quote doubled.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         let needsQuotes = text.utf8.contains { byte in
             byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n")
                 || byte == UInt8(ascii: "\r")

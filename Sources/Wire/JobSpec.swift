@@ -20,6 +20,9 @@ public struct JobSpec: Sendable, Codable, Equatable {
     /// Which inputs the result's `test_set` lists: absent for one split (Clarifai's), `all` for
     /// every input.
     public var testSet: String?
+    /// A sweep's configurations (ModelConfiguration.swift), every one evaluated on the same fold plan;
+    /// absent for a job of one model (`model` and `params`), as every job before sweeps was.
+    public var configurations: [ModelConfiguration]?
     /// The fraction of tasks to compute a second time on another worker and compare bit for bit
     /// (`--verify`); nil for the coordinator's default (`coordinator --verify`). Set after `init`.
     public var verify: Double?
@@ -27,9 +30,10 @@ public struct JobSpec: Sendable, Codable, Equatable {
     public init(
         dataset: String, datasetName: String, holdout: String? = nil, holdoutName: String? = nil,
         split: String, folds: Int, repeats: Int, seed: UInt64, model: String, params: [String: String],
-        threshold: Double, testSet: String? = nil
+        threshold: Double, testSet: String? = nil, configurations: [ModelConfiguration]? = nil
     ) {
         self.testSet = testSet
+        self.configurations = configurations
         self.dataset = dataset
         self.datasetName = datasetName
         self.holdout = holdout
@@ -70,14 +74,17 @@ public struct JobStatus: Sendable, Codable, Equatable {
     public var etaSeconds: Double?
     /// Why a job failed or was cancelled.
     public var message: String?
+    /// A sweep's number of configurations; absent for a job of one model.
+    public var configurations: Int?
     /// Verification by recomputation, for a job that asked for it. Set after `init`.
     public var verification: VerificationSummary?
 
     public init(
         job: String, state: JobState, datasetName: String, model: String, tasksTotal: Int, tasksDone: Int,
         tasksRunning: Int, attemptsLost: Int, workers: Int, workersBusy: Int, elapsedSeconds: Double,
-        etaSeconds: Double? = nil, message: String? = nil
+        etaSeconds: Double? = nil, message: String? = nil, configurations: Int? = nil
     ) {
+        self.configurations = configurations
         self.job = job
         self.state = state
         self.datasetName = datasetName

@@ -206,6 +206,7 @@ public struct TaskAssignment: Sendable, Codable, Equatable {
     public var fold: Int
     /// Number of Int32 row indices in the payload frame: the held-out rows, increasing.
     public var testRows: Int
+    /// The learner: the job's, or in a sweep the configuration's that this task evaluates.
     public var model: String
     public var params: [String: String]
     public var seed: UInt64

@@ -8,7 +8,7 @@ import TestSupport
     static let commands: [[String]] = [
         ["evaluate"], ["dataset", "inspect"], ["dataset", "import"], ["dataset", "synth"], ["models"], ["coordinator"],
         ["worker"], ["submit"], ["jobs"], ["status"], ["watch"], ["cancel"], ["results"], ["clarifai", "list"],
-        ["clarifai", "get"], ["health"], ["keys", "generate"], ["cache", "verify"],
+        ["clarifai", "get"], ["clarifai", "compare"], ["health"], ["keys", "generate"], ["cache", "verify"],
     ]
 
     /// ArgumentParser starts an option's help text in this column, or on the next line when the

@@ -66,6 +66,8 @@ import TestSupport
         "--holdout-labels",
         // Outputs.
         "--json", "--predictions", "--test-set", "--html",
+        // A sweep's comparison and predictions.
+        "--select", "--all-configurations", "--nested",
         // Where it runs.
         "--local-workers", "--coordinator", "--keys", "--worker-wait", "--reply-timeout", "--remote", "--fallback", "--verify",
         // Clarifai.

@@ -11,6 +11,21 @@ import Testing
     static let folds = 5
     static let exclusive = SyntheticData.overlapping(rows: 1_400, features: 40, classes: 3)
     static let multiLabel = SyntheticData.multiLabel(rows: 900, concepts: 4, features: 12)
+    /// Rows enough for three chunks of the streaming pass (`FoldPartitions.chunks`).
+    static let chunked = SyntheticData.overlapping(rows: 3 * FoldPartitions.chunkRows + 77, features: 6, classes: 3)
+    /// Test arguments by name: a dataset's description is its every value.
+    enum Shape: String, CaseIterable, CustomTestStringConvertible {
+        case exclusive, multiLabel, chunked
+        var dataset: Dataset {
+            switch self {
+            case .exclusive: FoldSumsTests.exclusive
+            case .multiLabel: FoldSumsTests.multiLabel
+            case .chunked: FoldSumsTests.chunked
+            }
+        }
+        var testDescription: String { rawValue }
+    }
+
     static let specs = [LearnerSpec(model: "centroid"), LearnerSpec(model: "naive-bayes")]
 
     /// Row `i` in fold `i * 7 % 5`: every fold's rows spread over the dataset.
@@ -35,8 +50,9 @@ import Testing
         ).scores.map(\.bitPattern)
     }
 
-    @Test(arguments: specs, [exclusive, multiLabel])
-    func everyWayOfRunningTheFoldsGivesTheSameBits(spec: LearnerSpec, dataset: Dataset) throws {
+    @Test(arguments: specs, Shape.allCases)
+    func everyWayOfRunningTheFoldsGivesTheSameBits(spec: LearnerSpec, shape: Shape) throws {
+        let dataset = shape.dataset
         let partitions = Self.partitions(dataset)
         let alone = try (0..<Self.folds).map { try Self.run(spec, dataset, fold: $0, partitions: partitions, memo: nil) }
         // One memo for all folds, run backwards on three threads.
@@ -54,8 +70,9 @@ import Testing
         #expect(concurrent.withLock { $0 } == alone.map { Optional($0) })
     }
 
-    @Test(arguments: specs, [exclusive, multiLabel])
-    func sumsGiveTheModelOfTheFoldsOwnRows(spec: LearnerSpec, dataset: Dataset) throws {
+    @Test(arguments: specs, Shape.allCases)
+    func sumsGiveTheModelOfTheFoldsOwnRows(spec: LearnerSpec, shape: Shape) throws {
+        let dataset = shape.dataset
         for fold in 0..<Self.folds {
             let summed = try Self.run(spec, dataset, fold: fold, partitions: Self.partitions(dataset), memo: nil)
             let own = try Self.run(spec, dataset, fold: fold, partitions: nil, memo: nil)
@@ -88,12 +105,25 @@ import Testing
         #expect(throws: LearnerError.self) { try Self.run(Self.specs[1], dataset, fold: 0, partitions: short, memo: nil) }
     }
 
+    @Test func chunksCoverTheRowsInOrderAndDependOnTheShapeOnly() {
+        let rows = 3 * FoldPartitions.chunkRows + 77
+        let partitions = FoldPartitions(folds: 5, rowFolds: [UInt8](repeating: 0, count: rows), dataset: "d")
+        let chunks = partitions.chunks(statisticsBytes: 1_000)
+        #expect(chunks.count == 3 && chunks.first?.lowerBound == 0 && chunks.last?.upperBound == rows)
+        #expect(zip(chunks, chunks.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        // Statistics so large that one chunk's fill 64 MiB: a single chunk.
+        #expect(partitions.chunks(statisticsBytes: 20 << 20).count == 1)
+        #expect(FoldPartitions(folds: 2, rowFolds: [0, 1], dataset: "d").chunks(statisticsBytes: 8) == [0..<2])
+    }
+
+    static func sums(_ parts: [Int]) -> PartitionSums<Int> { PartitionSums(parts, adding: +) }
+
     @Test func foldsArrivingTogetherComputeEachPartitionOnce() throws {
-        let work = PartitionWork<Int>(count: 7)
+        let work = PartitionWork<Int, PartitionSums<Int>>(count: 7)
         let computed = Mutex([Int](repeating: 0, count: 7))
         let results = Mutex([Int]())
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            let sums = try? work.sums(lanes: 2, cancellation: FoldCancellation(), adding: +) { p throws(LearnerError) in
+            let sums = try? work.result(lanes: 2, cancellation: FoldCancellation(), combine: Self.sums) { p throws(LearnerError) in
                 computed.withLock { $0[p] += 1 }
                 var spin = 0
                 for i in 0..<200_000 { spin &+= i }
@@ -106,15 +136,15 @@ import Testing
     }
 
     @Test func aPartitionWhoseComputationFailedIsMadeByTheNextFold() throws {
-        let work = PartitionWork<Int>(count: 3)
+        let work = PartitionWork<Int, PartitionSums<Int>>(count: 3)
         #expect(throws: LearnerError.self) {
-            try work.sums(lanes: 1, cancellation: FoldCancellation(), adding: +) { p throws(LearnerError) in
+            try work.result(lanes: 1, cancellation: FoldCancellation(), combine: Self.sums) { p throws(LearnerError) in
                 if p == 1 { throw LearnerError(.cancelled, "stopped") }
                 return p
             }
         }
         let attempted = Mutex([Int]())
-        let sums = try work.sums(lanes: 1, cancellation: FoldCancellation(), adding: +) { p throws(LearnerError) in
+        let sums = try work.result(lanes: 1, cancellation: FoldCancellation(), combine: Self.sums) { p throws(LearnerError) in
             attempted.withLock { $0.append(p) }
             return p * 10
         }
@@ -124,11 +154,11 @@ import Testing
     }
 
     @Test func aCancelledFoldStopsBeforeItsNextPartition() {
-        let work = PartitionWork<Int>(count: 3)
+        let work = PartitionWork<Int, PartitionSums<Int>>(count: 3)
         let cancellation = FoldCancellation()
         cancellation.cancel()
         #expect(throws: LearnerError(.cancelled, "the fold was cancelled before it finished")) {
-            try work.sums(lanes: 2, cancellation: cancellation, adding: +) { p throws(LearnerError) in p }
+            try work.result(lanes: 2, cancellation: cancellation, combine: Self.sums) { p throws(LearnerError) in p }
         }
     }
 

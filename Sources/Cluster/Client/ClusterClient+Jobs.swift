@@ -71,13 +71,16 @@ extension ClusterClient {
     /// order): `begin` gets the first reply's header (rows, concepts, repeats), then `body` each
     /// page before the next is asked for, so memory holds one page whatever the dataset's size.
     /// `pageBytes` bounds a page's scores (the coordinator may send fewer rows).
+    /// `sections` limits the pages to those sections of the file (a sweep's configuration: its
+    /// repeats, Sources/Wire/ModelConfiguration.swift); pages keep their section's number.
     public func predictions(
-        of job: String, rows: Int, concepts: Int, pageBytes: Int = 4 << 20,
+        of job: String, rows: Int, concepts: Int, pageBytes: Int = 4 << 20, sections: Range<Int>? = nil,
         begin: (ClientReply.ResultsHeader) throws -> Void, _ body: (PredictionsPageData) throws -> Void
     ) async throws {
         let rowsPerPage = max(1, pageBytes / (4 * max(1, concepts)))
-        var repeats = 1
-        var repeatIndex = 0
+        let firstSection = sections?.lowerBound ?? 0
+        var repeats = sections?.upperBound ?? 1
+        var repeatIndex = firstSection
         while repeatIndex < repeats {
             var first = 0
             while first < rows {
@@ -87,8 +90,8 @@ extension ClusterClient {
                       page.repeatIndex == repeatIndex, page.firstRow == first, page.rowCount > 0, let pair = pairs.first,
                       header.rows == rows, header.concepts == concepts
                 else { throw ClientError.badReply("expected RESULTS_REPLY with rows \(first)... of repeat \(repeatIndex)") }
-                if repeatIndex == 0, first == 0 {
-                    repeats = header.repeats
+                if repeatIndex == firstSection, first == 0 {
+                    repeats = min(sections?.upperBound ?? header.repeats, header.repeats)
                     try begin(header)
                 }
                 try body(PredictionsPageData(page: page, inputIDs: ids, folds: pair.folds, scores: pair.scores))

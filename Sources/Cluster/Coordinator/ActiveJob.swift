@@ -21,17 +21,24 @@ struct ActiveJob: Sendable {
     /// What verification did, once the job's checks are settled.
     var verification: VerificationSummary?
 
-    /// Task `t` is fold `t % folds` of repeat `t / folds`; a holdout job has one task.
-    var labels: [TaskLabel] {
-        guard let plan else { return [TaskLabel(repeatIndex: 0, fold: 0)] }
-        return (0..<(plan.repeats * plan.folds)).map { TaskLabel(repeatIndex: $0 / plan.folds, fold: $0 % plan.folds) }
-    }
+    /// Task `t` is configuration `t / tasksPerConfiguration` (a sweep's; a plain job has one), and
+    /// within it fold `t % folds` of repeat `t / folds`; a holdout job has one task.
+    var labels: [TaskLabel] { (0..<taskCount).map(label(of:)) }
 
-    var taskCount: Int { plan.map { $0.repeats * $0.folds } ?? 1 }
+    /// Tasks of one configuration: repeats × folds, or one with a holdout.
+    var tasksPerConfiguration: Int { plan.map { $0.repeats * $0.folds } ?? 1 }
+
+    var taskCount: Int { tasksPerConfiguration * spec.configurationList.count }
+
+    /// The configuration task `t` evaluates (its index in `spec.configurationList`).
+    func configurationIndex(of task: Int) -> Int { task / tasksPerConfiguration }
+
+    func configuration(of task: Int) -> ModelConfiguration { spec.configurationList[configurationIndex(of: task)] }
 
     func label(of task: Int) -> TaskLabel {
         guard let plan else { return TaskLabel(repeatIndex: 0, fold: 0) }
-        return TaskLabel(repeatIndex: task / plan.folds, fold: task % plan.folds)
+        let within = task % tasksPerConfiguration
+        return TaskLabel(repeatIndex: within / plan.folds, fold: within % plan.folds)
     }
 
     /// The rows a task predicts: its fold's held-out rows, or every holdout row.
@@ -44,8 +51,8 @@ struct ActiveJob: Sendable {
     /// The fold of every row in repeat `r`, one byte each, for a learner that fits every fold from
     /// the same per-fold sums (`LearnerCatalog.fitsFromFoldSums`); nil for other learners, holdout
     /// jobs and plans of more than `FoldPartitions.maximumFolds` folds.
-    func partitions(repeat r: Int) -> [UInt8]? {
-        guard let plan, LearnerCatalog.fitsFromFoldSums(spec.model) else { return nil }
+    func partitions(repeat r: Int, model: String) -> [UInt8]? {
+        guard let plan, LearnerCatalog.fitsFromFoldSums(model) else { return nil }
         return FoldPartitions.rowFolds(folds: plan.folds, assignments: plan.assignments[r])
     }
 

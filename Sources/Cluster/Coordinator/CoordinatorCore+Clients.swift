@@ -102,7 +102,8 @@ extension CoordinatorCore {
             job: stored.id, state: stored.state, datasetName: stored.spec.datasetName, model: stored.spec.model,
             tasksTotal: total, tasksDone: done, tasksRunning: progress?.running ?? 0,
             attemptsLost: retried[stored.id] ?? 0, workers: counts.workers, workersBusy: counts.busy,
-            elapsedSeconds: elapsed, etaSeconds: eta, message: stored.message)
+            elapsedSeconds: elapsed, etaSeconds: eta, message: stored.message,
+            configurations: stored.spec.configurations?.count)
         status.verification = scheduler.verification(of: stored.id) ?? active?.verification
         return status
     }
@@ -206,12 +207,16 @@ extension CoordinatorCore {
             return .failure(Refusal(code: "unknown-dataset",
                                     message: "the coordinator does not hold dataset \(spec.dataset); upload it with `crossfold submit`"))
         }
-        do {
-            let learner = LearnerSpec(model: spec.model, params: spec.params, seed: spec.seed)
-            try LearnerCatalog.validate(learner)
-            try LearnerCatalog.check(learner, canLearn: dataset, source: spec.datasetName)
-        } catch {
-            return .failure(Refusal(code: "usage", message: error.description))
+        if let refusal = SweepRules.refusal(spec) { return .failure(Refusal(code: "usage", message: refusal)) }
+        for configuration in spec.configurationList {
+            do {
+                let learner = LearnerSpec(model: configuration.model, params: configuration.params, seed: spec.seed)
+                try LearnerCatalog.validate(learner)
+                try LearnerCatalog.check(learner, canLearn: dataset, source: spec.datasetName)
+            } catch {
+                let which = spec.isSweep ? "configuration '\(configuration.label)': " : ""
+                return .failure(Refusal(code: "usage", message: which + error.description))
+            }
         }
         guard (0...1).contains(spec.threshold) else {
             return .failure(Refusal(code: "usage", message: "--threshold \(spec.threshold) is outside 0...1"))
@@ -273,8 +278,8 @@ extension CoordinatorCore {
         out.append(.serveResults(ResultsRequest(client: peer, query: query, job: stored)))
     }
 
-    /// Tasks of a job: folds × repeats, or one for a holdout job.
+    /// Tasks of a job: folds × repeats (or one for a holdout job), times a sweep's configurations.
     static func taskCount(of spec: JobSpec) -> Int {
-        spec.holdout == nil ? spec.folds * spec.repeats : 1
+        (spec.holdout == nil ? spec.folds * spec.repeats : 1) * spec.configurationList.count
     }
 }

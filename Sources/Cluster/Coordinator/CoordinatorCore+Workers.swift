@@ -200,11 +200,12 @@ extension CoordinatorCore {
 
     func assignment(for attempt: TaskAttempt, in job: ActiveJob, testRows: Int) -> TaskAssignment {
         let label = job.label(of: attempt.task)
-        let partitions = job.partitions(repeat: label.repeatIndex)
+        let configuration = job.configuration(of: attempt.task)
+        let partitions = job.partitions(repeat: label.repeatIndex, model: configuration.model)
         return TaskAssignment(
             job: job.id, task: attempt.task, attempt: attempt.attempt, dataset: job.spec.dataset,
             holdout: job.spec.holdout, repeatIndex: label.repeatIndex, fold: label.fold, testRows: testRows,
-            model: job.spec.model, params: job.spec.params, seed: job.spec.seed,
+            model: configuration.model, params: configuration.params, seed: job.spec.seed,
             leaseMilliseconds: Int(scheduler.configuration.lease.components.seconds * 1000),
             partitionFolds: partitions == nil ? nil : job.plan?.folds, rowFolds: partitions)
     }

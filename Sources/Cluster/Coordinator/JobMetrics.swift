@@ -15,7 +15,23 @@ public enum JobMetrics {
         _ request: MetricsRequest, store: any JobStore, software: String, lanes: Int = 1
     ) -> Result<ComputedMetrics, MetricsFailure> {
         let active = request.job
-        let spec = active.spec
+        guard active.spec.isSweep else {
+            return configuration(0, of: request, store: store, software: software, lanes: lanes).map { one in
+                ComputedMetrics(json: one.json, predictions: predictionsWrite(one.outOfFold, of: active))
+            }
+        }
+        return SweepMetrics.compute(request, store: store, software: software, lanes: lanes)
+    }
+
+    /// One configuration's EvalMetrics JSON (compact) and out-of-fold predictions: configuration
+    /// `index`'s tasks, described as the single run of it (`JobSpec.singleRun`), so a sweep's result
+    /// for it is the one that run gives.
+    static func configuration(
+        _ index: Int, of request: MetricsRequest, store: any JobStore, software: String, lanes: Int
+    ) -> Result<(json: [UInt8], outOfFold: [OutOfFoldPredictions]), MetricsFailure> {
+        let active = request.job
+        let spec = active.spec.singleRun(index)
+        let firstTask = index * active.tasksPerConfiguration
         let evaluated = active.holdout ?? active.dataset
         let isHoldout = active.holdout != nil
         let concepts = active.dataset.conceptCount
@@ -24,8 +40,8 @@ public enum JobMetrics {
         var folds = (0..<repeats).map { _ in [Int32](repeating: -1, count: rows) }
         var scores = (0..<repeats).map { _ in [Float](repeating: 0, count: rows * concepts) }
         var tasks: [RunDescription.TaskRecord] = []
-        tasks.reserveCapacity(active.taskCount)
-        for task in 0..<active.taskCount {
+        tasks.reserveCapacity(active.tasksPerConfiguration)
+        for task in firstTask..<(firstTask + active.tasksPerConfiguration) {
             let result: StoredResult?
             do {
                 result = try store.result(of: active.id, task: task)
@@ -88,15 +104,22 @@ public enum JobMetrics {
                         + "of concepts); evaluate fewer concepts at once"
                         + (scope == .all ? ", or drop --test-set all" : "")))
             }
-            let header = PredictionsFile.Header(rows: rows, concepts: concepts, repeats: repeats)
-            let write = PredictionsFile.size(rows: rows, concepts: concepts, repeats: repeats).map { size in
-                PredictionsWrite(size: size) { buffer in PredictionsFile.fill(buffer, header: header, outOfFold: outOfFold) }
-            }
-            return .success(ComputedMetrics(json: json, predictions: write))
+            return .success((json, outOfFold))
         } catch let error as EvaluationError {
             return .failure(MetricsFailure(error.description))
         } catch {
             return .failure(MetricsFailure("\(error)"))
+        }
+    }
+
+    /// The predictions file of `outOfFold` (one entry per section, in order), or nil when its size
+    /// would overflow.
+    static func predictionsWrite(_ outOfFold: [OutOfFoldPredictions], of active: ActiveJob) -> PredictionsWrite? {
+        let rows = (active.holdout ?? active.dataset).rowCount
+        let concepts = active.dataset.conceptCount
+        let header = PredictionsFile.Header(rows: rows, concepts: concepts, repeats: outOfFold.count)
+        return PredictionsFile.size(rows: rows, concepts: concepts, repeats: outOfFold.count).map { size in
+            PredictionsWrite(size: size) { buffer in PredictionsFile.fill(buffer, header: header, outOfFold: outOfFold) }
         }
     }
 }

@@ -4,13 +4,13 @@ import Evaluation
 import Foundation
 import Reports
 
-/// `crossfold clarifai list|get`: evaluations already on Clarifai.
+/// `crossfold clarifai list|get|compare`: evaluations already on Clarifai.
 struct ClarifaiCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clarifai",
         abstract: "Read evaluations from Clarifai.",
         discussion: "Configured by CLARIFAI_* environment variables, --clarifai-config or flags; the token comes from CLARIFAI_PAT or --pat-file.",
-        subcommands: [List.self, Get.self]
+        subcommands: [List.self, Get.self, Compare.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -66,6 +66,42 @@ struct ClarifaiCommand: AsyncParsableCommand {
                 ResultsOutput.printTable(
                     fetched.metrics, threshold: threshold,
                     toStandardError: [json, html].contains(OutputPath.standardOutputName))
+            }
+        }
+    }
+
+    struct Compare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare evaluations in one table, as a sweep's (best first); without a paired test, as Clarifai keeps no per-fold scores.")
+        @Argument(help: ArgumentHelp("The evaluation ids (at least two).", valueName: "evaluation-id")) var evaluationIDs: [String]
+        @Option(help: ArgumentHelp("The metric to compare by: \(SelectionMetric.names).", valueName: "metric"))
+        var select: String = SelectionMetric.rocAUC.rawValue
+        @OptionGroup(title: "Clarifai") var clarifai: ClarifaiOptions
+        @OptionGroup var logging: LoggingOptions
+
+        func validate() throws {
+            guard evaluationIDs.count >= 2 else { throw ValidationError("give at least two evaluation ids to compare") }
+            guard SelectionMetric(rawValue: select) != nil else {
+                throw ValidationError("--select \(select) is not a metric to compare by; use one of \(SelectionMetric.names)")
+            }
+        }
+
+        func run() async throws {
+            try await reportingFailures {
+                let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
+                let configuration = try clarifai.configuration(logger: logger)
+                var evaluations: [EvalMetrics] = []
+                for id in evaluationIDs {
+                    evaluations.append(try await RemoteEvaluator.get(
+                        configuration: configuration, evaluationID: id, logger: logger).metrics)
+                }
+                let labels = zip(evaluationIDs, evaluations).map { id, metrics in
+                    metrics.model?.id.map { "\(id) (\($0))" } ?? id
+                }
+                guard let comparison = SweepComparison(
+                    labels: labels, summaries: evaluations, metric: SelectionMetric(rawValue: select) ?? .rocAUC)
+                else { return }
+                Terminal.standardOutput(SweepTable.render(comparison, folds: nil, repeats: nil))
             }
         }
     }

@@ -32,6 +32,9 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     @OptionGroup var workerWait: WorkerWaitOptions
 
+    @Flag(help: "With a sweep: nested cross validation too; each outer fold is scored with the configuration a sweep of its training rows alone chooses (by --select), one inner sweep per outer fold.")
+    var nested = false
+
     @Option(parsing: .unconditional, help: "With --coordinator: seconds to wait for each reply before resending (4 attempts); an unreachable coordinator is reported after 4 times this (exit 69 or fallback).")
     var replyTimeout: Int = 3
 
@@ -55,6 +58,20 @@ struct EvaluateCommand: AsyncParsableCommand {
         }
         if remote == nil, evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
         if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1") }
+        if evaluation.isSweep, let service = remote.map({ ("--remote", $0) }) ?? fallback.map({ ("--fallback", $0) }) {
+            throw ValidationError("a sweep runs its configurations on crossfold's workers, and \(service.0) \(service.1) "
+                + "evaluates Clarifai's configured model instead; drop \(service.0), or compare Clarifai's evaluations "
+                + "with `crossfold clarifai compare ID...`")
+        }
+        if nested {
+            guard evaluation.isSweep else {
+                throw ValidationError("--nested selects among a sweep's configurations; give several, e.g. --model knn:k=5,15 --model logistic")
+            }
+            guard evaluation.repeats == 1 else {
+                throw ValidationError("--nested runs one inner sweep per outer fold of one repeat; drop --repeats")
+            }
+            guard remote == nil else { throw ValidationError("--nested applies to local and cluster evaluations, not --remote clarifai") }
+        }
         if replyTimeout < 1 { throw ValidationError("--reply-timeout must be at least 1 second") }
         if workerWait.workerWait != nil, coordinator == nil, EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") == nil {
             throw ValidationError("--worker-wait applies with --coordinator; the embedded cluster starts its own workers")
@@ -100,7 +117,7 @@ struct EvaluateCommand: AsyncParsableCommand {
                 let session = JobSession(client: client, logger: logger)
                 let id = try await session.submit(job)
                 let status = try await session.follow(id, live: live, workerWait: workerWait.duration)
-                try await session.finish(status, output: output, threshold: evaluation.threshold)
+                try await session.finish(status, output: output, threshold: evaluation.threshold, nested: nested ? job : nil)
             } catch {
                 await client.close()
                 throw error
@@ -114,7 +131,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             let session = JobSession(client: cluster.client, logger: logger)
             let id = try await session.submit(job)
             let status = try await session.watch(id, live: live)
-            try await session.finish(status, output: output, threshold: evaluation.threshold)
+            try await session.finish(status, output: output, threshold: evaluation.threshold, nested: nested ? job : nil)
         }
     }
 

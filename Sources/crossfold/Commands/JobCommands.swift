@@ -16,7 +16,9 @@ struct JobsCommand: AsyncParsableCommand {
             var lines = ["JOB                               STATE      FOLDS    MODEL        DATASET"]
             for job in jobs {
                 let folds = "\(job.tasksDone)/\(job.tasksTotal)"
-                lines.append([job.job.padding(34), job.state.rawValue.padding(11), folds.padding(9), job.model.padding(13),
+                // A sweep shows as one job: "sweep×7", its tasks all its configurations' folds.
+                let model = job.configurations.map { "\(job.model)×\($0)" } ?? job.model
+                lines.append([job.job.padding(34), job.state.rawValue.padding(11), folds.padding(9), model.padding(13),
                               job.datasetName].joined())
             }
             Terminal.standardOutput(lines.joined(separator: "\n") + "\n")
@@ -35,7 +37,8 @@ struct StatusCommand: AsyncParsableCommand {
         try await reportingFailures {
             let logger = try logging.bootstrap(to: .standardError, defaultLevel: .warning)
             let status = try await client.withClient(logger: logger) { try await $0.status(of: job) }
-            var text = "job \(status.job): \(status.state.rawValue), \(status.tasksDone)/\(status.tasksTotal) folds done, "
+            let sweep = status.configurations.map { "sweep of \($0) configurations, " } ?? ""
+            var text = "job \(status.job): \(status.state.rawValue), \(sweep)\(status.tasksDone)/\(status.tasksTotal) folds done, "
                 + "\(status.tasksRunning) running, \(status.workersBusy)/\(status.workers) workers busy, "
                 + "\(ProgressView.clock(status.elapsedSeconds)) elapsed"
             if let eta = status.etaSeconds, !status.state.isFinal { text += ", ETA \(ProgressView.clock(eta))" }

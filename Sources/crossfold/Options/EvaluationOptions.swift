@@ -1,8 +1,10 @@
 import ArgumentParser
+import Cluster
 import Evaluation
 import Folds
 import Foundation
 import Learners
+import Wire
 
 /// What to evaluate and how: shared by `evaluate` and `submit`.
 struct EvaluationOptions: ParsableArguments {
@@ -28,10 +30,18 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "How rows are dealt into folds: stratified, random, group or multilabel (default: stratified for exclusive concepts, multilabel for multi-label data).")
     var split: String?
 
-    @Option(help: "Learner: \(LearnerCatalog.catalogue.map(\.name).joined(separator: ", ")) (default: softmax for exclusive concepts, logistic for multi-label data).")
-    var model: String?
+    @Option(name: .customLong("model"), help: ArgumentHelp(
+        "Learner: \(LearnerCatalog.catalogue.map(\.name).joined(separator: ", ")) (default: softmax for exclusive concepts, logistic for multi-label data). A sweep: repeat --model, each MODEL or MODEL:KEY=V1,V2[:KEY=...], to evaluate every combination on the same folds and compare them (e.g. --model logistic:C=0.1,1,10 --model knn:k=5,15).",
+        valueName: "model"))
+    var models: [String] = []
 
-    @Option(name: .customLong("param"), help: "A learner hyperparameter KEY=VALUE (repeatable); see `crossfold models`.")
+    /// The one model of a plain evaluation (nil: the dataset's default).
+    var model: String? { models.first }
+
+    /// Whether the `--model`s make a sweep (`ModelGrid.isSweep`).
+    var isSweep: Bool { ModelGrid.isSweep(models) }
+
+    @Option(name: .customLong("param"), help: "A learner hyperparameter KEY=VALUE (repeatable); see `crossfold models`. With one --model's grid, a value every configuration shares.")
     var params: [String] = []
 
     @Option(parsing: .unconditional, help: "Seed of the fold plan and of the learners.")
@@ -77,6 +87,10 @@ struct EvaluationOptions: ParsableArguments {
             throw ValidationError("--split \(split) is not one of \(known)")
         }
         _ = try parameters()
+        if isSweep {
+            try validateSweep()
+            return
+        }
         do {
             // Both defaults (softmax and logistic) take the same parameters.
             try LearnerCatalog.validate(learnerSpec(multiLabel: false))
@@ -84,6 +98,30 @@ struct EvaluationOptions: ParsableArguments {
             guard model == nil else { throw ValidationError(error.description) }
             throw ValidationError(error.description.replacingOccurrences(
                 of: "model 'softmax'", with: "the default model (softmax for exclusive concepts, logistic for multi-label data)"))
+        }
+    }
+
+    /// A sweep's grid, checked before any work: malformed or unknown, too large, or with --holdout.
+    private func validateSweep() throws {
+        if holdout != nil {
+            throw ValidationError("a sweep compares configurations over the folds of one plan; drop --holdout, "
+                + "or evaluate one model at a time against the holdout")
+        }
+        let configurations = try sweepConfigurations()
+        if let tooLarge = JobLimits.refusal(configurations: configurations.count, tasksPerConfiguration: folds * repeats) {
+            throw ValidationError(tooLarge)
+        }
+    }
+
+    /// A sweep's configurations in order (`ModelGrid`); a usage error says what to write instead.
+    func sweepConfigurations() throws -> [ModelConfiguration] {
+        let params = try parameters()
+        do {
+            return try ModelGrid.configurations(models: models, params: params, seed: seed).map {
+                ModelConfiguration(model: $0.model, params: $0.params)
+            }
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 

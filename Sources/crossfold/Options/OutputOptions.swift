@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evaluation
 
 /// Where results go: `--json`, `--predictions` and `--html`, each a file or `-` for standard output.
 struct OutputOptions: ParsableArguments {
@@ -10,6 +11,23 @@ struct OutputOptions: ParsableArguments {
 
     @Option(help: "Write the report as one self-contained HTML page (summary, sortable table, threshold slider, curves, confusion heatmap, per-fold chart; opens from file:// with no network) to this file; - writes it to standard output.")
     var html: String?
+
+    @Option(help: ArgumentHelp(
+        "A sweep's selection metric, by which its configurations are compared and the best chosen (each fold's macro value): \(SelectionMetric.names).",
+        valueName: "metric"))
+    var select: String = SelectionMetric.rocAUC.rawValue
+
+    @Flag(help: "A sweep's --predictions: every configuration's, with a configuration column (default: the best configuration's only).")
+    var allConfigurations = false
+
+    /// `--select` as a metric.
+    var selectionMetric: SelectionMetric { SelectionMetric(rawValue: select) ?? .rocAUC }
+
+    func validate() throws {
+        guard SelectionMetric(rawValue: select) != nil else {
+            throw ValidationError("--select \(select) is not a metric a sweep can compare by; use one of \(SelectionMetric.names)")
+        }
+    }
 
     /// Checks every output before any work (OutputPath), so an evaluation is never computed only
     /// to be lost: exit 73 for a file that cannot be written, 64 for an empty name, for two

@@ -16,9 +16,11 @@ struct JobSession: Sendable {
     /// Uploads the datasets the coordinator lacks and submits the job; returns its id. A learner
     /// that cannot learn the dataset at all is refused first (exit 64), as the coordinator would.
     func submit(_ job: PreparedJob) async throws -> String {
-        try LearnerCatalog.check(
-            LearnerSpec(model: job.spec.model, params: job.spec.params, seed: job.spec.seed), canLearn: job.training.dataset,
-            source: job.training.path)
+        for configuration in job.spec.configurationList {
+            try LearnerCatalog.check(
+                LearnerSpec(model: configuration.model, params: configuration.params, seed: job.spec.seed),
+                canLearn: job.training.dataset, source: job.training.path)
+        }
         for dataset in job.datasets {
             let uploaded = try await client.upload(dataset.canonical, hash: dataset.hash)
             logger.log(level: uploaded ? .info : .debug, uploaded ? "dataset uploaded" : "coordinator already holds the dataset",
@@ -110,7 +112,8 @@ struct JobSession: Sendable {
 
     /// Fetches a finished job's results, writes the requested files and prints the table.
     /// A failed or cancelled job is exit 70 with its reason, one still queued or running exit 75.
-    func finish(_ status: JobStatus, output: OutputOptions, threshold: Double?) async throws {
+    /// `nested`: `evaluate --nested`'s job, whose sweep then selects by inner sweeps too.
+    func finish(_ status: JobStatus, output: OutputOptions, threshold: Double?, nested: PreparedJob? = nil) async throws {
         guard status.state.isFinal else {
             throw CommandFailure(
                 .notFinished,
@@ -121,6 +124,13 @@ struct JobSession: Sendable {
             throw CommandFailure(.evaluationFailed, "job \(status.job) \(status.state.rawValue): \(status.message ?? "no reason recorded")")
         }
         let results = try await client.results(of: status.job, predictions: false)
+        if SweepDocument.isSweep(results.metricsJSON) {
+            try await finishSweep(status, results: results, output: output, nested: nested)
+            if let verification = status.verification {
+                Terminal.standardError(VerificationText.line(verification, tasks: status.tasksTotal) + "\n")
+            }
+            return
+        }
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
         try ResultsOutput.write(metrics: metrics, compact: results.metricsJSON, json: output.json)
         try ResultsOutput.write(metrics: metrics, html: output.html)

@@ -58,12 +58,14 @@ struct PreparedJob: Sendable {
                 for: training.dataset, strategy: strategy, folds: options.folds, repeats: options.repeats,
                 seed: options.seed, source: path)
         }
+        let sweep = options.isSweep ? try options.sweepConfigurations() : nil
         var spec = JobSpec(
             dataset: training.hash, datasetName: path, holdout: holdout?.hash, holdoutName: holdout?.path,
             split: split, folds: options.folds, repeats: options.repeats, seed: options.seed,
-            model: options.model ?? LearnerCatalog.defaultModel(for: training.dataset),
-            params: try options.parameters(), threshold: options.threshold,
-            testSet: options.testSet == TestSetSource.Scope.split.rawValue ? nil : options.testSet)
+            model: sweep == nil ? options.model ?? LearnerCatalog.defaultModel(for: training.dataset) : JobSpec.sweepModel,
+            params: sweep == nil ? try options.parameters() : [:], threshold: options.threshold,
+            testSet: options.testSet == TestSetSource.Scope.split.rawValue ? nil : options.testSet,
+            configurations: sweep)
         spec.verify = options.verify
         return PreparedJob(training: training, holdout: holdout, spec: spec)
     }

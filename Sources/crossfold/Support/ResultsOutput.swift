@@ -35,7 +35,7 @@ enum ResultsOutput {
         try write(response, to: path)
     }
 
-    private static func write(_ data: Data, to path: String) throws {
+    static func write(_ data: Data, to path: String) throws {
         var data = data
         if path == OutputPath.standardOutputName {
             if data.last != 0x0A { data.append(0x0A) }

@@ -1,0 +1,42 @@
+import Wire
+
+extension JobLimits {
+    /// Most configurations one sweep may have. Each configuration's result is a whole EvalMetrics
+    /// (tens of KB with curves for a few concepts) held at once while the sweep's JSON is built,
+    /// and a comparison of more than this is no longer read by a person.
+    public static let maxConfigurations = 1_000
+
+    /// Why a sweep of `configurations` configurations of `tasksPerConfiguration` tasks each is
+    /// refused, or nil when it is within the limits (every task is scheduled and stored like any
+    /// job's, so the sweep as a whole keeps to `maxTasks`).
+    public static func refusal(configurations: Int, tasksPerConfiguration: Int) -> String? {
+        if configurations > maxConfigurations {
+            return "the grid has \(configurations) configurations; a sweep may have at most \(maxConfigurations): "
+                + "give fewer values per parameter, or split the grid over several sweeps"
+        }
+        let (tasks, overflow) = configurations.multipliedReportingOverflow(by: max(1, tasksPerConfiguration))
+        if overflow || tasks > maxTasks {
+            return "the grid's \(configurations) configurations × \(tasksPerConfiguration) folds make "
+                + "\(overflow ? "too many" : "\(tasks)") tasks; a job may have at most \(maxTasks): "
+                + "give fewer values per parameter, fewer folds or repeats, or split the grid over several sweeps"
+        }
+        return nil
+    }
+}
+
+/// What the coordinator checks of a sweep, beyond what it checks of every job.
+enum SweepRules {
+    /// Why a sweep spec is refused before its plan is built, or nil.
+    static func refusal(_ spec: JobSpec) -> String? {
+        guard let configurations = spec.configurations else { return nil }
+        if configurations.isEmpty { return "the sweep lists no configuration; give at least one --model" }
+        if spec.holdout != nil {
+            return "a sweep compares configurations over the folds of one plan; drop --holdout, or run one model per holdout evaluation"
+        }
+        var seen: Set<ModelConfiguration> = []
+        for configuration in configurations where !seen.insert(configuration).inserted {
+            return "configuration '\(configuration.label)' appears twice in the sweep; list each once"
+        }
+        return JobLimits.refusal(configurations: configurations.count, tasksPerConfiguration: spec.folds * spec.repeats)
+    }
+}
