@@ -192,7 +192,14 @@ extension CrossfoldReport {
     }
 
     private static func json(_ run: RunDescription) -> JSONValue {
-        .object([
+        var fields = runFields(run)
+        // Only jobs that asked for verification carry the key, so other results stay as they were.
+        if let verification = run.verification { fields["verification"] = json(verification) }
+        return .object(fields)
+    }
+
+    private static func runFields(_ run: RunDescription) -> [String: JSONValue] {
+        [
             "model": .string(run.model),
             "model_params": .object(run.modelParameters.mapValues(JSONValue.string)),
             "seed": .string(String(run.seed)),
@@ -204,7 +211,7 @@ extension CrossfoldReport {
             "holdout": run.holdout.map(json) ?? .null,
             "wall_seconds": .finite(run.wallTime?.seconds),
             "crossfold_version": run.toolVersion.map(JSONValue.string) ?? .null,
-        ])
+        ]
     }
 
     private static func json(_ file: RunDescription.DatasetFile) -> JSONValue {
@@ -264,7 +271,7 @@ extension CrossfoldReport {
         guard let seed = UInt64(try fields.string("seed")) else {
             throw .invalidField(path: "run.seed", expected: "a decimal unsigned 64-bit integer string")
         }
-        return RunDescription(
+        var run = RunDescription(
             model: try fields.string("model"),
             modelParameters: parameters,
             seed: seed,
@@ -278,6 +285,10 @@ extension CrossfoldReport {
             tasks: tasks,
             toolVersion: try fields.optionalString("crossfold_version")
         )
+        run.verification = try fields.optionalObject("verification").map { (object) throws(CrossfoldReportError) in
+            try verification(object)
+        }
+        return run
     }
 
     private static func datasetFile(_ fields: JSONFields) throws(CrossfoldReportError) -> RunDescription.DatasetFile {

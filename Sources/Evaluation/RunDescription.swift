@@ -54,6 +54,8 @@ public struct RunDescription: Sendable, Equatable {
     public var tasks: [TaskRecord]
     /// The crossfold version that produced the result, when known.
     public var toolVersion: String?
+    /// Verification by recomputation, for a cluster job that asked for it (`--verify`).
+    public var verification: Verification?
 
     public init(
         model: String,

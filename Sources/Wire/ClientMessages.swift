@@ -137,6 +137,9 @@ public enum ClientReply: Sendable, Equatable {
         public var workers: Int
         public var slots: Int
         public var jobs: Int
+        /// Workers quarantined by verification (they get no more tasks), when there are any.
+        /// Set after `init`.
+        public var quarantined: [String]?
 
         public init(request: String, software: String, workers: Int, slots: Int, jobs: Int) {
             self.request = request

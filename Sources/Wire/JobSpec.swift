@@ -23,6 +23,9 @@ public struct JobSpec: Sendable, Codable, Equatable {
     /// A sweep's configurations (ModelConfiguration.swift), every one evaluated on the same fold plan;
     /// absent for a job of one model (`model` and `params`), as every job before sweeps was.
     public var configurations: [ModelConfiguration]?
+    /// The fraction of tasks to compute a second time on another worker and compare bit for bit
+    /// (`--verify`); nil for the coordinator's default (`coordinator --verify`). Set after `init`.
+    public var verify: Double?
 
     public init(
         dataset: String, datasetName: String, holdout: String? = nil, holdoutName: String? = nil,
@@ -73,6 +76,8 @@ public struct JobStatus: Sendable, Codable, Equatable {
     public var message: String?
     /// A sweep's number of configurations; absent for a job of one model.
     public var configurations: Int?
+    /// Verification by recomputation, for a job that asked for it. Set after `init`.
+    public var verification: VerificationSummary?
 
     public init(
         job: String, state: JobState, datasetName: String, model: String, tasksTotal: Int, tasksDone: Int,

@@ -15,15 +15,19 @@ final class SecureTestCluster: Sendable {
     let serverTask: Task<Void, Never>
     let logs = WorkerLogCapture()
 
-    init() async throws {
+    /// - Parameters:
+    ///   - clients: client key folders to generate (client-1 ... client-N).
+    ///   - admins: allowlist names given as `--admin-key`.
+    init(clients: Int = 1, admins: [String] = []) async throws {
         root = WorkerFixtures.scratchDirectory("secure-cluster")
         // In-process generation is safe here: Linux has getrandom (libzmq#4241 concerns systems
         // without it; `crossfold keys generate` runs in a process of its own anyway).
-        _ = try KeyGeneration.generate(in: root, workers: 1, clients: 1)
+        _ = try KeyGeneration.generate(in: root, workers: 1, clients: clients)
         coordinatorKeys = try KeyDirectory(root + "/coordinator").coordinatorKeys()
         server = try CoordinatorServer(
             endpoints: CoordinatorEndpoints(client: "tcp://127.0.0.1:*", worker: "tcp://127.0.0.1:*", data: "tcp://127.0.0.1:*"),
-            keys: coordinatorKeys, software: "crossfold-test", logger: logs.logger("coordinator"))
+            keys: coordinatorKeys, access: try coordinatorKeys.clientAccess(admins: admins), software: "crossfold-test",
+            logger: logs.logger("coordinator"))
         endpoints = try await server.listen()
         let server = self.server
         serverTask = Task { try? await server.run() }
@@ -31,6 +35,9 @@ final class SecureTestCluster: Sendable {
 
     var workerKeys: PeerKeys { get throws { try KeyDirectory(root + "/worker-1").workerKeys() } }
     var clientKeys: PeerKeys { get throws { try KeyDirectory(root + "/client-1").clientKeys() } }
+
+    /// The keys of client-`number`.
+    func clientKeys(_ number: Int) throws -> PeerKeys { try KeyDirectory(root + "/client-\(number)").clientKeys() }
 
     /// Keys that know the coordinator's public key but are in no allowlist.
     func unknownKeys() throws -> PeerKeys {

@@ -20,10 +20,11 @@ final class StoreCoreHarness {
 
     /// - Parameter registerDataset: false to leave the dataset out of the registry, as after a
     ///   restart, so it must come back from the store.
-    init(store: any JobStore, registerDataset: Bool = true) {
+    /// - Parameter access: the client access rule of a coordinator with keys (nil: without keys).
+    init(store: any JobStore, registerDataset: Bool = true, access: ClientAccess? = nil) {
         self.store = store
         registry = DatasetRegistry()
-        core = CoordinatorCore(store: store, registry: registry, software: "test")
+        core = CoordinatorCore(store: store, registry: registry, software: "test", access: access)
         effects = InlineEffects(store: store, registry: registry)
         dataset = GaussianClusters.make(rows: 60, features: 4, concepts: 3)
         bytes = CanonicalDataset.encode(dataset)

@@ -27,15 +27,16 @@ final class WorkerTestCluster: Sendable {
     }
 
     /// A worker with a cache directory of its own, running until `stop` (or `abandon`).
+    /// With `alterScores`, a lying worker (debug builds): that fraction of its results altered.
     func startWorker(
-        _ name: String, cacheDirectory: String, dataEndpoint: String? = nil, slots: Int = 1
+        _ name: String, cacheDirectory: String, dataEndpoint: String? = nil, slots: Int = 1, alterScores: Double = 0
     ) throws -> RunningWorker {
         let service = try WorkerService(
             controlEndpoint: endpoints.worker, dataEndpoint: dataEndpoint ?? endpoints.data, slots: slots, threads: 1,
             cacheDirectory: cacheDirectory, name: name, logger: logs.logger(name), software: "crossfold-test",
             healthFile: cacheDirectory + "/health.json",
             // Not the process registry: these workers must fetch through the data socket.
-            sharedDatasets: SharedDatasets())
+            sharedDatasets: SharedDatasets(), debugAlterScores: alterScores)
         return RunningWorker(service: service, task: Task { await service.run() })
     }
 

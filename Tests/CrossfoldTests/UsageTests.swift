@@ -69,7 +69,7 @@ import TestSupport
         // A sweep's comparison and predictions.
         "--select", "--all-configurations", "--nested",
         // Where it runs.
-        "--local-workers", "--coordinator", "--keys", "--worker-wait", "--reply-timeout", "--remote", "--fallback",
+        "--local-workers", "--coordinator", "--keys", "--worker-wait", "--reply-timeout", "--remote", "--fallback", "--verify",
         // Clarifai.
         "--clarifai-config", "--pat-file", "--user-id", "--app-id", "--model-id", "--model-version-id", "--dataset-id",
         "--dataset-app-id", "--dataset-user-id", "--dataset-version-id", "--api-base", "--evaluation-endpoints", "--remote-timeout", "--eval-id",

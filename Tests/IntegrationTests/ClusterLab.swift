@@ -27,15 +27,18 @@ struct ClusterLab {
     /// Where this cluster's result files go.
     let work: URL
 
-    /// Runs `body` with a fresh lab of `hosts` hosts whose h0 runs a listening coordinator.
+    /// Runs `body` with a fresh lab of `hosts` hosts whose h0 runs a listening coordinator, started
+    /// with `coordinatorArguments` besides the usual ones (`--keys DIR`, say).
     static func with<T: Sendable>(
-        hosts: Int, sourceLocation: SourceLocation = #_sourceLocation, _ body: (ClusterLab, LabProcess) async throws -> T
+        hosts: Int, coordinatorArguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: (ClusterLab, LabProcess) async throws -> T
     ) async throws -> T {
         let crossfold = try Lab.crossfoldExecutable().path
         return try await withLab(hosts: hosts, sourceLocation: sourceLocation) { lab in
             let cluster = ClusterLab(lab: lab, crossfold: crossfold, work: lab.directory.appendingPathComponent("results"))
             try FileManager.default.createDirectory(at: cluster.work, withIntermediateDirectories: true)
-            let coordinator = try await lab.start("coordinator", on: 0, [crossfold, "coordinator", "--log-format", "json"])
+            let coordinator = try await lab.start(
+                "coordinator", on: 0, [crossfold, "coordinator", "--log-format", "json"] + coordinatorArguments)
             try await coordinator.waitForRecord("coordinator listening", timeout: .seconds(30))
             return try await body(cluster, coordinator)
         }
@@ -71,10 +74,17 @@ struct ClusterLab {
         return started
     }
 
-    /// `crossfold submit RUN --wait --json FILE` from `host`, in the foreground.
-    func submit(_ run: EvaluationRun, from host: Int, json: URL) async throws -> ProcessOutcome {
+    /// `crossfold submit RUN --wait --json FILE` from `host`, in the foreground, with
+    /// `extraArguments` (`--keys DIR`, `--verify 0.2`) after the others.
+    func submit(_ run: EvaluationRun, from host: Int, json: URL, extraArguments: [String] = []) async throws -> ProcessOutcome {
         try await lab.run(on: host, [crossfold, "submit"] + run.arguments
-            + ["--coordinator", clientEndpoint, "--wait", "--json", json.path], timeout: .seconds(300))
+            + ["--coordinator", clientEndpoint, "--wait", "--json", json.path] + extraArguments, timeout: .seconds(300))
+    }
+
+    /// A client command (`jobs`, `status JOB`, ...) against this coordinator from `host`.
+    func client(_ arguments: [String], from host: Int, extraArguments: [String] = []) async throws -> ProcessOutcome {
+        try await lab.run(on: host, [crossfold] + arguments + ["--coordinator", clientEndpoint] + extraArguments,
+                          timeout: .seconds(60))
     }
 
     /// The same submission in the background, as a lab process named `name`.

@@ -18,6 +18,8 @@ struct ActiveJob: Sendable {
     /// Why the job failed or was cancelled, as given to the store.
     var message: String?
     var taskSeconds: [Double] = []
+    /// What verification did, once the job's checks are settled.
+    var verification: VerificationSummary?
     /// Shared by the copies of this value (the metrics thread's included).
     let repeatRows = RepeatRowsCache()
 

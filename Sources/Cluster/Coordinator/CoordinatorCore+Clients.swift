@@ -6,34 +6,39 @@ import Logging
 import Wire
 
 extension CoordinatorCore {
-    mutating func handleClient(_ peer: PeerID, _ request: ClientRequest, into out: inout [CoordinatorOutput]) {
+    mutating func handleClient(
+        _ peer: PeerID, _ request: ClientRequest, identity: String? = nil, into out: inout [CoordinatorOutput]
+    ) {
         switch request {
         case .info(let id):
             let counts = scheduler.workerCounts
             let running = jobs.values.filter { $0.state == .running }.count
-            out.append(.toClient(peer, .info(.init(
-                request: id.request, software: software, workers: counts.workers, slots: counts.slots, jobs: running))))
+            var info = ClientReply.ClusterInfo(
+                request: id.request, software: software, workers: counts.workers, slots: counts.slots, jobs: running)
+            let quarantined = scheduler.quarantinedWorkers.keys.map(\.rawValue).sorted()
+            info.quarantined = quarantined.isEmpty ? nil : quarantined
+            out.append(.toClient(peer, .info(info)))
         case .has(let request, let dataset):
-            out.append(.toClient(peer, .has(request: request, dataset: dataset, present: hasDataset(dataset))))
+            out.append(.toClient(peer, .has(request: request, dataset: dataset, present: hasDataset(dataset, for: identity))))
         case .upload(let upload, let bytes):
-            receiveUpload(from: peer, upload, bytes: bytes, into: &out)
+            receiveUpload(from: peer, identity: identity, upload, bytes: bytes, into: &out)
         case .submit(let request, let spec):
-            submit(spec, request: request, from: peer, into: &out)
+            submit(spec, request: request, from: peer, owner: owner(for: identity), into: &out)
         case .jobs(let id):
             do {
-                let statuses = try store.jobs().map { status(of: overlaid($0)) }
+                let statuses = try store.jobs().filter { mayUse($0, identity) }.map { status(of: overlaid($0)) }
                 out.append(.toClient(peer, .jobs(request: id.request, jobs: statuses)))
             } catch {
                 out.append(refusal(peer, id.request, "store-failed", "cannot read the job store: \(error)"))
             }
         case .status(let request, let job):
-            guard let stored = storedJob(job) else {
+            guard let stored = visibleJob(job, to: identity) else {
                 out.append(unknownJob(peer, request, job))
                 return
             }
             out.append(.toClient(peer, .status(request: request, status: status(of: stored))))
         case .cancel(let request, let job):
-            guard let stored = storedJob(job) else {
+            guard let stored = visibleJob(job, to: identity) else {
                 out.append(unknownJob(peer, request, job))
                 return
             }
@@ -42,7 +47,7 @@ extension CoordinatorCore {
             }
             out.append(.toClient(peer, .cancelled(request: request, job: job)))
         case .results(let request, let job, let predictions, let page):
-            sendResults(ResultsQuery(request: request, job: job, predictions: predictions, page: page), to: peer, into: &out)
+            sendResults(ResultsQuery(request: request, job: job, predictions: predictions, page: page), to: peer, identity: identity, into: &out)
         }
     }
 
@@ -93,16 +98,20 @@ extension CoordinatorCore {
             let mean = active.taskSeconds.reduce(0, +) / Double(active.taskSeconds.count)
             eta = mean * (Double(remaining) / Double(max(1, min(counts.slots, remaining)))).rounded(.up)
         }
-        return JobStatus(
+        var status = JobStatus(
             job: stored.id, state: stored.state, datasetName: stored.spec.datasetName, model: stored.spec.model,
             tasksTotal: total, tasksDone: done, tasksRunning: progress?.running ?? 0,
             attemptsLost: retried[stored.id] ?? 0, workers: counts.workers, workersBusy: counts.busy,
             elapsedSeconds: elapsed, etaSeconds: eta, message: stored.message,
             configurations: stored.spec.configurations?.count)
+        status.verification = scheduler.verification(of: stored.id) ?? active?.verification
+        return status
     }
 
-    mutating func submit(_ spec: JobSpec, request: String, from peer: PeerID, into out: inout [CoordinatorOutput]) {
-        if let job = submissions[request] {
+    mutating func submit(
+        _ spec: JobSpec, request: String, from peer: PeerID, owner: String?, into out: inout [CoordinatorOutput]
+    ) {
+        if let job = submissions[submissionKey(request, owner: owner)] {
             if creating[job] != nil {
                 // Still being written: this resend is answered with the first.
                 creating[job]?.append((peer, request))
@@ -113,10 +122,20 @@ extension CoordinatorCore {
         }
         // A dataset the store holds but this process has not opened yet is opened off the loop;
         // the submission waits for it.
-        let missing = ([spec.dataset] + (spec.holdout.map { [$0] } ?? [])).filter { !registry.contains($0) && store.hasDataset(hash: $0) }
+        let hashes = [spec.dataset] + (spec.holdout.map { [$0] } ?? [])
+        // A dataset of another key's is refused as if absent (prepareJob's message), before it is
+        // opened, so the answer does not depend on whether it exists.
+        if let hidden = hashes.first(where: { hasDataset($0) && !hasDataset($0, for: owner) }) {
+            let message = hidden == spec.dataset
+                ? "the coordinator does not hold dataset \(hidden); upload it with `crossfold submit`"
+                : "the coordinator does not hold holdout dataset \(hidden); upload it first"
+            out.append(refusal(peer, request, "unknown-dataset", message))
+            return
+        }
+        let missing = hashes.filter { !registry.contains($0) && store.hasDataset(hash: $0) }
         if let hash = missing.first {
             if opening[hash] == nil { out.append(.openDataset(hash)) }
-            opening[hash, default: []].append(PendingSubmission(peer: peer, request: request, spec: spec))
+            opening[hash, default: []].append(PendingSubmission(peer: peer, request: request, spec: spec, owner: owner))
             return
         }
         let prepared: ActiveJob
@@ -127,10 +146,10 @@ extension CoordinatorCore {
             return
         }
         jobs[prepared.id] = prepared
-        submissions[request] = prepared.id
+        submissions[submissionKey(request, owner: owner)] = prepared.id
         creating[prepared.id] = [(peer, request)]
         out.append(.persist(.createJob(StoredJob(
-            id: prepared.id, spec: spec, request: request, state: .running, createdAt: WallClock.seconds()))))
+            id: prepared.id, spec: spec, request: request, state: .running, createdAt: WallClock.seconds(), owner: owner))))
     }
 
     /// A job's creation was written (or refused): answer the clients and start it.
@@ -140,7 +159,7 @@ extension CoordinatorCore {
         if let error {
             jobs[stored.id] = nil
             for (peer, request) in waiting {
-                submissions[request] = nil
+                submissions[submissionKey(request, owner: stored.owner)] = nil
                 out.append(refusal(peer, request, "store-failed", "the job store cannot record the job: \(error)"))
             }
             return
@@ -150,7 +169,8 @@ extension CoordinatorCore {
             "tasks": "\(prepared.taskCount)",
         ]))
         for (peer, request) in waiting { out.append(.toClient(peer, .submitted(request: request, job: prepared.id))) }
-        let event = SchedulerEvent.jobAdded(job: prepared.id, datasets: prepared.datasets, tasks: prepared.labels)
+        let event = SchedulerEvent.jobAdded(
+            job: prepared.id, datasets: prepared.datasets, tasks: prepared.labels, verify: verifyRequest(for: stored.spec))
         apply(scheduler.handle(event, now: now), into: &out)
     }
 
@@ -167,7 +187,7 @@ extension CoordinatorCore {
         }
         for pending in waiting {
             if registry.contains(hash) {
-                submit(pending.spec, request: pending.request, from: pending.peer, into: &out)
+                submit(pending.spec, request: pending.request, from: pending.peer, owner: pending.owner, into: &out)
             } else {
                 out.append(refusal(pending.peer, pending.request, "unknown-dataset",
                                    "the coordinator cannot read dataset \(hash) any more; upload it again with `crossfold submit`"))
@@ -200,6 +220,9 @@ extension CoordinatorCore {
         }
         guard (0...1).contains(spec.threshold) else {
             return .failure(Refusal(code: "usage", message: "--threshold \(spec.threshold) is outside 0...1"))
+        }
+        if let verify = spec.verify, !(0...1).contains(verify) {
+            return .failure(Refusal(code: "usage", message: "--verify \(verify) is outside 0...1"))
         }
         if let testSet = spec.testSet, TestSetSource.Scope(rawValue: testSet) == nil {
             return .failure(Refusal(code: "usage", message: "--test-set \(testSet) is not split or all"))
@@ -240,8 +263,8 @@ extension CoordinatorCore {
 
     /// RESULTS: refused here when the job is unknown or not completed, otherwise answered off the
     /// loop from the store (`.serveResults`).
-    func sendResults(_ query: ResultsQuery, to peer: PeerID, into out: inout [CoordinatorOutput]) {
-        guard let stored = storedJob(query.job) else {
+    func sendResults(_ query: ResultsQuery, to peer: PeerID, identity: String?, into out: inout [CoordinatorOutput]) {
+        guard let stored = visibleJob(query.job, to: identity) else {
             out.append(unknownJob(peer, query.request, query.job))
             return
         }

@@ -80,8 +80,9 @@ extension CoordinatorCore {
             return out
         }
         for job in stored {
-            if let request = job.request { submissions[request] = job.id }
+            if let request = job.request { submissions[submissionKey(request, owner: job.owner)] = job.id }
         }
+        recordHolders(of: stored)
         for job in stored where !job.state.isFinal {
             for hash in [job.spec.dataset] + (job.spec.holdout.map { [$0] } ?? []) where !registry.contains(hash) {
                 if let dataset = try? store.openDataset(hash: hash) { registry.register(hash: hash, dataset: dataset) }
@@ -119,7 +120,9 @@ extension CoordinatorCore {
                 "job": "\(job.id)", "done": "\(results)", "tasks": "\(active.taskCount)",
                 "attempts_lost": "\(lost.values.reduce(0) { $0 + $1.count })",
             ]))
-            apply(scheduler.handle(.jobAdded(job: job.id, datasets: active.datasets, tasks: labels), now: now), into: &out)
+            let event = SchedulerEvent.jobAdded(
+                job: job.id, datasets: active.datasets, tasks: labels, verify: verifyRequest(for: job.spec))
+            apply(scheduler.handle(event, now: now), into: &out)
         }
         return out
     }

@@ -14,6 +14,9 @@ struct UploadState: Sendable {
     /// meanwhile are answered when it ends.
     var verifying = false
     var waiting: [(peer: PeerID, request: String)] = []
+    /// With keys: the client key that started the upload, which holds the dataset once it is
+    /// verified. Chunks of other keys for the same hash are refused meanwhile (`upload-busy`).
+    var uploader: String?
 }
 
 extension CoordinatorCore {
@@ -27,8 +30,11 @@ extension CoordinatorCore {
     /// UPLOAD: a chunk that continues an upload goes to the shell to be written and hashed in
     /// order (`.spoolUpload`), and is acknowledged once written (`.uploadWritten`); any other is
     /// answered with where the upload stands, so a retrying client resumes from there.
-    mutating func receiveUpload(from peer: PeerID, _ upload: ClientRequest.Upload, bytes: [UInt8], into out: inout [CoordinatorOutput]) {
-        if hasDataset(upload.dataset), uploads[upload.dataset] == nil {
+    mutating func receiveUpload(
+        from peer: PeerID, identity: String? = nil, _ upload: ClientRequest.Upload, bytes: [UInt8],
+        into out: inout [CoordinatorOutput]
+    ) {
+        if hasDataset(upload.dataset, for: identity), uploads[upload.dataset] == nil {
             out.append(.toClient(peer, .uploadAck(.init(
                 request: upload.request, dataset: upload.dataset, received: upload.size, complete: true))))
             return
@@ -45,9 +51,17 @@ extension CoordinatorCore {
                     request: upload.request, dataset: upload.dataset, received: 0, complete: false))))
                 return
             }
-            startUpload(upload, into: &out)
+            startUpload(upload, uploader: owner(for: identity), into: &out)
         }
         guard var state = uploads[upload.dataset] else { return }
+        guard state.uploader == owner(for: identity) else {
+            // Another key is uploading the same bytes; its upload is not this client's to join
+            // (joining would make it a holder without sending every byte). Documented in
+            // docs/SECURITY.md as what a client can still learn: that an upload is under way.
+            out.append(refusal(peer, upload.request, "upload-busy",
+                               "another upload of \(upload.dataset) is under way; retry `crossfold submit` in a minute"))
+            return
+        }
         guard state.size == upload.size else {
             out.append(refusal(peer, upload.request, "upload-mismatch",
                                "an upload of \(upload.dataset) with another size is under way; retry later"))
@@ -73,14 +87,14 @@ extension CoordinatorCore {
     }
 
     /// Makes room among the uploads under way and records a new one.
-    mutating func startUpload(_ upload: ClientRequest.Upload, into out: inout [CoordinatorOutput]) {
+    mutating func startUpload(_ upload: ClientRequest.Upload, uploader: String?, into out: inout [CoordinatorOutput]) {
         while uploads.count >= Self.maxPendingUploads,
               let idlest = uploads.values.filter({ !$0.verifying })
                   .min(by: { ($0.lastActivity, $0.hash) < ($1.lastActivity, $1.hash) }) {
             uploads[idlest.hash] = nil
             out.append(.abandonUpload(idlest.hash))
         }
-        uploads[upload.dataset] = UploadState(hash: upload.dataset, size: upload.size, lastActivity: now)
+        uploads[upload.dataset] = UploadState(hash: upload.dataset, size: upload.size, lastActivity: now, uploader: uploader)
     }
 
     /// A chunk is written: the client may send the next.
@@ -98,6 +112,7 @@ extension CoordinatorCore {
         switch outcome.result {
         case .success(let dataset):
             registry.register(hash: receipt.hash, dataset: dataset)
+            recordHolder(of: receipt.hash, state?.uploader)
             out.append(.log(.info, "dataset received", [
                 "dataset": "\(receipt.hash)", "bytes": "\(receipt.end)", "rows": "\(dataset.rowCount)",
             ]))

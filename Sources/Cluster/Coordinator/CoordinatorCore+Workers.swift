@@ -89,6 +89,10 @@ extension CoordinatorCore {
             apply(scheduler.handle(event, now: now), into: &out)
             return
         }
+        if scheduler.isCheck(attempt) {
+            receiveCheck(result, scores: scores, from: worker, into: &out)
+            return
+        }
         guard scheduler.reasonToIgnoreResult(of: attempt) == nil else {
             // Late or duplicate: the scheduler says why and drops it.
             apply(scheduler.handle(.taskSucceeded(worker, attempt), now: now), into: &out)
@@ -97,11 +101,15 @@ extension CoordinatorCore {
         // Written before the task counts as done: meanwhile the worker's slot is free and the
         // attempt's lease waits; a result the store cannot keep is a lost attempt, so the task goes
         // back to the queue (and the job fails, with the reason, after the last one).
+        if scheduler.verifies(result.job) {
+            apply(scheduler.handle(.taskDigest(worker, attempt, Self.digest(of: scores)), now: now), into: &out)
+        }
         apply(scheduler.handle(.taskResultPending(worker, attempt), now: now), into: &out)
         let record = StoredResult(
             job: result.job, task: result.task, attempt: result.attempt, worker: worker.rawValue,
             seconds: result.seconds, scores: scores)
-        out.append(.persist(.result(record, worker: worker)))
+        let replaces = scheduler.replacesStoredResult(attempt)
+        out.append(.persist(replaces ? .replaceResult(record, worker: worker) : .result(record, worker: worker)))
     }
 
     /// A result's write returned: the task is done, or (the store refused it) its attempt is lost.
@@ -148,12 +156,18 @@ extension CoordinatorCore {
                 out.append(.log(.warning, "worker presumed dead", ["worker": "\(worker)", "reason": "\(reason)"]))
             case .storeResult, .ignoreResult:
                 break
+            case .resultsDisagree, .quarantined, .checkSettled, .verificationFinished:
+                applyVerification(action, into: &out)
             case .requeued(let attempt, let loss):
                 retried[attempt.job, default: 0] += 1
                 out.append(.log(.warning, "task requeued", ["task": "\(attempt)", "cause": "\(loss)"]))
                 recordLoss(of: attempt, loss, into: &out)
             case .jobCompleted(let job):
-                requestMetrics(for: job, into: &out)
+                if replacing[job, default: 0] > 0 {
+                    completing.insert(job)
+                } else {
+                    requestMetrics(for: job, into: &out)
+                }
             case .jobFailed(let job, let reason):
                 markFinished(job, state: .failed, message: reason, into: &out)
             case .jobCancelled(let job, let reason):
@@ -201,6 +215,11 @@ extension CoordinatorCore {
         // the store then still says the job is running, and a restarted coordinator resumes it.
         jobs[job]?.state = state
         jobs[job]?.message = message
+        if state != .completed {
+            // A job that ends otherwise drops what verification held for it.
+            for key in heldChecks.keys where key.job == job { heldChecks[key] = nil }
+            completing.remove(job)
+        }
         out.append(.persist(.jobState(job: job, state, message: message)))
         out.append(.log(state == .completed ? .info : .warning, "job finished", [
             "job": "\(job)", "state": "\(state.rawValue)", "message": "\(message ?? "")",

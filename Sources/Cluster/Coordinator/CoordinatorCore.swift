@@ -45,6 +45,19 @@ public struct CoordinatorCore: Sendable {
     var peerTracker = PeerTracker()
     /// With CURVE: the Z85 public key of each name in `workers.allow`.
     let workerKeys: [String: String]
+    /// With CURVE: whose jobs and datasets each client key may use. Nil without keys (all shared).
+    let access: ClientAccess?
+    /// With CURVE: the client keys that uploaded each dataset, or own a job that uses it (rebuilt
+    /// from the stored jobs at start), so that only they learn the coordinator holds it.
+    var datasetHolders: [String: Set<String>] = [:]
+    /// Results of check attempts, until their task is settled (CoordinatorCore+Verification.swift).
+    var heldChecks: [TaskAttempt: StoredResult] = [:]
+    /// Replacements of wrong results being written, per job; its metrics wait for them.
+    var replacing: [String: Int] = [:]
+    /// Jobs whose tasks are all settled, waiting for `replacing` to drain before their metrics.
+    var completing: Set<String> = []
+    /// Seeds the choice of tasks to check (random, so workers cannot predict it).
+    let makeVerifySeed: @Sendable () -> UInt64
 
     public init(
         configuration: SchedulerConfiguration = SchedulerConfiguration(),
@@ -52,9 +65,13 @@ public struct CoordinatorCore: Sendable {
         registry: DatasetRegistry,
         software: String,
         workerKeys: [String: String] = [:],
-        makeJobID: @escaping @Sendable () -> String = CoordinatorCore.randomJobID
+        access: ClientAccess? = nil,
+        makeJobID: @escaping @Sendable () -> String = CoordinatorCore.randomJobID,
+        makeVerifySeed: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
     ) {
+        self.makeVerifySeed = makeVerifySeed
         self.workerKeys = workerKeys
+        self.access = access
         self.scheduler = Scheduler(configuration: configuration)
         self.store = store
         self.registry = registry
@@ -69,8 +86,8 @@ public struct CoordinatorCore: Sendable {
         switch input {
         case .worker(let peer, let message, let identity):
             handleWorker(peer, message, identity: identity, into: &out)
-        case .client(let peer, let request):
-            handleClient(peer, request, into: &out)
+        case .client(let peer, let request, let identity):
+            handleClient(peer, request, identity: identity, into: &out)
         case .sources(let peer, let request, let held, let claimed, let identity):
             sources(peer, request, held: held, claimed: claimed, identity: identity, into: &out)
         case .malformed(let peer, let socket, let error):
@@ -139,6 +156,13 @@ public struct CoordinatorCore: Sendable {
             jobCreated(job, error: error, into: &out)
         case .result(let result, let worker):
             resultKept(result, by: worker, error: error, into: &out)
+        case .replaceResult(let result, let worker):
+            if scheduler.replacesStoredResult(TaskAttempt(job: result.job, task: result.task, attempt: result.attempt)) {
+                // A task computed again after its worker was quarantined: done like any result.
+                resultKept(result, by: worker, error: error, into: &out)
+            } else {
+                replacementKept(result, error: error, into: &out)
+            }
         case .lostAttempts(let job, let task, _):
             let key = TaskKey(job: job, task: task)
             recordingLoss.remove(key)
@@ -171,4 +195,6 @@ struct PendingSubmission: Sendable {
     let peer: PeerID
     let request: String
     let spec: JobSpec
+    /// The submitting client key's allowlist name, with keys.
+    let owner: String?
 }

@@ -14,7 +14,9 @@ public struct PeerID: Hashable, Sendable, CustomStringConvertible {
 public enum CoordinatorInput: Sendable {
     /// A message on the worker socket; `identity` is the ZAP User-Id when CURVE is on.
     case worker(PeerID, WorkerMessage, identity: String?)
-    case client(PeerID, ClientRequest)
+    /// A request on the client socket; `identity` is the ZAP User-Id (the key's allowlist name)
+    /// when CURVE is on, which decides whose jobs and datasets the client may use.
+    case client(PeerID, ClientRequest, identity: String? = nil)
     /// A fetcher's SOURCES on the data socket; `identity` is the ZAP User-Id when CURVE is on.
     case sources(PeerID, SourcesRequest, held: ChunkSet, claimed: ChunkSet, identity: String?)
     /// A message that failed to decode, on the worker or client socket.

@@ -25,6 +25,8 @@ public final class CoordinatorServer: Sendable {
     let software: String
     /// CURVE keys and allowlists; nil runs the NULL mechanism (anyone reaching a port is let in).
     let keys: CoordinatorKeys?
+    /// Who may use which job and dataset; nil without keys.
+    let access: ClientAccess?
     /// Store writes, one at a time in the order the core asked for them.
     private let storeQueue = DispatchQueue(label: "crossfold.store")
     private let uploads: UploadSpools
@@ -36,16 +38,22 @@ public final class CoordinatorServer: Sendable {
     /// - Parameter keys: with keys, every socket is a CURVE server and a ZAP handler admits only
     ///   allowlisted keys (workers on the worker and data sockets, clients on the client socket),
     ///   fail-closed; a worker is then known by its key's allowlist name.
+    /// - Parameter access: with keys, who administers the cluster (`CoordinatorKeys.clientAccess`);
+    ///   by default only the coordinator's own key. Ignored without keys.
     public init(
         endpoints: CoordinatorEndpoints,
         store: any JobStore = InMemoryJobStore(),
         configuration: SchedulerConfiguration = SchedulerConfiguration(),
         keys: CoordinatorKeys? = nil,
+        access: ClientAccess? = nil,
         software: String,
         logger: Logger
     ) throws(ZeroMQError) {
         self.endpoints = endpoints
         self.keys = keys
+        // With keys, jobs and datasets always belong to their client key; without, nobody is
+        // authenticated and everything is shared.
+        self.access = keys == nil ? nil : (access ?? ClientAccess(admins: []))
         self.software = software
         self.logger = logger
         self.store = store
@@ -109,7 +117,8 @@ public final class CoordinatorServer: Sendable {
             Dictionary(uniqueKeysWithValues: keys.workers.entries.map { ($0.name, $0.key.z85) })
         } ?? [:]
         let fresh = CoordinatorCore(
-            configuration: configuration, store: store, registry: registry, software: software, workerKeys: workerKeys)
+            configuration: configuration, store: store, registry: registry, software: software, workerKeys: workerKeys,
+            access: access)
         var (core, resumed) = await Self.offLoop {
             var core = fresh
             let outputs = core.resumeUnfinishedJobs()
@@ -180,7 +189,7 @@ public final class CoordinatorServer: Sendable {
                 case .worker:
                     feed.yield(.worker(peer, try WorkerMessage.decode(frames), identity: message.userID))
                 case .client:
-                    feed.yield(.client(peer, try ClientRequest.decode(frames)))
+                    feed.yield(.client(peer, try ClientRequest.decode(frames), identity: message.userID))
                 case .data:
                     break
                 }

@@ -78,7 +78,7 @@ public enum JobMetrics {
             let result = try Evaluator.evaluate(
                 dataset: evaluated, outOfFold: outOfFold, folds: isHoldout ? 1 : spec.folds, threshold: spec.threshold,
                 holdout: isHoldout, lanes: lanes)
-            let run = RunDescription(
+            var run = RunDescription(
                 model: spec.model, modelParameters: spec.params, seed: spec.seed,
                 split: isHoldout ? "holdout" : spec.split, folds: isHoldout ? 1 : spec.folds,
                 repeats: isHoldout ? 1 : spec.repeats, threshold: spec.threshold,
@@ -88,6 +88,12 @@ public enum JobMetrics {
                 },
                 wallTime: .milliseconds(Int64((request.wallSeconds * 1000).rounded())),
                 tasks: tasks, toolVersion: software)
+            run.verification = active.verification.map { summary in
+                RunDescription.Verification(
+                    fraction: summary.fraction, tasksChecked: summary.tasksChecked, tasksVerified: summary.tasksVerified,
+                    mismatches: summary.mismatches, quarantined: summary.quarantined, extraTasks: summary.extraTasks,
+                    notRun: summary.notRun)
+            }
             let scope = spec.testSet.flatMap(TestSetSource.Scope.init(rawValue:)) ?? .split
             let json = Array(try EvalMetricsJSON.encode(
                 result.evalMetrics(run: run, testSet: TestSetSource(dataset: evaluated, scope: scope)), pretty: false))

@@ -9,6 +9,9 @@ public enum StoreWrite: Sendable {
     case createJob(StoredJob)
     /// The first result of a task, from `worker`; the task counts as done once it is kept.
     case result(StoredResult, worker: WorkerID)
+    /// A result that replaces a task's stored one (verification found the stored one wrong, or
+    /// its worker was quarantined); the job completes only once it is kept.
+    case replaceResult(StoredResult, worker: WorkerID)
     /// A task's lost attempts; its next attempt is handed out once they are kept.
     case lostAttempts(job: String, task: Int, LostAttempts)
     /// A job's new state.
@@ -24,6 +27,8 @@ public enum StoreWrite: Sendable {
                 try store.create(job)
             case .result(let result, _):
                 try store.saveResult(result)
+            case .replaceResult(let result, _):
+                try store.replaceResult(result)
             case .lostAttempts(let job, let task, let lost):
                 try store.saveLostAttempts(job: job, task: task, lost)
             case .jobState(let job, let state, let message):

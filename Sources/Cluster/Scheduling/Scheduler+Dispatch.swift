@@ -16,6 +16,8 @@ extension Scheduler {
             jobs[job]?.startAttempt(of: task, lease: lease)
             let attempt = TaskAttempt(job: job, task: task, attempt: number)
             workers[worker]?.running.insert(attempt)
+            // A task that already has a result is queued only to be checked.
+            if jobs[job]?.task(task)?.done == true { noteCheckAssigned(attempt) }
             actions.append(.assign(worker, attempt))
         }
     }
@@ -26,6 +28,10 @@ extension Scheduler {
         for job in jobOrder {
             guard let record = jobs[job], !record.finished, !record.queue.isEmpty else { continue }
             if ahead, !queuesAhead(record) { continue }
+            // A check whose only free workers already computed the task waits; other jobs go on.
+            // (Only a check can be refused by every free worker; ordinary tasks skip the extra pass.)
+            if let head = record.queue.first, record.task(head)?.done == true,
+               bestWorker(for: job, task: head, ahead: ahead) == nil { continue }
             if let current = best, current.running <= record.running { continue }
             best = (job, record.running)
         }
@@ -35,7 +41,8 @@ extension Scheduler {
     /// A recently heard worker with a free slot, or (`ahead`) with room for a task sent ahead and a
     /// result within the last `queueAheadBelow`.
     func isAvailable(_ worker: WorkerRecord, ahead: Bool = false) -> Bool {
-        guard now - worker.lastSeen < configuration.heartbeatInterval * configuration.missingAfter else { return false }
+        guard quarantined[worker.id] == nil,
+              now - worker.lastSeen < configuration.heartbeatInterval * configuration.missingAfter else { return false }
         guard ahead else { return worker.freeSlots > 0 }
         return worker.roomAhead > 0 && worker.lastResult.map { now - $0 < configuration.queueAheadBelow } == true
     }
@@ -49,7 +56,8 @@ extension Scheduler {
     /// then one holding the job's datasets, then the most free slots, then the smallest id.
     func bestWorker(for job: String, task: Int, ahead: Bool = false) -> WorkerID? {
         guard let record = jobs[job], let avoid = record.task(task)?.avoid else { return nil }
-        let candidates = workers.values.filter { isAvailable($0, ahead: ahead) }
+        let excluded = excludedFromCheck(job: job, task: task)
+        let candidates = workers.values.filter { isAvailable($0, ahead: ahead) && !excluded.contains($0.id) }
         func rank(_ worker: WorkerRecord) -> (Int, Int, Int) {
             (avoid.contains(worker.id) ? 1 : 0, record.datasets.isSubset(of: worker.cached) ? 0 : 1,
              -(ahead ? worker.roomAhead : worker.freeSlots))

@@ -12,7 +12,7 @@ extension Scheduler {
                     into: &actions)
             return
         }
-        if record.queue.isEmpty { finish(job, into: &actions) }
+        if record.queue.isEmpty { completeOrVerify(job, into: &actions) }
     }
 
     /// Attempts `task` of `job` has lost so far, for the job store.
@@ -41,6 +41,7 @@ extension Scheduler {
         }
         guard jobs[attempt.job] != nil else { return }
         jobs[attempt.job]?.markDone(attempt.task)
+        recordProducer(attempt, by: worker)
         // Other attempts of the same task are now pointless.
         let others = jobs[attempt.job]?.removeLeases(of: attempt.task) { _ in true } ?? []
         if let own = others.first(where: { $0.attempt == attempt.attempt }) {
@@ -52,7 +53,7 @@ extension Scheduler {
             actions.append(.cancel(lease.worker, other))
         }
         actions.append(.storeResult(attempt))
-        if let job = jobs[attempt.job], job.doneCount == job.tasks.count { finish(attempt.job, into: &actions) }
+        if let job = jobs[attempt.job], job.doneCount == job.tasks.count { completeOrVerify(attempt.job, into: &actions) }
     }
 
     mutating func fail(
@@ -112,6 +113,7 @@ extension Scheduler {
     /// Finished jobs leave the scheduler; the job store keeps their results.
     mutating func forget(_ job: String) {
         jobs[job] = nil
+        verifying[job] = nil
         jobOrder.removeAll { $0 == job }
     }
 

@@ -80,6 +80,7 @@ extension Scheduler {
         case .workerLost(let id, _), .leaseExpired(let id), .failed(let id, _): worker = id
         }
         workers[worker]?.running.remove(attempt)
+        if loseCheck(attempt) { return }
         let holds = jobs[attempt.job].map { job in
             !job.finished && job.task(attempt.task)?.leases.contains(where: { $0.attempt == attempt.attempt }) == true
         }

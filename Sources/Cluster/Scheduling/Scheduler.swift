@@ -18,6 +18,10 @@ public struct Scheduler: Sendable {
     /// Job ids in submission order; fairness ties go to the oldest.
     var jobOrder: [String] = []
     var now: Duration = .zero
+    /// Jobs that asked for verification by recomputation (Scheduler+Verification.swift).
+    var verifying: [String: JobVerification] = [:]
+    /// Workers whose results disagreed with the majority: they get no more tasks, with why.
+    var quarantined: [WorkerID: String] = [:]
 
     public init(configuration: SchedulerConfiguration = SchedulerConfiguration()) {
         self.configuration = configuration
@@ -40,7 +44,8 @@ public struct Scheduler: Sendable {
             workers[id]?.cached.insert(dataset)
         case .workerGone(let id, let reason):
             loseWorker(id, reason: reason, into: &actions)
-        case .jobAdded(let job, let datasets, let tasks):
+        case .jobAdded(let job, let datasets, let tasks, let verify):
+            if let verify, verify.fraction > 0, jobs[job] == nil { verifying[job] = JobVerification(request: verify) }
             addJob(job, datasets: datasets, tasks: tasks, into: &actions)
         case .taskProgress(let id, let attempt):
             workers[id]?.lastSeen = self.now
@@ -54,6 +59,13 @@ public struct Scheduler: Sendable {
             workers[id]?.lastSeen = self.now
             workers[id]?.lastResult = self.now
             succeed(attempt, by: id, into: &actions)
+        case .taskDigest(let id, let attempt, let digest):
+            workers[id]?.lastSeen = self.now
+            recordDigest(attempt, digest)
+        case .checkReturned(let id, let attempt, let digest):
+            workers[id]?.lastSeen = self.now
+            workers[id]?.lastResult = self.now
+            checkReturned(attempt, by: id, digest: digest, into: &actions)
         case .taskFailed(let id, let attempt, let message, let retryable):
             workers[id]?.lastSeen = self.now
             fail(attempt, by: id, message: message, retryable: retryable, into: &actions)

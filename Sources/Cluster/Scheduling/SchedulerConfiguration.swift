@@ -17,6 +17,9 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     /// waits a round trip for its next task. Longer tasks are sent only to free slots, so the last
     /// ones of a job are never stuck behind another on a busy worker while one sits idle.
     public var queueAheadBelow: Duration
+    /// The fraction of each job's tasks computed a second time on another worker, for jobs that do
+    /// not say (`coordinator --verify`); 0 verifies nothing. Set after `init`.
+    public var verify: Double = 0
 
     public init(
         heartbeatInterval: Duration = WireProtocol.heartbeatInterval,

@@ -40,6 +40,10 @@ struct TaskRecord: Sendable {
     /// Workers on which an attempt of this task was lost, avoided for retries when possible.
     var avoid: Set<WorkerID> = []
     var lastLoss: AttemptLoss?
+    /// Who produced the stored result, when this process received it.
+    var producer: WorkerID?
+    /// The stored result is to be replaced: it came from a quarantined worker.
+    var replaces = false
 }
 
 /// A job's tasks and queue. Everything the scheduler does per event is O(1) or O(log) in the
@@ -100,6 +104,22 @@ struct JobRecord: Sendable {
         tasks[task].done = true
         doneCount += 1
         queue.remove(task)
+    }
+
+    /// Puts a done task back in the queue, at the front, to be computed again (its result came
+    /// from a quarantined worker).
+    mutating func markUndone(_ task: Int) {
+        guard tasks[task].done else { return }
+        tasks[task].done = false
+        tasks[task].replaces = true
+        tasks[task].producer = nil
+        doneCount -= 1
+        if !queue.contains(task) { queue.pushFront(task) }
+    }
+
+    mutating func setProducer(of task: Int, _ worker: WorkerID?) {
+        tasks[task].producer = worker
+        tasks[task].replaces = false
     }
 
     mutating func recordTaskTime(_ time: Duration) {

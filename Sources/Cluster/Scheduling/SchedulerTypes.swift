@@ -1,3 +1,5 @@
+import Wire
+
 /// A worker as the scheduler knows it: the routing id of its control connection, or (with CURVE)
 /// `KEY-NAME/WORKER-NAME`, where KEY-NAME is its authenticated key's allowlist name. Never a name
 /// the worker chose for itself alone.
@@ -68,14 +70,20 @@ public enum SchedulerEvent: Sendable, Equatable {
     case workerHas(WorkerID, dataset: String)
     /// A worker said goodbye (DISCONNECT) or a send to it failed (EHOSTUNREACH).
     case workerGone(WorkerID, reason: String)
-    /// A new or resumed job: its tasks in order, the datasets they need.
-    case jobAdded(job: String, datasets: Set<String>, tasks: [TaskLabel])
+    /// A new or resumed job: its tasks in order, the datasets they need, and (`verify`) the
+    /// fraction of its tasks to compute again on another worker.
+    case jobAdded(job: String, datasets: Set<String>, tasks: [TaskLabel], verify: VerifyRequest? = nil)
     case taskProgress(WorkerID, TaskAttempt)
     /// A worker's result for this attempt arrived and is being written: the worker's slot is free,
     /// and the attempt's lease waits (it cannot lapse) for `taskSucceeded` once the result is kept,
     /// or `taskFailed` if it cannot be.
     case taskResultPending(WorkerID, TaskAttempt)
     case taskSucceeded(WorkerID, TaskAttempt)
+    /// The digest of a result about to be stored, for a job being verified (before
+    /// `taskResultPending`).
+    case taskDigest(WorkerID, TaskAttempt, ResultDigest)
+    /// A check attempt's result (`isCheck`): compared with the stored one, never stored itself.
+    case checkReturned(WorkerID, TaskAttempt, ResultDigest)
     /// `retryable` is false for deterministic failures (a learner refusing its parameters).
     case taskFailed(WorkerID, TaskAttempt, message: String, retryable: Bool)
     case cancelJob(String, reason: String)
@@ -102,4 +110,34 @@ public enum SchedulerAction: Sendable, Equatable {
     case jobCompleted(String)
     case jobFailed(String, reason: String)
     case jobCancelled(String, reason: String)
+    /// Two workers returned different results for a task: a third computes it.
+    case resultsDisagree(TaskAttempt, workers: [WorkerID])
+    /// A worker's result disagreed with two others': it gets no more tasks.
+    case quarantined(WorkerID, reason: String)
+    /// A checked task is settled. With `adopt`, the stored result was the odd one out: replace it
+    /// with that check attempt's result (the shell holds its scores).
+    case checkSettled(job: String, task: Int, adopt: TaskAttempt?)
+    /// Sent just before `jobCompleted` for a job that asked for verification.
+    case verificationFinished(String, VerificationSummary)
+}
+
+/// A job's request for verification by recomputation.
+public struct VerifyRequest: Sendable, Equatable {
+    /// The fraction of tasks (0...1) to compute a second time; at least one per contributing worker.
+    public let fraction: Double
+    /// Picks which tasks, so a worker cannot tell which of its results will be checked.
+    public let seed: UInt64
+
+    public init(fraction: Double, seed: UInt64) {
+        self.fraction = fraction
+        self.seed = seed
+    }
+}
+
+/// A result's fingerprint: the SHA-256 of its scores' bytes. Folds are bit-identical wherever they
+/// run, so two honest results of a task have the same digest.
+public struct ResultDigest: Hashable, Sendable, CustomStringConvertible {
+    public let hex: String
+    public init(_ hex: String) { self.hex = hex }
+    public var description: String { String(hex.prefix(12)) }
 }

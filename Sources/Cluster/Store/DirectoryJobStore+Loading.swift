@@ -84,7 +84,8 @@ extension DirectoryJobStore {
             logger.error("ignored a job directory without a readable spec.json", metadata: ["job": "\(id)", "file": "\(specPath)"])
             return nil
         }
-        var job = StoredJob(id: id, spec: spec.spec, request: spec.request, state: .running, createdAt: spec.createdAt)
+        var job = StoredJob(
+            id: id, spec: spec.spec, request: spec.request, state: .running, createdAt: spec.createdAt, owner: spec.owner)
         // `state` is only ever replaced whole; if it is missing or unreadable (edited by hand),
         // the job counts as unfinished, so it resumes rather than being lost.
         let statePath = "\(folder)/\(JobFiles.state)"

@@ -140,6 +140,16 @@ public final class DirectoryJobStore: JobStore {
         index.withLock { _ = $0.results[result.job, default: []].insert(result.task) }
     }
 
+    public func replaceResult(_ result: StoredResult) throws(JobStoreError) {
+        guard index.withLock({ $0.jobs[result.job] != nil }) else {
+            throw JobStoreError(.unknownJob, "no job \(result.job) in the store for the result of task \(result.task)")
+        }
+        // Written whole beside the old file and renamed over it: a crash leaves one or the other.
+        try StoreFiles.writeAtomically(
+            ResultFile.encode(result), directory: resultsDirectory(result.job), name: ResultFile.name(of: result.task))
+        index.withLock { _ = $0.results[result.job, default: []].insert(result.task) }
+    }
+
     public func results(of job: String) throws(JobStoreError) -> [Int: StoredResult] {
         guard index.withLock({ $0.jobs[job] != nil }) else { return [:] }
         let folder = resultsDirectory(job)

@@ -41,6 +41,10 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { $0.results[result.job, default: [:]][result.task] = $0.results[result.job]?[result.task] ?? result }
     }
 
+    public func replaceResult(_ result: StoredResult) throws(JobStoreError) {
+        state.withLock { $0.results[result.job, default: [:]][result.task] = result }
+    }
+
     public func results(of job: String) throws(JobStoreError) -> [Int: StoredResult] {
         state.withLock { $0.results[job] ?? [:] }
     }

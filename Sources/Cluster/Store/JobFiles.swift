@@ -19,6 +19,9 @@ enum JobFiles {
         var request: String?
         var createdAt: Double
         var spec: JobSpec
+        /// The submitting client key's allowlist name (absent without keys, and in files written
+        /// before owners were recorded: such jobs are for administrators only).
+        var owner: String?
     }
 
     /// `state`: where the job stands.
@@ -48,7 +51,7 @@ enum JobFiles {
     }
 
     static func specFile(of job: StoredJob) -> Spec {
-        Spec(format: 1, id: job.id, request: job.request, createdAt: job.createdAt, spec: job.spec)
+        Spec(format: 1, id: job.id, request: job.request, createdAt: job.createdAt, spec: job.spec, owner: job.owner)
     }
 
     static func stateFile(of job: StoredJob) -> State {

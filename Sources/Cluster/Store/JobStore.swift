@@ -15,6 +15,9 @@ public protocol JobStore: Sendable {
     func create(_ job: StoredJob) throws(JobStoreError)
     /// Records the first result of a task.
     func saveResult(_ result: StoredResult) throws(JobStoreError)
+    /// Replaces a task's stored result: verification found it wrong (its worker disagreed with two
+    /// others), or its worker was quarantined and the task was computed again.
+    func replaceResult(_ result: StoredResult) throws(JobStoreError)
     /// Every result stored for `job`, keyed by task index.
     func results(of job: String) throws(JobStoreError) -> [Int: StoredResult]
     /// The stored result of one task, or nil.
@@ -68,6 +71,11 @@ extension JobStore {
         try results(of: job)[task]
     }
 
+    /// Stores without an index of their own (test doubles) cannot replace a result.
+    public func replaceResult(_ result: StoredResult) throws(JobStoreError) {
+        throw JobStoreError(.unwritable, "this store cannot replace the result of task \(result.task) of job \(result.job)")
+    }
+
     /// How many tasks of `job` have a stored result.
     public func resultCount(of job: String) throws(JobStoreError) -> Int {
         try results(of: job).count
@@ -85,9 +93,13 @@ public struct StoredJob: Sendable, Equatable {
     /// Seconds since 1970 when the job was accepted.
     public var createdAt: Double
     public var finishedAt: Double?
+    /// The allowlist name of the client key that submitted the job, on a coordinator with keys;
+    /// nil without keys, and for jobs stored before owners were recorded (administrators only).
+    public var owner: String?
 
     public init(id: String, spec: JobSpec, request: String? = nil, state: JobState, message: String? = nil,
-                createdAt: Double, finishedAt: Double? = nil) {
+                createdAt: Double, finishedAt: Double? = nil, owner: String? = nil) {
+        self.owner = owner
         self.id = id
         self.spec = spec
         self.request = request

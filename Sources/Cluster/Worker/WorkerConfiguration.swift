@@ -56,6 +56,9 @@ public struct WorkerConfiguration: Sendable, Equatable {
     /// submitted the job (docs/SECURITY.md). Off unless the worker was started with
     /// `--allow-command-tasks`; the embedded cluster of `crossfold evaluate` allows them.
     public var allowsCommandTasks: Bool
+    /// Debug builds only: the fraction of tasks whose scores this worker alters before sending
+    /// them (WorkerCore+DebugLies.swift); ignored by release builds. Set after `init`.
+    public var debugAlterScores: Double = 0
 
     public init(
         name: String,

@@ -82,7 +82,7 @@ extension WorkerCore {
             out.append(.log(.info, "task finished", metadata(ref).merging(["seconds": "\(rounded(seconds))"]) { $1 }))
             sendReliably(.result(WorkerMessage.TaskResult(
                 job: ref.job, task: ref.task, attempt: ref.attempt, rows: rows, concepts: concepts, seconds: seconds),
-                scores: scores), into: &out)
+                scores: scoresToSend(scores, ref)), into: &out)
         case .datasetUnavailable(let hash, let reason):
             available.remove(hash)
             reuseLogged.remove(hash)

@@ -73,6 +73,8 @@ public final class WorkerService: Sendable {
     ///     the link cannot lose a result short of the process: no copies are kept to send again.
     ///   - foldThreads: the cores this worker's folds share (by default `slots × threads`; the
     ///     embedded cluster's workers share one).
+    ///   - debugAlterScores: debug builds only, for the verification tests: the fraction of tasks
+    ///     whose scores are altered before they are sent (a lying worker); ignored by release builds.
     ///   - allowsCommandTasks: run `--model command` tasks (a program named by the job); refused
     ///     otherwise (docs/SECURITY.md).
     /// - Throws: `DatasetCacheError` when the cache directory cannot be created, `ZeroMQError` when
@@ -96,7 +98,8 @@ public final class WorkerService: Sendable {
         coordinatorInProcess: Bool = false,
         foldThreads: FoldThreads? = nil,
         foldSums: PartitionStatisticsMemo? = nil,
-        allowsCommandTasks: Bool = false
+        allowsCommandTasks: Bool = false,
+        debugAlterScores: Double = 0
     ) throws {
         let name = name ?? "\(Self.hostName())-\(getpid())"
         var logger = logger
@@ -107,11 +110,13 @@ public final class WorkerService: Sendable {
         self.peerBind = peerBind
         self.peerAdvertise = peerAdvertise
         endpoints = WorkerEndpoints(control: controlEndpoint, data: dataEndpoint)
-        configuration = WorkerConfiguration(
+        var configuration = WorkerConfiguration(
             name: name, slots: slots, threads: threads, software: software,
             jitterSeed: UInt64.random(in: 0...UInt64.max),
             resendsUnconfirmed: !coordinatorInProcess, maxPeerUploads: maxPeerUploads,
             allowsCommandTasks: allowsCommandTasks)
+        configuration.debugAlterScores = debugAlterScores
+        self.configuration = configuration
         cache = try DatasetCache(
             directory: cacheDirectory, maxBytes: cacheMaxBytes, shared: sharedDatasets, logger: logger)
         fetchWriters = FetchWriters(cache: cache)

@@ -22,7 +22,24 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Without --state-dir: where uploads and finished jobs' predictions are spooled, in files unlinked at once (default: $TMPDIR or /tmp). Env: CROSSFOLD_SPOOL_DIR.")
     var spoolDir: String?
     @OptionGroup var keys: KeysOptions
+    @Option(name: .customLong("admin-key"), help: ArgumentHelp(
+        "With --keys: a clients.allow NAME whose key may see, read and cancel every client's jobs (repeatable; the coordinator's own key always may). Env: CROSSFOLD_ADMIN_KEYS, names separated by commas.",
+        valueName: "name"))
+    var adminKeys: [String] = []
+    @Option(help: ArgumentHelp(
+        "Compute this fraction of every job's tasks (0-1; at least one per worker that contributed) a second time on another worker and compare bit for bit, unless the job says otherwise with --verify (default: 0, none). Env: CROSSFOLD_VERIFY.",
+        valueName: "fraction"))
+    var verify: Double?
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let verify, !(0...1).contains(verify) {
+            throw ValidationError("--verify \(verify) is not a fraction between 0 and 1 (0.1 recomputes a tenth of every job's tasks)")
+        }
+        if !adminKeys.isEmpty, keys.directory == nil {
+            throw ValidationError("--admin-key needs --keys: without keys no client is authenticated, so every client sees every job")
+        }
+    }
 
     func run() async throws {
         try await reportingFailures {
@@ -31,16 +48,27 @@ struct CoordinatorCommand: AsyncParsableCommand {
             for (flag, endpoint) in binds { try BindEndpoint.check(endpoint, flag: flag) }
             let endpoints = CoordinatorEndpoints(client: binds[0].endpoint, worker: binds[1].endpoint, data: binds[2].endpoint)
             let coordinatorKeys = try keys.directory?.coordinatorKeys()
+            let admins = adminKeys.isEmpty
+                ? (EnvironmentDefaults.string(nil, "CROSSFOLD_ADMIN_KEYS") ?? "").split(separator: ",").map {
+                    String($0.filter { !$0.isWhitespace })
+                }.filter { !$0.isEmpty }
+                : adminKeys
+            let access = try coordinatorKeys.map { keys throws(KeyFileError) in
+                try keys.clientAccess(admins: admins, allowlistPath: "\(self.keys.directory?.path ?? "")/\(KeyDirectory.clientsAllowlist)")
+            }
             if let coordinatorKeys {
                 logger.info("CURVE on: only allowlisted keys get in", metadata: [
                     "keys": "\(keys.directory?.path ?? "")", "public_key": "\(coordinatorKeys.keyPair.publicKey)",
                     "workers_allowed": "\(coordinatorKeys.workers.entries.count)",
                     "clients_allowed": "\(coordinatorKeys.clients.entries.count)",
+                    "admins": "\((access?.admins ?? []).sorted().joined(separator: ","))",
                 ])
             }
             let store = try openStore(logger: logger)
+            var configuration = SchedulerConfiguration()
+            configuration.verify = try verifyDefault()
             let server = try CoordinatorServer(
-                endpoints: endpoints, store: store, keys: coordinatorKeys, software: Crossfold.software, logger: logger)
+                endpoints: endpoints, store: store, configuration: configuration, keys: coordinatorKeys, access: access, software: Crossfold.software, logger: logger)
             let bound: CoordinatorEndpoints
             do {
                 bound = try await server.listen()
@@ -73,6 +101,16 @@ struct CoordinatorCommand: AsyncParsableCommand {
             if let fromEnvironment = EnvironmentDefaults.string(nil, variable) { return (variable, fromEnvironment) }
             return (flag, fallback)
         }
+    }
+
+    /// `--verify`, else `CROSSFOLD_VERIFY`, else 0.
+    private func verifyDefault() throws -> Double {
+        if let verify { return verify }
+        guard let text = EnvironmentDefaults.string(nil, "CROSSFOLD_VERIFY") else { return 0 }
+        guard let value = Double(text), (0...1).contains(value) else {
+            throw ValidationError("CROSSFOLD_VERIFY=\(text) is not a fraction between 0 and 1")
+        }
+        return value
     }
 
     /// The job store: a directory when one is given (exit 73 when it cannot be used), else memory.

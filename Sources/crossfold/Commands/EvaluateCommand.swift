@@ -53,6 +53,9 @@ struct EvaluateCommand: AsyncParsableCommand {
             if let value, value != "clarifai" { throw ValidationError("\(flag) supports only clarifai") }
         }
         if remote != nil, fallback != nil { throw ValidationError("use either --remote or --fallback") }
+        if remote != nil, evaluation.verify != nil {
+            throw ValidationError("--verify applies to crossfold's own workers, not to --remote clarifai; drop one")
+        }
         if remote == nil, evaluation.dataset == nil { throw ValidationError("a DATASET file is required") }
         if let localWorkers, localWorkers < 1 { throw ValidationError("--local-workers must be at least 1") }
         if evaluation.isSweep, let service = remote.map({ ("--remote", $0) }) ?? fallback.map({ ("--fallback", $0) }) {

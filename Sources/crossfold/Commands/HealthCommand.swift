@@ -50,6 +50,9 @@ struct HealthCommand: AsyncParsableCommand {
             try await client.connect()
             let info = try await client.info()
             Terminal.standardOutput("coordinator \(info.software): \(info.workers) workers, \(info.slots) slots, \(info.jobs) running jobs\n")
+            if let quarantined = info.quarantined {
+                Terminal.standardOutput("quarantined by verification (no more tasks): \(quarantined.joined(separator: ", "))\n")
+            }
             await client.close()
             return true
         } catch {

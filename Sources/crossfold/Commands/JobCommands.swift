@@ -43,6 +43,7 @@ struct StatusCommand: AsyncParsableCommand {
                 + "\(ProgressView.clock(status.elapsedSeconds)) elapsed"
             if let eta = status.etaSeconds, !status.state.isFinal { text += ", ETA \(ProgressView.clock(eta))" }
             if status.attemptsLost > 0 { text += ", \(status.attemptsLost) attempts retried" }
+            if let verification = status.verification { text += "\n" + VerificationText.line(verification, tasks: status.tasksTotal) }
             if let message = status.message { text += "\n\(message)" }
             Terminal.standardOutput(text + "\n")
         }

@@ -34,6 +34,12 @@ struct WorkerCommand: AsyncParsableCommand {
     var peerUploads: Int?
     @Flag(help: "Run --model command tasks: a program named by whoever submits the job runs here, as this worker's user. Off by default; allow it only where every client the coordinator admits may run code on this host (docs/SECURITY.md). Env: CROSSFOLD_ALLOW_COMMAND_TASKS=1.")
     var allowCommandTasks = false
+    #if DEBUG
+    /// Debug builds only, for the verification tests: a lying worker (WorkerCore+DebugLies.swift).
+    @Option(help: .hidden) var debugAlterScores: Double = 0
+    #else
+    var debugAlterScores: Double { 0 }
+    #endif
     @OptionGroup var keys: KeysOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -67,7 +73,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 keys: try keys.directory?.workerKeys(),
                 peerBind: bind == "none" ? nil : bind,
                 peerAdvertise: EnvironmentDefaults.string(peerAdvertise, "CROSSFOLD_PEER_ADVERTISE"), maxPeerUploads: uploads,
-                allowsCommandTasks: try EnvironmentDefaults.flag(allowCommandTasks, "CROSSFOLD_ALLOW_COMMAND_TASKS"))
+                allowsCommandTasks: try EnvironmentDefaults.flag(allowCommandTasks, "CROSSFOLD_ALLOW_COMMAND_TASKS"),
+                debugAlterScores: debugAlterScores)
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: WorkerDaemon(worker: worker))], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

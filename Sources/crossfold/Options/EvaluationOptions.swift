@@ -61,6 +61,11 @@ struct EvaluationOptions: ParsableArguments {
     @Option(help: "Labels file of an .npy holdout.")
     var holdoutLabels: String?
 
+    @Option(help: ArgumentHelp(
+        "Compute this fraction of the tasks (0-1; at least one per worker that contributed) a second time on another worker and compare the results bit for bit; a disagreement is settled by a third worker and the worker in the minority is quarantined (default: the coordinator's --verify, else none).",
+        valueName: "fraction"))
+    var verify: Double?
+
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
@@ -71,6 +76,9 @@ struct EvaluationOptions: ParsableArguments {
             }
         }
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 1") }
+        if let verify, !(0...1).contains(verify) {
+            throw ValidationError("--verify \(verify) is not a fraction between 0 and 1 (0.1 recomputes a tenth of the tasks)")
+        }
         guard TestSetSource.Scope(rawValue: testSet) != nil else {
             throw ValidationError("--test-set \(testSet) is not split or all")
         }

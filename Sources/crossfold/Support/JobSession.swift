@@ -126,6 +126,9 @@ struct JobSession: Sendable {
         let results = try await client.results(of: status.job, predictions: false)
         if SweepDocument.isSweep(results.metricsJSON) {
             try await finishSweep(status, results: results, output: output, nested: nested)
+            if let verification = status.verification {
+                Terminal.standardError(VerificationText.line(verification, tasks: status.tasksTotal) + "\n")
+            }
             return
         }
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
@@ -154,6 +157,8 @@ struct JobSession: Sendable {
         }
         ResultsOutput.printTable(
             metrics, threshold: threshold ?? Self.threshold(of: metrics) ?? 0.5, toStandardError: output.usesStandardOutput)
+        // Said on standard error, beside the table: a verification that could not run is never a silent pass.
+        if let verification = status.verification { Terminal.standardError(VerificationText.line(verification, tasks: status.tasksTotal) + "\n") }
     }
 
     /// The threshold a stored result was computed with (in its crossfold block).

@@ -59,13 +59,14 @@ struct PreparedJob: Sendable {
                 seed: options.seed, source: path)
         }
         let sweep = options.isSweep ? try options.sweepConfigurations() : nil
-        let spec = JobSpec(
+        var spec = JobSpec(
             dataset: training.hash, datasetName: path, holdout: holdout?.hash, holdoutName: holdout?.path,
             split: split, folds: options.folds, repeats: options.repeats, seed: options.seed,
             model: sweep == nil ? options.model ?? LearnerCatalog.defaultModel(for: training.dataset) : JobSpec.sweepModel,
             params: sweep == nil ? try options.parameters() : [:], threshold: options.threshold,
             testSet: options.testSet == TestSetSource.Scope.split.rawValue ? nil : options.testSet,
             configurations: sweep)
+        spec.verify = options.verify
         return PreparedJob(training: training, holdout: holdout, spec: spec)
     }
 
