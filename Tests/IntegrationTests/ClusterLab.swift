@@ -9,8 +9,12 @@ struct EvaluationRun: Hashable, Sendable, CustomStringConvertible {
     var folds: Int
     var seed = 7
     var model = "logistic"
+    /// Further `--model` arguments: with them (or a `MODEL:KEY=V1,V2` model) the run is a sweep.
+    var moreModels: [String] = []
 
-    var arguments: [String] { [dataset, "--folds", String(folds), "--seed", String(seed), "--model", model] }
+    var arguments: [String] {
+        [dataset, "--folds", String(folds), "--seed", String(seed), "--model", model] + moreModels.flatMap { ["--model", $0] }
+    }
     var description: String { arguments.joined(separator: " ") }
 
     /// examples/digits.csv: 1,797 rows x 64 features, 10 concepts; folds take about 0.25 s.
