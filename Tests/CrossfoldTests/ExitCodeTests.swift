@@ -76,6 +76,7 @@ import TestSupport
         Case(["results", "j", "--json", "", "--coordinator", unreachable], .usage, "--json needs a file name"),
         Case(["clarifai", "list"], .usage, "CLARIFAI_PAT is not set"),
         Case(["clarifai", "get", "e", "--json", "/proc/r.json"], .cannotWrite, "cannot write /proc/r.json"),
+        Case(["clarifai", "compare", "e1", "e2"], .usage, "CLARIFAI_PAT is not set"),
         Case(["health"], .usage, "give exactly one of --coordinator or --worker-file"),
         Case(["health", "--worker-file", "missing.json"], .unhealthy, "no readable worker health file at missing.json"),
         Case(["health", "--coordinator", unreachable], .unhealthy, "does not answer"),
