@@ -1,21 +1,34 @@
-/// Lets the CPU-heavy tests (the fuzz and fault tests) run one at a time, whatever suite or test
-/// target they are in: side by side on a 2-core machine they starve each other and the
-/// timing-sensitive tests of the rest of the suite. Waiting suspends; it never blocks a thread.
+/// Lets heavy tests run one at a time, whatever suite or test target they are in: side by side on
+/// a 2-core machine they starve each other and the timing-sensitive tests of the rest of the suite.
+/// Three lanes, each one test at a time: `shared` for the CPU-heavy tests (the fuzz and fault
+/// tests, the digits sweeps; `run`), `labs` for the namespace labs (`withLab` takes it: each lab
+/// runs a coordinator, workers and clients as processes of their own), `clusters` for in-process
+/// clusters of several workers (restart drills, verification, tenancy). A test may hold `shared`
+/// and then take `labs`, never the other way round; `clusters` is taken alone. A test's time limit
+/// includes its wait, so a laned test's limit allows for the others in its lane. Waiting
+/// suspends; it never blocks a thread.
 public actor ExclusiveTests {
     public static let shared = ExclusiveTests()
+    public static let labs = ExclusiveTests()
+    public static let clusters = ExclusiveTests()
 
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    /// Runs `body` once no other exclusive test is running.
+    /// Runs `body` once no other test of the `shared` lane is running.
     public static func run<T>(_ body: () async throws -> T) async rethrows -> T {
-        await shared.acquire()
+        try await shared.run(body)
+    }
+
+    /// Runs `body` once no other test of this lane is running.
+    public nonisolated func run<T>(_ body: () async throws -> T) async rethrows -> T {
+        await acquire()
         do {
             let result = try await body()
-            await shared.release()
+            await release()
             return result
         } catch {
-            await shared.release()
+            await release()
             throw error
         }
     }

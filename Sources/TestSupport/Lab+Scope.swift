@@ -19,6 +19,16 @@ public func withLab<T: Sendable>(
     _ body: (Lab) async throws -> T
 ) async throws -> T {
     try await Lab.requireAvailable(sourceLocation: sourceLocation)
+    // One lab at a time (`ExclusiveTests.labs`): the labs' processes side by side starved the
+    // timing-sensitive tests of the rest of the suite on a 2-core machine.
+    return try await ExclusiveTests.labs.run {
+        try await withLabUp(hosts: hosts, recordingDiagnostics: recordingDiagnostics, sourceLocation: sourceLocation, body)
+    }
+}
+
+private func withLabUp<T: Sendable>(
+    hosts: Int, recordingDiagnostics: Bool, sourceLocation: SourceLocation, _ body: (Lab) async throws -> T
+) async throws -> T {
     let lab = try await Lab.up(hosts: hosts)
     let value: T
     do {

@@ -27,6 +27,13 @@ struct RestartDrill {
         _ dataset: Dataset, label: String, tasks: Int, spec: (String) -> JobSpec,
         _ body: (RestartDrill) async throws -> Void
     ) async throws {
+        try await ExclusiveTests.clusters.run { try await drill(dataset, label: label, tasks: tasks, spec: spec, body) }
+    }
+
+    private static func drill(
+        _ dataset: Dataset, label: String, tasks: Int, spec: (String) -> JobSpec,
+        _ body: (RestartDrill) async throws -> Void
+    ) async throws {
         let (bytes, hash) = WorkerFixtures.canonical(dataset)
         let stateDir = WorkerFixtures.scratchDirectory("\(label)-state")
         let caches = ["a", "b"].map { WorkerFixtures.scratchDirectory("\(label)-worker-\($0)") }

@@ -19,7 +19,7 @@ import ZeroMQ
                 model: "logistic", params: ["C": "1000", "tol": "1e-12", "max_iter": "400"], threshold: 0.5)
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(10)))
     func aCoordinatorDroppedMidJobResumesFromItsStateDirWithIdenticalMetrics() async throws {
         let dataset = GaussianClusters.make(rows: 3000, features: 24, concepts: 4, spread: 2.5, seed: 5)
         try await RestartDrill.run(dataset, label: "restart", tasks: 10, spec: Self.spec) { drill in

@@ -33,7 +33,7 @@ import Wire
         }
     }
 
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(10)))
     func aSweepOnACoordinatorDroppedMidJobResumesWithIdenticalMetrics() async throws {
         let dataset = GaussianClusters.make(rows: 3000, features: 24, concepts: 4, spread: 2.5, seed: 5)
         try await RestartDrill.run(dataset, label: "sweep-restart", tasks: 12, spec: Self.spec) { drill in

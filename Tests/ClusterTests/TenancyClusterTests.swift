@@ -1,14 +1,18 @@
 import Cluster
 import Foundation
 import Testing
+import TestSupport
 import Wire
 
 /// Tenancy over real CURVE sockets on 127.0.0.1: a job belongs to the client key that submitted
 /// it; another client key cannot see, read, watch or cancel it, and cannot learn that the
 /// coordinator holds its dataset; an administrator key can do all of that.
 @Suite(.serialized) struct TenancyClusterTests {
-    @Test(.timeLimit(.minutes(2)))
-    func aSecondClientKeyCannotSeeReadOrCancelTheFirstsJobButAnAdministratorCan() async throws {
+    /// An in-process cluster of several workers: one such test at a time (`ExclusiveTests.clusters`).
+    @Test(.timeLimit(.minutes(10)))
+    func aSecondClientKeyCannotSeeReadOrCancelTheFirstsJobButAnAdministratorCan() async throws { try await ExclusiveTests.clusters.run { try await runASecondClientKeyCannotSeeReadOrCancelTheFirstsJobButAnAdministratorCan() } }
+
+    private func runASecondClientKeyCannotSeeReadOrCancelTheFirstsJobButAnAdministratorCan() async throws {
         let iris = try WorkerExamples.iris()
         let cluster = try await SecureTestCluster(clients: 3, admins: ["client-3"])
         let cache = WorkerFixtures.scratchDirectory("tenancy-worker")
@@ -58,8 +62,11 @@ import Wire
     }
 
     /// A running job: the other key's CANCEL does nothing, the owner's cancels it.
-    @Test(.timeLimit(.minutes(2)))
-    func onlyTheOwnerOrAnAdministratorCancelsARunningJob() async throws {
+    /// An in-process cluster of several workers: one such test at a time (`ExclusiveTests.clusters`).
+    @Test(.timeLimit(.minutes(10)))
+    func onlyTheOwnerOrAnAdministratorCancelsARunningJob() async throws { try await ExclusiveTests.clusters.run { try await runOnlyTheOwnerOrAnAdministratorCancelsARunningJob() } }
+
+    private func runOnlyTheOwnerOrAnAdministratorCancelsARunningJob() async throws {
         let iris = try WorkerExamples.iris()
         let cluster = try await SecureTestCluster(clients: 2)
         // No worker: the job stays running.

@@ -8,7 +8,10 @@ import TestSupport
 @Suite struct NestedSweepTests {
     static let grid = ["--model", "knn:k=5,15", "--model", "logistic:C=1", "--folds", "3", "--seed", "9"]
 
-    @Test func eachOuterFoldsChoiceIsTheSweepOfItsTrainingRowsAlone() async throws {
+    /// Heavy (crossfold processes on a digits sweep): one heavy test at a time (`ExclusiveTests`).
+    @Test func eachOuterFoldsChoiceIsTheSweepOfItsTrainingRowsAlone() async throws { try await ExclusiveTests.run { try await runEachOuterFoldsChoiceIsTheSweepOfItsTrainingRowsAlone() } }
+
+    private func runEachOuterFoldsChoiceIsTheSweepOfItsTrainingRowsAlone() async throws {
         let workspace = try CLIWorkspace()
         let digits = Repository.example("digits.csv")
         let run = try await crossfold(

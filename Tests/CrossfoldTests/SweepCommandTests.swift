@@ -16,7 +16,10 @@ import TestSupport
         ("knn k=15", ["--model", "knn", "--param", "k=15"]),
     ]
 
-    @Test func everyConfigurationOfADigitsSweepIsItsSingleRunBitForBit() async throws {
+    /// Heavy (crossfold processes on a digits sweep): one heavy test at a time (`ExclusiveTests`).
+    @Test func everyConfigurationOfADigitsSweepIsItsSingleRunBitForBit() async throws { try await ExclusiveTests.run { try await runEveryConfigurationOfADigitsSweepIsItsSingleRunBitForBit() } }
+
+    private func runEveryConfigurationOfADigitsSweepIsItsSingleRunBitForBit() async throws {
         let workspace = try CLIWorkspace()
         let digits = Repository.example("digits.csv")
         let sweep = try await crossfold(
@@ -50,7 +53,10 @@ import TestSupport
 
     /// The t statistic and p-value of every paired comparison are scipy's on the same per-fold
     /// scores (read from the configurations' fold rows), with the same n_test/n_train.
-    @Test func theSweepsPairedTestsAreScipysOnTheSamePerFoldScores() async throws {
+    /// Heavy (crossfold processes on a digits sweep): one heavy test at a time (`ExclusiveTests`).
+    @Test func theSweepsPairedTestsAreScipysOnTheSamePerFoldScores() async throws { try await ExclusiveTests.run { try await runTheSweepsPairedTestsAreScipysOnTheSamePerFoldScores() } }
+
+    private func runTheSweepsPairedTestsAreScipysOnTheSamePerFoldScores() async throws {
         try PythonOracle.require(modules: ["scipy", "numpy"])
         let workspace = try CLIWorkspace()
         let run = try await crossfold(
@@ -109,7 +115,10 @@ import TestSupport
         let wins: Int
     }
 
-    @Test func theSameSweepOnARunningClusterGivesTheSameNumbers() async throws {
+    /// Heavy (crossfold processes on a digits sweep): one heavy test at a time (`ExclusiveTests`).
+    @Test func theSameSweepOnARunningClusterGivesTheSameNumbers() async throws { try await ExclusiveTests.run { try await runTheSameSweepOnARunningClusterGivesTheSameNumbers() } }
+
+    private func runTheSameSweepOnARunningClusterGivesTheSameNumbers() async throws {
         let cluster = try await LocalCluster.start()
         let workers = try ["w1", "w2"].map { try cluster.startWorker(name: $0) }
         defer { workers.forEach { $0.terminate() } }
@@ -137,7 +146,10 @@ import TestSupport
 
     /// Same seed, same sweep, whatever the number of workers: centroid and naive-bayes configurations
     /// (fitted from one pass's per-fold sums, per configuration) and knn, with repeats.
-    @Test func aSweepGivesIdenticalResultsOnOneAndThreeWorkers() async throws {
+    /// Heavy (crossfold processes on a digits sweep): one heavy test at a time (`ExclusiveTests`).
+    @Test func aSweepGivesIdenticalResultsOnOneAndThreeWorkers() async throws { try await ExclusiveTests.run { try await runASweepGivesIdenticalResultsOnOneAndThreeWorkers() } }
+
+    private func runASweepGivesIdenticalResultsOnOneAndThreeWorkers() async throws {
         let workspace = try CLIWorkspace()
         var outputs: [String] = []
         for workers in [1, 3] {
@@ -160,7 +172,10 @@ import TestSupport
         #expect(csv.contains { $0.hasPrefix("knn k=7,") })
     }
 
-    @Test func aSweepIsOneJobToFollowAndToCancel() async throws {
+    /// Heavy (crossfold processes on a digits sweep): one heavy test at a time (`ExclusiveTests`).
+    @Test func aSweepIsOneJobToFollowAndToCancel() async throws { try await ExclusiveTests.run { try await runASweepIsOneJobToFollowAndToCancel() } }
+
+    private func runASweepIsOneJobToFollowAndToCancel() async throws {
         let cluster = try await LocalCluster.start()
         let job = try await cluster.submit([Repository.example("iris.jsonl"), "--folds", "3"] + Self.grid)
         let status = try await cluster.run(["status", job] + cluster.client)
