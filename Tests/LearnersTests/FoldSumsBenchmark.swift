@@ -12,12 +12,12 @@ import Glibc
 /// docs/PERFORMANCE.md: the process's CPU time for the K fits of a repeat fitted fold by fold, and
 /// for the K fits from one streaming pass (`AdditiveLearner`), on the same rows and folds.
 ///
-/// In the suite it runs at 20,000 rows, only to keep working (the suite's other tests share the
+/// In the suite it runs at 2,000 rows, only to keep working (the suite's other tests share the
 /// process's CPU time). The figures come from a run of its own, in a release build:
 /// `CROSSFOLD_BENCHMARK_ROWS=1000000 swift test -c release -Xswiftc -enable-testing --filter FoldSumsBenchmark`
 /// (docs/benchmarks/fold-sums.sh).
 @Suite(.serialized) struct FoldSumsBenchmark {
-    static let rows = ProcessInfo.processInfo.environment["CROSSFOLD_BENCHMARK_ROWS"].flatMap { Int($0) } ?? 20_000
+    static let rows = ProcessInfo.processInfo.environment["CROSSFOLD_BENCHMARK_ROWS"].flatMap { Int($0) } ?? 2_000
     static let (features, concepts, folds, threads) = (128, 10, 5, 2)
 
     /// `rows × 128` values, 10 exclusive concepts, each concept's rows shifted along a direction of
@@ -48,10 +48,11 @@ import Glibc
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
-    /// On a thread of its own (`DedicatedThread`), so it holds none of the cooperative pool's threads.
+    /// One heavy test at a time (`ExclusiveTests`), on a thread of its own (`DedicatedThread`), so it
+    /// holds none of the cooperative pool's threads.
     @Test(arguments: ["centroid", "naive-bayes"])
     func everyFoldFromSumsAgainstOneFit(model: String) async throws {
-        try await DedicatedThread.run { try Self.measure(model: model) }
+        try await ExclusiveTests.run { try await DedicatedThread.run { try Self.measure(model: model) } }
     }
 
     static func measure(model: String) throws {

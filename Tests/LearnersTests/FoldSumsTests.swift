@@ -51,11 +51,14 @@ import TestSupport
         ).scores.map(\.bitPattern)
     }
 
-    /// On a thread of its own (`DedicatedThread`): seconds of compute that would hold one of the
-    /// cooperative pool's two threads.
+    /// One heavy test at a time (`ExclusiveTests`), on a thread of its own (`DedicatedThread`):
+    /// seconds of compute that would hold one of the cooperative pool's two threads, and twelve
+    /// such cases at once on threads of their own starved the suite's other tests.
     @Test(arguments: specs, Shape.allCases)
     func everyWayOfRunningTheFoldsGivesTheSameBits(spec: LearnerSpec, shape: Shape) async throws {
-        try await DedicatedThread.run { try Self.everyWayGivesTheSameBits(spec: spec, dataset: shape.dataset) }
+        try await ExclusiveTests.run {
+            try await DedicatedThread.run { try Self.everyWayGivesTheSameBits(spec: spec, dataset: shape.dataset) }
+        }
     }
 
     static func everyWayGivesTheSameBits(spec: LearnerSpec, dataset: Dataset) throws {
@@ -78,7 +81,9 @@ import TestSupport
 
     @Test(arguments: specs, Shape.allCases)
     func sumsGiveTheModelOfTheFoldsOwnRows(spec: LearnerSpec, shape: Shape) async throws {
-        try await DedicatedThread.run { try Self.sumsGiveTheOwnRowsModel(spec: spec, dataset: shape.dataset) }
+        try await ExclusiveTests.run {
+            try await DedicatedThread.run { try Self.sumsGiveTheOwnRowsModel(spec: spec, dataset: shape.dataset) }
+        }
     }
 
     static func sumsGiveTheOwnRowsModel(spec: LearnerSpec, dataset: Dataset) throws {
