@@ -12,6 +12,8 @@ public actor ExclusiveTests {
     public static let labs = ExclusiveTests()
     public static let clusters = ExclusiveTests()
 
+    public init() {}
+
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
@@ -20,11 +22,18 @@ public actor ExclusiveTests {
         try await shared.run(body)
     }
 
+    /// The lanes the current task holds: a test that already holds a lane runs nested work in it
+    /// at once (two labs side by side in one test, `withLab` inside `withLab`), where waiting for
+    /// itself would never end.
+    @TaskLocal private static var held: Set<ObjectIdentifier> = []
+
     /// Runs `body` once no other test of this lane is running.
     public nonisolated func run<T>(_ body: () async throws -> T) async rethrows -> T {
+        let lane = ObjectIdentifier(self)
+        if Self.held.contains(lane) { return try await body() }
         await acquire()
         do {
-            let result = try await body()
+            let result = try await Self.$held.withValue(Self.held.union([lane])) { try await body() }
             await release()
             return result
         } catch {

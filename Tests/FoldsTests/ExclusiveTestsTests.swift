@@ -1,0 +1,36 @@
+import Synchronization
+import Testing
+import TestSupport
+
+/// The test lanes (`ExclusiveTests`): one test of a lane at a time, and a test that holds a lane
+/// may take it again (a lab inside a lab) without waiting for itself.
+@Suite struct ExclusiveTestsTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aTaskHoldingALaneTakesItAgainAtOnce() async {
+        let lane = ExclusiveTests()
+        let inner = await lane.run { await lane.run { await lane.run { 3 } } }
+        #expect(inner == 3)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func testsOfALaneRunOneAtATime() async {
+        let lane = ExclusiveTests()
+        let state = Occupancy()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    await lane.run {
+                        state.counts.withLock { $0.running += 1; $0.most = max($0.most, $0.running) }
+                        try? await Task.sleep(for: .milliseconds(20))
+                        state.counts.withLock { $0.running -= 1 }
+                    }
+                }
+            }
+        }
+        #expect(state.counts.withLock { $0.most } == 1)
+    }
+
+    final class Occupancy: Sendable {
+        let counts = Mutex((running: 0, most: 0))
+    }
+}
