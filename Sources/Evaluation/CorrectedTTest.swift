@@ -23,9 +23,9 @@ public struct CorrectedTTest: Sendable, Equatable {
     /// fewer than two differences.
     public init?(differences: [Double], testTrainRatio: Double) {
         let count = differences.count
-        guard count >= 2 else { return nil }
-        let mean = differences.reduce(0, +) / Double(count)
-        let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(count - 1)
+        guard let (mean, sampleVariance) = FoldStatistic.meanAndVariance(differences), let variance = sampleVariance else {
+            return nil
+        }
         meanDifference = mean
         degreesOfFreedom = count - 1
         guard variance > 0 else {

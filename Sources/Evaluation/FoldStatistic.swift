@@ -24,19 +24,23 @@ public struct FoldStatistic: Sendable, Equatable {
     public init(_ values: [Double?]) {
         let defined = values.compactMap { $0 }
         count = defined.count
-        guard !defined.isEmpty else {
+        guard let (mean, variance) = Self.meanAndVariance(defined) else {
             mean = nil
             standardDeviation = nil
             return
         }
-        let mean = defined.reduce(0, +) / Double(defined.count)
         self.mean = mean
-        if defined.count > Self.ddof {
-            let squares = defined.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-            standardDeviation = (squares / Double(defined.count - Self.ddof)).squareRoot()
-        } else {
-            standardDeviation = nil
-        }
+        standardDeviation = variance?.squareRoot()
+    }
+
+    /// The mean of `values` and their sample variance (ddof 1; nil for one value); nil for none.
+    /// The one computation behind the fold statistics and the paired test of a sweep.
+    public static func meanAndVariance(_ values: [Double]) -> (mean: Double, variance: Double?)? {
+        guard !values.isEmpty else { return nil }
+        let mean = values.reduce(0, +) / Double(values.count)
+        guard values.count > ddof else { return (mean, nil) }
+        let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return (mean, squares / Double(values.count - ddof))
     }
 
     /// The same statistic without a standard deviation (holdout mode).

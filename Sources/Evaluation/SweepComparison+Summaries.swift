@@ -9,14 +9,7 @@ extension SweepComparison {
         precondition(labels.count == summaries.count, "one label per result")
         guard !summaries.isEmpty else { return nil }
         let values = summaries.map { Self.summaryValue($0, metric) }
-        let order = summaries.indices.sorted { a, b in
-            switch (values[a].mean, values[b].mean) {
-            case let (x?, y?): x != y ? x > y : a < b
-            case (_?, nil): true
-            case (nil, _?): false
-            case (nil, nil): a < b
-            }
-        }
+        let order = Self.bestFirst(values.map(\.mean))
         self.metric = metric.rawValue
         self.field = metric.foldField
         self.test = Self.noPairedTest

@@ -82,14 +82,7 @@ public struct SweepComparison: Sendable, Equatable, Codable {
             return byFold
         }
         let statistics = reports.map { report in FoldStatistic(report.folds.map { metric.value($0.macro) }) }
-        let order = reports.indices.sorted { a, b in
-            switch (statistics[a].mean, statistics[b].mean) {
-            case let (x?, y?): x != y ? x > y : a < b
-            case (_?, nil): true
-            case (nil, _?): false
-            case (nil, nil): a < b
-            }
-        }
+        let order = Self.bestFirst(statistics.map(\.mean))
         let best = order[0]
         let bestReport = reports[best]
         let heldOut = bestReport.folds.isEmpty
@@ -112,13 +105,25 @@ public struct SweepComparison: Sendable, Equatable, Codable {
         }
     }
 
+    /// Indices of `means`, highest first, undefined last, ties in their order.
+    static func bestFirst(_ means: [Double?]) -> [Int] {
+        means.indices.sorted { a, b in
+            switch (means[a], means[b]) {
+            case let (x?, y?): x != y ? x > y : a < b
+            case (_?, nil): true
+            case (nil, _?): false
+            case (nil, nil): a < b
+            }
+        }
+    }
+
     /// The paired comparison over the folds both define, in (repeat, fold) order.
     static func paired(_ scores: [FoldKey: Double], against best: [FoldKey: Double], ratio: Double) -> Paired {
         let differences = scores.compactMap { key, value in best[key].map { (key, value - $0) } }
             .sorted { $0.0 < $1.0 }.map(\.1)
         let test = CorrectedTTest(differences: differences, testTrainRatio: ratio)
         return Paired(
-            meanDifference: differences.isEmpty ? 0 : differences.reduce(0, +) / Double(differences.count),
+            meanDifference: FoldStatistic.meanAndVariance(differences)?.mean ?? 0,
             t: test?.t, pValue: test?.pValue, degreesOfFreedom: max(0, differences.count - 1), pairedFolds: differences.count,
             wins: differences.filter { $0 > 0 }.count, losses: differences.filter { $0 < 0 }.count,
             ties: differences.filter { $0 == 0 }.count)

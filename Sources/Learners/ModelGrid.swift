@@ -6,6 +6,13 @@ public enum ModelGrid {
     /// Most configurations a sweep may have (`JobLimits.maxConfigurations` on the coordinator).
     public static let maxConfigurations = 1_000
 
+    /// The refusal of a grid of `count` configurations, past `maxConfigurations`: the command line's
+    /// and the coordinator's.
+    public static func tooManyConfigurations(_ count: String) -> String {
+        "the grid has \(count) configurations; a sweep may have at most \(maxConfigurations): "
+            + "give fewer values per parameter, or split the grid over several sweeps"
+    }
+
     /// Whether these arguments make a sweep rather than today's plain `--model X --param K=V`: more
     /// than one `--model`, or a `--model` with its own parameter lists.
     public static func isSweep(_ models: [String]) -> Bool {
@@ -48,9 +55,7 @@ public enum ModelGrid {
             total = overflow ? Int.max : sum
         }
         guard total <= maxConfigurations else {
-            throw ModelGridError(
-                "the grid has \(total == Int.max ? "too many" : "\(total)") configurations; a sweep may have at most "
-                    + "\(maxConfigurations): give fewer values per parameter, or split the grid over several sweeps")
+            throw ModelGridError(tooManyConfigurations(total == Int.max ? "too many" : "\(total)"))
         }
         var configurations: [LearnerSpec] = []
         var seen: Set<LearnerSpec> = []

@@ -7,20 +7,11 @@ extension ConceptTable {
                       "Recall", "Precision", "F1"]
         let body = rows.map(cells)
         let totalCells = cells(total)
-        var widths = header.map(\.count)
-        for line in body + [totalCells] {
-            for (column, cell) in line.enumerated() { widths[column] = max(widths[column], cell.count) }
-        }
-        func format(_ line: [String]) -> String {
-            line.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 0 ? cell + padding : padding + cell
-            }.joined(separator: "  ")
-        }
-        var lines = [format(header)]
-        lines.append(contentsOf: body.map(format))
-        lines.append(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)))
-        lines.append(format(totalCells))
+        let columns = AlignedColumns([header] + body + [totalCells], leading: 1)
+        var lines = [columns.format(header)]
+        lines.append(contentsOf: body.map(columns.format))
+        lines.append(String(repeating: "-", count: columns.totalWidth))
+        lines.append(columns.format(totalCells))
         lines.append("")
         lines.append(contentsOf: summaryLines)
         if let note { lines.append("Note: \(note)") }
@@ -65,11 +56,7 @@ extension ConceptTable {
             ("Macro ROC AUC", macroROCAUC), ("Macro F1", macroF1),
             ("Macro precision", macroPrecision), ("Macro recall", macroRecall),
         ]
-        let valueTexts = entries.map { _, value -> String in
-            var text = value.mean.map { Self.fixed($0, 4) } ?? "-"
-            if let std = value.std { text += " ± " + Self.fixed(std, 4) }
-            return text
-        }
+        let valueTexts = entries.map { _, value in Self.meanAndSpread(value.mean, value.std) }
         let nameWidth = entries.map(\.0.count).max() ?? 0
         let valueWidth = valueTexts.map(\.count).max() ?? 0
         for ((name, value), valueText) in zip(entries, valueTexts) {

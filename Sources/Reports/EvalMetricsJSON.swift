@@ -5,13 +5,14 @@ import Foundation
 /// fields omitted and no key the protobuf message lacks (the extras travel in
 /// `extended_metrics.user_metrics`), so protobuf parsers accept it with unknown fields rejected.
 public enum EvalMetricsJSON {
-    /// The JSON text of `metrics`, UTF-8, ending in a newline: indented for people, or compact
+    /// The JSON text of `metrics` (or of a document holding them, a sweep's), UTF-8, ending in a
+    /// newline: indented for people, or compact
     /// (`pretty: false`, what the coordinator stores and sends: a result of many concepts is half
     /// the size).
     ///
     /// - Throws: `ReportError.unencodable` when a value is NaN or infinite (protobuf JSON would
     ///   need a string there, which crossfold never writes).
-    public static func encode(_ metrics: EvalMetrics, pretty: Bool = true) throws(ReportError) -> Data {
+    public static func encode(_ metrics: some Encodable, pretty: Bool = true) throws(ReportError) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         do {

@@ -76,28 +76,10 @@ public struct SweepDocument: Sendable, Equatable, Codable {
         }
     }
 
-    /// Whether `data` is a sweep's JSON rather than one EvalMetrics: its first key (keys are
-    /// sorted) is `comparison` or `configurations`, neither of which an EvalMetrics has.
-    public static func isSweep(_ data: some Collection<UInt8>) -> Bool {
-        let whitespace: Set<UInt8> = [0x20, 0x0A, 0x0D, 0x09]
-        let start = data.drop { whitespace.contains($0) }
-        guard start.first == UInt8(ascii: "{") else { return false }
-        let key = start.dropFirst().drop { whitespace.contains($0) }
-        return key.starts(with: Array(#""configurations""#.utf8)) || key.starts(with: Array(#""comparison""#.utf8))
-    }
-
     /// Sorted keys, indented, ending in a newline; undefined values omitted.
     ///
     /// - Throws: `ReportError.unencodable` when a value is NaN or infinite.
     public func encoded() throws(ReportError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        do {
-            var data = try encoder.encode(self)
-            data.append(0x0A)
-            return data
-        } catch {
-            throw .unencodable(String(describing: error))
-        }
+        try EvalMetricsJSON.encode(self)
     }
 }

@@ -12,8 +12,7 @@ public enum SweepTable {
         let header = ["", "Configuration", title, "Δ vs best", "t", "p", "Folds won"]
         let bestMean = comparison.rows.first { $0.best }?.mean
         let body = comparison.rows.map { row -> [String] in
-            var value = row.mean.map { fixed($0, 4) } ?? "-"
-            if let std = row.std { value += " ± " + fixed(std, 4) }
+            let value = ConceptTable.meanAndSpread(row.mean, row.std)
             if row.best { return ["*", row.label, value, "best", "", "", ""] }
             guard let paired = row.versusBest else {
                 let difference: String = if let mean = row.mean, let bestMean { signed(mean - bestMean) } else { "-" }
@@ -21,22 +20,13 @@ public enum SweepTable {
             }
             return [
                 "", row.label, value, signed(paired.meanDifference),
-                paired.t.map { fixed($0, 2) } ?? "-", paired.pValue.map(pText) ?? "-",
+                paired.t.map { ConceptTable.fixed($0, 2) } ?? "-", paired.pValue.map(pText) ?? "-",
                 "\(paired.wins)/\(paired.pairedFolds)",
             ]
         }
-        var widths = header.map(\.count)
-        for line in body {
-            for (column, cell) in line.enumerated() { widths[column] = max(widths[column], cell.count) }
-        }
-        func format(_ line: [String]) -> String {
-            line.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column <= 1 ? cell + padding : padding + cell
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
-        var lines = [format(header)]
-        lines.append(contentsOf: body.map(format))
+        let columns = AlignedColumns([header] + body, leading: 2)
+        var lines = [columns.format(header)]
+        lines.append(contentsOf: body.map(columns.format))
         lines.append("")
         let best = comparison.rows.first { $0.best }?.label ?? "?"
         guard let ratio = comparison.testTrainRatio else {
@@ -47,12 +37,8 @@ public enum SweepTable {
         lines.append("Best (*): \(best), by \(title): mean ± sample std (ddof 1) over \(folds.map(String.init) ?? "?") folds x "
             + "\(repeats.map(String.init) ?? "?") repeat(s), every configuration on the same folds.")
         lines.append("t, p: \(SweepComparison.testName) against the best, n_test/n_train "
-            + "\(fixed(ratio, 3)); folds won: folds where it scored above the best.")
+            + "\(ConceptTable.fixed(ratio, 3)); folds won: folds where it scored above the best.")
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func fixed(_ value: Double, _ digits: Int) -> String {
-        String(format: "%.\(digits)f", value)
     }
 
     private static func signed(_ value: Double) -> String {
@@ -66,13 +52,12 @@ public enum SweepTable {
     /// Nested cross validation's lines: the estimate and each outer fold's choice.
     public static func render(_ nested: NestedSelection) -> String {
         let title = SelectionMetric(rawValue: nested.metric)?.title ?? nested.metric
-        var estimate = nested.mean.map { fixed($0, 4) } ?? "-"
-        if let std = nested.std { estimate += " ± " + fixed(std, 4) }
+        let estimate = ConceptTable.meanAndSpread(nested.mean, nested.std)
         var lines = ["Nested CV, \(title): \(estimate) over \(nested.folds.count) outer folds, each scored with the "
             + "configuration a \(nested.innerFolds)-fold sweep of its training rows chose:"]
         for fold in nested.folds {
-            lines.append("  outer fold \(fold.fold): \(fold.label) (inner \(fold.innerMean.map { fixed($0, 4) } ?? "-"), "
-                + "outer \(fold.score.map { fixed($0, 4) } ?? "-"))")
+            lines.append("  outer fold \(fold.fold): \(fold.label) (inner \(fold.innerMean.map { ConceptTable.fixed($0, 4) } ?? "-"), "
+                + "outer \(fold.score.map { ConceptTable.fixed($0, 4) } ?? "-"))")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -208,11 +208,16 @@ extension CoordinatorCore {
                                     message: "the coordinator does not hold dataset \(spec.dataset); upload it with `crossfold submit`"))
         }
         if let refusal = SweepRules.refusal(spec) { return .failure(Refusal(code: "usage", message: refusal)) }
+        // Whether a learner can learn the dataset depends on the model alone (a scan of every row
+        // for some): once per model, however many of its configurations a sweep has.
+        var checked: Set<String> = []
         for configuration in spec.configurationList {
             do {
                 let learner = LearnerSpec(model: configuration.model, params: configuration.params, seed: spec.seed)
                 try LearnerCatalog.validate(learner)
-                try LearnerCatalog.check(learner, canLearn: dataset, source: spec.datasetName)
+                if checked.insert(configuration.model).inserted {
+                    try LearnerCatalog.check(learner, canLearn: dataset, source: spec.datasetName)
+                }
             } catch {
                 let which = spec.isSweep ? "configuration '\(configuration.label)': " : ""
                 return .failure(Refusal(code: "usage", message: which + error.description))

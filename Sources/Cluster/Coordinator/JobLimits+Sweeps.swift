@@ -1,18 +1,19 @@
+import Learners
 import Wire
 
 extension JobLimits {
-    /// Most configurations one sweep may have. Each configuration's result is a whole EvalMetrics
-    /// (tens of KB with curves for a few concepts) held at once while the sweep's JSON is built,
-    /// and a comparison of more than this is no longer read by a person.
-    public static let maxConfigurations = 1_000
+    /// Most configurations one sweep may have (`ModelGrid.maxConfigurations`, the command line's):
+    /// each configuration's result is a whole EvalMetrics (tens of KB with curves for a few
+    /// concepts) held at once while the sweep's JSON is built, and a comparison of more than this is
+    /// no longer read by a person.
+    public static let maxConfigurations = ModelGrid.maxConfigurations
 
     /// Why a sweep of `configurations` configurations of `tasksPerConfiguration` tasks each is
     /// refused, or nil when it is within the limits (every task is scheduled and stored like any
     /// job's, so the sweep as a whole keeps to `maxTasks`).
     public static func refusal(configurations: Int, tasksPerConfiguration: Int) -> String? {
         if configurations > maxConfigurations {
-            return "the grid has \(configurations) configurations; a sweep may have at most \(maxConfigurations): "
-                + "give fewer values per parameter, or split the grid over several sweeps"
+            return ModelGrid.tooManyConfigurations("\(configurations)")
         }
         let (tasks, overflow) = configurations.multipliedReportingOverflow(by: max(1, tasksPerConfiguration))
         if overflow || tasks > maxTasks {

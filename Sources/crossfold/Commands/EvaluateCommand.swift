@@ -70,7 +70,6 @@ struct EvaluateCommand: AsyncParsableCommand {
             guard evaluation.repeats == 1 else {
                 throw ValidationError("--nested runs one inner sweep per outer fold of one repeat; drop --repeats")
             }
-            guard remote == nil else { throw ValidationError("--nested applies to local and cluster evaluations, not --remote clarifai") }
         }
         if replyTimeout < 1 { throw ValidationError("--reply-timeout must be at least 1 second") }
         if workerWait.workerWait != nil, coordinator == nil, EnvironmentDefaults.string(nil, "CROSSFOLD_COORDINATOR_CLIENT") == nil {

@@ -16,7 +16,8 @@ struct JobSession: Sendable {
     /// Uploads the datasets the coordinator lacks and submits the job; returns its id. A learner
     /// that cannot learn the dataset at all is refused first (exit 64), as the coordinator would.
     func submit(_ job: PreparedJob) async throws -> String {
-        for configuration in job.spec.configurationList {
+        var checked: Set<String> = []  // the check depends on the model alone, and scans every row
+        for configuration in job.spec.configurationList where checked.insert(configuration.model).inserted {
             try LearnerCatalog.check(
                 LearnerSpec(model: configuration.model, params: configuration.params, seed: job.spec.seed),
                 canLearn: job.training.dataset, source: job.training.path)
@@ -124,13 +125,19 @@ struct JobSession: Sendable {
             throw CommandFailure(.evaluationFailed, "job \(status.job) \(status.state.rawValue): \(status.message ?? "no reason recorded")")
         }
         let results = try await client.results(of: status.job, predictions: false)
-        if SweepDocument.isSweep(results.metricsJSON) {
+        if status.configurations != nil {
             try await finishSweep(status, results: results, output: output, nested: nested)
-            if let verification = status.verification {
-                Terminal.standardError(VerificationText.line(verification, tasks: status.tasksTotal) + "\n")
-            }
-            return
+        } else {
+            try await finishSingleRun(status, results: results, output: output, threshold: threshold)
         }
+        // Said on standard error, beside the table: a verification that could not run is never a silent pass.
+        if let verification = status.verification { Terminal.standardError(VerificationText.line(verification, tasks: status.tasksTotal) + "\n") }
+    }
+
+    /// A finished job of one model: its JSON, report, predictions and table.
+    private func finishSingleRun(
+        _ status: JobStatus, results: JobResults, output: OutputOptions, threshold: Double?
+    ) async throws {
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
         try ResultsOutput.write(metrics: metrics, compact: results.metricsJSON, json: output.json)
         try ResultsOutput.write(metrics: metrics, html: output.html)
@@ -157,8 +164,6 @@ struct JobSession: Sendable {
         }
         ResultsOutput.printTable(
             metrics, threshold: threshold ?? Self.threshold(of: metrics) ?? 0.5, toStandardError: output.usesStandardOutput)
-        // Said on standard error, beside the table: a verification that could not run is never a silent pass.
-        if let verification = status.verification { Terminal.standardError(VerificationText.line(verification, tasks: status.tasksTotal) + "\n") }
     }
 
     /// The threshold a stored result was computed with (in its crossfold block).
