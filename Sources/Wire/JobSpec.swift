@@ -27,6 +27,9 @@ public struct JobSpec: Sendable, Codable, Equatable {
     /// (`--verify`); nil for the coordinator's default (`coordinator --verify`). Set after `init`.
     public var verify: Double?
 
+    /// The datasets the job uses: `dataset`, then `holdout` if any.
+    public var datasetHashes: [String] { [dataset] + (holdout.map { [$0] } ?? []) }
+
     public init(
         dataset: String, datasetName: String, holdout: String? = nil, holdoutName: String? = nil,
         split: String, folds: Int, repeats: Int, seed: UInt64, model: String, params: [String: String],

@@ -70,11 +70,7 @@ struct ActiveJob: Sendable {
         return repeatRows.rows(of: plan, repeat: r).rowFolds
     }
 
-    var datasets: Set<String> {
-        var hashes: Set<String> = [spec.dataset]
-        if let holdout = spec.holdout { hashes.insert(holdout) }
-        return hashes
-    }
+    var datasets: Set<String> { Set(spec.datasetHashes) }
 }
 
 /// A finished job's metrics the store could not keep yet.

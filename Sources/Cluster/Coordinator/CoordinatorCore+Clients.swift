@@ -122,7 +122,7 @@ extension CoordinatorCore {
         }
         // A dataset the store holds but this process has not opened yet is opened off the loop;
         // the submission waits for it.
-        let hashes = [spec.dataset] + (spec.holdout.map { [$0] } ?? [])
+        let hashes = spec.datasetHashes
         // A dataset of another key's is refused as if absent (prepareJob's message), before it is
         // opened, so the answer does not depend on whether it exists.
         if let hidden = hashes.first(where: { hasDataset($0) && !hasDataset($0, for: owner) }) {

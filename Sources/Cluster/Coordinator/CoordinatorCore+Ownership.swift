@@ -33,7 +33,7 @@ extension CoordinatorCore {
     /// Who holds which dataset, from the owners of stored jobs (at start, before the loop).
     mutating func recordHolders(of stored: [StoredJob]) {
         for job in stored {
-            for hash in [job.spec.dataset] + (job.spec.holdout.map { [$0] } ?? []) { recordHolder(of: hash, job.owner) }
+            for hash in job.spec.datasetHashes { recordHolder(of: hash, job.owner) }
         }
     }
 

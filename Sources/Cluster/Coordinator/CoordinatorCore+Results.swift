@@ -84,7 +84,7 @@ extension CoordinatorCore {
         }
         recordHolders(of: stored)
         for job in stored where !job.state.isFinal {
-            for hash in [job.spec.dataset] + (job.spec.holdout.map { [$0] } ?? []) where !registry.contains(hash) {
+            for hash in job.spec.datasetHashes where !registry.contains(hash) {
                 if let dataset = try? store.openDataset(hash: hash) { registry.register(hash: hash, dataset: dataset) }
             }
             let active: ActiveJob

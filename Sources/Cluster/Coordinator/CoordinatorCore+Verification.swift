@@ -9,10 +9,9 @@ extension CoordinatorCore {
     /// The SHA-256 of a result's scores as little-endian IEEE 754 bytes: equal exactly when the
     /// results are bit-identical.
     static func digest(of scores: [Float]) -> ResultDigest {
-        let bytes = scores.withUnsafeBufferPointer { buffer in
-            Array(UnsafeRawBufferPointer(buffer))
-        }
-        return ResultDigest(SHA256Hasher.hash(bytes))
+        var hasher = SHA256Hasher()
+        scores.withUnsafeBytes { hasher.update(raw: $0) }  // in place: no copy of the scores on the loop
+        return ResultDigest(hasher.finalize())
     }
 
     /// What `jobAdded` carries for a job: the fraction it asked for, else the coordinator's default.

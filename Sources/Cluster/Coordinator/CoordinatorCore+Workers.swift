@@ -215,11 +215,10 @@ extension CoordinatorCore {
         // the store then still says the job is running, and a restarted coordinator resumes it.
         jobs[job]?.state = state
         jobs[job]?.message = message
-        if state != .completed {
-            // A job that ends otherwise drops what verification held for it.
-            for key in heldChecks.keys where key.job == job { heldChecks[key] = nil }
-            completing.remove(job)
-        }
+        // A finished job drops what verification held for it: a check result the scheduler ignored
+        // (late, or for a task already settled) was never settled and would stay otherwise.
+        for key in heldChecks.keys where key.job == job { heldChecks[key] = nil }
+        if state != .completed { completing.remove(job) }
         out.append(.persist(.jobState(job: job, state, message: message)))
         out.append(.log(state == .completed ? .info : .warning, "job finished", [
             "job": "\(job)", "state": "\(state.rawValue)", "message": "\(message ?? "")",

@@ -135,16 +135,19 @@ public final class DirectoryJobStore: JobStore {
         }
         // The first result of a task is the one kept; tasks are deterministic, so any other is the same.
         if alreadyStored { return }
-        try StoreFiles.writeAtomically(
-            ResultFile.encode(result), directory: resultsDirectory(result.job), name: ResultFile.name(of: result.task))
-        index.withLock { _ = $0.results[result.job, default: []].insert(result.task) }
+        try writeResult(result)
     }
 
     public func replaceResult(_ result: StoredResult) throws(JobStoreError) {
         guard index.withLock({ $0.jobs[result.job] != nil }) else {
             throw JobStoreError(.unknownJob, "no job \(result.job) in the store for the result of task \(result.task)")
         }
-        // Written whole beside the old file and renamed over it: a crash leaves one or the other.
+        try writeResult(result)
+    }
+
+    /// Writes a task's result file whole beside any old one and renames it over (a crash leaves one
+    /// or the other), and indexes it.
+    private func writeResult(_ result: StoredResult) throws(JobStoreError) {
         try StoreFiles.writeAtomically(
             ResultFile.encode(result), directory: resultsDirectory(result.job), name: ResultFile.name(of: result.task))
         index.withLock { _ = $0.results[result.job, default: []].insert(result.task) }

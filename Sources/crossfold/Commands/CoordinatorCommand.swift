@@ -48,11 +48,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             for (flag, endpoint) in binds { try BindEndpoint.check(endpoint, flag: flag) }
             let endpoints = CoordinatorEndpoints(client: binds[0].endpoint, worker: binds[1].endpoint, data: binds[2].endpoint)
             let coordinatorKeys = try keys.directory?.coordinatorKeys()
-            let admins = adminKeys.isEmpty
-                ? (EnvironmentDefaults.string(nil, "CROSSFOLD_ADMIN_KEYS") ?? "").split(separator: ",").map {
-                    String($0.filter { !$0.isWhitespace })
-                }.filter { !$0.isEmpty }
-                : adminKeys
+            let admins = EnvironmentDefaults.list(adminKeys, "CROSSFOLD_ADMIN_KEYS")
             let access = try coordinatorKeys.map { keys throws(KeyFileError) in
                 try keys.clientAccess(admins: admins, allowlistPath: "\(self.keys.directory?.path ?? "")/\(KeyDirectory.clientsAllowlist)")
             }
@@ -103,14 +99,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
         }
     }
 
-    /// `--verify`, else `CROSSFOLD_VERIFY`, else 0.
+    /// `--verify`, else `CROSSFOLD_VERIFY` (a usage error when it is no fraction), else 0.
     private func verifyDefault() throws -> Double {
-        if let verify { return verify }
-        guard let text = EnvironmentDefaults.string(nil, "CROSSFOLD_VERIFY") else { return 0 }
-        guard let value = Double(text), (0...1).contains(value) else {
-            throw ValidationError("CROSSFOLD_VERIFY=\(text) is not a fraction between 0 and 1")
-        }
-        return value
+        try EnvironmentDefaults.fraction(verify, "CROSSFOLD_VERIFY") ?? 0
     }
 
     /// The job store: a directory when one is given (exit 73 when it cannot be used), else memory.

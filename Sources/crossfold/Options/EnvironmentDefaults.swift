@@ -18,6 +18,24 @@ enum EnvironmentDefaults {
         return value
     }
 
+    /// A fraction in 0...1 from the flag, else the variable (`--verify`, `CROSSFOLD_VERIFY`).
+    static func fraction(_ flag: Double?, _ variable: String) throws -> Double? {
+        if let flag { return flag }
+        guard let text = string(nil, variable) else { return nil }
+        guard let value = Double(text), (0...1).contains(value) else {
+            throw CommandFailure(.usage, "\(variable)=\(text) is not a fraction between 0 and 1")
+        }
+        return value
+    }
+
+    /// Names separated by commas from the flag's values, else the variable (`--admin-key`,
+    /// `CROSSFOLD_ADMIN_KEYS`); spaces around a name are dropped.
+    static func list(_ flag: [String], _ variable: String) -> [String] {
+        guard flag.isEmpty else { return flag }
+        return (string(nil, variable) ?? "").split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }
+            .filter { !$0.isEmpty }
+    }
+
     /// A command-line flag, else the variable: `1`/`true`/`yes` on, `0`/`false`/`no` or unset off.
     static func flag(_ flag: Bool, _ variable: String) throws -> Bool {
         if flag { return true }
