@@ -67,15 +67,17 @@ public final class CLIProcess: Sendable {
     }
 
     /// Polls standard output and error until `condition` holds for them (returning true), the
-    /// child exits, or `timeout` passes (both returning false).
+    /// child exits, or `timeout` passes (both returning false). The output is looked at once more
+    /// at the deadline: a test process whose threads were all busy may wake only after it, and the
+    /// child's output then decides, not the lateness of the poll.
     public func waitForOutput(timeout: Duration, _ condition: (_ output: String, _ error: String) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition(standardOutputSoFar, standardErrorSoFar) { return true }
-            if !process.isRunning { return condition(standardOutputSoFar, standardErrorSoFar) }
+            if !process.isRunning { break }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        return false
+        return condition(standardOutputSoFar, standardErrorSoFar)
     }
 
     /// Waits for the child to exit and returns how it ended and everything it printed. Past

@@ -25,9 +25,17 @@ public enum PythonOracle {
 
     /// Runs `script` with `python3 -c`, feeding it `stdin`, and returns its standard output.
     ///
+    /// The wait for python is on a thread of its own (`DedicatedThread`): an oracle runs for seconds,
+    /// and two of them blocking the cooperative pool (one thread per core, two in CI) stopped every
+    /// other test for 30 s, long enough for their own timeouts to fire.
+    ///
     /// - Throws: `PythonOracle.Failure` when python3 cannot be started or exits non-zero (the
     ///   message holds its standard error).
-    public static func run(script: String, stdin: Data = Data()) throws -> Data {
+    public static func run(script: String, stdin: Data = Data()) async throws -> Data {
+        try await DedicatedThread.run("crossfold.test.python") { try runBlocking(script: script, stdin: stdin) }
+    }
+
+    private static func runBlocking(script: String, stdin: Data) throws -> Data {
         // Files rather than pipes: a large stdin and a large stdout can never deadlock each other.
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("python-oracle-\(UUID().uuidString)", isDirectory: true)
@@ -73,9 +81,9 @@ public enum PythonOracle {
     public static func run(
         _ script: String, input: String = "", requiring modules: [String] = [],
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> String {
-        try require(modules: modules, sourceLocation: sourceLocation)
-        return String(decoding: try run(script: script, stdin: Data(input.utf8)), as: UTF8.self)
+    ) async throws -> String {
+        try await require(modules: modules, sourceLocation: sourceLocation)
+        return String(decoding: try await run(script: script, stdin: Data(input.utf8)), as: UTF8.self)
     }
 
     /// The environment variable that turns a missing oracle from a failure into a skip.
@@ -101,8 +109,8 @@ public enum PythonOracle {
     ///
     /// - Throws: `PythonOracle.Failure` saying how to install the oracles; with the opt-out, Swift
     ///   Testing's cancellation, which reports the test as skipped with the reason.
-    public static func require(modules: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        switch verdict(problem: missing(modules: modules), modules: modules, environment: ProcessInfo.processInfo.environment) {
+    public static func require(modules: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        switch verdict(problem: await missing(modules: modules), modules: modules, environment: ProcessInfo.processInfo.environment) {
         case .run: return
         case .skip(let reason): try Test.cancel("\(reason)", sourceLocation: sourceLocation)
         case .fail(let message): throw Failure(description: message)
@@ -110,13 +118,13 @@ public enum PythonOracle {
     }
 
     /// Why `modules` cannot be imported, or nil when they can.
-    public static func missing(modules: [String]) -> String? {
+    public static func missing(modules: [String]) async -> String? {
         let key = modules.joined(separator: ",")
         if let cached = cache.withLock({ $0[key] }) { return cached }
         let problem: String?
         do {
             let imports = modules.isEmpty ? "pass" : "import " + modules.joined(separator: ", ")
-            _ = try run(script: imports)
+            _ = try await run(script: imports)
             problem = nil
         } catch {
             problem = "python oracle unavailable: \(error)"

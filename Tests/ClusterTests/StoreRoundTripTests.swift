@@ -86,7 +86,7 @@ import Wire
         #expect(try String(contentsOfFile: directory + "/lock", encoding: .utf8) == "\(getpid())\n")
     }
 
-    @Test func aResultFileReadsAsDocumentedWithPythonsStructAndZlib() throws {
+    @Test func aResultFileReadsAsDocumentedWithPythonsStructAndZlib() async throws {
         let directory = WorkerFixtures.scratchDirectory("store-python")
         defer { WorkerFixtures.remove(directory) }
         let store = try StoreFixtures.open(directory)
@@ -103,7 +103,7 @@ import Wire
             scores = struct.unpack("<%df" % count, d[40 + w:40 + w + 4 * count])
             print(magic.decode(), version, task, attempt, d[40:40 + w].decode(), repr(seconds), count, repr(scores[5]))
             """#
-        let output = try PythonOracle.run(script, input: directory + "/jobs/j/results/7.bin")
+        let output = try await PythonOracle.run(script, input: directory + "/jobs/j/results/7.bin")
         let expected = "CFRESULT 1 7 2 \(result.worker) 0.123456789 15 \(Double(result.scores[5]))"
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
     }

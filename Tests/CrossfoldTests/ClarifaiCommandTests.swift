@@ -85,7 +85,7 @@ import TestSupport
         #expect(missing.standardError.contains("Clarifai has no such resource"), "\(missing)")
         Self.expectNoSecret([server.pat], in: [list, get, missing], workspace: workspace)
 
-        let parsed = try parseAsClarifaiEvalMetrics(try workspace.read("g.json"))
+        let parsed = try await parseAsClarifaiEvalMetrics(try workspace.read("g.json"))
         #expect(parsed.status == 21300)
         #expect(parsed.concepts.count == 4)
     }
@@ -105,7 +105,7 @@ import TestSupport
         #expect(tableRows(run.standardOutput, concepts: FakeClassifierResults.concepts).count == 4, "\(run)")
         #expect(server.requests.contains { $0.method == "POST" })
         Self.expectNoSecret([server.pat], in: [run], workspace: workspace)
-        #expect(try parseAsClarifaiEvalMetrics(try workspace.read("r.json")).status == 21300)
+        await #expect(try parseAsClarifaiEvalMetrics(try workspace.read("r.json")).status == 21300)
     }
 
     @Test func unreachableCoordinatorWithoutFallbackExits69() async throws {

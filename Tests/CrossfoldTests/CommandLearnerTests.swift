@@ -47,7 +47,7 @@ import TestSupport
     }
 
     private func matchesCrossValPredict(dataset: String) async throws {
-        try PythonOracle.require(modules: ["numpy", "sklearn"])
+        try await PythonOracle.require(modules: ["numpy", "sklearn"])
         let workspace = try CLIWorkspace()
         var input = Repository.example("digits.csv")
         if dataset.hasSuffix(".cfds") {
@@ -65,7 +65,7 @@ import TestSupport
             "dataset": Repository.example("digits.csv"), "predictions": workspace.path("p.csv"), "seed": 7,
         ])
         let oracle = Self.oracle
-        let answer = try await DedicatedThread.run { try PythonOracle.run(oracle, input: String(decoding: request, as: UTF8.self)) }
+        let answer = try await PythonOracle.run(oracle, input: String(decoding: request, as: UTF8.self))
         let theirs = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Double] ?? [:]
         let sklearn = try #require(theirs["macro_avg_roc_auc"])
         #expect(abs(ours - sklearn) <= 1e-6, "crossfold \(ours), scikit-learn \(sklearn)")
@@ -118,7 +118,7 @@ import TestSupport
     }
 
     private func failsSayingWhy(_ program: Failing) async throws {
-        if program.python { try PythonOracle.require(modules: ["numpy"]) }
+        if program.python { try await PythonOracle.require(modules: ["numpy"]) }
         let workspace = try CLIWorkspace()
         // Every run records its fold directory (and the slow one its child's pid) for the checks below.
         let record = "echo \"$CROSSFOLD_FOLD_DIR\" >> \"\(workspace.path("dirs"))\""

@@ -23,7 +23,7 @@ import TestSupport
     @Test func inspectWarnsAboutAConceptUnderFifty() async throws {
         // scikit-learn's wine: 59, 71 and 48 inputs per class.
         let workspace = try CLIWorkspace()
-        let file = try exportScikitLearnDataset("wine", to: workspace)
+        let file = try await exportScikitLearnDataset("wine", to: workspace)
         let run = try await crossfold(["dataset", "inspect", file], in: workspace)
         try #require(run.exitCode == 0, "\(run)")
         let text = run.standardOutput

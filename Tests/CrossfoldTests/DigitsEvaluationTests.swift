@@ -100,7 +100,7 @@ import TestSupport
     """#
 
     @Test func digitsFiveFoldsMatchScikitLearnRecomputedFromThePredictions() async throws {
-        try PythonOracle.require(modules: ["numpy", "sklearn", "google.protobuf", "clarifai_grpc"])
+        try await PythonOracle.require(modules: ["numpy", "sklearn", "google.protobuf", "clarifai_grpc"])
         let workspace = try CLIWorkspace()
         let dataset = Repository.example("digits.csv")
         let run = try await crossfold(
@@ -127,7 +127,7 @@ import TestSupport
         #expect(block.number("fold_count") == 5)
 
         // clarifai-grpc accepts the file as EvalMetrics with unknown fields rejected.
-        let parsed = try parseAsClarifaiEvalMetrics(try workspace.read("r.json"))
+        let parsed = try await parseAsClarifaiEvalMetrics(try workspace.read("r.json"))
         #expect(parsed.status == 21300)
         #expect(parsed.concepts == concepts)
         #expect(parsed.roc_points == Array(repeating: 101, count: 10))
@@ -136,7 +136,7 @@ import TestSupport
 
         // scikit-learn recomputes every per-concept value from p.csv.
         let request = #"{"dataset": "\#(dataset)", "predictions": "\#(workspace.path("p.csv"))", "threshold": 0.5}"#
-        let oracleText = try PythonOracle.run(Self.oracle, input: request, requiring: ["numpy", "sklearn"])
+        let oracleText = try await PythonOracle.run(Self.oracle, input: request, requiring: ["numpy", "sklearn"])
         let oracle = try JSONDecoder().decode(JSONValue.self, from: Data(oracleText.utf8))
         #expect(oracle["fold_ids"]?.arrayValue?.count == 5)
 

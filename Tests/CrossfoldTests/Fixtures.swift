@@ -74,7 +74,7 @@ struct ClarifaiParse: Decodable {
 /// unknown fields rejected (PyPI clarifai-grpc), and returns what it read.
 ///
 /// - Throws: `PythonOracle.Failure` with the parser's complaint when the message does not parse.
-func parseAsClarifaiEvalMetrics(_ text: String) throws -> ClarifaiParse {
+func parseAsClarifaiEvalMetrics(_ text: String) async throws -> ClarifaiParse {
     let script = #"""
     import sys, json
     from google.protobuf import json_format
@@ -97,14 +97,14 @@ func parseAsClarifaiEvalMetrics(_ text: String) throws -> ClarifaiParse {
         "use_kfold": params.get("use_kfold"),
     }))
     """#
-    let output = try PythonOracle.run(script, input: text, requiring: ["google.protobuf", "clarifai_grpc"])
+    let output = try await PythonOracle.run(script, input: text, requiring: ["google.protobuf", "clarifai_grpc"])
     return try JSONDecoder().decode(ClarifaiParse.self, from: Data(output.utf8))
 }
 
 /// Exports scikit-learn's bundled `dataset` (digits, breast_cancer, wine, iris) as a crossfold CSV
 /// (`id,label,f0,...`, concepts named by the target names) into `workspace`; returns the file name.
 @discardableResult
-func exportScikitLearnDataset(_ dataset: String, to workspace: CLIWorkspace) throws -> String {
+func exportScikitLearnDataset(_ dataset: String, to workspace: CLIWorkspace) async throws -> String {
     let name = "\(dataset).csv"
     let script = #"""
     import sys, csv
@@ -124,7 +124,7 @@ func exportScikitLearnDataset(_ dataset: String, to workspace: CLIWorkspace) thr
         try bytes.write(to: URL(fileURLWithPath: workspace.path(name)))
         return name
     }
-    _ = try PythonOracle.run(script, input: "\(dataset)\n\(workspace.path(name))\n", requiring: ["sklearn"])
+    _ = try await PythonOracle.run(script, input: "\(dataset)\n\(workspace.path(name))\n", requiring: ["sklearn"])
     let bytes = try Data(contentsOf: URL(fileURLWithPath: workspace.path(name)))
     exportedScikitLearnDatasets.withLock { $0[dataset] = bytes }
     return name

@@ -11,8 +11,8 @@ import TestSupport
     static let checker = Repository.root.appendingPathComponent("Tests/Browser/check_report.py").path
 
     /// Fails (or, with CROSSFOLD_SKIP_ORACLES=1, skips) without selenium, Chromium or its driver.
-    static func requireBrowser() throws {
-        try PythonOracle.require(modules: ["selenium"])
+    static func requireBrowser() async throws {
+        try await PythonOracle.require(modules: ["selenium"])
         let missing = ["/usr/bin/chromium", "/usr/bin/chromedriver"].filter { !FileManager.default.isExecutableFile(atPath: $0) }
         let problem = missing.isEmpty ? nil
             : "\(missing.joined(separator: " and ")) missing: install chromium and chromium-driver (./examples/test-tools.sh)"
@@ -50,7 +50,7 @@ import TestSupport
     }
 
     @Test func theDigitsReportWorksInChromium() async throws {
-        try Self.requireBrowser()
+        try await Self.requireBrowser()
         let workspace = try CLIWorkspace()
         let run = try await crossfold(
             ["evaluate", Repository.example("digits.csv"), "--folds", "5", "--seed", "7", "--html", "digits.html"], in: workspace)
@@ -68,7 +68,7 @@ import TestSupport
     }
 
     @Test func aClarifaiResultFromTheFakeServerRendersTheSamePage() async throws {
-        try Self.requireBrowser()
+        try await Self.requireBrowser()
         let server = try FakeClarifaiServer(
             pat: "cfpat\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())", scenario: .immediate)
         let workspace = try CLIWorkspace()
@@ -86,7 +86,7 @@ import TestSupport
     /// A reply with 3-point curves, no confusion matrix and "NaN" fields still opens without an
     /// error: the table and the inputs show, the parts it lacks are left out.
     @Test func aSparseClarifaiReplyStillOpens() async throws {
-        try Self.requireBrowser()
+        try await Self.requireBrowser()
         let server = try FakeClarifaiServer(
             pat: "cfpat\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())",
             scenario: .recorded(RecordedGetEvaluation.body))

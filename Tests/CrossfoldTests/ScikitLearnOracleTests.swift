@@ -56,9 +56,9 @@ import TestSupport
 
     @Test(arguments: ["digits", "breast_cancer", "wine"])
     func logisticMacroROCAUCIsWithinOneHundredthOfScikitLearnOnTheSameFolds(_ dataset: String) async throws {
-        try PythonOracle.require(modules: ["numpy", "sklearn"])
+        try await PythonOracle.require(modules: ["numpy", "sklearn"])
         let workspace = try CLIWorkspace()
-        let file = try exportScikitLearnDataset(dataset, to: workspace)
+        let file = try await exportScikitLearnDataset(dataset, to: workspace)
         let run = try await crossfold(
             ["evaluate", file, "--model", "logistic", "--predictions", "p.csv", "--json", "r.json"], in: workspace)
         try #require(run.exitCode == 0, "\(run)")
@@ -66,7 +66,7 @@ import TestSupport
         let crossfoldAUC = try #require(block.number("summary.macro_roc_auc.mean"))
 
         let request = #"{"dataset": "\#(workspace.path(file))", "predictions": "\#(workspace.path("p.csv"))"}"#
-        let output = try PythonOracle.run(Self.oracle, input: request, requiring: ["numpy", "sklearn"])
+        let output = try await PythonOracle.run(Self.oracle, input: request, requiring: ["numpy", "sklearn"])
         let verdict = try JSONDecoder().decode(Verdict.self, from: Data(output.utf8))
         print("oracle \(dataset): crossfold logistic macro ROC AUC \(crossfoldAUC), scikit-learn LogisticRegression "
               + "\(verdict.sklearn) on the same \(verdict.folds) folds (difference \(crossfoldAUC - verdict.sklearn))")

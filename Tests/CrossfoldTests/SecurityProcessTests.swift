@@ -68,7 +68,7 @@ import TestSupport
 
     @Test(.timeLimit(.minutes(2)))
     func aPyzmqPeerWithoutAnAllowedKeyGetsNoAnswerFromAnySocket() async throws {
-        try PythonOracle.require(modules: ["zmq"])
+        try await PythonOracle.require(modules: ["zmq"])
         let root = try SecurityHarness.scratch("probe")
         defer { try? FileManager.default.removeItem(atPath: root) }
         #expect(try await SecurityHarness.crossfold(["keys", "generate", root]).status == 0)
@@ -99,7 +99,7 @@ import TestSupport
     }
 
     private func hammer() async throws {
-        try PythonOracle.require(modules: ["zmq"])
+        try await PythonOracle.require(modules: ["zmq"])
         let root = try SecurityHarness.scratch("hammer")
         defer { try? FileManager.default.removeItem(atPath: root) }
         #expect(try await SecurityHarness.crossfold(["keys", "generate", root]).status == 0)

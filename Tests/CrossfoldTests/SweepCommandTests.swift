@@ -57,7 +57,7 @@ import TestSupport
     @Test func theSweepsPairedTestsAreScipysOnTheSamePerFoldScores() async throws { try await ExclusiveTests.run { try await runTheSweepsPairedTestsAreScipysOnTheSamePerFoldScores() } }
 
     private func runTheSweepsPairedTestsAreScipysOnTheSamePerFoldScores() async throws {
-        try PythonOracle.require(modules: ["scipy", "numpy"])
+        try await PythonOracle.require(modules: ["scipy", "numpy"])
         let workspace = try CLIWorkspace()
         let run = try await crossfold(
             ["evaluate", Repository.example("digits.csv"), "--seed", "3", "--folds", "4", "--repeats", "2",
@@ -89,7 +89,7 @@ import TestSupport
         """#
         let oracle = try JSONDecoder().decode(
             [String: OracleTest].self,
-            from: PythonOracle.run(script: "import os; os.chdir(\(String(reflecting: workspace.url.path)))\n" + script))
+            from: await PythonOracle.run(script: "import os; os.chdir(\(String(reflecting: workspace.url.path)))\n" + script))
         let rows = try #require(readJSON("sweep.json", in: workspace)["comparison"]?["rows"]?.arrayValue)
         #expect(rows.count == 4)
         var compared = 0

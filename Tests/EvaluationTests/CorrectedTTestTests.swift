@@ -30,7 +30,7 @@ import TestSupport
         return cases
     }
 
-    @Test func theStatisticAndPValueAreScipys() throws {
+    @Test func theStatisticAndPValueAreScipys() async throws {
         let cases = Self.cases()
         let script = #"""
         import sys, json
@@ -44,7 +44,7 @@ import TestSupport
         print(json.dumps(out))
         """#
         let input = String(decoding: try JSONEncoder().encode(cases), as: UTF8.self)
-        let output = try PythonOracle.run(script, input: input, requiring: ["scipy", "numpy"])
+        let output = try await PythonOracle.run(script, input: input, requiring: ["scipy", "numpy"])
         let expected = try JSONDecoder().decode([Expected].self, from: Data(output.utf8))
         try #require(expected.count == cases.count)
         for (index, (one, oracle)) in zip(cases, expected).enumerated() {
@@ -56,14 +56,14 @@ import TestSupport
         }
     }
 
-    @Test func theIncompleteBetaIsScipysBetainc() throws {
+    @Test func theIncompleteBetaIsScipysBetainc() async throws {
         var points: [[Double]] = []
         for a in [0.5, 1, 2.5, 10, 50, 500] {
             for b in [0.5, 1, 3, 40] {
                 for x in [0.0, 1e-6, 0.01, 0.2, 0.5, 0.8, 0.99, 1 - 1e-9, 1] { points.append([x, a, b]) }
             }
         }
-        let output = try PythonOracle.run(#"""
+        let output = try await PythonOracle.run(#"""
         import sys, json
         from scipy.special import betainc
         print(json.dumps([float(betainc(a, b, x)) for x, a, b in json.load(sys.stdin)]))

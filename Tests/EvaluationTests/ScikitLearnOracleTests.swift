@@ -65,7 +65,7 @@ import TestSupport
     json.dump(out, sys.stdout)
     """#
 
-    static func oracle(dataset: Dataset, scores: [Float], thresholds: [Double]) throws -> Oracle {
+    static func oracle(dataset: Dataset, scores: [Float], thresholds: [Double]) async throws -> Oracle {
         let c = dataset.conceptCount
         let payload: [String: Any] = [
             "labels": (0..<dataset.rowCount).map { row in (0..<c).map { dataset.isPositive(row: row, concept: $0) ? 1 : 0 } },
@@ -73,7 +73,7 @@ import TestSupport
             "thresholds": thresholds,
             "exclusive": !dataset.isMultiLabel,
         ]
-        let output = try PythonOracle.run(script: conceptScript, stdin: try JSONSerialization.data(withJSONObject: payload))
+        let output = try await PythonOracle.run(script: conceptScript, stdin: try JSONSerialization.data(withJSONObject: payload))
         return try JSONDecoder().decode(Oracle.self, from: output)
     }
 
@@ -86,8 +86,8 @@ import TestSupport
     }
 
     /// Checks every per-concept metric of `scores` (row-major) against scikit-learn.
-    static func checkConcepts(dataset: Dataset, scores: [Float], thresholds: [Double]) throws {
-        let oracle = try oracle(dataset: dataset, scores: scores, thresholds: thresholds)
+    static func checkConcepts(dataset: Dataset, scores: [Float], thresholds: [Double]) async throws {
+        let oracle = try await oracle(dataset: dataset, scores: scores, thresholds: thresholds)
         let c = dataset.conceptCount
         for (position, threshold) in thresholds.enumerated() {
             let expected = oracle.at[position]
@@ -115,15 +115,15 @@ import TestSupport
         }
     }
 
-    @Test func singleLabelPredictionsWithTiesAgree() throws {
-        try PythonOracle.require(modules: ["numpy", "sklearn"])
+    @Test func singleLabelPredictionsWithTiesAgree() async throws {
+        try await PythonOracle.require(modules: ["numpy", "sklearn"])
         let fixture = EvaluationFixture.make(rows: 600, concepts: 5, multiLabel: false, folds: 5, scoreLevels: 20, seed: 3)
         let result = try Evaluator.evaluate(dataset: fixture.dataset, predictions: fixture.predictions, folds: 5)
         let scores = result.outOfFold[0].scores
-        try Self.checkConcepts(dataset: fixture.dataset, scores: scores, thresholds: [0.5, 0.35, 0.3, 0.0, 1.0])
+        try await Self.checkConcepts(dataset: fixture.dataset, scores: scores, thresholds: [0.5, 0.35, 0.3, 0.0, 1.0])
 
         // Confusion matrix: top-scoring counts are scikit-learn's confusion_matrix; probabilities numpy's means.
-        let oracle = try Self.oracle(dataset: fixture.dataset, scores: scores, thresholds: [0.5])
+        let oracle = try await Self.oracle(dataset: fixture.dataset, scores: scores, thresholds: [0.5])
         #expect(result.confusion.topConceptCounts == oracle.topCounts)
         for actual in 0..<5 {
             let mine = try #require(result.confusion.meanProbability[actual])
@@ -132,22 +132,22 @@ import TestSupport
         }
     }
 
-    @Test func multiLabelPredictionsWithTiesAgree() throws {
-        try PythonOracle.require(modules: ["numpy", "sklearn"])
+    @Test func multiLabelPredictionsWithTiesAgree() async throws {
+        try await PythonOracle.require(modules: ["numpy", "sklearn"])
         let fixture = EvaluationFixture.make(rows: 500, concepts: 6, multiLabel: true, folds: 4, scoreLevels: 10, seed: 5)
         let result = try Evaluator.evaluate(dataset: fixture.dataset, predictions: fixture.predictions, folds: 4)
-        try Self.checkConcepts(dataset: fixture.dataset, scores: result.outOfFold[0].scores, thresholds: [0.5, 0.7])
+        try await Self.checkConcepts(dataset: fixture.dataset, scores: result.outOfFold[0].scores, thresholds: [0.5, 0.7])
     }
 
-    @Test func continuousScoresAgree() throws {
-        try PythonOracle.require(modules: ["numpy", "sklearn"])
+    @Test func continuousScoresAgree() async throws {
+        try await PythonOracle.require(modules: ["numpy", "sklearn"])
         let fixture = EvaluationFixture.make(rows: 800, concepts: 3, multiLabel: true, folds: 5, scoreLevels: nil, seed: 8)
         let result = try Evaluator.evaluate(dataset: fixture.dataset, predictions: fixture.predictions, folds: 5)
-        try Self.checkConcepts(dataset: fixture.dataset, scores: result.outOfFold[0].scores, thresholds: [0.5, 0.42])
+        try await Self.checkConcepts(dataset: fixture.dataset, scores: result.outOfFold[0].scores, thresholds: [0.5, 0.42])
     }
 
-    @Test func degenerateConceptsAgree() throws {
-        try PythonOracle.require(modules: ["numpy", "sklearn"])
+    @Test func degenerateConceptsAgree() async throws {
+        try await PythonOracle.require(modules: ["numpy", "sklearn"])
         // Columns: a mixed concept, one without positives, one without negatives, one with all-equal scores.
         let rows = 40
         var labels: [UInt8] = []
@@ -158,6 +158,6 @@ import TestSupport
         }
         let dataset = Dataset(featureCount: 1, features: Array(repeating: 0, count: rows), concepts: ["a", "b", "c", "d"],
                               labels: labels, ids: (0..<rows).map { "r\($0)" }, isMultiLabel: true)
-        try Self.checkConcepts(dataset: dataset, scores: scores, thresholds: [0.5, 0.25])
+        try await Self.checkConcepts(dataset: dataset, scores: scores, thresholds: [0.5, 0.25])
     }
 }

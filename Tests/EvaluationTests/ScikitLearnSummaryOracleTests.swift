@@ -119,8 +119,8 @@ import TestSupport
 
     /// 30 folds of ~10 inputs, 2 repeats: rare concepts miss some folds entirely.
     @Test(arguments: [false, true])
-    func repeatedEvaluationAgreesFoldByFold(multiLabel: Bool) throws {
-        try PythonOracle.require(modules: ["numpy", "sklearn"])
+    func repeatedEvaluationAgreesFoldByFold(multiLabel: Bool) async throws {
+        try await PythonOracle.require(modules: ["numpy", "sklearn"])
         let fixture = EvaluationFixture.make(rows: 300, concepts: 5, multiLabel: multiLabel, folds: 30, repeats: 2,
                                              scoreLevels: 20, seed: 21)
         let threshold = 0.45
@@ -135,7 +135,7 @@ import TestSupport
             "threshold": threshold,
             "K": 30,
         ]
-        let output = try PythonOracle.run(script: Self.script, stdin: try JSONSerialization.data(withJSONObject: payload))
+        let output = try await PythonOracle.run(script: Self.script, stdin: try JSONSerialization.data(withJSONObject: payload))
         let expected = try JSONDecoder().decode(Expected.self, from: output)
 
         #expect(result.foldMetrics.count == expected.folds.count)

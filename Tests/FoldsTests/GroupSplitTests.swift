@@ -67,20 +67,20 @@ import TestSupport
             print(" ".join(map(str, fold)))
         """
 
-    static func scikitLearnFolds(_ cases: [(folds: Int, groups: [String])]) throws -> [[Int32]] {
+    static func scikitLearnFolds(_ cases: [(folds: Int, groups: [String])]) async throws -> [[Int32]] {
         let input = cases.map { "\($0.folds)\n" + $0.groups.joined(separator: " ") + "\n" }.joined()
-        let output = try PythonOracle.run(scikitLearnGroupKFold, input: input, requiring: ["numpy", "sklearn"])
+        let output = try await PythonOracle.run(scikitLearnGroupKFold, input: input, requiring: ["numpy", "sklearn"])
         return output.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int32($0) } }
     }
 
     /// With all group sizes distinct, scikit-learn's GroupKFold and crossfold place every row in the
     /// same fold; with ties, which equal-size group goes where differs, but the rows per fold are
     /// scikit-learn's, because they depend only on the sorted sizes.
-    @Test func matchesScikitLearnGroupKFold() throws {
+    @Test func matchesScikitLearnGroupKFold() async throws {
         let distinct = Self.groups(sizes: [5, 12, 3, 9, 1, 7, 2, 30, 4, 11, 6])
         let tiedSizes = [4, 4, 4, 7, 7, 1, 1, 1, 1, 3, 3, 10, 2, 2, 2]
         let tied = (UInt64(1)...3).map { Self.groups(sizes: tiedSizes, scramble: $0) }
-        let theirs = try Self.scikitLearnFolds([(4, distinct)] + tied.map { (4, $0) })
+        let theirs = try await Self.scikitLearnFolds([(4, distinct)] + tied.map { (4, $0) })
         try #require(theirs.count == 4)
 
         #expect(try makePlan(Self.dataset(groups: distinct), .group, folds: 4).assignments[0] == theirs[0])

@@ -63,7 +63,7 @@ import TestSupport
         #expect(abs(Double(upper) / Double(draws) - 1.0 / 3.0) < 0.02)
     }
 
-    @Test func matchesAnIndependentPythonTranscription() throws {
+    @Test func matchesAnIndependentPythonTranscription() async throws {
         let script = """
         import sys
         M = (1 << 64) - 1
@@ -96,7 +96,7 @@ import TestSupport
         """
         let cases: [(UInt64, Int)] = [(0, 0), (42, 0), (42, 1), (42, 9), (UInt64.max, 3), (123_456_789, 2)]
         let input = cases.map { "\($0.0) \($0.1)\n" }.joined()
-        let expected = try PythonOracle.run(script, input: input).split(separator: "\n").map(String.init)
+        let expected = try await PythonOracle.run(script, input: input).split(separator: "\n").map(String.init)
         let bounds: [UInt64] = [1, 2, 3, 5, 17, 1000, (1 << 40) + 3, (1 << 63) + (1 << 62)]
         let actual = cases.map { seed, repeatIndex in
             var random = SeededRandom(seed: seed, repeat: repeatIndex)

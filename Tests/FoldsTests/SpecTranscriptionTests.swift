@@ -15,7 +15,7 @@ import TestSupport
         return text
     }
 
-    @Test func plannerFollowsTheDocumentedAlgorithmsDrawForDraw() throws {
+    @Test func plannerFollowsTheDocumentedAlgorithmsDrawForDraw() async throws {
         let exclusive = Fixtures.exclusive(
             Fixtures.interleavedLabels(counts: [23, 11, 40, 17]),
             groups: Fixtures.interleavedLabels(counts: [9, 9, 9, 4, 4, 10, 13, 13, 1, 2, 7, 7, 3]).map { "g\($0)" })
@@ -32,7 +32,7 @@ import TestSupport
             cases.append((multiLabel, strategy, 7, 1, 0))
         }
         let input = cases.map { Self.encode($0.0, $0.1, folds: $0.2, repeats: $0.3, seed: $0.4) }.joined()
-        let output = try PythonOracle.run(FoldSpecTranscription.script, input: input)
+        let output = try await PythonOracle.run(FoldSpecTranscription.script, input: input)
         var theirs = output.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int32($0) } }[...]
         for (dataset, strategy, folds, repeats, seed) in cases {
             let plan = try makePlan(dataset, strategy, folds: folds, repeats: repeats, seed: seed)
@@ -44,12 +44,12 @@ import TestSupport
         #expect(theirs.isEmpty)
     }
 
-    @Test func pinnedPlansFollowTheDocumentedAlgorithms() throws {
+    @Test func pinnedPlansFollowTheDocumentedAlgorithms() async throws {
         var input = ""
         for strategy in SplitStrategy.allCases {
             input += Self.encode(PinnedPlans.dataset, strategy, folds: 3, repeats: 1, seed: 2024)
         }
-        let output = try PythonOracle.run(FoldSpecTranscription.script, input: input)
+        let output = try await PythonOracle.run(FoldSpecTranscription.script, input: input)
         let theirs = output.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int32($0) } }
         #expect(theirs == SplitStrategy.allCases.map { PinnedPlans.small[$0] })
     }

@@ -49,7 +49,7 @@ import TestSupport
 
     /// scikit-learn's StratifiedKFold on the same label vectors: per-fold per-concept counts (which do
     /// not depend on its shuffle, checked both ways) must equal crossfold's exactly, fold by fold.
-    @Test func perFoldConceptCountsEqualScikitLearn() throws {
+    @Test func perFoldConceptCountsEqualScikitLearn() async throws {
         let script = """
             import sys, numpy as np
             from sklearn.model_selection import StratifiedKFold
@@ -72,7 +72,7 @@ import TestSupport
             let counts = plan.conceptCounts(repeat: 0, dataset: dataset)
             expected += counts + counts
         }
-        let output = try PythonOracle.run(script, input: input, requiring: ["numpy", "sklearn"])
+        let output = try await PythonOracle.run(script, input: input, requiring: ["numpy", "sklearn"])
         let theirs = output.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int($0) } }
         #expect(theirs.count == expected.count)
         for (index, (ours, reference)) in zip(expected, theirs).enumerated() {

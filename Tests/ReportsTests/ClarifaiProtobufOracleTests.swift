@@ -64,17 +64,17 @@ import TestSupport
         let dataset_version: String
     }
 
-    private func parse(_ metrics: EvalMetrics) throws -> Parsed {
-        let output = try PythonOracle.run(script: Self.script, stdin: try EvalMetricsJSON.encode(metrics))
+    private func parse(_ metrics: EvalMetrics) async throws -> Parsed {
+        let output = try await PythonOracle.run(script: Self.script, stdin: try EvalMetricsJSON.encode(metrics))
         return try JSONDecoder().decode(Parsed.self, from: output)
     }
 
     @Test(arguments: [false, true])
-    func crossValidationResultParsesWithUnknownFieldsRejected(multiLabel: Bool) throws {
-        try PythonOracle.require(modules: ["google.protobuf", "clarifai_grpc"])
+    func crossValidationResultParsesWithUnknownFieldsRejected(multiLabel: Bool) async throws {
+        try await PythonOracle.require(modules: ["google.protobuf", "clarifai_grpc"])
         let result = try Fixtures.realisticResult(multiLabel: multiLabel)
         let dataset = try Fixtures.realisticDataset(multiLabel: multiLabel)
-        let parsed = try parse(result.evalMetrics(run: Fixtures.run, testSet: TestSetSource(dataset: dataset, scope: .all)))
+        let parsed = try await parse(result.evalMetrics(run: Fixtures.run, testSet: TestSetSource(dataset: dataset, scope: .all)))
         #expect(parsed.status == 21300)
         #expect(parsed.description == "Model was successfully evaluated.")
         #expect(parsed.binary == 4)
@@ -96,8 +96,8 @@ import TestSupport
         #expect(parsed.folds == 10)
     }
 
-    @Test func holdoutResultParsesWithUnknownFieldsRejected() throws {
-        try PythonOracle.require(modules: ["google.protobuf", "clarifai_grpc"])
+    @Test func holdoutResultParsesWithUnknownFieldsRejected() async throws {
+        try await PythonOracle.require(modules: ["google.protobuf", "clarifai_grpc"])
         let whole = Fixtures.handPredictions
         let merged = FoldPredictions(repeatIndex: 0, fold: 0, rows: [0, 1, 2, 3, 4, 5],
                                      scores: whole[0].scores + whole[1].scores, conceptCount: 2)
@@ -105,20 +105,20 @@ import TestSupport
         var run = Fixtures.run
         run.split = "holdout"
         run.holdout = .init(path: "holdout.csv", sha256: String(repeating: "1a", count: 32), rows: 6)
-        let parsed = try parse(result.evalMetrics(run: run))
+        let parsed = try await parse(result.evalMetrics(run: run))
         #expect(!parsed.use_kfold)
         #expect(!parsed.has_std)
         #expect(parsed.folds == 1)
     }
 
-    @Test func aKeyClarifaiLacksIsRejectedByTheOracle() throws {
+    @Test func aKeyClarifaiLacksIsRejectedByTheOracle() async throws {
         // Guards the oracle itself: with unknown fields rejected, an extra key must fail to parse.
-        try PythonOracle.require(modules: ["google.protobuf", "clarifai_grpc"])
+        try await PythonOracle.require(modules: ["google.protobuf", "clarifai_grpc"])
         var text = String(decoding: try EvalMetricsJSON.encode(try Fixtures.handResult().evalMetrics(run: Fixtures.run)),
                           as: UTF8.self)
         text = text.replacingOccurrences(of: "\"summary\" : {", with: "\"summary\" : {\n    \"pooled_roc_auc\" : 0.5,")
-        #expect(throws: PythonOracle.Failure.self) {
-            try PythonOracle.run(script: Self.script, stdin: Data(text.utf8))
+        await #expect(throws: PythonOracle.Failure.self) {
+            try await PythonOracle.run(script: Self.script, stdin: Data(text.utf8))
         }
     }
 }

@@ -73,8 +73,8 @@ struct PredictionsCSVTests {
         #expect(String(decoding: try Data(contentsOf: url), as: UTF8.self) == text(csv))
     }
 
-    @Test func scikitLearnRecomputesThePooledMetricsFromTheFile() throws {
-        try PythonOracle.require(modules: ["numpy", "sklearn"])
+    @Test func scikitLearnRecomputesThePooledMetricsFromTheFile() async throws {
+        try await PythonOracle.require(modules: ["numpy", "sklearn"])
         let fixture = EvaluationFixture.make(rows: 300, concepts: 3, multiLabel: true, folds: 5, scoreLevels: nil, seed: 4)
         let result = try Evaluator.evaluate(dataset: fixture.dataset, predictions: fixture.predictions, folds: 5)
         let dataset = fixture.dataset
@@ -94,7 +94,7 @@ struct PredictionsCSVTests {
                           "ap": [average_precision_score(y[:, c], scores[:, c]) for c in range(y.shape[1])]}))
         """#
         struct Recomputed: Decodable { let auc: [Double]; let ap: [Double] }
-        let output = try PythonOracle.run(script: script, stdin: try JSONSerialization.data(withJSONObject: payload))
+        let output = try await PythonOracle.run(script: script, stdin: try JSONSerialization.data(withJSONObject: payload))
         let recomputed = try JSONDecoder().decode(Recomputed.self, from: output)
         for concept in 0..<3 {
             #expect(abs(result.pooled[concept].rocAUC! - recomputed.auc[concept]) < 1e-9)
