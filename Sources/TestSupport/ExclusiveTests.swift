@@ -3,14 +3,17 @@
 /// Three lanes, each one test at a time: `shared` for the CPU-heavy tests (the fuzz and fault
 /// tests, the digits sweeps; `run`), `labs` for the namespace labs (`withLab` takes it: each lab
 /// runs a coordinator, workers and clients as processes of their own), `clusters` for in-process
-/// clusters of several workers (restart drills, verification, tenancy). A test may hold `shared`
-/// and then take `labs`, never the other way round; `clusters` is taken alone. A test's time limit
+/// clusters of several workers (restart drills, verification, tenancy), `python` for the python
+/// oracles (`PythonOracle.run` takes it around the process alone). A test may hold `shared` and
+/// then take `labs`, never the other way round; `clusters` is taken alone; `python` is taken last
+/// and holds nothing else. A test's time limit
 /// includes its wait, so a laned test's limit allows for the others in its lane. Waiting
 /// suspends; it never blocks a thread.
 public actor ExclusiveTests {
     public static let shared = ExclusiveTests()
     public static let labs = ExclusiveTests()
     public static let clusters = ExclusiveTests()
+    public static let python = ExclusiveTests()
 
     public init() {}
 

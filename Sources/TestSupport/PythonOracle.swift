@@ -25,14 +25,18 @@ public enum PythonOracle {
 
     /// Runs `script` with `python3 -c`, feeding it `stdin`, and returns its standard output.
     ///
-    /// The wait for python is on a thread of its own (`DedicatedThread`): an oracle runs for seconds,
-    /// and two of them blocking the cooperative pool (one thread per core, two in CI) stopped every
-    /// other test for 30 s, long enough for their own timeouts to fire.
+    /// One oracle runs at a time (the `python` lane of `ExclusiveTests`), and the wait for it is on
+    /// a thread of its own (`DedicatedThread`). Waiting on the cooperative pool (one thread per
+    /// core, two in CI), two oracles stopped every other test for 30 s; unbounded, the forty-odd
+    /// oracles that start with the suite (numpy, scipy and scikit-learn imports, a second or two of
+    /// CPU each) outran the test process on two cores for over a minute.
     ///
     /// - Throws: `PythonOracle.Failure` when python3 cannot be started or exits non-zero (the
     ///   message holds its standard error).
     public static func run(script: String, stdin: Data = Data()) async throws -> Data {
-        try await DedicatedThread.run("crossfold.test.python") { try runBlocking(script: script, stdin: stdin) }
+        try await ExclusiveTests.python.run {
+            try await DedicatedThread.run("crossfold.test.python") { try runBlocking(script: script, stdin: stdin) }
+        }
     }
 
     private static func runBlocking(script: String, stdin: Data) throws -> Data {
