@@ -39,7 +39,7 @@ extension CoordinatorCore {
         for key in heldChecks.keys where key.job == job && key.task == task { heldChecks[key] = nil }
         if let adopted {
             replacing[job, default: 0] += 1
-            out.append(.persist(.replaceResult(adopted, worker: WorkerID(adopted.worker))))
+            out.append(.persist(.adoptedCheck(adopted)))
         }
     }
 

@@ -109,7 +109,7 @@ extension CoordinatorCore {
             job: result.job, task: result.task, attempt: result.attempt, worker: worker.rawValue,
             seconds: result.seconds, scores: scores)
         let replaces = scheduler.replacesStoredResult(attempt)
-        out.append(.persist(replaces ? .replaceResult(record, worker: worker) : .result(record, worker: worker)))
+        out.append(.persist(replaces ? .recomputedResult(record, worker: worker) : .result(record, worker: worker)))
     }
 
     /// A result's write returned: the task is done, or (the store refused it) its attempt is lost.

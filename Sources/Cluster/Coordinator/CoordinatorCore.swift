@@ -156,13 +156,10 @@ public struct CoordinatorCore: Sendable {
             jobCreated(job, error: error, into: &out)
         case .result(let result, let worker):
             resultKept(result, by: worker, error: error, into: &out)
-        case .replaceResult(let result, let worker):
-            if scheduler.replacesStoredResult(TaskAttempt(job: result.job, task: result.task, attempt: result.attempt)) {
-                // A task computed again after its worker was quarantined: done like any result.
-                resultKept(result, by: worker, error: error, into: &out)
-            } else {
-                replacementKept(result, error: error, into: &out)
-            }
+        case .recomputedResult(let result, let worker):
+            resultKept(result, by: worker, error: error, into: &out)
+        case .adoptedCheck(let result):
+            replacementKept(result, error: error, into: &out)
         case .lostAttempts(let job, let task, _):
             let key = TaskKey(job: job, task: task)
             recordingLoss.remove(key)

@@ -9,9 +9,13 @@ public enum StoreWrite: Sendable {
     case createJob(StoredJob)
     /// The first result of a task, from `worker`; the task counts as done once it is kept.
     case result(StoredResult, worker: WorkerID)
-    /// A result that replaces a task's stored one (verification found the stored one wrong, or
-    /// its worker was quarantined); the job completes only once it is kept.
-    case replaceResult(StoredResult, worker: WorkerID)
+    /// A task computed again because the worker of its stored result was quarantined: it replaces
+    /// the stored one, and the task counts as done once it is kept, like a first result.
+    case recomputedResult(StoredResult, worker: WorkerID)
+    /// The majority's check result, replacing a stored one that verification found wrong; the job
+    /// completes only once it is kept. Which of the two a replacement is travels with the write:
+    /// asked again when the write returns, the scheduler may have moved on.
+    case adoptedCheck(StoredResult)
     /// A task's lost attempts; its next attempt is handed out once they are kept.
     case lostAttempts(job: String, task: Int, LostAttempts)
     /// A job's new state.
@@ -27,7 +31,7 @@ public enum StoreWrite: Sendable {
                 try store.create(job)
             case .result(let result, _):
                 try store.saveResult(result)
-            case .replaceResult(let result, _):
+            case .recomputedResult(let result, _), .adoptedCheck(let result):
                 try store.replaceResult(result)
             case .lostAttempts(let job, let task, let lost):
                 try store.saveLostAttempts(job: job, task: task, lost)
