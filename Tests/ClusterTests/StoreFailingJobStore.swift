@@ -81,7 +81,7 @@ final class FailingJobStore: JobStore {
 
     func jobs() throws(JobStoreError) -> [StoredJob] { try inner.jobs() }
 
-    func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(JobStoreError) {
+    func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) throws(JobStoreError) -> Void) throws(JobStoreError) {
         try check(.savePredictions)
         try inner.savePredictions(job: job, size: size, fill: fill)
     }

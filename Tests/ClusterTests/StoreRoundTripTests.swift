@@ -60,6 +60,32 @@ import Wire
         #expect(try store.results(of: "j")[1] == first)
     }
 
+    /// A sweep's predictions are filled from the stored results read again; a read that fails
+    /// then fails the write, leaves no predictions file (nor its temporary) and keeps the error.
+    @Test func aPredictionsFillThatFailsLeavesNoFile() throws {
+        let directory = WorkerFixtures.scratchDirectory("store-fill-fails")
+        defer { WorkerFixtures.remove(directory) }
+        let store = try StoreFixtures.open(directory)
+        defer { store.close() }
+        try store.create(StoreFixtures.job("j"))
+        let refusal = JobStoreError(.unreadable, "the sweep's predictions: task 3 of job j has no stored result")
+        #expect(throws: refusal) {
+            try store.savePredictions(job: "j", size: 4096) { (buffer: UnsafeMutableRawBufferPointer) throws(JobStoreError) in
+                buffer.initializeMemory(as: UInt8.self, repeating: 7)
+                throw refusal
+            }
+        }
+        #expect(try store.predictions(of: "j") == nil)
+        let left = try FileManager.default.subpathsOfDirectory(atPath: directory).filter { $0.contains("predictions") }
+        #expect(left.isEmpty, "\(left)")
+
+        try store.savePredictions(job: "j", size: 64) { (buffer: UnsafeMutableRawBufferPointer) throws(JobStoreError) in
+            buffer.initializeMemory(as: UInt8.self, repeating: 0)
+        }
+        let kept = try FileManager.default.subpathsOfDirectory(atPath: directory).filter { $0.contains("predictions") }
+        #expect(kept.count == 1, "the same store writes a fill that succeeds: \(kept)")
+    }
+
     @Test func theLayoutIsPlainFilesNamedAfterWhatTheyHold() throws {
         let directory = WorkerFixtures.scratchDirectory("store-layout")
         defer { WorkerFixtures.remove(directory) }

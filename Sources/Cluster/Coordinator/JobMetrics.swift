@@ -31,49 +31,15 @@ public enum JobMetrics {
     ) -> Result<(json: [UInt8], outOfFold: [OutOfFoldPredictions]), MetricsFailure> {
         let active = request.job
         let spec = active.spec.singleRun(index)
-        let firstTask = index * active.tasksPerConfiguration
         let evaluated = active.holdout ?? active.dataset
         let isHoldout = active.holdout != nil
         let concepts = active.dataset.conceptCount
-        let rows = evaluated.rowCount
-        let repeats = active.plan?.repeats ?? 1
-        var folds = (0..<repeats).map { _ in [Int32](repeating: -1, count: rows) }
-        var scores = (0..<repeats).map { _ in [Float](repeating: 0, count: rows * concepts) }
-        var tasks: [RunDescription.TaskRecord] = []
-        tasks.reserveCapacity(active.tasksPerConfiguration)
-        for task in firstTask..<(firstTask + active.tasksPerConfiguration) {
-            let result: StoredResult?
-            do {
-                result = try store.result(of: active.id, task: task)
-            } catch {
-                return .failure(MetricsFailure("the results of job \(active.id) could not be read back: \(error)"))
-            }
-            guard let result else {
-                return .failure(MetricsFailure("task \(task) of job \(active.id) has no stored result"))
-            }
-            let label = active.label(of: task)
-            let held = active.testRows(of: task)
-            guard result.scores.count == held.count * concepts, held.allSatisfy({ (0..<rows).contains($0) }) else {
-                return .failure(MetricsFailure("the stored result of task \(task) of job \(active.id) has the wrong shape"))
-            }
-            result.scores.withUnsafeBufferPointer { source in
-                scores[label.repeatIndex].withUnsafeMutableBufferPointer { target in
-                    for (position, row) in held.enumerated() {
-                        _ = UnsafeMutableBufferPointer(rebasing: target[(row * concepts)..<((row + 1) * concepts)])
-                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: source[(position * concepts)..<((position + 1) * concepts)]))
-                    }
-                }
-            }
-            for row in held { folds[label.repeatIndex][row] = Int32(label.fold) }
-            tasks.append(RunDescription.TaskRecord(
-                repeatIndex: label.repeatIndex, fold: label.fold, worker: result.worker,
-                duration: .milliseconds(Int64((result.seconds * 1000).rounded()))))
+        let outOfFold: [OutOfFoldPredictions]
+        let tasks: [RunDescription.TaskRecord]
+        switch gather(index, of: active, store: store) {
+        case .success(let gathered): (outOfFold, tasks) = gathered
+        case .failure(let failure): return .failure(failure)
         }
-        let outOfFold = (0..<repeats).map { r in
-            OutOfFoldPredictions(repeatIndex: r, folds: folds[r], scores: scores[r], conceptCount: concepts)
-        }
-        folds = []
-        scores = []
         do {
             let result = try Evaluator.evaluate(
                 dataset: evaluated, outOfFold: outOfFold, folds: isHoldout ? 1 : spec.folds, threshold: spec.threshold,
@@ -110,6 +76,53 @@ public enum JobMetrics {
         } catch {
             return .failure(MetricsFailure("\(error)"))
         }
+    }
+
+    /// Configuration `index`'s out-of-fold predictions, one per repeat, put together from its
+    /// stored results one task at a time, with the record of who computed each task.
+    static func gather(
+        _ index: Int, of active: ActiveJob, store: any JobStore
+    ) -> Result<(outOfFold: [OutOfFoldPredictions], tasks: [RunDescription.TaskRecord]), MetricsFailure> {
+        let firstTask = index * active.tasksPerConfiguration
+        let concepts = active.dataset.conceptCount
+        let rows = (active.holdout ?? active.dataset).rowCount
+        let repeats = active.plan?.repeats ?? 1
+        var folds = (0..<repeats).map { _ in [Int32](repeating: -1, count: rows) }
+        var scores = (0..<repeats).map { _ in [Float](repeating: 0, count: rows * concepts) }
+        var tasks: [RunDescription.TaskRecord] = []
+        tasks.reserveCapacity(active.tasksPerConfiguration)
+        for task in firstTask..<(firstTask + active.tasksPerConfiguration) {
+            let result: StoredResult?
+            do {
+                result = try store.result(of: active.id, task: task)
+            } catch {
+                return .failure(MetricsFailure("the results of job \(active.id) could not be read back: \(error)"))
+            }
+            guard let result else {
+                return .failure(MetricsFailure("task \(task) of job \(active.id) has no stored result"))
+            }
+            let label = active.label(of: task)
+            let held = active.testRows(of: task)
+            guard result.scores.count == held.count * concepts, held.allSatisfy({ (0..<rows).contains($0) }) else {
+                return .failure(MetricsFailure("the stored result of task \(task) of job \(active.id) has the wrong shape"))
+            }
+            result.scores.withUnsafeBufferPointer { source in
+                scores[label.repeatIndex].withUnsafeMutableBufferPointer { target in
+                    for (position, row) in held.enumerated() {
+                        _ = UnsafeMutableBufferPointer(rebasing: target[(row * concepts)..<((row + 1) * concepts)])
+                            .update(fromContentsOf: UnsafeBufferPointer(rebasing: source[(position * concepts)..<((position + 1) * concepts)]))
+                    }
+                }
+            }
+            for row in held { folds[label.repeatIndex][row] = Int32(label.fold) }
+            tasks.append(RunDescription.TaskRecord(
+                repeatIndex: label.repeatIndex, fold: label.fold, worker: result.worker,
+                duration: .milliseconds(Int64((result.seconds * 1000).rounded()))))
+        }
+        let outOfFold = (0..<repeats).map { r in
+            OutOfFoldPredictions(repeatIndex: r, folds: folds[r], scores: scores[r], conceptCount: concepts)
+        }
+        return .success((outOfFold, tasks))
     }
 
     /// The predictions file of `outOfFold` (one entry per section, in order), or nil when its size

@@ -16,8 +16,9 @@ public struct ComputedMetrics: Sendable {
     public let predictions: PredictionsWrite?
 }
 
-/// A file of `size` bytes that `fill` writes in place.
+/// A file of `size` bytes that `fill` writes in place. `fill` may read the job's stored results
+/// again (a sweep's predictions, one configuration at a time) and fail as a store read does.
 public struct PredictionsWrite: Sendable {
     public let size: Int
-    public let fill: @Sendable (UnsafeMutableRawBufferPointer) -> Void
+    public let fill: @Sendable (UnsafeMutableRawBufferPointer) throws(JobStoreError) -> Void
 }

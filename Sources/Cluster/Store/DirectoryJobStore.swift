@@ -232,7 +232,7 @@ public final class DirectoryJobStore: JobStore {
         index.withLock { $0.jobs[id] }
     }
 
-    public func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(JobStoreError) {
+    public func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) throws(JobStoreError) -> Void) throws(JobStoreError) {
         guard index.withLock({ $0.jobs[job] != nil }) else {
             throw JobStoreError(.unknownJob, "no job \(job) in the store for its predictions")
         }

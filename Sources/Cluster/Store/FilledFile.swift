@@ -11,10 +11,10 @@ enum FilledFile {
     /// Creates `path` with `size` bytes, lets `fill` write them through a mapping, and returns the
     /// file mapped read-only. With `durable`, the bytes are flushed before the file is renamed to
     /// `rename` (when given); with `unlinked`, the name is removed at once (a file that lives as
-    /// long as its mapping).
+    /// long as its mapping). A `fill` that throws leaves no file behind, and its error is thrown.
     static func write(
         at path: String, size: Int, durable: Bool, rename destination: String? = nil, unlinked: Bool = false,
-        fill: (UnsafeMutableRawBufferPointer) -> Void
+        fill: (UnsafeMutableRawBufferPointer) throws(JobStoreError) -> Void
     ) throws(JobStoreError) -> MappedFile {
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw StoreFiles.failure(.unwritable, "cannot create \(path)", errno) }
@@ -29,7 +29,11 @@ enum FilledFile {
         if failed == nil, size > 0 {
             let memory = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
             if let memory, memory != MAP_FAILED {
-                fill(UnsafeMutableRawBufferPointer(start: memory, count: size))
+                do {
+                    try fill(UnsafeMutableRawBufferPointer(start: memory, count: size))
+                } catch {
+                    failed = error
+                }
                 munmap(memory, size)
             } else {
                 failed = StoreFiles.failure(.unwritable, "cannot map \(path)", errno)

@@ -91,7 +91,7 @@ public final class InMemoryJobStore: JobStore {
         state.withLock { $0.metrics[job] }
     }
 
-    public func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(JobStoreError) {
+    public func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) throws(JobStoreError) -> Void) throws(JobStoreError) {
         let path = "\(spoolDirectory)/\(DurableFile.temporaryName(for: "predictions-\(job)"))"
         let file = try FilledFile.write(at: path, size: size, durable: false, unlinked: true, fill: fill)
         state.withLock { $0.predictions[job] = file }

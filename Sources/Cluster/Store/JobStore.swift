@@ -37,7 +37,7 @@ public protocol JobStore: Sendable {
     func metrics(of job: String) throws(JobStoreError) -> [UInt8]?
     /// Keeps a finished job's out-of-fold predictions: a file of `size` bytes that `fill` writes in
     /// place (`PredictionsFile`), so they are never held whole in the coordinator's memory.
-    func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(JobStoreError)
+    func savePredictions(job: String, size: Int, fill: (UnsafeMutableRawBufferPointer) throws(JobStoreError) -> Void) throws(JobStoreError)
     /// A finished job's predictions, mapped; nil when the store has none.
     func predictions(of job: String) throws(JobStoreError) -> MappedFile?
     /// All jobs, oldest first. An index read.

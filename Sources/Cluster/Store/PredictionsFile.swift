@@ -65,20 +65,31 @@ enum PredictionsFile {
     /// predictions of every repeat, whose arrays are laid out as the file's sections are.
     static func fill(_ buffer: UnsafeMutableRawBufferPointer, header: Header, outOfFold: [OutOfFoldPredictions]) {
         precondition(outOfFold.count == header.repeats, "one set of predictions per repeat")
+        writeHeader(header, into: buffer)
+        for (r, predictions) in outOfFold.enumerated() { write(predictions, asSection: r, of: header, into: buffer) }
+    }
+
+    /// Writes the file's first `headerSize` bytes.
+    static func writeHeader(_ header: Header, into buffer: UnsafeMutableRawBufferPointer) {
         for index in 0..<headerSize { buffer[index] = 0 }
         for (index, byte) in magic.enumerated() { buffer[index] = byte }
         for (offset, value) in [(8, header.rows), (16, header.concepts), (24, header.repeats)] {
             buffer.storeBytes(of: UInt64(value).littleEndian, toByteOffset: offset, as: UInt64.self)
         }
+    }
+
+    /// Writes one repeat's predictions as section `r` (a sweep's configuration `c`, repeat `r'` is
+    /// section `c × repeats + r'`).
+    static func write(
+        _ predictions: OutOfFoldPredictions, asSection r: Int, of header: Header, into buffer: UnsafeMutableRawBufferPointer
+    ) {
         // Little-endian hosts only (`BinaryArrays`): the arrays' bytes are the file's.
-        for (r, predictions) in outOfFold.enumerated() {
-            let all = 0..<header.rows
-            predictions.folds.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(rebasing: buffer[header.folds(repeat: r, rows: all)]).copyMemory(from: source)
-            }
-            predictions.scores.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(rebasing: buffer[header.scores(repeat: r, rows: all)]).copyMemory(from: source)
-            }
+        let all = 0..<header.rows
+        predictions.folds.withUnsafeBytes { source in
+            UnsafeMutableRawBufferPointer(rebasing: buffer[header.folds(repeat: r, rows: all)]).copyMemory(from: source)
+        }
+        predictions.scores.withUnsafeBytes { source in
+            UnsafeMutableRawBufferPointer(rebasing: buffer[header.scores(repeat: r, rows: all)]).copyMemory(from: source)
         }
     }
 }
