@@ -59,20 +59,20 @@ private let w2 = WorkerID("w2")
         #expect(h.scheduler.progress(of: "j") == nil)
     }
 
-    @Test func shortTasksAreSentAheadOnePerSlot() {
+    @Test func shortTasksAreSentAheadThreePerSlot() {
         var h = Harness()
         h.ready("w1", slots: 1)
         #expect(assigned(h.addJob("j", tasks: 10)).map(\.1.task) == [0])
         h.clock += .milliseconds(5)
-        // The first result shows the tasks are short: the freed slot gets the next task, and one more
-        // waits on the worker.
+        // The first result shows the tasks are short: the freed slot gets the next task, and three
+        // more (`tasksAheadPerSlot`) wait on the worker.
         let after = h.send(.taskSucceeded(w1, TaskAttempt(job: "j", task: 0, attempt: 1)))
-        #expect(assigned(after).map(\.1.task) == [1, 2])
-        #expect(h.scheduler.progress(of: "j")?.running == 2)
+        #expect(assigned(after).map(\.1.task) == [1, 2, 3, 4])
+        #expect(h.scheduler.progress(of: "j")?.running == 4)
         // Full: nothing more until a result comes back.
         #expect(assigned(h.send(.workerSeen(w1))).isEmpty)
         h.clock += .milliseconds(5)
-        #expect(assigned(h.send(.taskSucceeded(w1, TaskAttempt(job: "j", task: 1, attempt: 1)))).map(\.1.task) == [3])
+        #expect(assigned(h.send(.taskSucceeded(w1, TaskAttempt(job: "j", task: 1, attempt: 1)))).map(\.1.task) == [5])
     }
 
     @Test func aWorkerWithoutRecentResultsGetsNothingAhead() {
@@ -83,7 +83,7 @@ private let w2 = WorkerID("w2")
         h.clock += .milliseconds(5)
         // w2 is stuck on its task (fetching, say): w1's fast result sends only w1 more.
         let after = h.send(.taskSucceeded(w1, TaskAttempt(job: "j", task: 0, attempt: 1)))
-        #expect(assigned(after).map(\.0) == [w1, w1])
+        #expect(assigned(after).map(\.0) == [w1, w1, w1, w1])
     }
 
     @Test func longTasksWaitForAFreeSlot() {

@@ -1,7 +1,7 @@
 extension Scheduler {
     /// Fills free slots: the running job with the fewest running tasks goes first (oldest on ties),
-    /// its next queued task goes to the best free worker. Then jobs with short tasks get one more
-    /// task per slot sent ahead (`SchedulerConfiguration.queueAheadBelow`).
+    /// its next queued task goes to the best free worker. Then jobs with short tasks get more tasks
+    /// per slot sent ahead (`SchedulerConfiguration.queueAheadBelow` and `tasksAheadPerSlot`).
     mutating func dispatch(into actions: inout [SchedulerAction]) {
         dispatch(ahead: false, into: &actions)
         dispatch(ahead: true, into: &actions)
@@ -44,7 +44,8 @@ extension Scheduler {
         guard quarantined[worker.id] == nil,
               now - worker.lastSeen < configuration.heartbeatInterval * configuration.missingAfter else { return false }
         guard ahead else { return worker.freeSlots > 0 }
-        return worker.roomAhead > 0 && worker.lastResult.map { now - $0 < configuration.queueAheadBelow } == true
+        return worker.roomAhead(perSlot: configuration.tasksAheadPerSlot) > 0
+            && worker.lastResult.map { now - $0 < configuration.queueAheadBelow } == true
     }
 
     /// Whether `job`'s tasks are short enough to send ahead of free slots.
@@ -60,7 +61,7 @@ extension Scheduler {
         let candidates = workers.values.filter { isAvailable($0, ahead: ahead) && !excluded.contains($0.id) }
         func rank(_ worker: WorkerRecord) -> (Int, Int, Int) {
             (avoid.contains(worker.id) ? 1 : 0, record.datasets.isSubset(of: worker.cached) ? 0 : 1,
-             -(ahead ? worker.roomAhead : worker.freeSlots))
+             -(ahead ? worker.roomAhead(perSlot: configuration.tasksAheadPerSlot) : worker.freeSlots))
         }
         return candidates.min { lhs, rhs in
             let (l, r) = (rank(lhs), rank(rhs))

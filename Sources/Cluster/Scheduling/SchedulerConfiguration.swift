@@ -12,11 +12,17 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     public var lease: Duration
     /// Attempts per task; after the last one fails the job fails, naming the fold and the cause.
     public var maxAttempts: Int
-    /// A job whose tasks take less than this on average (assignment to result) has a second task
-    /// per slot sent ahead to each worker, which holds it until a slot frees: the worker then never
-    /// waits a round trip for its next task. Longer tasks are sent only to free slots, so the last
-    /// ones of a job are never stuck behind another on a busy worker while one sits idle.
+    /// A job whose tasks take less than this on average (assignment to result) has up to
+    /// `tasksAheadPerSlot` more tasks per slot sent ahead to each worker, which holds them until a
+    /// slot frees: the worker then never waits a round trip for its next task. Longer tasks are
+    /// sent only to free slots, so the last ones of a job are never stuck behind another on a busy
+    /// worker while one sits idle.
     public var queueAheadBelow: Duration
+    /// Tasks sent ahead per slot for short tasks. One left a worker with two slots idle while its
+    /// results went round (1,690 trivial tasks/s through a coordinator on loopback); three give
+    /// 2,115 (docs/PERFORMANCE.md). A worker holds up to 4 per slot plus 16 (`WorkerCore.maxHeldTasks`);
+    /// the cost is at most this many short tasks, under 50 ms each, waiting behind a slot.
+    public var tasksAheadPerSlot = 3
     /// The fraction of each job's tasks computed a second time on another worker, for jobs that do
     /// not say (`coordinator --verify`); 0 verifies nothing. Set after `init`.
     public var verify: Double = 0

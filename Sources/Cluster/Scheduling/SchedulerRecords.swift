@@ -13,8 +13,8 @@ struct WorkerRecord: Sendable {
     var lastResult: Duration?
 
     var freeSlots: Int { max(0, slots - running.count) }
-    /// Room for tasks sent ahead (one more per slot) of a job with short tasks.
-    var roomAhead: Int { max(0, 2 * slots - running.count) }
+    /// Room for tasks sent ahead (`perSlot` more per slot) of a job with short tasks.
+    func roomAhead(perSlot: Int) -> Int { max(0, (1 + perSlot) * slots - running.count) }
 }
 
 /// One outstanding attempt of a task.

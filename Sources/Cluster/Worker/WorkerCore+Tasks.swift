@@ -4,7 +4,7 @@ import Wire
 
 extension WorkerCore {
     /// Most tasks held at once (running, cancelled but still finishing, or waiting). A coordinator
-    /// sends one per slot, or two for short tasks; beyond a few per slot a flood of TASKs would be held without limit, each
+    /// sends one per slot, or up to four for short tasks; beyond that a flood of TASKs would be held without limit, each
     /// with its datasets looked up on a thread of its own.
     var maxHeldTasks: Int { 4 * configuration.slots + 16 }
 
