@@ -118,18 +118,25 @@ public struct PredictionsCSVFormat: Sendable {
     }
 
     /// Rows of one repeat: `ids` (raw), their folds and `ids.count × concepts` scores.
-    public func rows(ids: [String], repeatIndex: Int, folds: [Int32], scores: [Float]) -> Data {
-        rows(escapedIDs: ArraySlice(ids.map(CSVField.escape)), repeatIndex: repeatIndex, folds: folds[...], scores: scores[...])
+    /// `prefix` (bytes, already escaped and with their comma) leads every row: a sweep's
+    /// `configuration` cell.
+    public func rows(ids: [String], repeatIndex: Int, folds: [Int32], scores: [Float], prefix: [UInt8] = []) -> Data {
+        rows(escapedIDs: ArraySlice(ids.map(CSVField.escape)), repeatIndex: repeatIndex, folds: folds[...], scores: scores[...],
+             prefix: prefix)
     }
 
-    func rows(escapedIDs: ArraySlice<String>, repeatIndex: Int, folds: ArraySlice<Int32>, scores: ArraySlice<Float>) -> Data {
+    func rows(
+        escapedIDs: ArraySlice<String>, repeatIndex: Int, folds: ArraySlice<Int32>, scores: ArraySlice<Float>,
+        prefix: [UInt8] = []
+    ) -> Data {
         let c = conceptIDs.count
         precondition(folds.count == escapedIDs.count && scores.count == escapedIDs.count * c, "one fold and one score per concept per row")
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(escapedIDs.count * (24 + 12 * c))
+        bytes.reserveCapacity(escapedIDs.count * (24 + prefix.count + 12 * c))
         let repeatText = Array(String(repeatIndex).utf8)
         var score = scores.startIndex
         for (id, fold) in zip(escapedIDs, folds) {
+            bytes.append(contentsOf: prefix)
             bytes.append(contentsOf: id.utf8)
             if hasRepeatColumn {
                 bytes.append(UInt8(ascii: ","))

@@ -24,6 +24,18 @@ struct PredictionsCSVTests {
         """)
     }
 
+    /// A sweep's `--all-configurations` file leads every row with its configuration's cell.
+    @Test func aPrefixLeadsEveryRow() {
+        let format = PredictionsCSVFormat(conceptIDs: ["A", "B"], repeats: 2)
+        let rows = format.rows(ids: ["r,0", "r1"], repeatIndex: 1, folds: [0, 3], scores: [0.25, 0.75, 1, 0],
+                               prefix: Array("\"knn k=5, weights\",".utf8))
+        #expect(String(decoding: rows, as: UTF8.self) == """
+        "knn k=5, weights","r,0",1,0,0.25,0.75
+        "knn k=5, weights",r1,1,3,1.0,0.0
+
+        """)
+    }
+
     @Test func repeatsAddARepeatColumnAndFollowEachOther() throws {
         let result = try Fixtures.realisticResult()
         let lines = text(PredictionsCSV(result: result)).split(separator: "\n")

@@ -62,24 +62,12 @@ extension JobSession {
         } _: { page in
             guard let format else { return }
             let configuration = page.page.repeatIndex / repeats
-            let prefix = Array((CSVField.escape(document.configurations[configuration].label) + ",").utf8)
+            let prefix = all ? Array((CSVField.escape(document.configurations[configuration].label) + ",").utf8) : []
             for start in stride(from: 0, to: page.inputIDs.count, by: 8192) {
                 let end = min(page.inputIDs.count, start + 8192)
-                let rows = format.rows(
+                try writer.write(format.rows(
                     ids: Array(page.inputIDs[start..<end]), repeatIndex: page.page.repeatIndex % repeats,
-                    folds: Array(page.folds[start..<end]), scores: Array(page.scores[(start * c)..<(end * c)]))
-                guard all else {
-                    try writer.write(rows)
-                    continue
-                }
-                var prefixed: [UInt8] = []
-                prefixed.reserveCapacity(rows.count + (end - start) * prefix.count)
-                for line in rows.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast() {
-                    prefixed += prefix
-                    prefixed += line
-                    prefixed.append(UInt8(ascii: "\n"))
-                }
-                try writer.write(Data(prefixed))
+                    folds: Array(page.folds[start..<end]), scores: Array(page.scores[(start * c)..<(end * c)]), prefix: prefix))
             }
         }
         try writer.close()
