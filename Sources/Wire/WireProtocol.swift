@@ -26,6 +26,11 @@ public enum WireProtocol {
     /// UPLOAD frames a client keeps unacknowledged.
     public static let uploadCredit = 8
 
+    /// Most tasks a coordinator hands a worker per slot: one running and the rest sent ahead, for
+    /// a job of short tasks. A worker holds this many per slot, plus 16 (cancelled tasks still
+    /// finishing), before it refuses a TASK.
+    public static let tasksPerSlot = 4
+
     /// Application heartbeat period, both directions.
     public static let heartbeatInterval: Duration = .seconds(1)
     /// Heartbeats missed before the coordinator presumes a worker dead.

@@ -18,11 +18,12 @@ public struct SchedulerConfiguration: Sendable, Equatable {
     /// sent only to free slots, so the last ones of a job are never stuck behind another on a busy
     /// worker while one sits idle.
     public var queueAheadBelow: Duration
-    /// Tasks sent ahead per slot for short tasks. One left a worker with two slots idle while its
-    /// results went round (1,690 trivial tasks/s through a coordinator on loopback); three give
-    /// 2,115 (docs/PERFORMANCE.md). A worker holds up to 4 per slot plus 16 (`WorkerCore.maxHeldTasks`);
-    /// the cost is at most this many short tasks, under 50 ms each, waiting behind a slot.
-    public var tasksAheadPerSlot = 3
+    /// Tasks sent ahead per slot for short tasks: all a worker holds per slot but the running one
+    /// (`WireProtocol.tasksPerSlot`). One left a worker with two slots idle while its results went
+    /// round (1,690 trivial tasks/s through a coordinator on loopback); three give 2,115
+    /// (docs/PERFORMANCE.md). The cost is at most this many short tasks, under 50 ms each, waiting
+    /// behind a slot.
+    public var tasksAheadPerSlot = WireProtocol.tasksPerSlot - 1
     /// The fraction of each job's tasks computed a second time on another worker, for jobs that do
     /// not say (`coordinator --verify`); 0 verifies nothing. Set after `init`.
     public var verify: Double = 0

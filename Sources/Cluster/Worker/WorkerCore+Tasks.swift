@@ -4,9 +4,9 @@ import Wire
 
 extension WorkerCore {
     /// Most tasks held at once (running, cancelled but still finishing, or waiting). A coordinator
-    /// sends one per slot, or up to four for short tasks; beyond that a flood of TASKs would be held without limit, each
-    /// with its datasets looked up on a thread of its own.
-    var maxHeldTasks: Int { 4 * configuration.slots + 16 }
+    /// sends one per slot, or `WireProtocol.tasksPerSlot` for short tasks; beyond that a flood of
+    /// TASKs would be held without limit, each with its datasets looked up on a thread of its own.
+    var maxHeldTasks: Int { WireProtocol.tasksPerSlot * configuration.slots + 16 }
 
     /// Why a worker without `--allow-command-tasks` refuses a command task, and what to do. The
     /// refusal is retryable, so a worker that allows them may take the task; with none, the job
