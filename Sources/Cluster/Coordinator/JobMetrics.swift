@@ -128,11 +128,26 @@ public enum JobMetrics {
     /// The predictions file of `outOfFold` (one entry per section, in order), or nil when its size
     /// would overflow.
     static func predictionsWrite(_ outOfFold: [OutOfFoldPredictions], of active: ActiveJob) -> PredictionsWrite? {
-        let rows = (active.holdout ?? active.dataset).rowCount
-        let concepts = active.dataset.conceptCount
-        let header = PredictionsFile.Header(rows: rows, concepts: concepts, repeats: outOfFold.count)
-        return PredictionsFile.size(rows: rows, concepts: concepts, repeats: outOfFold.count).map { size in
-            PredictionsWrite(size: size) { buffer in PredictionsFile.fill(buffer, header: header, outOfFold: outOfFold) }
+        predictionsWrite(of: active, sections: outOfFold.count) { header, buffer in
+            for (section, predictions) in outOfFold.enumerated() {
+                PredictionsFile.write(predictions, asSection: section, of: header, into: buffer)
+            }
+        }
+    }
+
+    /// A predictions file of `sections` sections of the job's evaluated rows: the header, then
+    /// `fillSections`; nil when its size would overflow.
+    static func predictionsWrite(
+        of active: ActiveJob, sections: Int,
+        _ fillSections: @escaping @Sendable (PredictionsFile.Header, UnsafeMutableRawBufferPointer) throws(JobStoreError) -> Void
+    ) -> PredictionsWrite? {
+        let header = PredictionsFile.Header(
+            rows: (active.holdout ?? active.dataset).rowCount, concepts: active.dataset.conceptCount, repeats: sections)
+        return PredictionsFile.size(rows: header.rows, concepts: header.concepts, repeats: sections).map { size in
+            PredictionsWrite(size: size) { buffer throws(JobStoreError) in
+                PredictionsFile.writeHeader(header, into: buffer)
+                try fillSections(header, buffer)
+            }
         }
     }
 }

@@ -47,14 +47,7 @@ enum SweepMetrics {
     static func predictionsWrite(of active: ActiveJob, store: any JobStore) -> PredictionsWrite? {
         let configurations = active.spec.configurationList.count
         let repeats = active.plan?.repeats ?? 1
-        let header = PredictionsFile.Header(
-            rows: (active.holdout ?? active.dataset).rowCount, concepts: active.dataset.conceptCount,
-            repeats: configurations * repeats)
-        guard let size = PredictionsFile.size(rows: header.rows, concepts: header.concepts, repeats: header.repeats) else {
-            return nil
-        }
-        return PredictionsWrite(size: size) { buffer throws(JobStoreError) in
-            PredictionsFile.writeHeader(header, into: buffer)
+        return JobMetrics.predictionsWrite(of: active, sections: configurations * repeats) { header, buffer throws(JobStoreError) in
             for index in 0..<configurations {
                 switch JobMetrics.gather(index, of: active, store: store) {
                 case .success(let gathered):

@@ -61,14 +61,6 @@ enum PredictionsFile {
         return o1 || o2 || o3 || o4 || rows < 0 || concepts < 0 || repeats < 0 ? nil : total
     }
 
-    /// Writes a whole file into `buffer` (exactly `size(...)` bytes) from the out-of-fold
-    /// predictions of every repeat, whose arrays are laid out as the file's sections are.
-    static func fill(_ buffer: UnsafeMutableRawBufferPointer, header: Header, outOfFold: [OutOfFoldPredictions]) {
-        precondition(outOfFold.count == header.repeats, "one set of predictions per repeat")
-        writeHeader(header, into: buffer)
-        for (r, predictions) in outOfFold.enumerated() { write(predictions, asSection: r, of: header, into: buffer) }
-    }
-
     /// Writes the file's first `headerSize` bytes.
     static func writeHeader(_ header: Header, into buffer: UnsafeMutableRawBufferPointer) {
         for index in 0..<headerSize { buffer[index] = 0 }
