@@ -16,22 +16,11 @@ import TestSupport
         """
 
 
-    /// Runs python on a thread of its own (`DedicatedThread`), leaving the cooperative pool free.
+    /// Runs python as the tests run any child (`CLI.run`): output in files, the exit awaited
+    /// without holding a thread of the cooperative pool.
     static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await DedicatedThread.run { try runBlocking(arguments) }
-    }
-
-    private static func runBlocking(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try await CLI.run(executable: URL(fileURLWithPath: "/usr/bin/env"), arguments: arguments)
+        return (result.exitCode, result.standardOutput + result.standardError)
     }
 
     @Test func remoteResultParsesAsClarifaisEvalMetrics() async throws {
