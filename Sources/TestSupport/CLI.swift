@@ -39,13 +39,14 @@ public enum CLI {
                       directory: directory, timeout: timeout)
     }
 
-    /// Runs any executable the way ``run(_:environment:directory:timeout:)`` runs `crossfold`.
+    /// Runs any executable the way ``run(_:environment:directory:timeout:)`` runs `crossfold`,
+    /// with `standardInput` (else /dev/null) as its standard input.
     public static func run(
         executable: URL, arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
-        timeout: Duration = .seconds(300)
+        timeout: Duration = .seconds(300), standardInput: Data? = nil
     ) async throws -> CLIResult {
         let process = try CLIProcess(executable: executable, arguments: arguments, environment: environment,
-                                     directory: directory)
+                                     directory: directory, standardInput: standardInput)
         return try await process.wait(timeout: timeout)
     }
 

@@ -19,9 +19,9 @@ public final class CLIProcess: Sendable {
     ///
     /// - Throws: `CLIError.cannotStart` when it cannot be spawned; the file system's error when
     ///   the capture files cannot be made.
-    init(executable: URL, arguments: [String], environment: [String: String], directory: URL?) throws {
+    init(executable: URL, arguments: [String], environment: [String: String], directory: URL?, standardInput: Data? = nil) throws {
         self.arguments = arguments
-        capture = try OutputFiles()
+        capture = try OutputFiles(input: standardInput)
         process = Process()
         if let nice = Self.nice {
             process.executableURL = nice
@@ -32,7 +32,7 @@ public final class CLIProcess: Sendable {
         }
         process.environment = CLI.childEnvironment(environment)
         if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = capture.input ?? FileHandle.nullDevice
         process.standardOutput = capture.output
         process.standardError = capture.error
         let exit = self.exit
@@ -194,8 +194,10 @@ private struct OutputFiles: Sendable {
     let errorURL: URL
     let output: FileHandle
     let error: FileHandle
+    /// The child's standard input, from a file (never a pipe that a large input could fill).
+    let input: FileHandle?
 
-    init() throws {
+    init(input data: Data?) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("crossfold-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         outputURL = directory.appendingPathComponent("stdout")
@@ -204,12 +206,20 @@ private struct OutputFiles: Sendable {
         try Data().write(to: errorURL)
         output = try FileHandle(forWritingTo: outputURL)
         error = try FileHandle(forWritingTo: errorURL)
+        if let data {
+            let inputURL = directory.appendingPathComponent("stdin")
+            try data.write(to: inputURL)
+            input = try FileHandle(forReadingFrom: inputURL)
+        } else {
+            input = nil
+        }
     }
 
     /// Closes this process's copies of the files (the child keeps its own).
     func closeWriters() {
         try? output.close()
         try? error.close()
+        try? input?.close()
     }
 
     func read(_ url: URL) -> String {

@@ -25,59 +25,30 @@ public enum PythonOracle {
 
     /// Runs `script` with `python3 -c`, feeding it `stdin`, and returns its standard output.
     ///
-    /// One oracle runs at a time (the `python` lane of `ExclusiveTests`), and the wait for it is on
-    /// a thread of its own (`DedicatedThread`). Waiting on the cooperative pool (one thread per
-    /// core, two in CI), two oracles stopped every other test for 30 s; unbounded, the forty-odd
-    /// oracles that start with the suite (numpy, scipy and scikit-learn imports, a second or two of
-    /// CPU each) outran the test process on two cores for over a minute.
+    /// One oracle runs at a time (the `python` lane of `ExclusiveTests`), as the tests run any child
+    /// (`CLI.run`: input and output in files, the exit awaited without holding a thread). Waiting
+    /// on the cooperative pool (one thread per core, two in CI), two oracles stopped every other test
+    /// for 30 s; unbounded, the forty-odd oracles that start with the suite (numpy, scipy and
+    /// scikit-learn imports, a second or two of CPU each) outran the test process on two cores for
+    /// over a minute.
     ///
     /// - Throws: `PythonOracle.Failure` when python3 cannot be started or exits non-zero (the
     ///   message holds its standard error).
     public static func run(script: String, stdin: Data = Data()) async throws -> Data {
-        try await ExclusiveTests.python.run {
-            try await DedicatedThread.run("crossfold.test.python") { try runBlocking(script: script, stdin: stdin) }
-        }
-    }
-
-    private static func runBlocking(script: String, stdin: Data) throws -> Data {
-        // Files rather than pipes: a large stdin and a large stdout can never deadlock each other.
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("python-oracle-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let input = directory.appendingPathComponent("stdin")
-        let output = directory.appendingPathComponent("stdout")
-        let errors = directory.appendingPathComponent("stderr")
-        try stdin.write(to: input)
-        try Data().write(to: output)
-        try Data().write(to: errors)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [interpreter, "-c", script]
-        let inputHandle = try FileHandle(forReadingFrom: input)
-        let outputHandle = try FileHandle(forWritingTo: output)
-        let errorHandle = try FileHandle(forWritingTo: errors)
-        defer {
-            try? inputHandle.close()
-            try? outputHandle.close()
-            try? errorHandle.close()
-        }
-        process.standardInput = inputHandle
-        process.standardOutput = outputHandle
-        process.standardError = errorHandle
+        let result: CLIResult
         do {
-            try process.run()
+            result = try await ExclusiveTests.python.run {
+                try await CLI.run(executable: URL(fileURLWithPath: "/usr/bin/env"), arguments: [interpreter, "-c", script],
+                                  timeout: .seconds(600), standardInput: stdin)
+            }
         } catch {
-            throw Failure(description: "cannot start \(interpreter): \(error)")
+            throw Failure(description: "cannot run \(interpreter): \(error)")
         }
-        process.waitUntilExit()
-        let stderrText = String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw Failure(description: "\(interpreter) exited with status \(process.terminationStatus): \(stderrText)")
+        guard result.exitCode == 0 else {
+            throw Failure(description: "\(interpreter) exited with status \(result.exitCode): "
+                + result.standardError.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return try Data(contentsOf: output)
+        return Data(result.standardOutput.utf8)
     }
 
     /// Text in, text out: checks `modules` (skipping or failing as `require` does), runs `script` with

@@ -23,29 +23,19 @@ import TestSupport
         }
     }
 
-    /// What the checker saw, or a failure with its message. Chromium runs on a thread of its own,
-    /// one browser test at a time (ExclusiveTests): the cooperative pool stays free.
+    /// What the checker saw, or a failure with its message. One browser test at a time
+    /// (ExclusiveTests), run as the tests run any child (`CLI.run`).
     static func check(_ report: URL, concepts: Int, screenshot: URL, flags: [String] = []) async throws -> JSONValue {
-        try await ExclusiveTests.run {
-            try await DedicatedThread.run { try runChecker(report, concepts: concepts, screenshot: screenshot, flags: flags) }
+        let run = try await ExclusiveTests.run {
+            try await CLI.run(
+                executable: URL(fileURLWithPath: "/usr/bin/env"),
+                arguments: [PythonOracle.interpreter, checker, report.path, screenshot.path, "--concepts", String(concepts)] + flags,
+                timeout: .seconds(600))
         }
-    }
-
-    private static func runChecker(_ report: URL, concepts: Int, screenshot: URL, flags: [String]) throws -> JSONValue {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [PythonOracle.interpreter, checker, report.path, screenshot.path, "--concepts", String(concepts)] + flags
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        let complaint = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PythonOracle.Failure(description: "check_report.py failed (\(process.terminationStatus)): \(complaint)")
+        guard run.exitCode == 0 else {
+            throw PythonOracle.Failure(description: "check_report.py failed (\(run.exitCode)): \(run.standardError)")
         }
-        let line = String(decoding: printed, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        let line = run.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
         return try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8))
     }
 
