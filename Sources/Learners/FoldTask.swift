@@ -14,10 +14,10 @@ public enum FoldTask {
     /// concepts where one is required), and `cancelled` when `cancellation` stopped it.
     ///
     /// With `partitions` (the fold of every row in this repeat), a learner whose fit needs only sums
-    /// (`AdditiveLearner`: centroid, naive-bayes) fits from the partitions' sums, which `memo` keeps
-    /// for the repeat's other folds; `partitions` must then agree with `testRows` (else
-    /// `invalidTask`). The model is the same bits with or without `memo`, and other learners ignore
-    /// `partitions`.
+    /// (`AdditiveLearner`: centroid, naive-bayes) fits from the partitions' sums, and `knn` predicts
+    /// from pairs of rows compared once for all folds (`NeighbourPairs`); `memo` keeps either for the
+    /// repeat's other folds. `partitions` must then agree with `testRows` (else `invalidTask`). The
+    /// scores are the same bits with or without `memo`, and other learners ignore `partitions`.
     public static func run(
         dataset: Dataset, trainRows: [Int], testRows: [Int], repeatIndex: Int, fold: Int, spec: LearnerSpec,
         threads: Int = 1, available: (@Sendable () -> Int)? = nil, partitions: FoldPartitions? = nil,
@@ -30,17 +30,22 @@ public enum FoldTask {
             throw LearnerError(.invalidTask, "fold \(fold) of repeat \(repeatIndex) has no training rows")
         }
         let learner = try LearnerCatalog.make(spec)
+        let lanes = { RowView(dataset: dataset, rows: [], threads: threads, available: available).lanes }
+        if let partitions, let knn = learner as? NearestNeighboursLearner, knn.sharesPairs(partitions, dataset: dataset) {
+            try check(partitions, fold: fold, repeatIndex: repeatIndex, testRows: testRows, rowCount: dataset.rowCount)
+            let scores = try knn.predict(
+                fold: fold, of: partitions, dataset: dataset, lanes: lanes(), memo: memo, key: spec.memoKey,
+                cancellation: cancellation)
+            try checkScores(scores, rows: testRows.count, concepts: dataset.conceptCount, model: spec.model)
+            return FoldPredictions(
+                repeatIndex: repeatIndex, fold: fold, rows: testRows, scores: scores, conceptCount: dataset.conceptCount
+            )
+        }
         let model: any FittedModel
         if let partitions, let additive = learner as? any AdditiveLearner, additive.fitsFromSums(partitions, dataset: dataset) {
-            guard partitions.match(fold: fold, testRows: testRows, rowCount: dataset.rowCount) else {
-                throw LearnerError(
-                    .invalidTask,
-                    "fold \(fold) of repeat \(repeatIndex): the fold of every row the task carries does not agree with its "
-                        + "test rows (a coordinator fault; report it)")
-            }
-            let lanes = RowView(dataset: dataset, rows: [], threads: threads, available: available).lanes
+            try check(partitions, fold: fold, repeatIndex: repeatIndex, testRows: testRows, rowCount: dataset.rowCount)
             model = try additive.fit(
-                fold: fold, of: partitions, dataset: dataset, lanes: lanes, memo: memo, key: spec.memoKey,
+                fold: fold, of: partitions, dataset: dataset, lanes: lanes(), memo: memo, key: spec.memoKey,
                 cancellation: cancellation)
         } else {
             model = try learner.fit(
@@ -96,6 +101,18 @@ public enum FoldTask {
             RowView(dataset: test, rows: rows, threads: threads, available: available), cancellation: cancellation)
         try checkScores(scores, rows: rows.count, concepts: training.conceptCount, model: spec.model)
         return FoldPredictions(repeatIndex: 0, fold: 0, rows: rows, scores: scores, conceptCount: training.conceptCount)
+    }
+
+    /// Refuses partitions whose fold `fold` is not exactly `testRows`.
+    private static func check(
+        _ partitions: FoldPartitions, fold: Int, repeatIndex: Int, testRows: [Int], rowCount: Int
+    ) throws(LearnerError) {
+        guard partitions.match(fold: fold, testRows: testRows, rowCount: rowCount) else {
+            throw LearnerError(
+                .invalidTask,
+                "fold \(fold) of repeat \(repeatIndex): the fold of every row the task carries does not agree with its "
+                    + "test rows (a coordinator fault; report it)")
+        }
     }
 
     private static func checkFeatures(_ dataset: Dataset) throws(LearnerError) {

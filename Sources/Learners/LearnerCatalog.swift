@@ -127,10 +127,11 @@ public enum LearnerCatalog {
         }
     }
 
-    /// Whether `model` fits every fold of a repeat from the same per-fold sums when a task carries
-    /// the fold of every row (`FoldPartitions`): one pass over the data for all folds.
-    public static func fitsFromFoldSums(_ model: String) -> Bool {
-        additiveModels.contains(model)
+    /// Whether `model` shares work between the folds of a repeat when a task carries the fold of
+    /// every row (`FoldPartitions`): per-fold sums of one pass for an `AdditiveLearner`, pairs of rows
+    /// compared once for `knn` (`NeighbourPairs`).
+    public static func sharesWorkAcrossFolds(_ model: String) -> Bool {
+        additiveModels.contains(model) || model == "knn"
     }
 
     /// The learners that conform to `AdditiveLearner`, found once: the coordinator asks at every

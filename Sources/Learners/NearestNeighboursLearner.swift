@@ -1,3 +1,5 @@
+import Datasets
+
 /// `knn`: k nearest neighbours by cosine similarity.
 ///
 /// The score of a concept is the weighted fraction of the `k` most similar training rows that are
@@ -33,6 +35,52 @@ struct NearestNeighboursLearner: Learner {
     func fit(_ training: RowView, cancellation: FoldCancellation) throws(LearnerError) -> any FittedModel {
         guard training.count > 0 else { throw LearnerError(.trainingFailed, "knn: the training view has no rows") }
         return NearestNeighboursModel(training: training, neighbours: min(neighbours, training.count), weighting: weighting)
+    }
+}
+
+extension NearestNeighboursLearner {
+    /// Whether the folds of `partitions` are predicted from pairs compared once for all folds
+    /// (`NeighbourPairs`): up to `NeighbourPairs.largestShared` neighbours, and best lists within
+    /// `PartitionStatisticsMemo.largestSums`. A function of the plan, the dataset's shape and k only, so
+    /// every worker predicts a fold the same way.
+    func sharesPairs(_ partitions: FoldPartitions, dataset: Dataset) -> Bool {
+        partitions.folds >= 2 && neighbours <= NeighbourPairs.largestShared
+            && NeighbourPairs.bytes(rows: dataset.rowCount, kept: min(neighbours, dataset.rowCount))
+                <= PartitionStatisticsMemo.largestSums
+    }
+
+    /// Scores of fold `fold`'s held-out rows of `partitions` (rows in increasing order), from the
+    /// repeat's pairs: the tiles this fold is in that `memo` does not hold yet are computed here, on up
+    /// to `lanes` threads. The same bits as without `memo`.
+    func predict(
+        fold: Int, of partitions: FoldPartitions, dataset: Dataset, lanes: Int, memo: PartitionStatisticsMemo?, key: String,
+        cancellation: FoldCancellation
+    ) throws(LearnerError) -> [Float] {
+        let make = { NeighbourPairs(partitions: partitions, dataset: dataset, neighbours: neighbours) }
+        let bytes = NeighbourPairs.bytes(rows: dataset.rowCount, kept: min(neighbours, dataset.rowCount))
+        let pairs = memo?.work(for: partitions.identity + "/" + key, bytes: bytes, make: make) ?? make()
+        let best = try pairs.neighbours(of: fold, lanes: lanes, cancellation: cancellation)
+        let rows = pairs.foldRows[fold]
+        let kept = pairs.kept
+        let used = min(neighbours, dataset.rowCount - rows.count)
+        let c = dataset.conceptCount
+        var out = [Float](repeating: 0, count: rows.count * c)
+        guard used > 0 else { throw LearnerError(.trainingFailed, "knn: the training view has no rows") }
+        best.similarity.withUnsafeBufferPointer { similarity in
+            best.row.withUnsafeBufferPointer { row in
+                out.withUnsafeMutableBufferPointer { out in
+                    dataset.labels.withUnsafeBufferPointer { labels in
+                        for position in rows.indices {
+                            NearestNeighboursModel.score(
+                                similarity: similarity.baseAddress! + position * kept, neighbours: used,
+                                weighting: weighting, row: { Int(row[position * kept + $0]) }, labels: labels,
+                                conceptCount: c, into: out.baseAddress! + position * c)
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 }
 
@@ -147,7 +195,19 @@ struct NearestNeighboursModel: FittedModel {
         similarity: UnsafePointer<Float>, position: UnsafePointer<Int32>, labels: UnsafeBufferPointer<UInt8>,
         into out: UnsafeMutablePointer<Float>
     ) {
-        let c = training.dataset.conceptCount
+        let rows = training.rows
+        Self.score(
+            similarity: similarity, neighbours: neighbours, weighting: weighting, row: { rows[Int(position[$0])] },
+            labels: labels, conceptCount: training.dataset.conceptCount, into: out)
+    }
+
+    /// One row's scores from its `neighbours` best (similarities best first; `row(slot)` is the
+    /// dataset row of a slot): each concept's weighted fraction of positive neighbours.
+    @inline(__always)
+    static func score(
+        similarity: UnsafePointer<Float>, neighbours: Int, weighting: NearestNeighboursLearner.Weighting,
+        row: (Int) -> Int, labels: UnsafeBufferPointer<UInt8>, conceptCount c: Int, into out: UnsafeMutablePointer<Float>
+    ) {
         var weights = [Double](repeating: 1, count: neighbours)
         if weighting == .distance {
             let distances = (0..<neighbours).map { max(0, 1 - Double(similarity[$0])) }
@@ -161,7 +221,7 @@ struct NearestNeighboursModel: FittedModel {
         var total: Double = 0
         var sums = [Double](repeating: 0, count: c)
         for slot in 0..<neighbours {
-            let row = training.rows[Int(position[slot])]
+            let row = row(slot)
             total += weights[slot]
             for concept in 0..<c where labels[row * c + concept] != 0 { sums[concept] += weights[slot] }
         }

@@ -34,7 +34,7 @@ import Testing
             try LearnerCatalog.make(LearnerSpec(model: "command", params: ["program": "fit.py"]))
         }
         #expect(error?.kind == .invalidTask)
-        #expect(!LearnerCatalog.fitsFromFoldSums("command"))
+        #expect(!LearnerCatalog.sharesWorkAcrossFolds("command"))
     }
 
     @Test func isDocumentedAfterTheBuiltInLearners() {

@@ -62,11 +62,11 @@ struct ActiveJob: Sendable {
         return repeatRows.rows(of: plan, repeat: label.repeatIndex).testRows(fold: label.fold)
     }
 
-    /// The fold of every row in repeat `r`, one byte each, for a learner that fits every fold from
-    /// the same per-fold sums (`LearnerCatalog.fitsFromFoldSums`); nil for other learners, holdout
+    /// The fold of every row in repeat `r`, one byte each, for a learner that shares work across the
+    /// folds of a repeat (`LearnerCatalog.sharesWorkAcrossFolds`); nil for other learners, holdout
     /// jobs and plans of more than `FoldPartitions.maximumFolds` folds.
     func partitions(repeat r: Int, model: String) -> [UInt8]? {
-        guard let plan, LearnerCatalog.fitsFromFoldSums(model) else { return nil }
+        guard let plan, LearnerCatalog.sharesWorkAcrossFolds(model) else { return nil }
         return repeatRows.rows(of: plan, repeat: r).rowFolds
     }
 
