@@ -210,7 +210,12 @@ final class NeighbourPairs: Sendable {
         scratch.aRow.update(repeating: -1, count: aRows.count * k)
         scratch.bSimilarity.update(repeating: -.infinity, count: bRows.count * k)
         scratch.bRow.update(repeating: -1, count: bRows.count * k)
-        scratch.bThreshold.update(repeating: -.infinity, count: bRows.count)
+        // A candidate below a row's k-th best so far can never be among its best: only those at or
+        // above it are kept, which leaves each list's merged result the same and skips most inserts.
+        let aList = lists[firstList[a] + p]
+        let bList = lists[firstList[b] + q]
+        aList.gates(into: scratch.aThreshold)
+        bList.gates(into: scratch.bThreshold)
 
         let m = Self.productRows
         let n = Self.productColumns
@@ -227,8 +232,8 @@ final class NeighbourPairs: Sendable {
                     scratch, rows: i0..<(i0 + rowsHere), columns: j0..<(j0 + columnsHere), aRows: aRows, bRows: bRows)
             }
         }
-        lists[firstList[a] + p].merge(similarity: scratch.aSimilarity, row: scratch.aRow)
-        lists[firstList[b] + q].merge(similarity: scratch.bSimilarity, row: scratch.bRow)
+        aList.merge(similarity: scratch.aSimilarity, row: scratch.aRow)
+        bList.merge(similarity: scratch.bSimilarity, row: scratch.bRow)
     }
 
     /// One product's similarities into both sides' best: row i's among the columns, column j's among
@@ -245,34 +250,22 @@ final class NeighbourPairs: Sendable {
             let line = UnsafePointer(scratch.product + (i - rows.lowerBound) * width)
             let aSimilarity = scratch.aSimilarity + i * k
             let aRow = scratch.aRow + i * k
-            var aThreshold = aSimilarity[k - 1]
+            var aThreshold = scratch.aThreshold[i]
             let rowIndex = Int32(aRows[aBase + i])
-            var j = 0
-            while j < width {
-                let span = min(16, width - j)
-                if span == 16 {
-                    let values = UnsafeRawPointer(line + j).loadUnaligned(as: SIMD16<Float>.self)
-                    let thresholds = UnsafeRawPointer(scratch.bThreshold + columns.lowerBound + j)
-                        .loadUnaligned(as: SIMD16<Float>.self)
-                    if !any(values .> thresholds) && !any(values .> SIMD16(repeating: aThreshold)) {
-                        j += 16
-                        continue
-                    }
+            let bThreshold = scratch.bThreshold + columns.lowerBound
+            for j in 0..<width {
+                let s = line[j]
+                if s > aThreshold {
+                    Self.insert(s, row: Int32(bRows[bBase + columns.lowerBound + j]), similarity: aSimilarity, rowOf: aRow, k: k)
+                    aThreshold = max(aThreshold, aSimilarity[k - 1])
                 }
-                for jj in j..<(j + span) {
-                    let s = line[jj]
-                    let column = columns.lowerBound + jj
-                    if s > aThreshold {
-                        Self.insert(s, row: Int32(bRows[bBase + column]), similarity: aSimilarity, rowOf: aRow, k: k)
-                        aThreshold = aSimilarity[k - 1]
-                    }
-                    if s > scratch.bThreshold[column] {
-                        Self.insert(s, row: rowIndex, similarity: scratch.bSimilarity + column * k, rowOf: scratch.bRow + column * k, k: k)
-                        scratch.bThreshold[column] = scratch.bSimilarity[column * k + k - 1]
-                    }
+                if s > bThreshold[j] {
+                    let column = columns.lowerBound + j
+                    Self.insert(s, row: rowIndex, similarity: scratch.bSimilarity + column * k, rowOf: scratch.bRow + column * k, k: k)
+                    bThreshold[j] = max(bThreshold[j], scratch.bSimilarity[column * k + k - 1])
                 }
-                j += span
             }
+            scratch.aThreshold[i] = aThreshold
         }
     }
 
@@ -348,6 +341,15 @@ final class BestLists: Sendable {
         }
     }
 
+    /// Each row's gate for new candidates: just below its k-th best so far (−∞ while a slot is
+    /// unfilled), so a candidate passes when it is at least that good.
+    func gates(into gate: UnsafeMutablePointer<Float>) {
+        let k = kept
+        lists.withLock { lists in
+            for r in 0..<(lists.similarity.count / k) { gate[r] = lists.similarity[r * k + k - 1].nextDown }
+        }
+    }
+
     func read(_ body: (ArraySlice<Float>, ArraySlice<Int32>) -> Void) {
         lists.withLock { body($0.similarity[...], $0.row[...]) }
     }
@@ -362,6 +364,8 @@ private final class TileScratch {
     let aRow: UnsafeMutablePointer<Int32>
     let bSimilarity: UnsafeMutablePointer<Float>
     let bRow: UnsafeMutablePointer<Int32>
+    /// Per row of each side, what a candidate must exceed: its k-th best so far, in the tile or before.
+    let aThreshold: UnsafeMutablePointer<Float>
     let bThreshold: UnsafeMutablePointer<Float>
     /// Fold and chunk `a` holds, so consecutive tiles of one chunk gather it once.
     var gatheredA: [Int] = []
@@ -374,6 +378,7 @@ private final class TileScratch {
         aRow = .allocate(capacity: chunkRows * kept)
         bSimilarity = .allocate(capacity: chunkRows * kept)
         bRow = .allocate(capacity: chunkRows * kept)
+        aThreshold = .allocate(capacity: chunkRows)
         bThreshold = .allocate(capacity: chunkRows + 16)
     }
 
@@ -385,6 +390,7 @@ private final class TileScratch {
         aRow.deallocate()
         bSimilarity.deallocate()
         bRow.deallocate()
+        aThreshold.deallocate()
         bThreshold.deallocate()
     }
 }
