@@ -7,3 +7,21 @@
 static inline void crossfold_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
+
+// The first j in [from, n) with s[j] > row_gate or s[j] > column_gates[j], else n: the scan of a
+// block of similarities for candidates (Sources/Learners/NeighbourPairs.swift). Nearly every value
+// passes neither gate, so whole runs of 16 are compared without a branch (the compiler vectorizes
+// the inner loop) and only a run with a candidate is searched one by one.
+static inline int crossfold_first_candidate(
+    const float *s, const float *column_gates, float row_gate, int from, int n) {
+    int j = from;
+    for (; j + 16 <= n; j += 16) {
+        int hit = 0;
+        for (int t = 0; t < 16; t++) hit |= (s[j + t] > row_gate) | (s[j + t] > column_gates[j + t]);
+        if (hit) break;
+    }
+    for (; j < n; j++) {
+        if (s[j] > row_gate || s[j] > column_gates[j]) return j;
+    }
+    return n;
+}

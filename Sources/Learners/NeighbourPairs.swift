@@ -1,3 +1,4 @@
+import CBLAS
 import Datasets
 import Dispatch
 import Synchronization
@@ -253,7 +254,8 @@ final class NeighbourPairs: Sendable {
             var aThreshold = scratch.aThreshold[i]
             let rowIndex = Int32(aRows[aBase + i])
             let bThreshold = scratch.bThreshold + columns.lowerBound
-            for j in 0..<width {
+            var j = Int(crossfold_first_candidate(line, bThreshold, aThreshold, 0, Int32(width)))
+            while j < width {
                 let s = line[j]
                 if s > aThreshold {
                     Self.insert(s, row: Int32(bRows[bBase + columns.lowerBound + j]), similarity: aSimilarity, rowOf: aRow, k: k)
@@ -264,6 +266,7 @@ final class NeighbourPairs: Sendable {
                     Self.insert(s, row: rowIndex, similarity: scratch.bSimilarity + column * k, rowOf: scratch.bRow + column * k, k: k)
                     bThreshold[j] = max(bThreshold[j], scratch.bSimilarity[column * k + k - 1])
                 }
+                j = Int(crossfold_first_candidate(line, bThreshold, aThreshold, Int32(j + 1), Int32(width)))
             }
             scratch.aThreshold[i] = aThreshold
         }
