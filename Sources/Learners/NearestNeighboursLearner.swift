@@ -12,6 +12,9 @@ import Datasets
 /// normalised, and streams the training rows past them in blocks, normalised on the way; the
 /// similarities of a test block against a training block come from one sgemm. Cancellation is
 /// checked before each training block, so a cancelled prediction stops within one block.
+///
+/// A task that carries the fold of every row (`FoldPartitions`) takes another way: the folds of a
+/// repeat compare each pair of rows once (`NeighbourPairs`, `predict(fold:of:...)`).
 struct NearestNeighboursLearner: Learner {
     enum Weighting: String, Sendable {
         case uniform

@@ -1,10 +1,11 @@
 import Synchronization
 
-/// The per-fold sums (`PartitionWork`) a worker process keeps between the folds of a repeat, so
-/// the folds of a repeat share one pass over the data: the first to arrive starts it, folds that
-/// arrive meanwhile join in, and later ones only add.
+/// The work a worker process keeps between the folds of a repeat: per-fold sums (`PartitionWork`),
+/// so the folds share one pass over the data (the first to arrive starts it, folds that arrive
+/// meanwhile join in, and later ones only add), and `knn`'s pairs of rows (`NeighbourPairs`), so
+/// each pair is compared once.
 ///
-/// Only an optimisation: a fold's model is the same bits with or without it. It holds at most
+/// Only an optimisation: a fold's scores are the same bits with or without it. It holds at most
 /// `capacity` bytes, dropping the oldest sums first.
 public final class PartitionStatisticsMemo: Sendable {
     public let capacity: Int
