@@ -81,12 +81,15 @@ private func tasks(_ outputs: [CoordinatorOutput]) -> [(PeerID, TaskAssignment, 
         }
     }
 
-    @Test func onlyLearnersThatFitFromSumsGetTheFoldOfEveryRow() throws {
+    /// Learners that share work across folds (sums, knn's pairs) get the fold of every row; others not.
+    @Test(arguments: [("logistic", false), ("knn", true)])
+    func onlyLearnersThatShareWorkAcrossFoldsGetTheFoldOfEveryRow(model: String, shares: Bool) throws {
         let h = CoreHarness()
         _ = h.ready(PeerID([9]), slots: 3)
-        let assigned = tasks(h.send(.client(h.client, .submit(request: "r", spec: h.spec(model: "knn")))))
+        let assigned = tasks(h.send(.client(h.client, .submit(request: "r", spec: h.spec(model: model)))))
         #expect(assigned.count == 3)
-        #expect(assigned.allSatisfy { $0.1.partitionFolds == nil && $0.1.rowFolds == nil })
+        #expect(assigned.allSatisfy { ($0.1.partitionFolds == 3 && $0.1.rowFolds?.count == 60) == shares })
+        #expect(assigned.allSatisfy { ($0.1.partitionFolds == nil && $0.1.rowFolds == nil) == !shares })
     }
 
     @Test func resentSubmitDoesNotStartASecondJob() {
