@@ -43,12 +43,12 @@ struct NearestNeighboursLearner: Learner {
 
 extension NearestNeighboursLearner {
     /// Whether the folds of `partitions` are predicted from pairs compared once for all folds
-    /// (`NeighbourPairs`): up to `NeighbourPairs.largestShared` neighbours, and best lists within
-    /// `PartitionStatisticsMemo.largestSums`. A function of the plan, the dataset's shape and k only, so
-    /// every worker predicts a fold the same way.
+    /// (`NeighbourPairs`): up to `NeighbourPairs.largestShared` neighbours, and the pairs' best lists
+    /// and tiles within `PartitionStatisticsMemo.largestSums`. A function of the plan, the dataset's
+    /// shape and k only, so every worker predicts a fold the same way.
     func sharesPairs(_ partitions: FoldPartitions, dataset: Dataset) -> Bool {
         partitions.folds >= 2 && neighbours <= NeighbourPairs.largestShared
-            && NeighbourPairs.bytes(rows: dataset.rowCount, kept: min(neighbours, dataset.rowCount))
+            && NeighbourPairs.bytes(partitions, featureCount: dataset.featureCount, neighbours: neighbours)
                 <= PartitionStatisticsMemo.largestSums
     }
 
@@ -59,10 +59,10 @@ extension NearestNeighboursLearner {
         fold: Int, of partitions: FoldPartitions, dataset: Dataset, lanes: Int, memo: PartitionStatisticsMemo?, key: String,
         cancellation: FoldCancellation
     ) throws(LearnerError) -> [Float] {
-        let make = { NeighbourPairs(partitions: partitions, dataset: dataset, neighbours: neighbours) }
-        let bytes = NeighbourPairs.bytes(rows: dataset.rowCount, kept: min(neighbours, dataset.rowCount))
+        let make = { NeighbourPairs(partitions: partitions, featureCount: dataset.featureCount, neighbours: neighbours) }
+        let bytes = NeighbourPairs.bytes(partitions, featureCount: dataset.featureCount, neighbours: neighbours)
         let pairs = memo?.work(for: partitions.identity + "/" + key, bytes: bytes, make: make) ?? make()
-        let best = try pairs.neighbours(of: fold, lanes: lanes, cancellation: cancellation)
+        let best = try pairs.neighbours(of: fold, in: dataset, lanes: lanes, cancellation: cancellation)
         let rows = pairs.foldRows[fold]
         let kept = pairs.kept
         let used = min(neighbours, dataset.rowCount - rows.count)
@@ -182,14 +182,7 @@ struct NearestNeighboursModel: FittedModel {
         for j in 0..<count {
             let s = candidates[j]
             guard s > threshold else { continue }
-            var slot = k - 1
-            while slot > 0, similarity[slot - 1] < s {
-                similarity[slot] = similarity[slot - 1]
-                position[slot] = position[slot - 1]
-                slot -= 1
-            }
-            similarity[slot] = s
-            position[slot] = Int32(firstPosition + j)
+            NeighbourPairs.insert(s, row: Int32(firstPosition + j), similarity: similarity, rowOf: position, k: k)
             threshold = similarity[k - 1]
         }
     }

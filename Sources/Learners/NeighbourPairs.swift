@@ -27,12 +27,11 @@ final class NeighbourPairs: Sendable {
     /// Rows per chunk of a fold.
     let chunkRows: Int
     private let featureCount: Int
-    private let dataset: Dataset
     /// Tile `t` compares chunk `p` of fold `a` with chunk `q` of fold `b`, `a < b`.
     private let tiles: [(a: Int, p: Int, b: Int, q: Int)]
     /// The tiles each fold needs, in the order its threads take them.
     private let tilesOfFold: [[Int]]
-    /// The best so far of each chunk of each fold (`listIndex`).
+    /// The best so far of each chunk of each fold; fold f's chunks start at `firstList[f]`.
     private let lists: [BestLists]
     private let firstList: [Int]
     private let state: Mutex<State>
@@ -65,19 +64,36 @@ final class NeighbourPairs: Sendable {
         return min(4096, max(productColumns, byMemory / productColumns * productColumns))
     }
 
-    /// Bytes the best lists take for `rows` rows and `kept` neighbours, what the memo counts.
-    static func bytes(rows: Int, kept: Int) -> Int { rows * kept * 8 }
+    /// About the bytes the pairs of `partitions` hold for `neighbours` neighbours, what the memo
+    /// counts: each row's best list and its place in its fold, and each tile's state.
+    static func bytes(_ partitions: FoldPartitions, featureCount: Int, neighbours: Int) -> Int {
+        let rows = partitions.rowFolds.count
+        let chunks = chunkCounts(partitions, featureCount: featureCount)
+        let all = chunks.reduce(0, +)
+        let tiles = (all * all - chunks.reduce(0) { $0 + $1 * $1 }) / 2
+        return rows * (max(1, min(neighbours, rows)) * 8 + 8) + tiles * 64
+    }
 
-    init(partitions: FoldPartitions, dataset: Dataset, neighbours: Int) {
-        self.dataset = dataset
-        featureCount = dataset.featureCount
-        kept = max(1, min(neighbours, dataset.rowCount))
+    /// Chunks of each fold's rows.
+    private static func chunkCounts(_ partitions: FoldPartitions, featureCount: Int) -> [Int] {
+        var sizes = [Int](repeating: 0, count: partitions.folds)
+        for fold in partitions.rowFolds { sizes[Int(fold)] += 1 }
+        let chunk = chunkRows(featureCount: featureCount)
+        return sizes.map { ($0 + chunk - 1) / chunk }
+    }
+
+    /// The pairs of `partitions` of a dataset of `featureCount` features, for `neighbours` neighbours;
+    /// nothing is computed until a fold asks (`neighbours(of:...)`).
+    init(partitions: FoldPartitions, featureCount: Int, neighbours: Int) {
+        self.featureCount = featureCount
+        let kept = max(1, min(neighbours, partitions.rowFolds.count))
+        self.kept = kept
         var rowsOfFold = [[Int]](repeating: [], count: partitions.folds)
         for (row, fold) in partitions.rowFolds.enumerated() { rowsOfFold[Int(fold)].append(row) }
         foldRows = rowsOfFold
-        let chunk = Self.chunkRows(featureCount: dataset.featureCount)
+        let chunk = Self.chunkRows(featureCount: featureCount)
         chunkRows = chunk
-        let chunks = rowsOfFold.map { ($0.count + chunk - 1) / chunk }
+        let chunks = Self.chunkCounts(partitions, featureCount: featureCount)
         var first: [Int] = []
         var total = 0
         for count in chunks {
@@ -87,7 +103,7 @@ final class NeighbourPairs: Sendable {
         firstList = first
         lists = (0..<partitions.folds).flatMap { fold in
             (0..<chunks[fold]).map { p in
-                BestLists(rows: min(chunk, rowsOfFold[fold].count - p * chunk), kept: max(1, min(neighbours, dataset.rowCount)))
+                BestLists(rows: min(chunk, rowsOfFold[fold].count - p * chunk), kept: kept)
             }
         }
         var tiles: [(a: Int, p: Int, b: Int, q: Int)] = []
@@ -117,13 +133,16 @@ final class NeighbourPairs: Sendable {
     /// best first, `foldRows[fold].count × kept` of each; slots past the other folds' row count hold
     /// −∞ and row −1. Computes the fold's tiles nobody has started on up to `lanes` threads, then waits
     /// for the ones others are computing. Throws `cancelled` (its tiles left for others).
-    func neighbours(of fold: Int, lanes: Int, cancellation: FoldCancellation) throws(LearnerError) -> (
+    ///
+    /// `dataset` is the one the partitions were made for (the memo's key names it); the pairs do not
+    /// keep it, so a memo entry never holds a dataset's memory.
+    func neighbours(of fold: Int, in dataset: Dataset, lanes: Int, cancellation: FoldCancellation) throws(LearnerError) -> (
         similarity: [Float], row: [Int32]
     ) {
         let failures = Mutex<LearnerError?>(nil)
         BlockRunner.run(blocks: lanes, lanes: lanes) { _, _ in
             do throws(LearnerError) {
-                try work(fold: fold, cancellation: cancellation)
+                try work(fold: fold, dataset: dataset, cancellation: cancellation)
             } catch {
                 failures.withLock { $0 = $0 ?? error }
             }
@@ -150,7 +169,7 @@ final class NeighbourPairs: Sendable {
     }
 
     /// One thread's share of a fold: tiles nobody has started, then waiting for the rest.
-    private func work(fold: Int, cancellation: FoldCancellation) throws(LearnerError) {
+    private func work(fold: Int, dataset: Dataset, cancellation: FoldCancellation) throws(LearnerError) {
         let scratch = TileScratch(chunkRows: chunkRows, featureCount: featureCount, kept: kept)
         defer { scratch.deallocate() }
         let mine = tilesOfFold[fold]
@@ -176,7 +195,7 @@ final class NeighbourPairs: Sendable {
             case .compute(let t, let group):
                 defer { group.leave() }
                 do {
-                    try compute(tile: t, scratch: scratch, cancellation: cancellation)
+                    try compute(tile: t, dataset: dataset, scratch: scratch, cancellation: cancellation)
                     state.withLock { $0.slots[t] = .done }
                     computedTiles.add(1, ordering: .relaxed)
                 } catch {
@@ -196,17 +215,19 @@ final class NeighbourPairs: Sendable {
 
     /// Compares chunk p of fold a with chunk q of fold b and merges both sides' best into the lists.
     /// A cancelled tile merges nothing.
-    private func compute(tile t: Int, scratch: TileScratch, cancellation: FoldCancellation) throws(LearnerError) {
+    private func compute(
+        tile t: Int, dataset: Dataset, scratch: TileScratch, cancellation: FoldCancellation
+    ) throws(LearnerError) {
         let (a, p, b, q) = tiles[t]
         let aRows = foldRows[a][(p * chunkRows)..<min(foldRows[a].count, (p + 1) * chunkRows)]
         let bRows = foldRows[b][(q * chunkRows)..<min(foldRows[b].count, (q + 1) * chunkRows)]
         let d = featureCount
         let k = kept
         if scratch.gatheredA != [a, p] {
-            gather(aRows, into: scratch.a)
+            gather(aRows, of: dataset, into: scratch.a)
             scratch.gatheredA = [a, p]
         }
-        gather(bRows, into: scratch.b)
+        gather(bRows, of: dataset, into: scratch.b)
         scratch.aSimilarity.update(repeating: -.infinity, count: aRows.count * k)
         scratch.aRow.update(repeating: -1, count: aRows.count * k)
         scratch.bSimilarity.update(repeating: -.infinity, count: bRows.count * k)
@@ -272,9 +293,10 @@ final class NeighbourPairs: Sendable {
         }
     }
 
-    /// Puts a candidate better than the last of a sorted list in its place, after any equal ones.
+    /// Puts a candidate better than the last of a sorted list (best first) in its place, after any
+    /// equal ones; the last drops out.
     @inline(__always)
-    private static func insert(
+    static func insert(
         _ s: Float, row: Int32, similarity: UnsafeMutablePointer<Float>, rowOf: UnsafeMutablePointer<Int32>, k: Int
     ) {
         var slot = k - 1
@@ -287,7 +309,7 @@ final class NeighbourPairs: Sendable {
         rowOf[slot] = row
     }
 
-    private func gather(_ rows: ArraySlice<Int>, into buffer: UnsafeMutablePointer<Float>) {
+    private func gather(_ rows: ArraySlice<Int>, of dataset: Dataset, into buffer: UnsafeMutablePointer<Float>) {
         let d = featureCount
         dataset.features.withUnsafeBufferPointer { x in
             guard let source = x.baseAddress else { return }

@@ -42,12 +42,12 @@ import TestSupport
 
     static func run(
         _ spec: LearnerSpec, _ dataset: Dataset, fold: Int, partitions: FoldPartitions?, memo: PartitionStatisticsMemo?,
-        threads: Int = 1
+        threads: Int = 1, cancellation: FoldCancellation = FoldCancellation()
     ) throws -> [UInt32] {
         let (train, test) = rows(dataset, fold: fold)
         return try FoldTask.run(
             dataset: dataset, trainRows: train, testRows: test, repeatIndex: 0, fold: fold, spec: spec, threads: threads,
-            partitions: partitions, memo: memo
+            partitions: partitions, memo: memo, cancellation: cancellation
         ).scores.map(\.bitPattern)
     }
 

@@ -46,11 +46,8 @@ import TestSupport
         _ spec: LearnerSpec, _ dataset: Dataset, fold: Int, partitions: FoldPartitions?, memo: PartitionStatisticsMemo?,
         threads: Int = 1, cancellation: FoldCancellation = FoldCancellation()
     ) throws -> [UInt32] {
-        let (train, test) = FoldSumsTests.rows(dataset, fold: fold)
-        return try FoldTask.run(
-            dataset: dataset, trainRows: train, testRows: test, repeatIndex: 0, fold: fold, spec: spec, threads: threads,
-            partitions: partitions, memo: memo, cancellation: cancellation
-        ).scores.map(\.bitPattern)
+        try FoldSumsTests.run(
+            spec, dataset, fold: fold, partitions: partitions, memo: memo, threads: threads, cancellation: cancellation)
     }
 
     @Test(arguments: specs, Shape.allCases)
@@ -108,12 +105,12 @@ import TestSupport
             _ = try? Self.run(spec, dataset, fold: fold, partitions: partitions, memo: memo, threads: 2)
         }
         let key = partitions.identity + "/" + spec.memoKey
-        let shared = memo.work(for: key, bytes: 0) { NeighbourPairs(partitions: partitions, dataset: dataset, neighbours: 0) }
+        let shared = memo.work(for: key, bytes: 0) { NeighbourPairs(partitions: partitions, featureCount: 520, neighbours: 0) }
         // Two chunks per fold: 10 pairs of folds × 4 tiles.
         #expect(shared.tileCount == 40 && shared.computedTiles.load(ordering: .relaxed) == 40)
 
-        let alone = NeighbourPairs(partitions: partitions, dataset: dataset, neighbours: 10)
-        _ = try alone.neighbours(of: 3, lanes: 2, cancellation: FoldCancellation())
+        let alone = NeighbourPairs(partitions: partitions, featureCount: 520, neighbours: 10)
+        _ = try alone.neighbours(of: 3, in: dataset, lanes: 2, cancellation: FoldCancellation())
         #expect(alone.tileCount(of: 3) == 16 && alone.computedTiles.load(ordering: .relaxed) == 16)
     }
 
@@ -165,6 +162,16 @@ import TestSupport
         } throws: { error in
             (error as? LearnerError)?.kind == .invalidTask && "\(error)".contains("does not agree with its test rows")
         }
+    }
+
+    /// The memo counts each row's list and fold place and each tile: 2 chunks a fold, 40 tiles.
+    @Test func theMemoCountsListsRowsAndTiles() {
+        let partitions = FoldSumsTests.partitions(Self.chunked)
+        #expect(NeighbourPairs.bytes(partitions, featureCount: 520, neighbours: 10) == 2_903 * (10 * 8 + 8) + 40 * 64)
+        // A dataset of many narrow chunks (wide rows) is predicted fold by fold rather than hold
+        // hundreds of MiB of tile states.
+        let wide = FoldPartitions(folds: 5, rowFolds: (0..<1_500_000).map { UInt8($0 % 5) }, dataset: "d")
+        #expect(NeighbourPairs.bytes(wide, featureCount: 4_096, neighbours: 1) > PartitionStatisticsMemo.largestSums)
     }
 
     @Test func chunksDependOnTheFeatureCountOnly() {
