@@ -12,8 +12,13 @@ public struct ProtoJSONDecoder: Sendable {
 
     /// - Throws: `DecodingError` naming the path of the value that does not fit.
     public func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        let tree = try JSONDecoder().decode(JSONValue.self, from: data)
-        return try JSONTreeDecoder(tree, codingPath: []).decodeValue(T.self)
+        try decode(T.self, from: try JSONValue.parse(data))
+    }
+
+    /// The same from JSON already parsed (`JSONValue.parse`), so one text can be read as several
+    /// types without parsing it again.
+    public func decode<T: Decodable>(_ type: T.Type, from tree: JSONValue) throws -> T {
+        try JSONTreeDecoder(tree, codingPath: []).decodeValue(T.self)
     }
 }
 

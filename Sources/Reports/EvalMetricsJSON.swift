@@ -36,10 +36,11 @@ public enum EvalMetricsJSON {
     public static func decode(_ data: Data) throws(ReportError) -> EvalMetrics {
         let decoder = ProtoJSONDecoder()
         do {
-            let envelope = try decoder.decode(ResponseEnvelope.self, from: data)
+            let tree = try JSONValue.parse(data)
+            let envelope = try decoder.decode(ResponseEnvelope.self, from: tree)
             switch envelope.evalMetrics {
             case .none:
-                return try decoder.decode(EvalMetrics.self, from: data)
+                return try decoder.decode(EvalMetrics.self, from: tree)
             case .single(let metrics)?:
                 return metrics
             case .list(let list)?:
