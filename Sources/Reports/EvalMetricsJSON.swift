@@ -12,9 +12,12 @@ public enum EvalMetricsJSON {
     ///
     /// - Throws: `ReportError.unencodable` when a value is NaN or infinite (protobuf JSON would
     ///   need a string there, which crossfold never writes).
+    ///
+    /// The bytes are `JSONEncoder`'s with `.sortedKeys` and `.withoutEscapingSlashes` (and
+    /// `.prettyPrinted`), written by `SortedJSONEncoder`: a many-fold result's per-fold section is
+    /// most of it, and `JSONEncoder` spent most of a client's time on it.
     public static func encode(_ metrics: some Encodable, pretty: Bool = true) throws(ReportError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = SortedJSONEncoder(pretty: pretty)
         do {
             var data = try encoder.encode(metrics)
             data.append(0x0A)

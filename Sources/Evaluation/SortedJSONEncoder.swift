@@ -1,0 +1,414 @@
+import Foundation
+
+/// Writes any `Encodable` as JSON text exactly as Foundation's `JSONEncoder` does with
+/// `.sortedKeys` and `.withoutEscapingSlashes` (and `.prettyPrinted` when `pretty`): the same
+/// bytes, in a fraction of the time. A `JSONValue` inside is written as it is, without going
+/// through `Codable` value by value.
+///
+/// A job's result is written this way. On a result of 20,000 folds, `JSONEncoder` took 45% of the
+/// client's CPU and about a fifth of the coordinator's. `SortedJSONEncoderTests` compares the bytes
+/// with `JSONEncoder`'s.
+///
+/// - Throws: `EncodingError.invalidValue` for a NaN or infinite number, as `JSONEncoder` does.
+public struct SortedJSONEncoder: Sendable {
+    public var pretty: Bool
+
+    public init(pretty: Bool) {
+        self.pretty = pretty
+    }
+
+    public func encode(_ value: some Encodable) throws -> Data {
+        let tree = try EncodedTree.of(value, codingPath: [])
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        try tree.write(into: &out, pretty: pretty, indent: 0)
+        return Data(out)
+    }
+}
+
+/// What an `Encodable` encodes to: JSON's values, with integers kept exact and `JSONValue`
+/// subtrees as they are.
+private indirect enum EncodedTree {
+    case null
+    case bool(Bool)
+    case signed(Int64)
+    case unsigned(UInt64)
+    case double(Double, codingPath: [any CodingKey])
+    /// Written as the Float's own shortest text, as `JSONEncoder` does (`0.1`, not `0.10000000149011612`).
+    case float(Float, codingPath: [any CodingKey])
+    case string(String)
+    case array(ArrayBox)
+    case object(ObjectBox)
+    case value(JSONValue)
+
+    static func of(_ value: some Encodable, codingPath: [any CodingKey]) throws -> EncodedTree {
+        if let json = value as? JSONValue { return .value(json) }
+        let encoder = TreeEncoder(codingPath: codingPath)
+        try value.encode(to: encoder)
+        return encoder.result ?? .object(ObjectBox())
+    }
+
+    func write(into out: inout [UInt8], pretty: Bool, indent: Int) throws {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .signed(let number): out.append(contentsOf: String(number).utf8)
+        case .unsigned(let number): out.append(contentsOf: String(number).utf8)
+        case .double(let number, let codingPath):
+            guard number.isFinite else {
+                throw EncodingError.invalidValue(number, EncodingError.Context(
+                    codingPath: codingPath, debugDescription: "Unable to encode Double.\(number) directly in JSON."))
+            }
+            JSONText.number(number, into: &out)
+        case .float(let number, let codingPath):
+            guard number.isFinite else {
+                throw EncodingError.invalidValue(number, EncodingError.Context(
+                    codingPath: codingPath, debugDescription: "Unable to encode Float.\(number) directly in JSON."))
+            }
+            JSONText.digits(number.description, into: &out)
+        case .string(let text): JSONText.string(text, into: &out)
+        case .array(let box):
+            try JSONText.array(box.items.count, into: &out, pretty: pretty, indent: indent) { index, out, indent in
+                try box.items[index].write(into: &out, pretty: pretty, indent: indent)
+            }
+        case .object(let box):
+            let keys = JSONText.sorted(box.fields.keys)
+            try JSONText.object(keys, into: &out, pretty: pretty, indent: indent) { key, out, indent in
+                try box.fields[key]!.write(into: &out, pretty: pretty, indent: indent)
+            }
+        case .value(let json): try JSONText.value(json, into: &out, pretty: pretty, indent: indent)
+        }
+    }
+}
+
+private final class ArrayBox {
+    var items: [EncodedTree] = []
+}
+
+private final class ObjectBox {
+    var fields: [String: EncodedTree] = [:]
+}
+
+/// The writing rules `JSONEncoder` follows, shared by `EncodedTree` and `JSONValue`.
+enum JSONText {
+    static func value(_ json: JSONValue, into out: inout [UInt8], pretty: Bool, indent: Int) throws {
+        switch json {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number):
+            guard number.isFinite else {
+                throw EncodingError.invalidValue(number, EncodingError.Context(
+                    codingPath: [], debugDescription: "Unable to encode Double.\(number) directly in JSON."))
+            }
+            Self.number(number, into: &out)
+        case .string(let text): string(text, into: &out)
+        case .array(let items):
+            try array(items.count, into: &out, pretty: pretty, indent: indent) { index, out, indent in
+                try value(items[index], into: &out, pretty: pretty, indent: indent)
+            }
+        case .object(let fields):
+            try object(sorted(fields.keys), into: &out, pretty: pretty, indent: indent) { key, out, indent in
+                try value(fields[key]!, into: &out, pretty: pretty, indent: indent)
+            }
+        }
+    }
+
+    /// The shortest text that reads back as `number`, without a trailing ".0" (`1`, `0.5`, `1e-05`).
+    static func number(_ number: Double, into out: inout [UInt8]) {
+        digits(number.description, into: &out)
+    }
+
+    static func digits(_ description: String, into out: inout [UInt8]) {
+        var text = description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        out.append(contentsOf: text.utf8)
+    }
+
+    /// Keys in the order `.sortedKeys` gives: by their UTF-8 bytes.
+    static func sorted(_ keys: some Sequence<String>) -> [String] {
+        keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Quotes, backslashes and control characters escaped (`\n`, `\u0001`); everything else,
+    /// slashes included, as it is.
+    static func string(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func array(
+        _ count: Int, into out: inout [UInt8], pretty: Bool, indent: Int,
+        item: (Int, inout [UInt8], Int) throws -> Void
+    ) throws {
+        out.append(UInt8(ascii: "["))
+        if pretty {
+            out.append(0x0A)
+            for index in 0..<count {
+                if index > 0 { out.append(contentsOf: [UInt8(ascii: ","), 0x0A]) }
+                spaces(indent + 2, into: &out)
+                try item(index, &out, indent + 2)
+            }
+            out.append(0x0A)
+            spaces(indent, into: &out)
+        } else {
+            for index in 0..<count {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                try item(index, &out, indent)
+            }
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    static func object(
+        _ keys: [String], into out: inout [UInt8], pretty: Bool, indent: Int,
+        field: (String, inout [UInt8], Int) throws -> Void
+    ) throws {
+        out.append(UInt8(ascii: "{"))
+        if pretty {
+            out.append(0x0A)
+            for (index, key) in keys.enumerated() {
+                if index > 0 { out.append(contentsOf: [UInt8(ascii: ","), 0x0A]) }
+                spaces(indent + 2, into: &out)
+                string(key, into: &out)
+                out.append(contentsOf: Array(" : ".utf8))
+                try field(key, &out, indent + 2)
+            }
+            out.append(0x0A)
+            spaces(indent, into: &out)
+        } else {
+            for (index, key) in keys.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                string(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                try field(key, &out, indent)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func spaces(_ count: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
+    }
+}
+
+/// An `Encoder` that builds an `EncodedTree`.
+private final class TreeEncoder: Encoder {
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    var result: EncodedTree?
+
+    init(codingPath: [any CodingKey]) {
+        self.codingPath = codingPath
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        let box: ObjectBox
+        if case .object(let existing) = result {
+            box = existing
+        } else {
+            box = ObjectBox()
+            result = .object(box)
+        }
+        return KeyedEncodingContainer(KeyedTreeContainer<Key>(box: box, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        let box: ArrayBox
+        if case .array(let existing) = result {
+            box = existing
+        } else {
+            box = ArrayBox()
+            result = .array(box)
+        }
+        return UnkeyedTreeContainer(box: box, codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { SingleTreeContainer(encoder: self) }
+}
+
+private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let box: ObjectBox
+    let codingPath: [any CodingKey]
+
+    mutating func encodeNil(forKey key: Key) { box.fields[key.stringValue] = .null }
+    mutating func encode(_ value: Bool, forKey key: Key) { box.fields[key.stringValue] = .bool(value) }
+    mutating func encode(_ value: String, forKey key: Key) { box.fields[key.stringValue] = .string(value) }
+    mutating func encode(_ value: Double, forKey key: Key) {
+        box.fields[key.stringValue] = .double(value, codingPath: codingPath + [key])
+    }
+    mutating func encode(_ value: Float, forKey key: Key) {
+        box.fields[key.stringValue] = .float(value, codingPath: codingPath + [key])
+    }
+    mutating func encode(_ value: Int, forKey key: Key) { box.fields[key.stringValue] = .signed(Int64(value)) }
+    mutating func encode(_ value: Int8, forKey key: Key) { box.fields[key.stringValue] = .signed(Int64(value)) }
+    mutating func encode(_ value: Int16, forKey key: Key) { box.fields[key.stringValue] = .signed(Int64(value)) }
+    mutating func encode(_ value: Int32, forKey key: Key) { box.fields[key.stringValue] = .signed(Int64(value)) }
+    mutating func encode(_ value: Int64, forKey key: Key) { box.fields[key.stringValue] = .signed(value) }
+    mutating func encode(_ value: UInt, forKey key: Key) { box.fields[key.stringValue] = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt8, forKey key: Key) { box.fields[key.stringValue] = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt16, forKey key: Key) { box.fields[key.stringValue] = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt32, forKey key: Key) { box.fields[key.stringValue] = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt64, forKey key: Key) { box.fields[key.stringValue] = .unsigned(value) }
+    mutating func encode(_ value: some Encodable, forKey key: Key) throws {
+        box.fields[key.stringValue] = try EncodedTree.of(value, codingPath: codingPath + [key])
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
+        let nested = ObjectBox()
+        box.fields[key.stringValue] = .object(nested)
+        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(box: nested, codingPath: codingPath + [key]))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        let nested = ArrayBox()
+        box.fields[key.stringValue] = .array(nested)
+        return UnkeyedTreeContainer(box: nested, codingPath: codingPath + [key])
+    }
+
+    mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
+
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        FieldEncoder(box: box, key: key.stringValue, codingPath: codingPath + [key])
+    }
+}
+
+/// A nested encoder whose result lands in a field when it is written.
+private final class FieldEncoder: Encoder {
+    let box: ObjectBox
+    let key: String
+    let codingPath: [any CodingKey]
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    private let inner: TreeEncoder
+
+    init(box: ObjectBox, key: String, codingPath: [any CodingKey]) {
+        self.box = box
+        self.key = key
+        self.codingPath = codingPath
+        inner = TreeEncoder(codingPath: codingPath)
+    }
+
+    deinit { box.fields[key] = inner.result ?? .object(ObjectBox()) }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { inner.container(keyedBy: type) }
+    func unkeyedContainer() -> any UnkeyedEncodingContainer { inner.unkeyedContainer() }
+    func singleValueContainer() -> any SingleValueEncodingContainer { inner.singleValueContainer() }
+}
+
+private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
+    let box: ArrayBox
+    let codingPath: [any CodingKey]
+    var count: Int { box.items.count }
+
+    private var here: [any CodingKey] { codingPath + [IndexKey(intValue: box.items.count)] }
+
+    mutating func encodeNil() { box.items.append(.null) }
+    mutating func encode(_ value: Bool) { box.items.append(.bool(value)) }
+    mutating func encode(_ value: String) { box.items.append(.string(value)) }
+    mutating func encode(_ value: Double) { box.items.append(.double(value, codingPath: here)) }
+    mutating func encode(_ value: Float) { box.items.append(.float(value, codingPath: here)) }
+    mutating func encode(_ value: Int) { box.items.append(.signed(Int64(value))) }
+    mutating func encode(_ value: Int8) { box.items.append(.signed(Int64(value))) }
+    mutating func encode(_ value: Int16) { box.items.append(.signed(Int64(value))) }
+    mutating func encode(_ value: Int32) { box.items.append(.signed(Int64(value))) }
+    mutating func encode(_ value: Int64) { box.items.append(.signed(value)) }
+    mutating func encode(_ value: UInt) { box.items.append(.unsigned(UInt64(value))) }
+    mutating func encode(_ value: UInt8) { box.items.append(.unsigned(UInt64(value))) }
+    mutating func encode(_ value: UInt16) { box.items.append(.unsigned(UInt64(value))) }
+    mutating func encode(_ value: UInt32) { box.items.append(.unsigned(UInt64(value))) }
+    mutating func encode(_ value: UInt64) { box.items.append(.unsigned(value)) }
+    mutating func encode(_ value: some Encodable) throws {
+        box.items.append(try EncodedTree.of(value, codingPath: here))
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        let nested = ObjectBox()
+        let path = here
+        box.items.append(.object(nested))
+        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(box: nested, codingPath: path))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        let nested = ArrayBox()
+        let path = here
+        box.items.append(.array(nested))
+        return UnkeyedTreeContainer(box: nested, codingPath: path)
+    }
+
+    mutating func superEncoder() -> any Encoder {
+        let encoder = TreeEncoder(codingPath: here)
+        box.items.append(.null)
+        return ItemEncoder(box: box, index: box.items.count - 1, inner: encoder)
+    }
+}
+
+/// A nested encoder whose result replaces an array item when it is written.
+private final class ItemEncoder: Encoder {
+    let box: ArrayBox
+    let index: Int
+    let inner: TreeEncoder
+    var codingPath: [any CodingKey] { inner.codingPath }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    init(box: ArrayBox, index: Int, inner: TreeEncoder) {
+        self.box = box
+        self.index = index
+        self.inner = inner
+    }
+
+    deinit { box.items[index] = inner.result ?? .object(ObjectBox()) }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { inner.container(keyedBy: type) }
+    func unkeyedContainer() -> any UnkeyedEncodingContainer { inner.unkeyedContainer() }
+    func singleValueContainer() -> any SingleValueEncodingContainer { inner.singleValueContainer() }
+}
+
+private struct SingleTreeContainer: SingleValueEncodingContainer {
+    let encoder: TreeEncoder
+    var codingPath: [any CodingKey] { encoder.codingPath }
+
+    mutating func encodeNil() { encoder.result = .null }
+    mutating func encode(_ value: Bool) { encoder.result = .bool(value) }
+    mutating func encode(_ value: String) { encoder.result = .string(value) }
+    mutating func encode(_ value: Double) { encoder.result = .double(value, codingPath: codingPath) }
+    mutating func encode(_ value: Float) { encoder.result = .float(value, codingPath: codingPath) }
+    mutating func encode(_ value: Int) { encoder.result = .signed(Int64(value)) }
+    mutating func encode(_ value: Int8) { encoder.result = .signed(Int64(value)) }
+    mutating func encode(_ value: Int16) { encoder.result = .signed(Int64(value)) }
+    mutating func encode(_ value: Int32) { encoder.result = .signed(Int64(value)) }
+    mutating func encode(_ value: Int64) { encoder.result = .signed(value) }
+    mutating func encode(_ value: UInt) { encoder.result = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt8) { encoder.result = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt16) { encoder.result = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt32) { encoder.result = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt64) { encoder.result = .unsigned(value) }
+    mutating func encode(_ value: some Encodable) throws {
+        encoder.result = try EncodedTree.of(value, codingPath: codingPath)
+    }
+}
+
+private struct IndexKey: CodingKey {
+    let intValue: Int?
+    var stringValue: String { "Index \(intValue ?? 0)" }
+
+    init(intValue: Int) { self.intValue = intValue }
+    init?(stringValue: String) { nil }
+}
