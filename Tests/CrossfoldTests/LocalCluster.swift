@@ -16,22 +16,41 @@ final class LocalCluster {
     }
 
     /// Starts a coordinator (in-memory job store) and waits until it listens.
+    ///
+    /// Free ports are picked before the coordinator binds them, so a test beside it can take one
+    /// in between: a coordinator that exits saying a port is in use is started again on other
+    /// ports (up to five times), and one that exits for another reason fails at once instead of
+    /// after the 30 s wait.
     static func start(in workspace: CLIWorkspace? = nil) async throws -> LocalCluster {
         let workspace = try workspace ?? CLIWorkspace()
-        let port = try CoordinatorRestartLab.freePortTriple()
-        let coordinator = try CLI.start([
-            "coordinator", "--client-bind", "tcp://127.0.0.1:\(port)", "--worker-bind", "tcp://127.0.0.1:\(port + 1)",
-            "--data-bind", "tcp://127.0.0.1:\(port + 2)", "--log-format", "json",
-        ], directory: workspace.url)
-        let listening = await coordinator.waitForOutput(timeout: .seconds(30)) { output, _ in
-            output.contains("\"message\":\"coordinator listening\"")
+        var attempt = 1
+        while true {
+            let port = try CoordinatorRestartLab.freePortTriple()
+            let coordinator = try CLI.start([
+                "coordinator", "--client-bind", "tcp://127.0.0.1:\(port)", "--worker-bind", "tcp://127.0.0.1:\(port + 1)",
+                "--data-bind", "tcp://127.0.0.1:\(port + 2)", "--log-format", "json",
+            ], directory: workspace.url)
+            let said = "\"message\":\"coordinator listening\""
+            _ = await coordinator.waitForOutput(timeout: .seconds(30)) { output, _ in
+                output.contains(said) || !coordinator.isRunning
+            }
+            if coordinator.standardOutputSoFar.contains(said) {
+                return LocalCluster(workspace: workspace, port: port, coordinator: coordinator)
+            }
+            guard !coordinator.isRunning else {
+                coordinator.terminate()
+                throw CLIError.timedOut(arguments: coordinator.arguments, after: .seconds(30),
+                                        standardOutput: coordinator.standardOutputSoFar,
+                                        standardError: coordinator.standardErrorSoFar)
+            }
+            if coordinator.standardErrorSoFar.contains("port is in use"), attempt < 5 {
+                attempt += 1
+                continue
+            }
+            throw CLIError.cannotStart(
+                executable: "crossfold coordinator",
+                reason: "it exited before listening: \(coordinator.standardErrorSoFar)")
         }
-        guard listening else {
-            throw CLIError.timedOut(arguments: coordinator.arguments, after: .seconds(30),
-                                    standardOutput: coordinator.standardOutputSoFar,
-                                    standardError: coordinator.standardErrorSoFar)
-        }
-        return LocalCluster(workspace: workspace, port: port, coordinator: coordinator)
     }
 
     /// `--coordinator tcp://127.0.0.1:PORT`, for the client commands.
