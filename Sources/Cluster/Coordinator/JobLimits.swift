@@ -5,10 +5,10 @@
 public enum JobLimits {
     /// Most tasks (folds × repeats) one job may have: what memory allows with the coordinator and
     /// a client on one host. Measured per task (docs/PERFORMANCE.md, Scheduling): about 260 bytes in
-    /// the scheduler, and about 10 KB at the peak in each of the coordinator and the client while
-    /// the result's per-fold section (about 1.3 KB of JSON per fold with two concepts) is encoded
-    /// and decoded: 100,000 tasks peak at about 1 GB in each. A million would need about 10 GB in
-    /// each, so the cap is here until that section is written and read as a stream.
+    /// the scheduler, and at the peak about 6 KB in the coordinator and 4.6 KB in the client while
+    /// the result's per-fold section (about 520 bytes of JSON per fold with two concepts) is built,
+    /// written and read: 100,000 tasks peak at about 600 MB and 450 MiB. A million would need about
+    /// 6 GB and 4.5 GB, so the cap is here until that section is written and read as a stream.
     public static let maxTasks = 100_000
     /// Most entries of a fold plan (repeats × rows, one Int32 each: 1 GiB).
     public static let maxPlanEntries = 1 << 28
