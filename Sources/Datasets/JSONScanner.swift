@@ -119,53 +119,13 @@ struct JSONScanner {
     }
 
     private mutating func unescape(into bytes: inout [UInt8]) throws(DatasetError) {
-        guard position < end else { throw syntaxError("the line ends inside an escape") }
-        let byte = base[position]
-        position += 1
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(byte)
-        case UInt8(ascii: "b"): bytes.append(0x08)
-        case UInt8(ascii: "f"): bytes.append(0x0C)
-        case UInt8(ascii: "n"): bytes.append(0x0A)
-        case UInt8(ascii: "r"): bytes.append(0x0D)
-        case UInt8(ascii: "t"): bytes.append(0x09)
-        case UInt8(ascii: "u"):
-            var scalar = try hexQuad()
-            if (0xD800..<0xDC00).contains(scalar) {
-                // A high surrogate must be followed by an escaped low one.
-                guard end - position >= 6, base[position] == UInt8(ascii: "\\"), base[position + 1] == UInt8(ascii: "u") else {
-                    throw syntaxError("an unpaired surrogate in a \\u escape")
-                }
-                position += 2
-                let low = try hexQuad()
-                guard (0xDC00..<0xE000).contains(low) else { throw syntaxError("an unpaired surrogate in a \\u escape") }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00..<0xE000).contains(scalar) {
-                throw syntaxError("an unpaired surrogate in a \\u escape")
-            }
-            guard let unicode = Unicode.Scalar(scalar) else { throw syntaxError("an invalid \\u escape") }
-            bytes.append(contentsOf: String(Character(unicode)).utf8)
-        default:
-            throw syntaxError("an unknown escape \\\(Character(Unicode.Scalar(byte)))", at: position - 2)
+        switch JSONEscape.unescape(base, end: end, position: &position, into: &bytes) {
+        case nil: return
+        case .truncated: throw syntaxError("the line ends inside an escape")
+        case .badHex: throw syntaxError("a \\u escape needs four hex digits")
+        case .unpairedSurrogate: throw syntaxError("an unpaired surrogate in a \\u escape")
+        case .unknown(let byte): throw syntaxError("an unknown escape \\\(Character(Unicode.Scalar(byte)))", at: position - 2)
         }
-    }
-
-    private mutating func hexQuad() throws(DatasetError) -> UInt32 {
-        guard end - position >= 4 else { throw syntaxError("a \\u escape needs four hex digits") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = base[position]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw syntaxError("a \\u escape needs four hex digits")
-            }
-            value = value << 4 | UInt32(digit)
-            position += 1
-        }
-        return value
     }
 
     /// A number value as the nearest Float. NaN and Infinity (which Python's json writes, though

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 extension JSONValue {
@@ -170,20 +171,12 @@ private struct JSONParser {
                 return text
             case UInt8(ascii: "\\"):
                 position += 1
-                guard position < bytes.count else { break }
-                let escape = bytes[position]
-                position += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
-                case UInt8(ascii: "u"):
-                    let scalar = try unicodeEscape()
-                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
-                default:
+                switch JSONEscape.unescape(bytes.baseAddress!, end: bytes.count, position: &position, into: &scalars) {
+                case nil: break
+                case .truncated: throw error("the text ends inside an escape")
+                case .badHex: throw error("a \\u escape needs four hexadecimal digits")
+                case .unpairedSurrogate: throw error("an unpaired surrogate in a \\u escape")
+                case .unknown(let escape):
                     position -= 1
                     throw error("an unknown escape '\\\(Self.describe(escape))'")
                 }
@@ -194,40 +187,6 @@ private struct JSONParser {
             }
         }
         throw error("the text ends inside a string")
-    }
-
-    /// `XXXX` after `\u`, and a low surrogate's `\uXXXX` after a high one.
-    private mutating func unicodeEscape() throws -> Unicode.Scalar {
-        let high = try hex4()
-        if (0xD800...0xDBFF).contains(high) {
-            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
-                throw error("a high surrogate escape without its low surrogate")
-            }
-            position += 2
-            let low = try hex4()
-            guard (0xDC00...0xDFFF).contains(low) else { throw error("a high surrogate escape without its low surrogate") }
-            return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))!
-        }
-        guard let scalar = Unicode.Scalar(high) else { throw error("a lone low surrogate escape") }
-        return scalar
-    }
-
-    private mutating func hex4() throws -> UInt32 {
-        guard position + 4 <= bytes.count else { throw error("the text ends inside a \\u escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[position]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw error("a \\u escape needs four hexadecimal digits")
-            }
-            value = value << 4 | UInt32(digit)
-            position += 1
-        }
-        return value
     }
 
     /// A number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, read as
