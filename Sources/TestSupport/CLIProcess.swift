@@ -70,6 +70,21 @@ public final class CLIProcess: Sendable {
     /// What the child has written to standard error so far.
     public var standardErrorSoFar: String { capture.read(capture.errorURL) }
 
+    /// Whether the child catches or ignores `signal` by now (`SigCgt` and `SigIgn` in
+    /// /proc/PID/status). A child just spawned has neither until its runtime sets them up, and
+    /// `nice`, which execs it, has neither: the signal would end it whatever the child would do.
+    public func handles(_ signal: Int32) -> Bool {
+        guard process.isRunning,
+              let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        else { return false }
+        let bit = UInt64(1) << UInt64(signal - 1)
+        for line in status.split(separator: "\n") where line.hasPrefix("SigCgt:") || line.hasPrefix("SigIgn:") {
+            let mask = UInt64(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces), radix: 16) ?? 0
+            if mask & bit != 0 { return true }
+        }
+        return false
+    }
+
     /// Sends SIGTERM (a graceful stop for the daemons).
     public func terminate() {
         send(SIGTERM)

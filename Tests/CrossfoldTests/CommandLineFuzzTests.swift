@@ -113,6 +113,10 @@ import Glibc
         let child = try CLI.start(line.arguments, directory: workspace.url)
         var terminated = false
         if line.daemon {
+            // SIGTERM before the daemon has set up its handling would end it by the signal and say
+            // nothing about the daemon; on a loaded machine a start takes seconds (seen in CI:
+            // "ended by signal 15" for a command line that exits with 64 within 50 ms here).
+            _ = await child.waitForOutput(timeout: .seconds(30)) { _, _ in child.handles(SIGTERM) }
             _ = await child.waitForOutput(timeout: grace) { _, _ in false }
             if child.isRunning {
                 child.terminate()

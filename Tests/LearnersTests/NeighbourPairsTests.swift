@@ -1,7 +1,6 @@
 import Datasets
 import Dispatch
 @testable import Learners
-import Synchronization
 import Testing
 import TestSupport
 
@@ -50,29 +49,13 @@ import TestSupport
             spec, dataset, fold: fold, partitions: partitions, memo: memo, threads: threads, cancellation: cancellation)
     }
 
+    /// The same bits alone, through one memo backwards on three threads, and all folds at once
+    /// (`FoldSumsTests.everyWayGivesTheSameBits`, which runs any learner's folds these ways).
     @Test(arguments: specs, Shape.allCases)
     func everyWayOfRunningTheFoldsGivesTheSameBits(spec: LearnerSpec, shape: Shape) async throws {
         try await ExclusiveTests.run {
-            try await DedicatedThread.run { try Self.everyWayGivesTheSameBits(spec: spec, dataset: shape.dataset) }
+            try await DedicatedThread.run { try FoldSumsTests.everyWayGivesTheSameBits(spec: spec, dataset: shape.dataset) }
         }
-    }
-
-    static func everyWayGivesTheSameBits(spec: LearnerSpec, dataset: Dataset) throws {
-        let partitions = FoldSumsTests.partitions(dataset)
-        let alone = try (0..<folds).map { try run(spec, dataset, fold: $0, partitions: partitions, memo: nil) }
-        // One memo for all folds, run backwards on three threads.
-        let memo = PartitionStatisticsMemo()
-        for fold in (0..<folds).reversed() {
-            #expect(try run(spec, dataset, fold: fold, partitions: partitions, memo: memo, threads: 3) == alone[fold])
-        }
-        // Folds at once, sharing the memo.
-        let concurrent = Mutex([[UInt32]?](repeating: nil, count: folds))
-        let shared = PartitionStatisticsMemo()
-        DispatchQueue.concurrentPerform(iterations: folds) { fold in
-            let bits = try? run(spec, dataset, fold: fold, partitions: partitions, memo: shared, threads: 2)
-            concurrent.withLock { $0[fold] = bits }
-        }
-        #expect(concurrent.withLock { $0 } == alone.map { Optional($0) })
     }
 
     /// The pairs give each fold the neighbours its own brute-force prediction finds: the same scores
