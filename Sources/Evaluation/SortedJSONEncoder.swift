@@ -55,16 +55,10 @@ private indirect enum EncodedTree {
         case .signed(let number): out.append(contentsOf: String(number).utf8)
         case .unsigned(let number): out.append(contentsOf: String(number).utf8)
         case .double(let number, let codingPath):
-            guard number.isFinite else {
-                throw EncodingError.invalidValue(number, EncodingError.Context(
-                    codingPath: codingPath, debugDescription: "Unable to encode Double.\(number) directly in JSON."))
-            }
+            try JSONText.checkFinite(number, codingPath: codingPath)
             JSONText.number(number, into: &out)
         case .float(let number, let codingPath):
-            guard number.isFinite else {
-                throw EncodingError.invalidValue(number, EncodingError.Context(
-                    codingPath: codingPath, debugDescription: "Unable to encode Float.\(number) directly in JSON."))
-            }
+            try JSONText.checkFinite(number, codingPath: codingPath)
             JSONText.digits(number.description, into: &out)
         case .string(let text): JSONText.string(text, into: &out)
         case .array(let box):
@@ -96,10 +90,7 @@ enum JSONText {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .number(let number):
-            guard number.isFinite else {
-                throw EncodingError.invalidValue(number, EncodingError.Context(
-                    codingPath: [], debugDescription: "Unable to encode Double.\(number) directly in JSON."))
-            }
+            try checkFinite(number, codingPath: [])
             Self.number(number, into: &out)
         case .string(let text): string(text, into: &out)
         case .array(let items):
@@ -110,6 +101,14 @@ enum JSONText {
             try object(sorted(fields.keys), into: &out, pretty: pretty, indent: indent) { key, out, indent in
                 try value(fields[key]!, into: &out, pretty: pretty, indent: indent)
             }
+        }
+    }
+
+    /// JSON has no NaN or infinity: `JSONEncoder`'s refusal for them.
+    static func checkFinite<F: BinaryFloatingPoint>(_ number: F, codingPath: [any CodingKey]) throws {
+        guard number.isFinite else {
+            throw EncodingError.invalidValue(number, EncodingError.Context(
+                codingPath: codingPath, debugDescription: "Unable to encode \(F.self).\(number) directly in JSON."))
         }
     }
 

@@ -204,7 +204,7 @@ struct FakeClarifaiService {
         metrics.model = ModelReference(id: modelID, appID: appID, userID: userID, versionID: modelVersionID)
         metrics.groundTruthDataset = stored.groundTruthDataset
         metrics.evalInfo = EvalInfo(params: .object(stored.params))
-        return (try? JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(metrics))) ?? .null
+        return (try? JSONValue.parse(SortedJSONEncoder(pretty: false).encode(metrics))) ?? .null
     }
 
     private func success(_ evalMetrics: JSONValue) -> HTTPReply {

@@ -77,10 +77,8 @@ public enum LabMetrics {
     /// - Throws: `FormatError` as `differences` does.
     public static func canonicalBytes(_ metrics: Data) throws(FormatError) -> Data {
         let stripped = try strippingProvenance(parse(metrics, "given"))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         do {
-            return try encoder.encode(stripped)
+            return try SortedJSONEncoder(pretty: true).encode(stripped)
         } catch {
             throw FormatError(description: "cannot re-encode the metrics: \(error)")
         }
@@ -88,7 +86,7 @@ public enum LabMetrics {
 
     private static func parse(_ data: Data, _ which: String) throws(FormatError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try JSONValue.parse(data)
         } catch {
             throw FormatError(description: "the \(which) metrics are not JSON: \(error)")
         }
