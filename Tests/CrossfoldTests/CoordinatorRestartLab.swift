@@ -32,13 +32,7 @@ struct CoordinatorRestartLab {
             "coordinator", "--client-bind", clientEndpoint, "--worker-bind", workerEndpoint, "--data-bind", dataEndpoint,
             "--state-dir", stateDir, "--log-format", "json",
         ], directory: workspace.url)
-        let listening = await coordinator.waitForOutput(timeout: .seconds(30)) { output, _ in
-            output.contains("\"message\":\"coordinator listening\"")
-        }
-        guard listening else {
-            throw CLIError.timedOut(arguments: coordinator.arguments, after: .seconds(30),
-                                    standardOutput: coordinator.standardOutputSoFar, standardError: coordinator.standardErrorSoFar)
-        }
+        try await coordinator.waitUntilListening()
         return coordinator
     }
 

@@ -30,26 +30,12 @@ final class LocalCluster {
                 "coordinator", "--client-bind", "tcp://127.0.0.1:\(port)", "--worker-bind", "tcp://127.0.0.1:\(port + 1)",
                 "--data-bind", "tcp://127.0.0.1:\(port + 2)", "--log-format", "json",
             ], directory: workspace.url)
-            let said = "\"message\":\"coordinator listening\""
-            _ = await coordinator.waitForOutput(timeout: .seconds(30)) { output, _ in
-                output.contains(said) || !coordinator.isRunning
-            }
-            if coordinator.standardOutputSoFar.contains(said) {
+            do {
+                try await coordinator.waitUntilListening()
                 return LocalCluster(workspace: workspace, port: port, coordinator: coordinator)
-            }
-            guard !coordinator.isRunning else {
-                coordinator.terminate()
-                throw CLIError.timedOut(arguments: coordinator.arguments, after: .seconds(30),
-                                        standardOutput: coordinator.standardOutputSoFar,
-                                        standardError: coordinator.standardErrorSoFar)
-            }
-            if coordinator.standardErrorSoFar.contains("port is in use"), attempt < 5 {
+            } catch CoordinatorStartError.exited(let standardError) where standardError.contains("port is in use") && attempt < 5 {
                 attempt += 1
-                continue
             }
-            throw CLIError.cannotStart(
-                executable: "crossfold coordinator",
-                reason: "it exited before listening: \(coordinator.standardErrorSoFar)")
         }
     }
 
@@ -87,5 +73,33 @@ final class LocalCluster {
             try await Task.sleep(for: .milliseconds(200))
         }
         Issue.record("job \(job) never showed \(text): \(last.map(String.init(describing:)) ?? "")")
+    }
+}
+
+/// A coordinator that ended before it listened, with what it said.
+enum CoordinatorStartError: Error, CustomStringConvertible {
+    case exited(standardError: String)
+
+    var description: String {
+        switch self {
+        case .exited(let standardError): "the coordinator exited before it listened: \(standardError)"
+        }
+    }
+}
+
+extension CLIProcess {
+    /// Waits until a `crossfold coordinator --log-format json` says it is listening. Throws
+    /// `CoordinatorStartError.exited` as soon as it exits instead (a port taken, say), and
+    /// `CLIError.timedOut` after 30 s, stopping it.
+    func waitUntilListening() async throws {
+        let said = "\"message\":\"coordinator listening\""
+        _ = await waitForOutput(timeout: .seconds(30)) { output, _ in output.contains(said) }
+        if standardOutputSoFar.contains(said) { return }
+        guard !isRunning else {
+            terminate()
+            throw CLIError.timedOut(arguments: arguments, after: .seconds(30), standardOutput: standardOutputSoFar,
+                                    standardError: standardErrorSoFar)
+        }
+        throw CoordinatorStartError.exited(standardError: standardErrorSoFar)
     }
 }
