@@ -64,6 +64,19 @@ struct LBFGS: Sendable {
         direction = gradient
     }
 
+    /// A minimizer that starts at `earlier`'s point with `earlier`'s curvature pairs, for a problem
+    /// close to the one `earlier` worked on (`PilotFit`): its first step is then a quasi-Newton one
+    /// rather than steepest descent. It counts its own iterations.
+    init(continuing earlier: LBFGS) {
+        self.init(
+            start: earlier.point, gradientTolerance: earlier.gradientTolerance,
+            valueTolerance: earlier.valueTolerance, maxIterations: earlier.maxIterations, memory: earlier.memory)
+        steps = earlier.steps
+        changes = earlier.changes
+        inverseCurvatures = earlier.inverseCurvatures
+        newest = earlier.newest
+    }
+
     /// Hands over the objective's value and gradient at `trial`.
     mutating func receive(value newValue: Double, gradient newGradient: [Double]) {
         precondition(status == .running, "receive after the minimizer stopped")

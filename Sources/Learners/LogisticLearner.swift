@@ -5,7 +5,8 @@
 /// penalised), scaled by `1/(C·n)` as scikit-learn does so `tol` means the same. Every concept has its
 /// own L-BFGS minimizer, but one pass over the rows serves all of them: the scores of all active
 /// concepts come from one sgemm per block, their gradients from another. A concept stops when its own
-/// minimizer does, and later passes carry only the concepts still running.
+/// minimizer does, and later passes carry only the concepts still running. A large view starts from a
+/// pilot fit on one training row in 8 (`PilotFit`).
 ///
 /// A concept with no positive (or no negative) training row gets a constant probability, its training
 /// frequency smoothed by half a row: `(positives + 0.5) / (rows + 1)`.
@@ -39,19 +40,21 @@ struct LogisticLearner: Learner {
             )
         }
         if !trained.isEmpty {
+            if settings.pilot, let positions = PilotFit.positions(count: n) {
+                let pilot = OneVsRestObjective(
+                    view: PilotFit.view(training, positions: positions), scaling: scaling, intercept: settings.fitIntercept,
+                    inverseRegularization: PilotFit.inverseRegularization(
+                        settings.inverseRegularization, rows: n, pilotRows: positions.count),
+                    concepts: trained
+                )
+                try pilot.minimize(&minimizers, cancellation: cancellation)
+                minimizers = minimizers.map(LBFGS.init(continuing:))
+            }
             let objective = OneVsRestObjective(
                 view: training, scaling: scaling, intercept: settings.fitIntercept,
                 inverseRegularization: settings.inverseRegularization, concepts: trained
             )
-            while true {
-                try cancellation.check()
-                let active = minimizers.indices.filter { minimizers[$0].status == .running }
-                if active.isEmpty { break }
-                let results = objective.evaluate(active.map { (column: $0, weights: minimizers[$0].trial) })
-                for (index, result) in zip(active, results) {
-                    minimizers[index].receive(value: result.value, gradient: result.gradient)
-                }
-            }
+            try objective.minimize(&minimizers, cancellation: cancellation)
         }
 
         var weights: [Float] = []
@@ -101,6 +104,20 @@ struct OneVsRestObjective: ~Copyable {
     }
 
     deinit { losses.deallocate() }
+
+    /// Runs every minimizer of `minimizers` (one per concept, in `concepts` order) until all have
+    /// stopped, one pass per round for those still running, checking `cancellation` between passes.
+    func minimize(_ minimizers: inout [LBFGS], cancellation: FoldCancellation) throws(LearnerError) {
+        while true {
+            try cancellation.check()
+            let active = minimizers.indices.filter { minimizers[$0].status == .running }
+            if active.isEmpty { return }
+            let results = evaluate(active.map { (column: $0, weights: minimizers[$0].trial) })
+            for (index, result) in zip(active, results) {
+                minimizers[index].receive(value: result.value, gradient: result.gradient)
+            }
+        }
+    }
 
     /// Mean loss plus penalty, and its gradient, for each `(column, weights)`; `column` indexes the
     /// concepts the objective was made with.

@@ -1,7 +1,8 @@
 /// `softmax`: multinomial logistic regression with L2, for exclusive concepts (one per row).
 ///
 /// It minimises scikit-learn's multinomial objective `0.5·||W||² + C·Σ −log p(true concept)` over one
-/// weight column per concept (intercepts not penalised) with one L-BFGS, scaled by `1/(C·n)`. Concepts
+/// weight column per concept (intercepts not penalised) with one L-BFGS, scaled by `1/(C·n)`; a large
+/// view starts from a pilot fit on one training row in 8 (`PilotFit`). Concepts
 /// with no training row get probability 0; the others share probability 1 on every row.
 struct SoftmaxLearner: Learner {
     let settings: LinearSettings
@@ -50,19 +51,25 @@ struct SoftmaxLearner: Learner {
         for (column, concept) in present.enumerated() { columnOfConcept[concept] = Int32(column) }
         let targets = classOfRow.map { columnOfConcept[Int($0)] }
 
-        let objective = MultinomialObjective(
-            view: training, scaling: scaling, intercept: settings.fitIntercept,
-            inverseRegularization: settings.inverseRegularization, classes: present.count, targets: targets
-        )
         var minimizer = LBFGS(
             start: [Double](repeating: 0, count: width * present.count), gradientTolerance: settings.tolerance,
             maxIterations: settings.maxIterations
         )
-        while minimizer.status == .running {
-            try cancellation.check()
-            let result = objective.evaluate(minimizer.trial)
-            minimizer.receive(value: result.value, gradient: result.gradient)
+        if settings.pilot, let positions = PilotFit.positions(count: n) {
+            let pilot = MultinomialObjective(
+                view: PilotFit.view(training, positions: positions), scaling: scaling, intercept: settings.fitIntercept,
+                inverseRegularization: PilotFit.inverseRegularization(
+                    settings.inverseRegularization, rows: n, pilotRows: positions.count),
+                classes: present.count, targets: positions.map { targets[$0] }
+            )
+            try pilot.minimize(&minimizer, cancellation: cancellation)
+            minimizer = LBFGS(continuing: minimizer)
         }
+        let objective = MultinomialObjective(
+            view: training, scaling: scaling, intercept: settings.fitIntercept,
+            inverseRegularization: settings.inverseRegularization, classes: present.count, targets: targets
+        )
+        try objective.minimize(&minimizer, cancellation: cancellation)
         return LinearModel(
             featureCount: dataset.featureCount,
             scaling: scaling, intercept: settings.fitIntercept, weights: minimizer.point.map { Float($0) },
@@ -102,6 +109,15 @@ struct MultinomialObjective: ~Copyable {
     }
 
     deinit { scratch.deallocate() }
+
+    /// Runs `minimizer` on this objective until it stops, checking `cancellation` between passes.
+    func minimize(_ minimizer: inout LBFGS, cancellation: FoldCancellation) throws(LearnerError) {
+        while minimizer.status == .running {
+            try cancellation.check()
+            let result = evaluate(minimizer.trial)
+            minimizer.receive(value: result.value, gradient: result.gradient)
+        }
+    }
 
     /// Value and gradient at `weights` (`classes × width`, row-major).
     func evaluate(_ weights: [Double]) -> (value: Double, gradient: [Double]) {

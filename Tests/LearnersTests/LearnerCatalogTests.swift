@@ -49,7 +49,7 @@ import Testing
                 == "unknown parameter 'alpha' for model 'logistic'; valid keys for 'logistic': "
                 + "C (a number > 0, default 1.0); max_iter (an integer in 1...1000000, default 200); "
                 + "tol (a number > 0, default 0.0001); standardize (true or false, default true); "
-                + "fit_intercept (true or false, default true)"
+                + "fit_intercept (true or false, default true); pilot (true or false, default true)"
         )
     }
 
