@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 
@@ -141,16 +142,30 @@ import Testing
         }
     }
 
-    @Test func standardizingMatchesPopulationMoments() {
-        let dataset = SyntheticData.clusters(classes: 2, perClass: 20, features: 3, offset: 1000)
+    /// One pass over `x − first row` gives the two-pass moments, also far from the origin.
+    @Test(arguments: [0.0, 1000, 100_000])
+    func standardizingMatchesPopulationMoments(offset: Double) {
+        let dataset = SyntheticData.clusters(classes: 2, perClass: 20, features: 3, offset: offset)
         let rows = Array(stride(from: 0, to: 40, by: 3))
         let scaling = FeatureScaling.standardizing(RowView(dataset: dataset, rows: rows))
         for j in 0..<3 {
             let values = rows.map { Double(dataset.features[$0 * 3 + j]) }
             let mean = values.reduce(0, +) / Double(values.count)
             let deviation = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
-            #expect(abs(Double(scaling.mean[j]) - mean) < 1e-3)
-            #expect(abs(Double(scaling.inverseScale[j]) - 1 / deviation) < 1e-5 / deviation)
+            #expect(abs(Double(scaling.mean[j]) - mean) <= max(1e-6, abs(mean) * 1e-7))
+            #expect(abs(Double(scaling.inverseScale[j]) - 1 / deviation) < 1e-6 / deviation)
         }
+    }
+
+    @Test func aConstantFeatureKeepsScaleOne() {
+        let rows = 5
+        let dataset = Dataset(
+            featureCount: 2, features: (0..<rows).flatMap { [Float(123_456.7), Float($0)] },
+            concepts: ["a"], labels: [UInt8](repeating: 1, count: rows), ids: (0..<rows).map { "r\($0)" },
+            isMultiLabel: false)
+        let scaling = FeatureScaling.standardizing(RowView(dataset: dataset, rows: Array(0..<rows)))
+        #expect(scaling.mean == [123_456.7, 2])
+        #expect(scaling.inverseScale[0] == 1)
+        #expect(abs(scaling.inverseScale[1] - Float(1 / 2.0.squareRoot())) < 1e-6)
     }
 }
