@@ -22,36 +22,47 @@ public struct ConceptConfusion: Sendable, Equatable {
     /// Top-scoring-concept counts per (actual, predicted).
     public let topConceptCounts: [[Int]]
 
-    /// Accumulates the matrices from `dataset`'s labels and the out-of-fold predictions.
+    /// Accumulates the matrices from `dataset`'s labels and the out-of-fold predictions, row by row
+    /// in input order (flat buffers: nested arrays cost a uniqueness check and a slice per row).
     public init(dataset: Dataset, outOfFold: [OutOfFoldPredictions]) {
-        let conceptCount = dataset.conceptCount
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: conceptCount), count: conceptCount)
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: conceptCount), count: conceptCount)
-        var rows = [Int](repeating: 0, count: conceptCount)
-        for predictions in outOfFold {
-            for row in 0..<dataset.rowCount {
-                let scores = predictions.scores(row: row)
-                let top = Self.argmax(scores)
-                for actual in 0..<conceptCount where dataset.isPositive(row: row, concept: actual) {
-                    rows[actual] += 1
-                    counts[actual][top] += 1
-                    for (predicted, score) in scores.enumerated() { sums[actual][predicted] += Double(score) }
+        let c = dataset.conceptCount
+        var sums = [Double](repeating: 0, count: c * c)
+        var counts = [Int](repeating: 0, count: c * c)
+        var rows = [Int](repeating: 0, count: c)
+        dataset.labels.withUnsafeBufferPointer { labels in
+            sums.withUnsafeMutableBufferPointer { sums in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        for predictions in outOfFold {
+                            precondition(predictions.scores.count == dataset.rowCount * c, "a score per row and concept")
+                            predictions.scores.withUnsafeBufferPointer { scores in
+                                for row in 0..<dataset.rowCount {
+                                    let rowScores = UnsafeBufferPointer(rebasing: scores[(row * c)..<((row + 1) * c)])
+                                    let top = Self.argmax(rowScores)
+                                    for actual in 0..<c where labels[row * c + actual] != 0 {
+                                        rows[actual] += 1
+                                        counts[actual * c + top] += 1
+                                        for predicted in 0..<c { sums[actual * c + predicted] += Double(rowScores[predicted]) }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        let means: [[Double]?] = (0..<conceptCount).map { actual in
-            rows[actual] == 0 ? nil : sums[actual].map { $0 / Double(rows[actual]) }
-        }
         concepts = dataset.concepts
-        meanProbability = means
+        meanProbability = (0..<c).map { actual in
+            rows[actual] == 0 ? nil : (0..<c).map { sums[actual * c + $0] / Double(rows[actual]) }
+        }
         rowPredictions = rows
-        topConceptCounts = counts
+        topConceptCounts = (0..<c).map { Array(counts[($0 * c)..<(($0 + 1) * c)]) }
     }
 
     /// The index of the first highest score within `scores` (0-based).
-    private static func argmax(_ scores: ArraySlice<Float>) -> Int {
-        var best = scores.startIndex
+    private static func argmax(_ scores: UnsafeBufferPointer<Float>) -> Int {
+        var best = 0
         for index in scores.indices where scores[index] > scores[best] { best = index }
-        return best - scores.startIndex
+        return best
     }
 }

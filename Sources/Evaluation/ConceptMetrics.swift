@@ -31,13 +31,15 @@ public struct ConceptMetrics: Sendable, Equatable {
         var ranked = [RankedScore]()
         ranked.reserveCapacity(scores.count)
         for (score, label) in zip(scores, labels) { ranked.append(RankedScore(score: score, isPositive: label)) }
-        self.init(ranking: &ranked, threshold: threshold, includeCurves: includeCurves)
+        var scratch: [RankedScore] = []
+        self.init(ranking: &ranked, scratch: &scratch, threshold: threshold, includeCurves: includeCurves)
     }
 
-    /// Computes the metrics from `ranking`, which it sorts in place (callers reuse the buffer).
-    init(ranking: inout [RankedScore], threshold: Double, includeCurves: Bool) {
+    /// Computes the metrics from `ranking`, which it sorts in place with `scratch` (callers reuse
+    /// both buffers).
+    init(ranking: inout [RankedScore], scratch: inout [RankedScore], threshold: Double, includeCurves: Bool) {
         // Descending by score; ties stay adjacent, which is all the tie handling needs.
-        ScoreRadixSort.sortDescending(&ranking)
+        ScoreRadixSort.sortDescending(&ranking, scratch: &scratch)
         var positives = 0
         for entry in ranking where entry.isPositive { positives += 1 }
         let negatives = ranking.count - positives

@@ -103,36 +103,38 @@ public enum Evaluator {
             return rows
         }
         // Per concept: its metrics in every (repeat, fold), then pooled over all rows and repeats.
-        let perConcept = ConceptLanes.map(concepts: conceptCount, lanes: lanes) { concept, buffer in
+        let perConcept = ConceptLanes.map(concepts: conceptCount, lanes: lanes) { concept, buffers in
             var perFold: [ConceptMetrics] = []
             perFold.reserveCapacity(outOfFold.count * folds)
             var splitCurves = SplitMeanCurves()
             for (predictions, rowsOfFold) in zip(outOfFold, rowsOfFold) {
                 for rows in rowsOfFold {
-                    buffer.removeAll(keepingCapacity: true)
+                    buffers.ranking.removeAll(keepingCapacity: true)
                     predictions.scores.withUnsafeBufferPointer { scores in
                         for row in rows {
-                            buffer.append(RankedScore(score: scores[row * conceptCount + concept],
+                            buffers.ranking.append(RankedScore(score: scores[row * conceptCount + concept],
                                                       isPositive: dataset.isPositive(row: row, concept: concept)))
                         }
                     }
                     // Each fold's grid counts go into the split average, then are dropped: a
                     // job of 100,000 tasks would otherwise hold 1.6 KB per task and concept.
-                    let metrics = ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: true)
+                    let metrics = ConceptMetrics(
+                        ranking: &buffers.ranking, scratch: &buffers.scratch, threshold: threshold, includeCurves: true)
                     if let curves = metrics.curves { splitCurves.add(curves) }
                     perFold.append(metrics.droppingCurves())
                 }
             }
-            buffer.removeAll(keepingCapacity: true)
+            buffers.ranking.removeAll(keepingCapacity: true)
             for predictions in outOfFold {
                 predictions.scores.withUnsafeBufferPointer { scores in
                     for row in 0..<dataset.rowCount {
-                        buffer.append(RankedScore(score: scores[row * conceptCount + concept],
+                        buffers.ranking.append(RankedScore(score: scores[row * conceptCount + concept],
                                                   isPositive: dataset.isPositive(row: row, concept: concept)))
                     }
                 }
             }
-            let pooled = ConceptMetrics(ranking: &buffer, threshold: threshold, includeCurves: true)
+            let pooled = ConceptMetrics(
+                ranking: &buffers.ranking, scratch: &buffers.scratch, threshold: threshold, includeCurves: true)
             return (perFold: perFold, pooled: pooled, splitCurves: splitCurves)
         }
         var foldMetrics: [FoldMetrics] = []

@@ -11,21 +11,24 @@ public struct LabelStatistics: Sendable, Equatable {
 
     /// Counts `dataset`'s labels.
     public init(dataset: Dataset) {
-        let conceptCount = dataset.conceptCount
-        var matrix = [[Int]](repeating: [Int](repeating: 0, count: conceptCount), count: conceptCount)
+        let c = dataset.conceptCount
+        var flat = [Int](repeating: 0, count: c * c)
         var positives: [Int] = []
-        positives.reserveCapacity(conceptCount)
-        for row in 0..<dataset.rowCount {
-            positives.removeAll(keepingCapacity: true)
-            for concept in 0..<conceptCount where dataset.isPositive(row: row, concept: concept) {
-                positives.append(concept)
-            }
-            for a in positives {
-                for b in positives { matrix[a][b] += 1 }
+        positives.reserveCapacity(c)
+        dataset.labels.withUnsafeBufferPointer { labels in
+            flat.withUnsafeMutableBufferPointer { flat in
+                for row in 0..<dataset.rowCount {
+                    positives.removeAll(keepingCapacity: true)
+                    for concept in 0..<c where labels[row * c + concept] != 0 { positives.append(concept) }
+                    for a in positives {
+                        for b in positives { flat[a * c + b] += 1 }
+                    }
+                }
             }
         }
+        let matrix = (0..<c).map { Array(flat[($0 * c)..<(($0 + 1) * c)]) }
         concepts = dataset.concepts
         cooccurrence = matrix
-        positiveCounts = (0..<conceptCount).map { matrix[$0][$0] }
+        positiveCounts = (0..<c).map { matrix[$0][$0] }
     }
 }
