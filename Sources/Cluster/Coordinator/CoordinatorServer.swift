@@ -221,9 +221,15 @@ public final class CoordinatorServer: Sendable {
                     feed.yield(.datasetOpened(hash, Result { () throws(JobStoreError) in try store.openDataset(hash: hash) }))
                 }
             case .computeMetrics(let request):
-                Thread.detachNewThread {
-                    feed.yield(.metricsComputed(job: request.id, JobMetrics.compute(
-                        request, store: store, software: software, lanes: ProcessInfo.processInfo.activeProcessorCount)))
+                Thread.detachNewThread { [logger] in
+                    let start = ContinuousClock.now
+                    let computed = JobMetrics.compute(
+                        request, store: store, software: software, lanes: ProcessInfo.processInfo.activeProcessorCount)
+                    let seconds = (ContinuousClock.now - start) / .milliseconds(1) / 1000
+                    logger.debug("metrics computed", metadata: [
+                        "job": "\(request.id)", "seconds": "\(String(format: "%.3f", seconds))",
+                    ])
+                    feed.yield(.metricsComputed(job: request.id, computed))
                 }
             case .serveResults(let request):
                 Thread.detachNewThread { [self] in
