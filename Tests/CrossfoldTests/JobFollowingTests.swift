@@ -54,4 +54,30 @@ import Wire
         var finished = JobFollowing(workerWait: .seconds(1))
         #expect(finished.observe(Self.status(workers: 0, state: .completed), at: .seconds(50)) == [.logProgress])
     }
+
+    /// The status is asked for soon after the start, then as often as before while the job has far
+    /// to go, and ever more often as it nears its end, so a waiting command returns within 50 ms.
+    @Test func statusIsAskedForSoonAfterTheStartAndAsTheJobNearsItsEnd() {
+        func interval(done: Int, eta: Double?, previous: Duration? = .milliseconds(500), live: Bool = false) -> Duration {
+            var status = Self.status(done: done)
+            status.etaSeconds = eta
+            return JobFollowing.pollInterval(after: status, previous: previous, live: live)
+        }
+        // 50 ms, doubling up to the usual wait.
+        var waits: [Duration] = []
+        var previous: Duration?
+        for _ in 0..<6 {
+            previous = interval(done: 0, eta: nil, previous: previous)
+            waits.append(previous!)
+        }
+        #expect(waits == [50, 100, 200, 400, 500, 500].map { .milliseconds($0) })
+        #expect(interval(done: 0, eta: nil, previous: .milliseconds(200), live: true) == .milliseconds(200))
+        #expect(interval(done: 1, eta: 3_600) == .milliseconds(500))
+        #expect(interval(done: 3, eta: 4) == .milliseconds(200))
+        #expect(interval(done: 4, eta: 0.4) == .milliseconds(50))
+        #expect(interval(done: 4, eta: .nan) == .milliseconds(500))
+        // Every task done: the coordinator is computing the metrics.
+        #expect(interval(done: 5, eta: nil) == .milliseconds(50))
+        #expect(interval(done: 5, eta: nil, live: true) == .milliseconds(50))
+    }
 }

@@ -30,6 +30,22 @@ struct JobFollowing {
         self.workerWait = workerWait
     }
 
+    /// How long to wait before asking for the job's status again after `status`, the wait before
+    /// it having been `previous` (nil for the first). The waits start at 50 ms and double up to
+    /// 500 ms (200 ms on a terminal, for the bar), so a short job is seen to end soon after it does;
+    /// as a job nears its end they shrink to a twentieth of its estimated time left, and to 50 ms
+    /// once every task is done (the coordinator is computing the metrics). A fixed 500 ms made a
+    /// command wait 250 ms on average after its job ended (a tenth of a 3 s evaluation); a long job
+    /// is asked about no more often than before.
+    static func pollInterval(after status: JobStatus, previous: Duration?, live: Bool) -> Duration {
+        let usual: Duration = live ? .milliseconds(200) : .milliseconds(500)
+        let shortest: Duration = .milliseconds(50)
+        if status.tasksTotal > 0, status.tasksDone >= status.tasksTotal { return shortest }
+        let next = min(usual, previous.map { $0 * 2 } ?? shortest)
+        guard let eta = status.etaSeconds, eta.isFinite, eta >= 0 else { return next }
+        return min(next, max(shortest, .milliseconds(Int64(eta * 1000 / 20))))
+    }
+
     /// What to do about `status`, seen `now` after following began.
     mutating func observe(_ status: JobStatus, at now: Duration) -> [Action] {
         var actions: [Action] = []

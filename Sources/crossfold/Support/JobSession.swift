@@ -47,6 +47,7 @@ struct JobSession: Sendable {
         let view = ProgressView(live: live, logger: logger)
         var following = JobFollowing(workerWait: workerWait)
         let started = ContinuousClock.now
+        var wait: Duration?
         while true {
             let status = try await client.status(of: job)
             for action in following.observe(status, at: ContinuousClock.now - started) {
@@ -67,7 +68,9 @@ struct JobSession: Sendable {
             }
             view.draw(status)
             if status.state.isFinal { return status }
-            try await Task.sleep(for: live ? .milliseconds(200) : .milliseconds(500))
+            let next = JobFollowing.pollInterval(after: status, previous: wait, live: live)
+            wait = next
+            try await Task.sleep(for: next)
         }
     }
 
