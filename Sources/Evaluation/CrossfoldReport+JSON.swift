@@ -43,29 +43,48 @@ extension CrossfoldReport {
                     ]) { $1 }),
                 ])
             }),
-            "folds": .array(folds.map { row in
-                .object(Self.macroFields(row.macro).merging([
-                    "repeat": .number(Double(row.repeatIndex)),
-                    "fold": .number(Double(row.fold)),
-                    "num_tot": .number(Double(row.rowCount)),
-                    "worker": row.worker.map(JSONValue.string) ?? .null,
-                    "seconds": .finite(row.seconds),
-                    "concepts": .array(row.concepts.map { concept in
-                        .object(Self.countFields(concept.counts).merging([
-                            "concept": .string(concept.concept),
-                            "num_pos": .number(Double(concept.positives)),
-                            "num_neg": .number(Double(concept.negatives)),
-                            "roc_auc": .finite(concept.rocAUC),
-                            "avg_precision": .finite(concept.averagePrecision),
-                        ]) { $1 })
-                    }),
-                ]) { $1 })
-            }),
+            "folds": .array(folds.map(Self.json)),
             "confusion_counts": .object([
                 "concept_ids": .array(confusionCounts.conceptIDs.map(JSONValue.string)),
                 "matrix": .array(confusionCounts.matrix.map { .array($0.map { .number(Double($0)) }) }),
             ]),
         ])
+    }
+
+    /// One task's entry in the per-fold section.
+    static func json(_ row: FoldRow) -> JSONValue {
+        .object(Self.macroFields(row.macro).merging([
+            "repeat": .number(Double(row.repeatIndex)),
+            "fold": .number(Double(row.fold)),
+            "num_tot": .number(Double(row.rowCount)),
+            "worker": row.worker.map(JSONValue.string) ?? .null,
+            "seconds": .finite(row.seconds),
+            "concepts": .array(row.concepts.map { concept in
+                .object(Self.countFields(concept.counts).merging([
+                    "concept": .string(concept.concept),
+                    "num_pos": .number(Double(concept.positives)),
+                    "num_neg": .number(Double(concept.negatives)),
+                    "roc_auc": .finite(concept.rocAUC),
+                    "avg_precision": .finite(concept.averagePrecision),
+                ]) { $1 })
+            }),
+        ]) { $1 })
+    }
+
+    /// The fewest bytes one task's entry in the compact per-fold section can take, with a comma, for
+    /// concepts named `conceptIDs`: the entry with every number a single digit and an empty worker
+    /// name. A real entry is longer (its numbers have more digits), so `tasks ×` this is a lower
+    /// bound on the section, and a job over it will surely not fit the result (`JobLimits`).
+    public static func minimumFoldBytes(conceptIDs: [String]) -> Int {
+        let zero = ThresholdCounts(truePositives: 0, falsePositives: 0, falseNegatives: 0, trueNegatives: 0)
+        let row = FoldRow(
+            repeatIndex: 0, fold: 0, rowCount: 0,
+            macro: MacroValues(rocAUC: 0, averagePrecision: 0, f1: 0, precision: 0, recall: 0), worker: "", seconds: 0,
+            concepts: conceptIDs.map {
+                FoldConcept(concept: $0, positives: 0, negatives: 0, counts: zero, rocAUC: 0, averagePrecision: 0)
+            })
+        let bytes = (try? SortedJSONEncoder(pretty: false).encode(json(row)).count) ?? 0
+        return bytes + 1
     }
 
     /// Reads a report from the JSON object `json` writes.

@@ -253,6 +253,14 @@ extension CoordinatorCore {
         if let tooLarge = JobLimits.refusal(folds: spec.folds, repeats: spec.repeats, rows: dataset.rowCount) {
             return .failure(Refusal(code: "usage", message: tooLarge))
         }
+        // Counts below 1 are the planner's to refuse; above, maxTasks (checked above and, for a
+        // sweep, by SweepRules) keeps the product small.
+        if spec.folds > 0, spec.repeats > 0 {
+            let tasks = spec.folds * spec.repeats * max(1, spec.configurations?.count ?? 1)
+            if let tooLarge = JobLimits.resultRefusal(tasks: tasks, conceptIDs: dataset.concepts) {
+                return .failure(Refusal(code: "usage", message: tooLarge))
+            }
+        }
         do {
             let plan = try FoldPlanner.plan(
                 for: dataset, strategy: strategy, folds: spec.folds, repeats: spec.repeats, seed: spec.seed,

@@ -1,3 +1,6 @@
+import Evaluation
+import Wire
+
 /// How large a job the coordinator accepts. A job spec comes from the network and the fold plan
 /// is built before any task runs, so the size is checked first: `repeats` of a million over a
 /// 150-row dataset would otherwise have the coordinator build a plan of 150 million fold numbers
@@ -10,6 +13,22 @@ public enum JobLimits {
     /// written and read: 100,000 tasks peak at about 600 MB and 450 MiB. A million would need about
     /// 6 GB and 4.5 GB, so the cap is here until that section is written and read as a stream.
     public static let maxTasks = 100_000
+    /// Why a job of `tasks` tasks over concepts named `conceptIDs` is refused because its result
+    /// could not be sent, or nil. The result's per-fold section has an entry per task with one per
+    /// concept; counted at its smallest (`CrossfoldReport.minimumFoldBytes`), it must fit in the
+    /// `ClientReply.maxMetricsBytes` a result may hold. A job refused here would surely have failed
+    /// after its last fold; one that passes may still, with long numbers, fail there, saying so.
+    public static func resultRefusal(tasks: Int, conceptIDs: [String]) -> String? {
+        let perTask = CrossfoldReport.minimumFoldBytes(conceptIDs: conceptIDs)
+        let (bytes, overflow) = tasks.multipliedReportingOverflow(by: perTask)
+        guard overflow || bytes > ClientReply.maxMetricsBytes else { return nil }
+        let most = ClientReply.maxMetricsBytes / perTask
+        return "\(tasks) tasks over \(conceptIDs.count) concepts need at least "
+            + "\(overflow ? "too many" : "\(bytes >> 20)") MiB of JSON for the result's per-fold section (an entry "
+            + "per task with one per concept), more than the \(ClientReply.maxMetricsBytes >> 20) MiB a result may hold: "
+            + "use at most \(most) tasks (folds × repeats) with these concepts, or evaluate fewer concepts at once"
+    }
+
     /// Most entries of a fold plan (repeats × rows, one Int32 each: 1 GiB).
     public static let maxPlanEntries = 1 << 28
 

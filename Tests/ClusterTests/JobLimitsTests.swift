@@ -1,0 +1,82 @@
+import Cluster
+import Datasets
+@testable import Evaluation
+import Testing
+import TestSupport
+import Wire
+
+/// A job whose result could not be sent is refused before it runs, not after its last fold.
+@Suite struct JobLimitsTests {
+    /// Concept ids of `count` concepts in canonical order, `concept-0000` and on.
+    static func conceptIDs(_ count: Int) -> [String] {
+        (0..<count).map { index in
+            let digits = String(index)
+            return "concept-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        }
+    }
+
+    @Test func theSmallestEntryIsAnEntryWithSingleDigitNumbers() throws {
+        let ids = ["a", "é", "concept \"quoted\""]
+        let zero = ThresholdCounts(truePositives: 0, falsePositives: 0, falseNegatives: 0, trueNegatives: 0)
+        let row = CrossfoldReport.FoldRow(
+            repeatIndex: 0, fold: 0, rowCount: 0,
+            macro: MacroValues(rocAUC: 0, averagePrecision: 0, f1: 0, precision: 0, recall: 0), worker: "", seconds: 0,
+            concepts: ids.map {
+                CrossfoldReport.FoldConcept(concept: $0, positives: 0, negatives: 0, counts: zero, rocAUC: 0, averagePrecision: 0)
+            })
+        let smallest = try SortedJSONEncoder(pretty: false).encode(CrossfoldReport.json(row)).count
+        #expect(CrossfoldReport.minimumFoldBytes(conceptIDs: ids) == smallest + 1)
+        // A real entry (numbers of many digits, a worker id, nulls) is longer.
+        let counts = ThresholdCounts(truePositives: 123, falsePositives: 7, falseNegatives: 19, trueNegatives: 4_321)
+        let real = CrossfoldReport.FoldRow(
+            repeatIndex: 12, fold: 3, rowCount: 4_470,
+            macro: MacroValues(rocAUC: 0.987654321, averagePrecision: nil, f1: 0.5, precision: 1, recall: 0.25),
+            worker: "006b8b4567", seconds: 0.0421,
+            concepts: ids.map {
+                CrossfoldReport.FoldConcept(
+                    concept: $0, positives: 142, negatives: 4_328, counts: counts, rocAUC: nil, averagePrecision: 0.75)
+            })
+        #expect(try SortedJSONEncoder(pretty: false).encode(CrossfoldReport.json(real)).count > smallest)
+    }
+
+    @Test func aResultThatCannotFitIsRefusedWithTheMostTasksThatCould() throws {
+        // Two concepts: the task cap binds long before the result does.
+        #expect(JobLimits.resultRefusal(tasks: JobLimits.maxTasks, conceptIDs: ["cat", "dog"]) == nil)
+        let ids = Self.conceptIDs(300)
+        let perTask = CrossfoldReport.minimumFoldBytes(conceptIDs: ids)
+        let most = ClientReply.maxMetricsBytes / perTask
+        #expect(JobLimits.resultRefusal(tasks: most, conceptIDs: ids) == nil)
+        let refusal = try #require(JobLimits.resultRefusal(tasks: most + 1, conceptIDs: ids))
+        #expect(refusal.contains("\(most + 1) tasks over 300 concepts"))
+        #expect(refusal.contains("use at most \(most) tasks"))
+        #expect(JobLimits.resultRefusal(tasks: .max, conceptIDs: ids)?.contains("too many MiB") == true)
+    }
+
+    /// 20,000 tasks over 300 concepts would have computed every fold and then failed, its per-fold
+    /// section well past 512 MiB. The coordinator refuses it at SUBMIT; the same plan over 30
+    /// concepts is accepted.
+    @Test(arguments: [(300, false), (30, true)])
+    func aSubmissionWhoseResultCannotFitIsRefusedBeforeItRuns(concepts: Int, accepted: Bool) throws {
+        let rows = 400
+        let dataset = Dataset(
+            featureCount: 1, features: (0..<rows).map { Float($0) }, concepts: Self.conceptIDs(concepts),
+            labels: (0..<rows).flatMap { row in (0..<concepts).map { UInt8(row % concepts == $0 ? 1 : 0) } },
+            ids: (0..<rows).map { "row-\($0)" }, isMultiLabel: false)
+        let (bytes, hash) = WorkerFixtures.canonical(dataset)
+        let registry = DatasetRegistry()
+        registry.register(hash: hash, bytes: bytes, dataset: try CanonicalDataset.decode(bytes, file: "many.cfds"))
+        let core = DrivenCore(registry: registry, software: "limits")
+        let spec = JobSpec(dataset: hash, datasetName: "many.cfds", split: "random", folds: 20, repeats: 1_000,
+                           seed: 1, model: "centroid", params: [:], threshold: 0.5)
+        let outputs = core.handle(.client(PeerID([1]), .submit(request: "r", spec: spec)), now: .zero)
+        let refusal = FuzzRegressionTests.refusal(outputs)
+        if accepted {
+            #expect(refusal == nil, "\(String(describing: refusal))")
+            #expect(outputs.contains { if case .toClient(_, .submitted) = $0 { true } else { false } })
+        } else {
+            #expect(refusal?.code == "usage")
+            #expect(refusal?.message.contains("20000 tasks over 300 concepts need at least") == true,
+                    "\(String(describing: refusal))")
+        }
+    }
+}
