@@ -65,9 +65,10 @@ public enum JobMetrics {
                 result.evalMetrics(run: run, testSet: TestSetSource(dataset: evaluated, scope: scope)), pretty: false))
             guard json.count <= ClientReply.maxMetricsBytes else {
                 return .failure(MetricsFailure(
-                    "the metrics of \(concepts) concepts take \(json.count >> 20) MiB of JSON, more than the "
-                        + "\(ClientReply.maxMetricsBytes >> 20) MiB a result may hold (Clarifai's confusion matrix has an entry per pair "
-                        + "of concepts); evaluate fewer concepts at once"
+                    "the metrics of \(concepts) concepts over \(tasks.count) tasks take \(json.count >> 20) MiB of JSON, more "
+                        + "than the \(ClientReply.maxMetricsBytes >> 20) MiB a result may hold (Clarifai's confusion matrix has "
+                        + "an entry per pair of concepts, the per-fold section one per task and concept); evaluate fewer "
+                        + "concepts at once, or use fewer folds × repeats"
                         + (scope == .all ? ", or drop --test-set all" : "")))
             }
             return .success((json, outOfFold))
