@@ -38,7 +38,8 @@ struct FeatureScaling: Sendable, Equatable {
     /// Mean and population standard deviation of every feature over `view`'s rows, in one pass in
     /// row order and double precision over `x − shift`, the shift being the view's first row: its
     /// values lie within the spread of the others, so large offsets do not cancel (the shifted-data
-    /// variance; two passes, mean then deviations, took twice as long for the same figures).
+    /// variance; two passes, mean then deviations, took twice as long, for figures that differ only
+    /// in the last bits).
     static func standardizing(_ view: RowView) -> FeatureScaling {
         let d = view.dataset.featureCount
         let n = view.count

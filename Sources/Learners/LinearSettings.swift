@@ -2,7 +2,7 @@
 struct LinearSettings: Sendable, Equatable {
     /// Inverse L2 strength: the objective is `0.5·||w||² + C·Σ log-loss`; the intercept is not penalised.
     var inverseRegularization: Double
-    /// Accepted L-BFGS steps at most (per concept for `logistic`).
+    /// Accepted L-BFGS steps at most (per concept for `logistic`; the pilot fit, as many again).
     var maxIterations: Int
     /// Stop when the largest gradient component of the mean objective is at most this.
     var tolerance: Double
@@ -19,7 +19,7 @@ struct LinearSettings: Sendable, Equatable {
         ),
         LearnerParameter(
             key: "max_iter", domain: .integer(1...1_000_000), defaultValue: "200",
-            meaning: "maximum number of L-BFGS iterations (per concept for logistic)"
+            meaning: "maximum number of L-BFGS iterations (per concept for logistic; a pilot fit has as many of its own)"
         ),
         LearnerParameter(
             key: "tol", domain: .real(lowerBound: 0, inclusive: false), defaultValue: "0.0001",
