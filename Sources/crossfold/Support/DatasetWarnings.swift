@@ -12,12 +12,35 @@ enum DatasetRole: Sendable {
 /// Logs the validator's warnings about a dataset the way its role calls for.
 enum DatasetWarnings {
     static func log(_ warnings: [DatasetWarning], of dataset: Dataset, file: String, role: DatasetRole, logger: Logger) {
-        var rest = warnings
-        if role == .holdout, let summary = holdoutSummary(warnings, of: dataset, file: file) {
-            logger.warning("\(summary)")
-            rest.removeAll { $0.kind == .fewInputsPerConcept }
+        for line in lines(warnings, of: dataset, file: file, role: role) { logger.warning("\(line)") }
+    }
+
+    /// A training dataset's few-inputs warnings one per concept up to this many; past it, the first
+    /// few and one line for the rest (300 thin concepts made 300 lines before the job started).
+    static let listedOneByOne = 5
+    static let listedBeforeSummary = 3
+
+    /// The lines `log` writes.
+    static func lines(_ warnings: [DatasetWarning], of dataset: Dataset, file: String, role: DatasetRole) -> [String] {
+        let few = warnings.filter { $0.kind == .fewInputsPerConcept }
+        let others = warnings.filter { $0.kind != .fewInputsPerConcept }.map(\.description)
+        switch role {
+        case .holdout:
+            return (holdoutSummary(warnings, of: dataset, file: file).map { [$0] } ?? []) + others
+        case .training:
+            guard few.count > listedOneByOne else { return warnings.map(\.description) }
+            let listed = few.prefix(listedBeforeSummary).map(\.description)
+            let counts = dataset.positiveCounts
+            let rest = few.dropFirst(listedBeforeSummary).compactMap(\.concept).compactMap { concept in
+                dataset.concepts.firstIndex(of: concept).map { counts[$0] }
+            }
+            let range = rest.isEmpty ? "" : " (\(rest.min()!)–\(rest.max()!) each)"
+            let summary = "\(file): \(few.count - listedBeforeSummary) more concepts have fewer than "
+                + "\(DatasetValidator.recommendedPositivesPerConcept) positive inputs\(range), "
+                + "\(few.count) in all (warning \(DatasetWarning.Kind.fewInputsPerConcept.rawValue)). Their metrics will vary a "
+                + "lot from fold to fold; `crossfold dataset inspect \(file)` lists every concept's count."
+            return listed + [summary] + others
         }
-        for warning in rest { logger.warning("\(warning.description)") }
     }
 
     /// One line for a holdout's concepts under Clarifai's recommended count, or nil when none is.
