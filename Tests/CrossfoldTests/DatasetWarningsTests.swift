@@ -39,6 +39,11 @@ import Testing
             + "`crossfold dataset inspect d.csv` lists every concept's count.")
     }
 
+    @Test func conceptsOfOneCountSayItOnce() throws {
+        let lines = try Self.lines([60] + [Int](repeating: 10, count: 8))
+        #expect(lines.last?.hasPrefix("d.csv: 5 more concepts have fewer than 50 positive inputs (10 each), 8 in all") == true)
+    }
+
     @Test func aHoldoutsThinConceptsAreOneLineWhateverTheirNumber() throws {
         let lines = try Self.lines([60] + (0..<30).map { 10 + $0 }, role: .holdout)
         #expect(lines.count == 1)

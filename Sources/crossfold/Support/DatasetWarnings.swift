@@ -34,7 +34,10 @@ enum DatasetWarnings {
             let rest = few.dropFirst(listedBeforeSummary).compactMap(\.concept).compactMap { concept in
                 dataset.concepts.firstIndex(of: concept).map { counts[$0] }
             }
-            let range = rest.isEmpty ? "" : " (\(rest.min()!)–\(rest.max()!) each)"
+            let range = rest.min().map { least in
+                let most = rest.max() ?? least
+                return least == most ? " (\(least) each)" : " (\(least)–\(most) each)"
+            } ?? ""
             let summary = "\(file): \(few.count - listedBeforeSummary) more concepts have fewer than "
                 + "\(DatasetValidator.recommendedPositivesPerConcept) positive inputs\(range), "
                 + "\(few.count) in all (warning \(DatasetWarning.Kind.fewInputsPerConcept.rawValue)). Their metrics will vary a "
