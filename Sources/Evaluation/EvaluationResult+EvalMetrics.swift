@@ -135,8 +135,9 @@ extension EvaluationResult {
                 )
             )
         }
+        let records = run.tasksByFold()
         let foldRows = foldMetrics.map { fold in
-            let record = run.task(repeatIndex: fold.repeatIndex, fold: fold.fold)
+            let record = records[RunDescription.TaskPosition(repeatIndex: fold.repeatIndex, fold: fold.fold)]
             return CrossfoldReport.FoldRow(
                 repeatIndex: fold.repeatIndex,
                 fold: fold.fold,

@@ -151,6 +151,19 @@ struct EvalMetricsConversionTests {
         #expect(report.pooledPredictionCount == 240)
     }
 
+    /// Each fold row takes its own task's record, the first where a task is listed twice.
+    @Test func everyFoldRowFindsItsTasksRecord() throws {
+        var run = Self.run
+        run.tasks = (0..<5).reversed().map {
+            .init(repeatIndex: 0, fold: $0, worker: "w\($0)", duration: .milliseconds(100 * ($0 + 1)))
+        } + [.init(repeatIndex: 0, fold: 3, worker: "later", duration: .milliseconds(1))]
+        let report = try evaluated().crossfoldReport(run: run)
+        #expect(report.folds.map(\.worker) == ["w0", "w1", "w2", "w3", "w4"])
+        #expect(report.folds.map(\.seconds) == [0.1, 0.2, 0.3, 0.4, 0.5])
+        #expect(run.tasksByFold().count == 5)
+        #expect(run.tasksByFold()[.init(repeatIndex: 1, fold: 0)] == nil)
+    }
+
     @Test func undefinedValuesAreNullNeverNaN() throws {
         let whole = FoldPredictions(repeatIndex: 0, fold: 0, rows: [0, 1, 2, 3, 4, 5],
                                     scores: HandExample.fold0.scores + HandExample.fold1.scores, conceptCount: 2)
