@@ -10,8 +10,9 @@ public enum JobLimits {
     /// a client on one host. Measured per task (docs/PERFORMANCE.md, Scheduling): about 260 bytes in
     /// the scheduler, and at the peak about 6 KB in the coordinator and 4.6 KB in the client while
     /// the result's per-fold section (about 520 bytes of JSON per fold with two concepts) is built,
-    /// written and read: 100,000 tasks peak at about 600 MB and 450 MiB. A million would need about
-    /// 6 GB and 4.5 GB, so the cap is here until that section is written and read as a stream.
+    /// written and read: 100,000 tasks peak at about 600 MB and 450 MiB. A million, measured with
+    /// the cap raised, took 5.55 GB and 4.47 GiB (docs/PERFORMANCE.md): the cap is here until it
+    /// follows the coordinator's memory, or that section is written and read as a stream.
     public static let maxTasks = 100_000
     /// Why a job of `tasks` tasks over concepts named `conceptIDs` is refused because its result
     /// could not be sent, or nil. The result's per-fold section has an entry per task with one per
