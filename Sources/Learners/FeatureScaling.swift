@@ -1,5 +1,3 @@
-import CBLAS
-
 /// Per-feature centring and scaling learned from training rows: `(x - mean) * inverseScale`.
 ///
 /// `standardizing` is scikit-learn's `StandardScaler` (population standard deviation; a constant
@@ -78,20 +76,15 @@ struct FeatureScaling: Sendable, Equatable {
     }
 
     /// `sums[j] += x − shift[j]` and `squares[j] += (x − shift[j])²` over every row of `rows`,
-    /// fetching a few rows ahead as `RowGatherer` does.
+    /// fetching rows ahead as `RowGatherer.gather` does.
     private static func accumulate(
         _ x: UnsafePointer<Float>, featureCount d: Int, rows: UnsafeBufferPointer<Int>, shift: UnsafePointer<Double>,
         sums: UnsafeMutablePointer<Double>, squares: UnsafeMutablePointer<Double>
     ) {
-        let ahead = 4
+        let ahead = RowGatherer.prefetchDistance
         for (position, row) in rows.enumerated() {
             if position + ahead < rows.count {
-                let next = UnsafeRawPointer(x + rows[position + ahead] * d)
-                var offset = 0
-                while offset < d * MemoryLayout<Float>.stride {
-                    crossfold_prefetch(next + offset)
-                    offset += 64
-                }
+                RowGatherer.prefetch(x + rows[position + ahead] * d, featureCount: d)
             }
             let values = x + row * d
             for j in 0..<d {

@@ -33,7 +33,18 @@ struct RowGatherer: Sendable {
     }
 
     /// Rows fetched ahead of the one being copied; a few rows hide most of the latency of the gaps.
-    private static let prefetchDistance = 4
+    static let prefetchDistance = 4
+
+    /// Asks the cache for every 64-byte line of the row of `featureCount` floats at `row`.
+    @inline(__always)
+    static func prefetch(_ row: UnsafePointer<Float>, featureCount: Int) {
+        let start = UnsafeRawPointer(row)
+        var offset = 0
+        while offset < featureCount * MemoryLayout<Float>.stride {
+            crossfold_prefetch(start + offset)
+            offset += 64
+        }
+    }
 
     init(view: RowView, transform: RowTransform, appendsOne: Bool = false, blockRows: Int? = nil) {
         self.view = view
@@ -66,12 +77,7 @@ struct RowGatherer: Sendable {
                 let end = rows.count
                 @inline(__always) func prefetch(_ position: Int) {
                     guard position + ahead < end else { return }
-                    let row = UnsafeRawPointer(source + rows[position + ahead] * d)
-                    var offset = 0
-                    while offset < d * MemoryLayout<Float>.stride {
-                        crossfold_prefetch(row + offset)
-                        offset += 64
-                    }
+                    Self.prefetch(source + rows[position + ahead] * d, featureCount: d)
                 }
                 switch transform {
                 case .raw:
