@@ -40,14 +40,12 @@ struct LogisticLearner: Learner {
             )
         }
         if !trained.isEmpty {
-            if settings.pilot, let positions = PilotFit.positions(count: n) {
-                let pilot = OneVsRestObjective(
-                    view: PilotFit.view(training, positions: positions), scaling: scaling, intercept: settings.fitIntercept,
-                    inverseRegularization: PilotFit.inverseRegularization(
-                        settings.inverseRegularization, rows: n, pilotRows: positions.count),
-                    concepts: trained
+            if let pilot = PilotFit(training, settings: settings) {
+                let objective = OneVsRestObjective(
+                    view: pilot.view, scaling: scaling, intercept: settings.fitIntercept,
+                    inverseRegularization: pilot.inverseRegularization, concepts: trained
                 )
-                try pilot.minimize(&minimizers, cancellation: cancellation)
+                try objective.minimize(&minimizers, cancellation: cancellation)
                 minimizers = minimizers.map(LBFGS.init(continuing:))
             }
             let objective = OneVsRestObjective(

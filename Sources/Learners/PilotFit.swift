@@ -11,9 +11,26 @@
 /// The pilot sees only the fold's own training rows, never a held-out one, and its rows are a fixed
 /// function of the view: a fold's model does not depend on threads or on which worker fits it.
 /// Views below `minimumRows` fit from zero as before: there a pass is cheap anyway.
-enum PilotFit {
+struct PilotFit {
     static let stride = 8
     static let minimumRows = 65_536
+
+    /// The positions of the training view the pilot trains on.
+    let positions: [Int]
+    /// The pilot's rows.
+    let view: RowView
+    /// The pilot's `C` (`inverseRegularization(_:rows:pilotRows:)`).
+    let inverseRegularization: Double
+
+    /// The pilot of a fit on `training` with `settings`, or nil when the fit starts from zero
+    /// (`pilot=false`, or a view too small to gain from one).
+    init?(_ training: RowView, settings: LinearSettings) {
+        guard settings.pilot, let positions = Self.positions(count: training.count) else { return nil }
+        self.positions = positions
+        view = Self.view(training, positions: positions)
+        inverseRegularization = Self.inverseRegularization(
+            settings.inverseRegularization, rows: training.count, pilotRows: positions.count)
+    }
 
     /// The view positions the pilot trains on, or nil for a view too small to gain from one.
     static func positions(count: Int) -> [Int]? {

@@ -55,14 +55,13 @@ struct SoftmaxLearner: Learner {
             start: [Double](repeating: 0, count: width * present.count), gradientTolerance: settings.tolerance,
             maxIterations: settings.maxIterations
         )
-        if settings.pilot, let positions = PilotFit.positions(count: n) {
-            let pilot = MultinomialObjective(
-                view: PilotFit.view(training, positions: positions), scaling: scaling, intercept: settings.fitIntercept,
-                inverseRegularization: PilotFit.inverseRegularization(
-                    settings.inverseRegularization, rows: n, pilotRows: positions.count),
-                classes: present.count, targets: positions.map { targets[$0] }
+        if let pilot = PilotFit(training, settings: settings) {
+            let objective = MultinomialObjective(
+                view: pilot.view, scaling: scaling, intercept: settings.fitIntercept,
+                inverseRegularization: pilot.inverseRegularization, classes: present.count,
+                targets: pilot.positions.map { targets[$0] }
             )
-            try pilot.minimize(&minimizer, cancellation: cancellation)
+            try objective.minimize(&minimizer, cancellation: cancellation)
             minimizer = LBFGS(continuing: minimizer)
         }
         let objective = MultinomialObjective(
