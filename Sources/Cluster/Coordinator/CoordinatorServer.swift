@@ -225,9 +225,8 @@ public final class CoordinatorServer: Sendable {
                     let start = ContinuousClock.now
                     let computed = JobMetrics.compute(
                         request, store: store, software: software, lanes: ProcessInfo.processInfo.activeProcessorCount)
-                    let seconds = (ContinuousClock.now - start) / .milliseconds(1) / 1000
                     logger.debug("metrics computed", metadata: [
-                        "job": "\(request.id)", "seconds": "\(String(format: "%.3f", seconds))",
+                        "job": "\(request.id)", "seconds": "\(String(format: "%.3f", (ContinuousClock.now - start).seconds))",
                     ])
                     feed.yield(.metricsComputed(job: request.id, computed))
                 }
