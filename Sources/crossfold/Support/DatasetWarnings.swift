@@ -30,10 +30,8 @@ enum DatasetWarnings {
         case .training:
             guard few.count > listedOneByOne else { return warnings.map(\.description) }
             let listed = few.prefix(listedBeforeSummary).map(\.description)
-            let counts = dataset.positiveCounts
-            let rest = few.dropFirst(listedBeforeSummary).compactMap(\.concept).compactMap { concept in
-                dataset.concepts.firstIndex(of: concept).map { counts[$0] }
-            }
+            let counts = positives(of: dataset)
+            let rest = few.dropFirst(listedBeforeSummary).compactMap(\.concept).compactMap { counts[$0] }
             let range = rest.min().map { least in
                 let most = rest.max() ?? least
                 return least == most ? " (\(least) each)" : " (\(least)–\(most) each)"
@@ -50,14 +48,17 @@ enum DatasetWarnings {
     static func holdoutSummary(_ warnings: [DatasetWarning], of dataset: Dataset, file: String) -> String? {
         let few = warnings.filter { $0.kind == .fewInputsPerConcept }.compactMap(\.concept)
         guard !few.isEmpty else { return nil }
-        let counts = dataset.positiveCounts
-        let listed = few.map { concept in
-            let count = dataset.concepts.firstIndex(of: concept).map { String(counts[$0]) } ?? "?"
-            return "\(concept): \(count)"
-        }
+        let counts = positives(of: dataset)
+        let listed = few.map { concept in "\(concept): \(counts[concept].map(String.init) ?? "?")" }
         let subject = few.count == 1 ? "1 concept has" : "\(few.count) concepts have"
         return "\(file) (the holdout): \(subject) fewer than \(DatasetValidator.recommendedPositivesPerConcept) "
             + "positive inputs (\(listed.joined(separator: ", "))), so their metrics rest on few inputs "
             + "(warning \(DatasetWarning.Kind.fewInputsPerConcept.rawValue)). Hold out more inputs of them for steadier numbers."
+    }
+
+    /// Each concept's positive inputs by its id (the warnings name concepts, not columns): one
+    /// lookup per warning, where a search of the concept list per warning grew with their square.
+    private static func positives(of dataset: Dataset) -> [String: Int] {
+        Dictionary(zip(dataset.concepts, dataset.positiveCounts)) { first, _ in first }
     }
 }
