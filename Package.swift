@@ -28,16 +28,20 @@ let package = Package(
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
 
+        // JSON text: a parser, a Codable decoder over its tree and a sorted-keys encoder, used for
+        // results (Evaluation), Clarifai's replies and message headers (Wire).
+        .target(name: "JSON", swiftSettings: strict),
+
         // The evaluation core: pure, no I/O beyond reading dataset files.
-        .target(name: "Datasets", dependencies: ["CCrypto"], swiftSettings: strict),
+        .target(name: "Datasets", dependencies: ["CCrypto", "JSON"], swiftSettings: strict),
         .target(name: "Folds", dependencies: ["Datasets"], swiftSettings: strict),
         .target(name: "Learners", dependencies: ["Datasets", "CBLAS"], swiftSettings: strict),
-        .target(name: "Evaluation", dependencies: ["Datasets"], swiftSettings: strict),
-        .target(name: "Reports", dependencies: ["Evaluation", "Datasets"], swiftSettings: strict),
+        .target(name: "Evaluation", dependencies: ["Datasets", "JSON"], swiftSettings: strict),
+        .target(name: "Reports", dependencies: ["Evaluation", "Datasets", "JSON"], swiftSettings: strict),
 
         // Transport and the cluster.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
-        .target(name: "Wire", dependencies: ["Datasets"], swiftSettings: strict),
+        .target(name: "Wire", dependencies: ["Datasets", "JSON"], swiftSettings: strict),
         .target(
             name: "Cluster",
             dependencies: ["Datasets", "Folds", "Learners", "Evaluation", "Reports", "Wire", "ZeroMQ", logging, lifecycle],
@@ -45,7 +49,7 @@ let package = Package(
         ),
 
         // Clarifai's remote evaluation.
-        .target(name: "Clarifai", dependencies: ["Evaluation", logging], swiftSettings: strict),
+        .target(name: "Clarifai", dependencies: ["Evaluation", "JSON", logging], swiftSettings: strict),
 
         // The executable: argument parsing and wiring only.
         .executableTarget(
@@ -61,7 +65,7 @@ let package = Package(
         .executableTarget(name: "scheduler-simulation", dependencies: ["Cluster"], swiftSettings: strict),
 
         // Fixtures shared by the tests: small datasets, a mock clock, python oracles, a fake Clarifai.
-        .target(name: "TestSupport", dependencies: ["Datasets", "Evaluation", "Folds", logging], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Datasets", "Evaluation", "Folds", "JSON", logging], swiftSettings: strict),
 
         // Corpus/: hostile files the fuzz tests found, read by path (#filePath), not bundled.
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"], exclude: ["Corpus"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 import Logging
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,3 +1,5 @@
+import JSON
+
 /// Reads JSON values from the bytes of one JSONL line, without building a tree: the JSONL reader
 /// asks for the members it wants and skips the rest. Errors carry the file, line and column.
 struct JSONScanner {

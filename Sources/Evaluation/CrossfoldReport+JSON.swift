@@ -1,3 +1,5 @@
+import JSON
+
 extension CrossfoldReport {
     /// The report as a JSON object, in the layout docs/RESULTS.md documents. Undefined values are
     /// null; the 64-bit seed is a decimal string because JSON numbers (protobuf doubles) cannot

@@ -1,3 +1,5 @@
+import JSON
+
 /// Clarifai's `clarifai.api.EvalMetrics` message in its REST JSON shape: snake_case proto field
 /// names, numeric status codes, floats as JSON numbers.
 ///

@@ -1,3 +1,5 @@
+import JSON
+
 /// Typed access to one JSON object of the `crossfold` block, naming the dotted path of any field
 /// that is missing or of the wrong type.
 struct JSONFields {

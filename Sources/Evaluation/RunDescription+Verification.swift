@@ -1,3 +1,5 @@
+import JSON
+
 extension RunDescription {
     /// What verification by recomputation did for a cluster job (docs/RESULTS.md, `run.verification`):
     /// some of its tasks computed again on another worker and compared bit for bit.

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 /// Clarifai's EvalMetrics in its REST JSON form: snake_case keys, sorted, pretty-printed, unset
 /// fields omitted and no key the protobuf message lacks (the extras travel in

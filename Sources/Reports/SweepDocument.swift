@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 /// A sweep's result as JSON (docs/RESULTS.md, Sweeps): one EvalMetrics per configuration, in the
 /// order the sweep listed them, and the comparison (`SweepComparison`) for the selected metric.

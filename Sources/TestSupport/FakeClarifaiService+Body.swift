@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 /// Why a Post body is refused.
 struct FakeBodyError: Error {

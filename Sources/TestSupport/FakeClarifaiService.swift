@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 /// The fake Clarifai API without sockets: takes a request, returns the reply, keeps the
 /// evaluations. ``FakeClarifaiServer`` puts it behind real HTTP.

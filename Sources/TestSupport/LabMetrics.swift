@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 /// Compares two EvalMetrics JSON documents the way the cluster promises: identical apart from the
 /// run's provenance.

@@ -1,6 +1,7 @@
 import Clarifai
 import Evaluation
 import Foundation
+import JSON
 import Testing
 import TestSupport
 

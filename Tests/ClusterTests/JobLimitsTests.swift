@@ -1,6 +1,7 @@
 import Cluster
 import Datasets
 @testable import Evaluation
+import JSON
 import Testing
 import TestSupport
 import Wire

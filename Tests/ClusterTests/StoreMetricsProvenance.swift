@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 
 /// Compares EvalMetrics JSON of two runs of the same job: everything must match except the
 /// provenance, which says how this run went rather than what the data gave.

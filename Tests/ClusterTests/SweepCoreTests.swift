@@ -2,6 +2,7 @@ import Cluster
 import Datasets
 import Evaluation
 import Foundation
+import JSON
 import Testing
 import TestSupport
 import Wire

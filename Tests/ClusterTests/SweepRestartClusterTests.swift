@@ -2,6 +2,7 @@ import Cluster
 import Datasets
 import Evaluation
 import Foundation
+import JSON
 import Logging
 import Testing
 import TestSupport

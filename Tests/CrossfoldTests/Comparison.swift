@@ -1,4 +1,5 @@
 import Evaluation
+import JSON
 
 /// Collects numeric comparisons of crossfold's output against an oracle, so one test can check
 /// hundreds of values and report every mismatch at once.

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import JSON
 import Testing
 
 /// `JSONValue.parse` reads what Foundation's `JSONDecoder` reads, to the same tree (its

@@ -1,5 +1,5 @@
 /// JSON's string escapes (the text after a backslash), read the same way by the JSONL reader
-/// (`JSONScanner`) and by `JSONValue.parse` in Evaluation; each says a failure in its own words.
+/// (`JSONScanner`) and by `JSONValue.parse`; each says a failure in its own words.
 public enum JSONEscape {
     public enum Failure: Error, Equatable {
         /// The text ends inside the escape.
