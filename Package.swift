@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
-        .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: strict),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "JSON"], swiftSettings: strict),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "TestSupport", "ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "ClarifaiTests", dependencies: ["Clarifai", "TestSupport"], swiftSettings: strict),
         // Multi-process and multi-host runs of the built executable on the namespace lab (cluster/lab).

@@ -12,13 +12,16 @@ import Foundation
 /// - Throws: `EncodingError.invalidValue` for a NaN or infinite number, as `JSONEncoder` does.
 public struct SortedJSONEncoder: Sendable {
     public var pretty: Bool
+    /// How property names are written (`.snakeCase`: as `JSONEncoder`'s `.convertToSnakeCase`).
+    public var keys: JSONKeyStyle
 
-    public init(pretty: Bool) {
+    public init(pretty: Bool, keys: JSONKeyStyle = .asIs) {
         self.pretty = pretty
+        self.keys = keys
     }
 
     public func encode(_ value: some Encodable) throws -> Data {
-        let tree = try EncodedTree.of(value, codingPath: [])
+        let tree = try EncodedTree.of(value, codingPath: [], keys: keys)
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         try tree.write(into: &out, pretty: pretty, indent: 0)
@@ -33,17 +36,21 @@ private indirect enum EncodedTree {
     case bool(Bool)
     case signed(Int64)
     case unsigned(UInt64)
-    case double(Double, codingPath: [any CodingKey])
+    /// Finite: a NaN or an infinity is refused when it is encoded, with its coding path.
+    case double(Double)
     /// Written as the Float's own shortest text, as `JSONEncoder` does (`0.1`, not `0.10000000149011612`).
-    case float(Float, codingPath: [any CodingKey])
+    case float(Float)
     case string(String)
     case array(ArrayBox)
     case object(ObjectBox)
     case value(JSONValue)
 
-    static func of(_ value: some Encodable, codingPath: [any CodingKey]) throws -> EncodedTree {
+    static func of(_ value: some Encodable, codingPath: [any CodingKey], keys: JSONKeyStyle) throws -> EncodedTree {
         if let json = value as? JSONValue { return .value(json) }
-        let encoder = TreeEncoder(codingPath: codingPath)
+        if keys != .asIs, let dictionary = value as? any StringKeyedEncodable {
+            return try dictionary.encodedTree(codingPath: codingPath, keys: keys)
+        }
+        let encoder = TreeEncoder(codingPath: codingPath, keys: keys)
         try value.encode(to: encoder)
         return encoder.result ?? .object(ObjectBox())
     }
@@ -54,12 +61,8 @@ private indirect enum EncodedTree {
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .signed(let number): out.append(contentsOf: String(number).utf8)
         case .unsigned(let number): out.append(contentsOf: String(number).utf8)
-        case .double(let number, let codingPath):
-            try JSONText.checkFinite(number, codingPath: codingPath)
-            JSONText.number(number, into: &out)
-        case .float(let number, let codingPath):
-            try JSONText.checkFinite(number, codingPath: codingPath)
-            JSONText.digits(number.description, into: &out)
+        case .double(let number): JSONText.number(number, into: &out)
+        case .float(let number): JSONText.digits(number.description, into: &out)
         case .string(let text): JSONText.string(text, into: &out)
         case .array(let box):
             try JSONText.array(box.items.count, into: &out, pretty: pretty, indent: indent) { index, out, indent in
@@ -210,11 +213,13 @@ enum JSONText {
 /// An `Encoder` that builds an `EncodedTree`.
 private final class TreeEncoder: Encoder {
     let codingPath: [any CodingKey]
+    let keys: JSONKeyStyle
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var result: EncodedTree?
 
-    init(codingPath: [any CodingKey]) {
+    init(codingPath: [any CodingKey], keys: JSONKeyStyle) {
         self.codingPath = codingPath
+        self.keys = keys
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -225,7 +230,7 @@ private final class TreeEncoder: Encoder {
             box = ObjectBox()
             result = .object(box)
         }
-        return KeyedEncodingContainer(KeyedTreeContainer<Key>(box: box, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedTreeContainer<Key>(box: box, codingPath: codingPath, keys: keys))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -236,7 +241,7 @@ private final class TreeEncoder: Encoder {
             box = ArrayBox()
             result = .array(box)
         }
-        return UnkeyedTreeContainer(box: box, codingPath: codingPath)
+        return UnkeyedTreeContainer(box: box, codingPath: codingPath, keys: keys)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer { SingleTreeContainer(encoder: self) }
@@ -245,48 +250,53 @@ private final class TreeEncoder: Encoder {
 private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let box: ObjectBox
     let codingPath: [any CodingKey]
+    let keys: JSONKeyStyle
 
-    mutating func encodeNil(forKey key: Key) { box.fields[key.stringValue] = .null }
-    mutating func encode(_ value: Bool, forKey key: Key) { box.fields[key.stringValue] = .bool(value) }
-    mutating func encode(_ value: String, forKey key: Key) { box.fields[key.stringValue] = .string(value) }
-    mutating func encode(_ value: Double, forKey key: Key) {
-        box.fields[key.stringValue] = .double(value, codingPath: codingPath + [key])
+    private func name(_ key: Key) -> String { keys.key(for: key.stringValue) }
+
+    mutating func encodeNil(forKey key: Key) { box.fields[name(key)] = .null }
+    mutating func encode(_ value: Bool, forKey key: Key) { box.fields[name(key)] = .bool(value) }
+    mutating func encode(_ value: String, forKey key: Key) { box.fields[name(key)] = .string(value) }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        guard value.isFinite else { try JSONText.checkFinite(value, codingPath: codingPath + [key]); return }
+        box.fields[name(key)] = .double(value)
     }
-    mutating func encode(_ value: Float, forKey key: Key) {
-        box.fields[key.stringValue] = .float(value, codingPath: codingPath + [key])
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        guard value.isFinite else { try JSONText.checkFinite(value, codingPath: codingPath + [key]); return }
+        box.fields[name(key)] = .float(value)
     }
-    mutating func encode(_ value: Int, forKey key: Key) { box.fields[key.stringValue] = .signed(Int64(value)) }
-    mutating func encode(_ value: Int8, forKey key: Key) { box.fields[key.stringValue] = .signed(Int64(value)) }
-    mutating func encode(_ value: Int16, forKey key: Key) { box.fields[key.stringValue] = .signed(Int64(value)) }
-    mutating func encode(_ value: Int32, forKey key: Key) { box.fields[key.stringValue] = .signed(Int64(value)) }
-    mutating func encode(_ value: Int64, forKey key: Key) { box.fields[key.stringValue] = .signed(value) }
-    mutating func encode(_ value: UInt, forKey key: Key) { box.fields[key.stringValue] = .unsigned(UInt64(value)) }
-    mutating func encode(_ value: UInt8, forKey key: Key) { box.fields[key.stringValue] = .unsigned(UInt64(value)) }
-    mutating func encode(_ value: UInt16, forKey key: Key) { box.fields[key.stringValue] = .unsigned(UInt64(value)) }
-    mutating func encode(_ value: UInt32, forKey key: Key) { box.fields[key.stringValue] = .unsigned(UInt64(value)) }
-    mutating func encode(_ value: UInt64, forKey key: Key) { box.fields[key.stringValue] = .unsigned(value) }
+    mutating func encode(_ value: Int, forKey key: Key) { box.fields[name(key)] = .signed(Int64(value)) }
+    mutating func encode(_ value: Int8, forKey key: Key) { box.fields[name(key)] = .signed(Int64(value)) }
+    mutating func encode(_ value: Int16, forKey key: Key) { box.fields[name(key)] = .signed(Int64(value)) }
+    mutating func encode(_ value: Int32, forKey key: Key) { box.fields[name(key)] = .signed(Int64(value)) }
+    mutating func encode(_ value: Int64, forKey key: Key) { box.fields[name(key)] = .signed(value) }
+    mutating func encode(_ value: UInt, forKey key: Key) { box.fields[name(key)] = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt8, forKey key: Key) { box.fields[name(key)] = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt16, forKey key: Key) { box.fields[name(key)] = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt32, forKey key: Key) { box.fields[name(key)] = .unsigned(UInt64(value)) }
+    mutating func encode(_ value: UInt64, forKey key: Key) { box.fields[name(key)] = .unsigned(value) }
     mutating func encode(_ value: some Encodable, forKey key: Key) throws {
-        box.fields[key.stringValue] = try EncodedTree.of(value, codingPath: codingPath + [key])
+        box.fields[name(key)] = try EncodedTree.of(value, codingPath: codingPath + [key], keys: keys)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
         let nested = ObjectBox()
-        box.fields[key.stringValue] = .object(nested)
-        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(box: nested, codingPath: codingPath + [key]))
+        box.fields[name(key)] = .object(nested)
+        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(box: nested, codingPath: codingPath + [key], keys: keys))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let nested = ArrayBox()
-        box.fields[key.stringValue] = .array(nested)
-        return UnkeyedTreeContainer(box: nested, codingPath: codingPath + [key])
+        box.fields[name(key)] = .array(nested)
+        return UnkeyedTreeContainer(box: nested, codingPath: codingPath + [key], keys: keys)
     }
 
     mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        FieldEncoder(box: box, key: key.stringValue, codingPath: codingPath + [key])
+        FieldEncoder(box: box, key: name(key), codingPath: codingPath + [key], keys: keys)
     }
 }
 
@@ -298,11 +308,11 @@ private final class FieldEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     private let inner: TreeEncoder
 
-    init(box: ObjectBox, key: String, codingPath: [any CodingKey]) {
+    init(box: ObjectBox, key: String, codingPath: [any CodingKey], keys: JSONKeyStyle) {
         self.box = box
         self.key = key
         self.codingPath = codingPath
-        inner = TreeEncoder(codingPath: codingPath)
+        inner = TreeEncoder(codingPath: codingPath, keys: keys)
     }
 
     deinit { box.fields[key] = inner.result ?? .object(ObjectBox()) }
@@ -315,6 +325,7 @@ private final class FieldEncoder: Encoder {
 private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
     let box: ArrayBox
     let codingPath: [any CodingKey]
+    let keys: JSONKeyStyle
     var count: Int { box.items.count }
 
     private var here: [any CodingKey] { codingPath + [IndexKey(intValue: box.items.count)] }
@@ -322,8 +333,14 @@ private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() { box.items.append(.null) }
     mutating func encode(_ value: Bool) { box.items.append(.bool(value)) }
     mutating func encode(_ value: String) { box.items.append(.string(value)) }
-    mutating func encode(_ value: Double) { box.items.append(.double(value, codingPath: here)) }
-    mutating func encode(_ value: Float) { box.items.append(.float(value, codingPath: here)) }
+    mutating func encode(_ value: Double) throws {
+        guard value.isFinite else { try JSONText.checkFinite(value, codingPath: here); return }
+        box.items.append(.double(value))
+    }
+    mutating func encode(_ value: Float) throws {
+        guard value.isFinite else { try JSONText.checkFinite(value, codingPath: here); return }
+        box.items.append(.float(value))
+    }
     mutating func encode(_ value: Int) { box.items.append(.signed(Int64(value))) }
     mutating func encode(_ value: Int8) { box.items.append(.signed(Int64(value))) }
     mutating func encode(_ value: Int16) { box.items.append(.signed(Int64(value))) }
@@ -335,25 +352,25 @@ private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt32) { box.items.append(.unsigned(UInt64(value))) }
     mutating func encode(_ value: UInt64) { box.items.append(.unsigned(value)) }
     mutating func encode(_ value: some Encodable) throws {
-        box.items.append(try EncodedTree.of(value, codingPath: here))
+        box.items.append(try EncodedTree.of(value, codingPath: here, keys: keys))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let nested = ObjectBox()
         let path = here
         box.items.append(.object(nested))
-        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(box: nested, codingPath: path))
+        return KeyedEncodingContainer(KeyedTreeContainer<NestedKey>(box: nested, codingPath: path, keys: keys))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let nested = ArrayBox()
         let path = here
         box.items.append(.array(nested))
-        return UnkeyedTreeContainer(box: nested, codingPath: path)
+        return UnkeyedTreeContainer(box: nested, codingPath: path, keys: keys)
     }
 
     mutating func superEncoder() -> any Encoder {
-        let encoder = TreeEncoder(codingPath: here)
+        let encoder = TreeEncoder(codingPath: here, keys: keys)
         box.items.append(.null)
         return ItemEncoder(box: box, index: box.items.count - 1, inner: encoder)
     }
@@ -387,8 +404,14 @@ private struct SingleTreeContainer: SingleValueEncodingContainer {
     mutating func encodeNil() { encoder.result = .null }
     mutating func encode(_ value: Bool) { encoder.result = .bool(value) }
     mutating func encode(_ value: String) { encoder.result = .string(value) }
-    mutating func encode(_ value: Double) { encoder.result = .double(value, codingPath: codingPath) }
-    mutating func encode(_ value: Float) { encoder.result = .float(value, codingPath: codingPath) }
+    mutating func encode(_ value: Double) throws {
+        try JSONText.checkFinite(value, codingPath: codingPath)
+        encoder.result = .double(value)
+    }
+    mutating func encode(_ value: Float) throws {
+        try JSONText.checkFinite(value, codingPath: codingPath)
+        encoder.result = .float(value)
+    }
     mutating func encode(_ value: Int) { encoder.result = .signed(Int64(value)) }
     mutating func encode(_ value: Int8) { encoder.result = .signed(Int64(value)) }
     mutating func encode(_ value: Int16) { encoder.result = .signed(Int64(value)) }
@@ -400,7 +423,7 @@ private struct SingleTreeContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt32) { encoder.result = .unsigned(UInt64(value)) }
     mutating func encode(_ value: UInt64) { encoder.result = .unsigned(value) }
     mutating func encode(_ value: some Encodable) throws {
-        encoder.result = try EncodedTree.of(value, codingPath: codingPath)
+        encoder.result = try EncodedTree.of(value, codingPath: codingPath, keys: encoder.keys)
     }
 }
 
@@ -410,4 +433,20 @@ private struct IndexKey: CodingKey {
 
     init(intValue: Int) { self.intValue = intValue }
     init?(stringValue: String) { nil }
+}
+
+/// A `[String: V]` dictionary: its keys are data and are written as they are, whatever the key
+/// style (as `JSONEncoder` writes them).
+private protocol StringKeyedEncodable {
+    func encodedTree(codingPath: [any CodingKey], keys: JSONKeyStyle) throws -> EncodedTree
+}
+
+extension Dictionary: StringKeyedEncodable where Key == String, Value: Encodable {
+    fileprivate func encodedTree(codingPath: [any CodingKey], keys: JSONKeyStyle) throws -> EncodedTree {
+        let box = ObjectBox()
+        for (name, value) in self {
+            box.fields[name] = try EncodedTree.of(value, codingPath: codingPath + [DictionaryKey(name)], keys: keys)
+        }
+        return .object(box)
+    }
 }

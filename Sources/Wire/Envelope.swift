@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// One message on the wire, after the routing id: protocol tag, command, JSON header, binary frames.
 ///
@@ -79,19 +80,23 @@ public struct Envelope: Sendable, Equatable {
     }
 }
 
-/// The JSON conventions of headers: snake_case keys, no pretty printing.
+/// The JSON conventions of headers: snake_case keys, sorted, no pretty printing, slashes as they
+/// are; the bytes `JSONEncoder` writes with `.convertToSnakeCase`, `.sortedKeys` and
+/// `.withoutEscapingSlashes` (`WireJSONTests` compares them).
+///
+/// Written by `SortedJSONEncoder` and read by `ExactJSONDecoder` (the JSON module), not by
+/// Foundation's coders, which took about a sixth of the coordinator's and the worker's CPU per
+/// trivial task (docs/PERFORMANCE.md, Dispatch through a coordinator).
 public enum WireJSON {
+    private static let encoder = SortedJSONEncoder(pretty: false, keys: .snakeCase)
+    private static let decoder = ExactJSONDecoder(keys: .snakeCase)
+
     public static func encode(_ value: some Encodable) -> Data {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        // Headers are plain structs of strings and numbers; encoding them cannot fail.
-        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+        // Headers are plain structs of strings and finite numbers; encoding them cannot fail.
+        (try? encoder.encode(value)) ?? Data("{}".utf8)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, command: String) throws(WireError) -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
             return try decoder.decode(type, from: data)
         } catch {

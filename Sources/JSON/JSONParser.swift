@@ -1,34 +1,11 @@
 import Foundation
 
-extension JSONValue {
-    /// The JSON text `data` (UTF-8) as a tree: what `JSONDecoder().decode(JSONValue.self, from:)`
-    /// gives, read directly from the bytes. A job's result is read this way, and Foundation's
-    /// decoder, which goes through `Codable` for every value, took 81% of a client's CPU on a
-    /// 10 MB result (8,000 folds).
-    ///
-    /// JSON (RFC 8259) as `JSONDecoder` reads it: one value, optionally surrounded by whitespace; a
-    /// comma may end an array or object; a repeated key keeps its first value. Nesting deeper than
-    /// 512 is refused rather than recursed into.
-    ///
-    /// - Throws: `DecodingError.dataCorrupted` saying what is wrong and at which byte.
-    public static func parse(_ data: Data) throws -> JSONValue {
-        try data.withUnsafeBytes { raw in
-            var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
-            parser.skipByteOrderMark()
-            let value = try parser.value(depth: 0)
-            parser.skipWhitespace()
-            guard parser.position == parser.bytes.count else { throw parser.error("unexpected text after the JSON value") }
-            return value
-        }
-    }
-}
-
-/// A recursive-descent JSON reader over UTF-8 bytes.
-private struct JSONParser {
+/// A recursive-descent JSON reader over UTF-8 bytes, building a `Node` tree.
+struct JSONParser<Node: JSONTree> {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
-    static let maximumDepth = 512
+    static var maximumDepth: Int { 512 }
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -37,6 +14,15 @@ private struct JSONParser {
     func error(_ message: String) -> DecodingError {
         .dataCorrupted(DecodingError.Context(
             codingPath: [], debugDescription: "The given data was not valid JSON: \(message) at byte \(position)."))
+    }
+
+    /// The whole text as one value, optionally after a byte-order mark and surrounded by whitespace.
+    mutating func document() throws -> Node {
+        skipByteOrderMark()
+        let value = try value(depth: 0)
+        skipWhitespace()
+        guard position == bytes.count else { throw error("unexpected text after the JSON value") }
+        return value
     }
 
     mutating func skipByteOrderMark() {
@@ -52,7 +38,7 @@ private struct JSONParser {
         }
     }
 
-    mutating func value(depth: Int) throws -> JSONValue {
+    mutating func value(depth: Int) throws -> Node {
         skipWhitespace()
         guard position < bytes.count else { throw error("the text ends where a value should be") }
         switch bytes[position] {
@@ -62,12 +48,12 @@ private struct JSONParser {
         case UInt8(ascii: "t"): return try literal("true", .bool(true))
         case UInt8(ascii: "f"): return try literal("false", .bool(false))
         case UInt8(ascii: "n"): return try literal("null", .null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         default: throw error("unexpected character '\(Self.describe(bytes[position]))'")
         }
     }
 
-    private mutating func literal(_ word: StaticString, _ value: JSONValue) throws -> JSONValue {
+    private mutating func literal(_ word: StaticString, _ value: Node) throws -> Node {
         let count = word.utf8CodeUnitCount
         guard position + count <= bytes.count,
               memcmp(bytes.baseAddress! + position, word.utf8Start, count) == 0 else {
@@ -77,10 +63,10 @@ private struct JSONParser {
         return value
     }
 
-    private mutating func object(depth: Int) throws -> JSONValue {
+    private mutating func object(depth: Int) throws -> Node {
         guard depth <= Self.maximumDepth else { throw error("values nested more than \(Self.maximumDepth) deep") }
         position += 1
-        var fields: [String: JSONValue] = [:]
+        var fields: [String: Node] = [:]
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -115,10 +101,10 @@ private struct JSONParser {
         }
     }
 
-    private mutating func array(depth: Int) throws -> JSONValue {
+    private mutating func array(depth: Int) throws -> Node {
         guard depth <= Self.maximumDepth else { throw error("values nested more than \(Self.maximumDepth) deep") }
         position += 1
-        var items: [JSONValue] = []
+        var items: [Node] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
@@ -188,9 +174,9 @@ private struct JSONParser {
         throw error("the text ends inside a string")
     }
 
-    /// A number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, read as
-    /// the nearest Double.
-    private mutating func number() throws -> Double {
+    /// A number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as the
+    /// tree holds it (`JSONTree.number(text:)`).
+    private mutating func number() throws -> Node {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < bytes.count, Self.isDigit(bytes[position]) else { throw error("a '-' without digits") }
@@ -213,8 +199,9 @@ private struct JSONParser {
             guard position < bytes.count, Self.isDigit(bytes[position]) else { throw error("an exponent without digits") }
             skipDigits()
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw error("a number a Double cannot hold") }
+        guard let value = Node.number(text: UnsafeBufferPointer(rebasing: bytes[start..<position])) else {
+            throw error("a number a Double cannot hold")
+        }
         return value
     }
 
