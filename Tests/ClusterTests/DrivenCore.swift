@@ -7,8 +7,11 @@ final class DrivenCore {
     var core: CoordinatorCore
     let effects: InlineEffects
 
-    init(store: any JobStore = InMemoryJobStore(), registry: DatasetRegistry, software: String = "test") {
-        core = CoordinatorCore(store: store, registry: registry, software: software)
+    init(
+        store: any JobStore = InMemoryJobStore(), registry: DatasetRegistry, software: String = "test",
+        memoryBytes: Int = JobLimits.defaultMemoryBytes
+    ) {
+        core = CoordinatorCore(store: store, registry: registry, software: software, memoryBytes: memoryBytes)
         effects = InlineEffects(store: store, registry: registry, software: software)
     }
 

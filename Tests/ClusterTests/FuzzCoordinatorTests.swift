@@ -33,7 +33,8 @@ import Wire
         let logs = FuzzLogCounter()
         let server = try CoordinatorServer(
             endpoints: CoordinatorEndpoints(client: "tcp://127.0.0.1:*", worker: "tcp://127.0.0.1:*", data: "tcp://127.0.0.1:*"),
-            software: "crossfold-fuzz", logger: logs.logger("coordinator"))
+            // As on a small host: the absurd job sizes the fuzz sends are refused, not run.
+            software: "crossfold-fuzz", memoryBytes: JobLimits.defaultMemoryBytes, logger: logs.logger("coordinator"))
         let endpoints = try await server.listen()
         let serverTask = Task { try await server.run() }
         let cache = WorkerFixtures.scratchDirectory("fuzz-worker")

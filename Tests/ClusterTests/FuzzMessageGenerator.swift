@@ -187,7 +187,7 @@ struct FuzzMessageGenerator {
         let absurd: (String, FuzzJSON) = switch random.below(12) {
         case 0: ("folds", .raw(random.pick(["1000000000", "9223372036854775807", "151", "0", "1", "-5"])))
         case 1: ("repeats", .raw(random.pick(["1000000", "1000000000", "9223372036854775807", "0", "-1", "100000"])))
-        case 2: ("repeats", .raw(random.pick(["50001", "1789570", "100001"])))  // just past JobLimits.maxTasks with 2-5 folds
+        case 2: ("repeats", .raw(random.pick(["50001", "1789570", "100001"])))  // past what the fuzzed core's 1 GiB holds with 2-5 folds, or past the plan limit
         case 3: ("threshold", .raw(random.pick(["2", "-1", "1e308", "1.0000001", "NaN"])))
         case 4: ("seed", .raw(random.pick(["-1", "18446744073709551616", "1.5", "\"7\""])))
         case 5: ("params", .object((0..<random.int(in: 1...40)).map { ("k\($0)", .string(FuzzValues.string(using: &random))) }))

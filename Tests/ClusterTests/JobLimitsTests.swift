@@ -6,7 +6,8 @@ import Testing
 import TestSupport
 import Wire
 
-/// A job whose result could not be sent is refused before it runs, not after its last fold.
+/// A job whose result could not be sent, or whose result the coordinator's memory could not hold,
+/// is refused before it runs, not after its last fold.
 @Suite struct JobLimitsTests {
     /// Concept ids of `count` concepts in canonical order, `concept-0000` and on.
     static func conceptIDs(_ count: Int) -> [String] {
@@ -41,8 +42,8 @@ import Wire
     }
 
     @Test func aResultThatCannotFitIsRefusedWithTheMostTasksThatCould() throws {
-        // Two concepts: the task cap binds long before the result does.
-        #expect(JobLimits.resultRefusal(tasks: JobLimits.maxTasks, conceptIDs: ["cat", "dog"]) == nil)
+        // Two concepts: a million tasks fit (a real one made 521 MB of JSON, docs/PERFORMANCE.md).
+        #expect(JobLimits.resultRefusal(tasks: 1_000_000, conceptIDs: ["cat", "dog"]) == nil)
         let ids = Self.conceptIDs(300)
         let perTask = CrossfoldReport.minimumFoldBytes(conceptIDs: ids)
         let most = ClientReply.maxMetricsBytes / perTask
@@ -66,7 +67,8 @@ import Wire
         let (bytes, hash) = WorkerFixtures.canonical(dataset)
         let registry = DatasetRegistry()
         registry.register(hash: hash, bytes: bytes, dataset: try CanonicalDataset.decode(bytes, file: "many.cfds"))
-        let core = DrivenCore(registry: registry, software: "limits")
+        // Memory enough for either, so that only the result's size decides.
+        let core = DrivenCore(registry: registry, software: "limits", memoryBytes: 1 << 40)
         let spec = JobSpec(dataset: hash, datasetName: "many.cfds", split: "random", folds: 20, repeats: 1_000,
                            seed: 1, model: "centroid", params: [:], threshold: 0.5)
         let outputs = core.handle(.client(PeerID([1]), .submit(request: "r", spec: spec)), now: .zero)
@@ -78,6 +80,44 @@ import Wire
             #expect(refusal?.code == "usage")
             #expect(refusal?.message.contains("20000 tasks over 300 concepts need at least") == true,
                     "\(String(describing: refusal))")
+        }
+    }
+
+    @Test func aJobMayHaveAsManyTasksAsHalfTheCoordinatorsMemoryHolds() throws {
+        let memory = 24 << 30
+        for concepts in [1, 2, 20, 1_000] {
+            let perTask = JobLimits.coordinatorBytesPerTask(concepts: concepts)
+            let most = (memory / 2) / perTask
+            #expect(JobLimits.memoryRefusal(tasks: most, concepts: concepts, memoryBytes: memory) == nil)
+            let refusal = try #require(JobLimits.memoryRefusal(tasks: most + 1, concepts: concepts, memoryBytes: memory))
+            #expect(refusal.contains("\(most + 1) tasks over \(concepts) concepts need about"), "\(refusal)")
+            #expect(refusal.contains("more than half of the 24.0 GiB it may use"), "\(refusal)")
+            #expect(refusal.contains("use at most \(most) tasks"), "\(refusal)")
+        }
+        // What was measured: a million tasks over 2 concepts on this 24 GiB host (5.55 GB).
+        #expect(JobLimits.memoryRefusal(tasks: 1_000_000, concepts: 2, memoryBytes: memory) == nil)
+        #expect(JobLimits.memoryRefusal(tasks: 1_000_000, concepts: 2, memoryBytes: 4 << 30) != nil)
+        #expect(JobLimits.memoryRefusal(tasks: .max, concepts: 2, memoryBytes: memory)?.contains("too many GiB") == true)
+        #expect(JobLimits.memoryRefusal(tasks: 1, concepts: 2, memoryBytes: 0) != nil)
+    }
+
+    /// The same SUBMIT is refused by a coordinator with 64 MiB and accepted by one with 1 GiB.
+    @Test(arguments: [(64 << 20, false), (1 << 30, true)])
+    func aSubmissionIsRefusedWhenTheCoordinatorsMemoryCannotHoldItsResult(memory: Int, accepted: Bool) throws {
+        let iris = try WorkerExamples.iris()
+        let registry = DatasetRegistry()
+        registry.register(hash: iris.hash, bytes: iris.bytes, dataset: iris.dataset)
+        let core = DrivenCore(registry: registry, software: "limits", memoryBytes: memory)
+        let spec = JobSpec(dataset: iris.hash, datasetName: "iris.jsonl", split: "random", folds: 10, repeats: 1_000,
+                           seed: 1, model: "centroid", params: [:], threshold: 0.5)
+        let outputs = core.handle(.client(PeerID([1]), .submit(request: "r", spec: spec)), now: .zero)
+        let refusal = FuzzRegressionTests.refusal(outputs)
+        if accepted {
+            #expect(refusal == nil, "\(String(describing: refusal))")
+        } else {
+            #expect(refusal?.code == "usage")
+            #expect(refusal?.message.contains("10000 tasks over 3 concepts need about") == true, "\(String(describing: refusal))")
+            #expect(refusal?.message.contains("run the coordinator where it has more memory") == true)
         }
     }
 }

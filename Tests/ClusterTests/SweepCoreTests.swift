@@ -79,7 +79,7 @@ import Wire
         #expect(predictions.size == 64 + 3 * 4 * first.dataset.rowCount * (1 + 3))
     }
 
-    @Test func aSweepOverTheTaskCapOrWithADuplicateIsRefusedBeforeAnyWork() throws {
+    @Test func aSweepBeyondWhatTheCoordinatorsMemoryHoldsOrWithADuplicateIsRefusedBeforeAnyWork() throws {
         let h = StoreCoreHarness(store: InMemoryJobStore())
         _ = h.ready(slots: 2)
         var duplicate = Self.sweep(h)
@@ -91,7 +91,9 @@ import Wire
         large.repeats = 10
         large.configurations = (1...201).map { ModelConfiguration(model: "knn", params: ["k": "\($0)"]) }
         let tooLarge = StoreCoreHarness.error(h.send(.client(h.client, .submit(request: "l", spec: large))))
-        #expect(tooLarge?.message.contains("make 100500 tasks; a job may have at most 100000") == true, "\(String(describing: tooLarge))")
+        // Three concepts in the harness's 1 GiB (JobLimits.defaultMemoryBytes): 69,905 tasks.
+        #expect(tooLarge?.message.contains("100500 tasks over 3 concepts need about") == true, "\(String(describing: tooLarge))")
+        #expect(tooLarge?.message.contains("use at most 69905 tasks") == true, "\(String(describing: tooLarge))")
         var unknown = Self.sweep(h)
         unknown.configurations = [Self.configurations[0], ModelConfiguration(model: "knn", params: ["depth": "2"])]
         let bad = StoreCoreHarness.error(h.send(.client(h.client, .submit(request: "u", spec: unknown))))

@@ -253,13 +253,13 @@ extension CoordinatorCore {
         if let tooLarge = JobLimits.refusal(folds: spec.folds, repeats: spec.repeats, rows: dataset.rowCount) {
             return .failure(Refusal(code: "usage", message: tooLarge))
         }
-        // Counts below 1 are the planner's to refuse; above, maxTasks (checked above and, for a
-        // sweep, by SweepRules) keeps the product small.
+        // Counts below 1 are the planner's to refuse.
         if spec.folds > 0, spec.repeats > 0 {
-            let tasks = spec.folds * spec.repeats * max(1, spec.configurations?.count ?? 1)
-            if let tooLarge = JobLimits.resultRefusal(tasks: tasks, conceptIDs: dataset.concepts) {
-                return .failure(Refusal(code: "usage", message: tooLarge))
-            }
+            let (perConfiguration, _) = spec.folds.multipliedReportingOverflow(by: spec.repeats)
+            let (tasks, overflow) = perConfiguration.multipliedReportingOverflow(by: max(1, spec.configurations?.count ?? 1))
+            let tooLarge = JobLimits.resultRefusal(tasks: overflow ? .max : tasks, conceptIDs: dataset.concepts)
+                ?? JobLimits.memoryRefusal(tasks: overflow ? .max : tasks, concepts: dataset.conceptCount, memoryBytes: memoryBytes)
+            if let tooLarge { return .failure(Refusal(code: "usage", message: tooLarge)) }
         }
         do {
             let plan = try FoldPlanner.plan(

@@ -58,6 +58,9 @@ public struct CoordinatorCore: Sendable {
     var completing: Set<String> = []
     /// Seeds the choice of tasks to check (random, so workers cannot predict it).
     let makeVerifySeed: @Sendable () -> UInt64
+    /// The memory this coordinator may use (`HostMemory.limitBytes`: the host's, or its cgroup's
+    /// limit); a job may have as many tasks as half of it holds (`JobLimits.memoryRefusal`).
+    let memoryBytes: Int
 
     public init(
         configuration: SchedulerConfiguration = SchedulerConfiguration(),
@@ -67,9 +70,11 @@ public struct CoordinatorCore: Sendable {
         workerKeys: [String: String] = [:],
         access: ClientAccess? = nil,
         makeJobID: @escaping @Sendable () -> String = CoordinatorCore.randomJobID,
-        makeVerifySeed: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
+        makeVerifySeed: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) },
+        memoryBytes: Int = JobLimits.defaultMemoryBytes
     ) {
         self.makeVerifySeed = makeVerifySeed
+        self.memoryBytes = memoryBytes
         self.workerKeys = workerKeys
         self.access = access
         self.scheduler = Scheduler(configuration: configuration)

@@ -27,6 +27,8 @@ public final class CoordinatorServer: Sendable {
     let keys: CoordinatorKeys?
     /// Who may use which job and dataset; nil without keys.
     let access: ClientAccess?
+    /// The memory this coordinator may use, which bounds a job's tasks (`JobLimits.memoryRefusal`).
+    public let memoryBytes: Int
     /// Store writes, one at a time in the order the core asked for them.
     private let storeQueue = DispatchQueue(label: "crossfold.store")
     private let uploads: UploadSpools
@@ -40,6 +42,8 @@ public final class CoordinatorServer: Sendable {
     ///   fail-closed; a worker is then known by its key's allowlist name.
     /// - Parameter access: with keys, who administers the cluster (`CoordinatorKeys.clientAccess`);
     ///   by default only the coordinator's own key. Ignored without keys.
+    /// - Parameter memoryBytes: the memory the coordinator may use; by default its host's or its
+    ///   cgroup's limit (`HostMemory.limitBytes`).
     public init(
         endpoints: CoordinatorEndpoints,
         store: any JobStore = InMemoryJobStore(),
@@ -47,9 +51,11 @@ public final class CoordinatorServer: Sendable {
         keys: CoordinatorKeys? = nil,
         access: ClientAccess? = nil,
         software: String,
+        memoryBytes: Int? = nil,
         logger: Logger
     ) throws(ZeroMQError) {
         self.endpoints = endpoints
+        self.memoryBytes = memoryBytes ?? HostMemory.limitBytes() ?? JobLimits.defaultMemoryBytes
         self.keys = keys
         // With keys, jobs and datasets always belong to their client key; without, nobody is
         // authenticated and everything is shared.
@@ -118,7 +124,7 @@ public final class CoordinatorServer: Sendable {
         } ?? [:]
         let fresh = CoordinatorCore(
             configuration: configuration, store: store, registry: registry, software: software, workerKeys: workerKeys,
-            access: access)
+            access: access, memoryBytes: memoryBytes)
         var (core, resumed) = await Self.offLoop {
             var core = fresh
             let outputs = core.resumeUnfinishedJobs()

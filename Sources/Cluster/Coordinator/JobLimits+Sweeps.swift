@@ -9,16 +9,15 @@ extension JobLimits {
     public static let maxConfigurations = ModelGrid.maxConfigurations
 
     /// Why a sweep of `configurations` configurations of `tasksPerConfiguration` tasks each is
-    /// refused, or nil when it is within the limits (every task is scheduled and stored like any
-    /// job's, so the sweep as a whole keeps to `maxTasks`).
+    /// refused, or nil when it is within the limits. Every task is scheduled and stored like any
+    /// job's, so on the coordinator the sweep as a whole also keeps to what its memory allows
+    /// (`memoryRefusal`).
     public static func refusal(configurations: Int, tasksPerConfiguration: Int) -> String? {
         if configurations > maxConfigurations {
             return ModelGrid.tooManyConfigurations("\(configurations)")
         }
-        let (tasks, overflow) = configurations.multipliedReportingOverflow(by: max(1, tasksPerConfiguration))
-        if overflow || tasks > maxTasks {
-            return "the grid's \(configurations) configurations × \(tasksPerConfiguration) folds make "
-                + "\(overflow ? "too many" : "\(tasks)") tasks; a job may have at most \(maxTasks): "
+        if configurations.multipliedReportingOverflow(by: max(1, tasksPerConfiguration)).overflow {
+            return "the grid's \(configurations) configurations × \(tasksPerConfiguration) folds make too many tasks: "
                 + "give fewer values per parameter, fewer folds or repeats, or split the grid over several sweeps"
         }
         return nil

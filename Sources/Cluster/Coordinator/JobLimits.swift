@@ -1,3 +1,4 @@
+import Foundation
 import Evaluation
 import Wire
 
@@ -5,15 +6,43 @@ import Wire
 /// is built before any task runs, so the size is checked first: `repeats` of a million over a
 /// 150-row dataset would otherwise have the coordinator build a plan of 150 million fold numbers
 /// and three million task records on its event loop, and a billion would exhaust its memory.
+/// How many tasks a job may have follows the coordinator's memory (`memoryRefusal`) and what a
+/// result may hold (`resultRefusal`); there is no fixed cap.
 public enum JobLimits {
-    /// Most tasks (folds × repeats) one job may have: what memory allows with the coordinator and
-    /// a client on one host. Measured per task (docs/PERFORMANCE.md, Scheduling): about 260 bytes in
-    /// the scheduler, and at the peak about 6 KB in the coordinator and 4.6 KB in the client while
-    /// the result's per-fold section (about 520 bytes of JSON per fold with two concepts) is built,
-    /// written and read: 100,000 tasks peak at about 600 MB and 450 MiB. A million, measured with
-    /// the cap raised, took 5.55 GB and 4.47 GiB (docs/PERFORMANCE.md): the cap is here until it
-    /// follows the coordinator's memory, or that section is written and read as a stream.
-    public static let maxTasks = 100_000
+    /// What a coordinator assumes it may use when it is not told (`CoordinatorCore`'s default, for
+    /// tests and embedders) or cannot read its host's memory (`HostMemory`): 1 GiB.
+    public static let defaultMemoryBytes = 1 << 30
+
+    /// What the coordinator holds per task at its peak, while a job's result (its per-fold section:
+    /// an entry per task with one per concept) is built, written and sent. Measured with
+    /// `centroid` jobs on 2,000 rows (docs/PERFORMANCE.md, How many tasks a job may have): 5.5 KB
+    /// a task over 2 concepts, 39.6 KB over 20 and 194 KB over 100, the scheduler's 260 bytes
+    /// included; the client reading the result takes about as much.
+    public static func coordinatorBytesPerTask(concepts: Int) -> Int {
+        1_536 + 2_048 * max(1, concepts)
+    }
+
+    /// Why a job of `tasks` tasks over `concepts` concepts is refused because the coordinator,
+    /// which may use `memoryBytes`, could not hold its result, or nil. A job may take half of it:
+    /// a client on the same host (`evaluate`'s embedded cluster, or `submit` beside the
+    /// coordinator) needs about as much again to read the result. There is no fixed cap besides.
+    public static func memoryRefusal(tasks: Int, concepts: Int, memoryBytes: Int) -> String? {
+        let perTask = coordinatorBytesPerTask(concepts: concepts)
+        let budget = max(0, memoryBytes) / 2
+        let (bytes, overflow) = tasks.multipliedReportingOverflow(by: perTask)
+        guard overflow || bytes > budget else { return nil }
+        let most = budget / perTask
+        return "\(tasks) tasks over \(concepts) concepts need about "
+            + "\(overflow ? "too many" : Self.gibibytes(bytes)) GiB in the coordinator while their result is built "
+            + "(about \(perTask >> 10) KiB a task), more than half of the \(Self.gibibytes(memoryBytes)) GiB it may use: "
+            + "use at most \(most) tasks (folds × repeats) with these concepts, evaluate fewer concepts at once, "
+            + "or run the coordinator where it has more memory"
+    }
+
+    static func gibibytes(_ bytes: Int) -> String {
+        String(format: "%.1f", Double(bytes) / Double(1 << 30))
+    }
+
     /// Why a job of `tasks` tasks over concepts named `conceptIDs` is refused because its result
     /// could not be sent, or nil. The result's per-fold section has an entry per task with one per
     /// concept; counted at its smallest (`CrossfoldReport.minimumFoldBytes`), it must fit in the
@@ -34,13 +63,12 @@ public enum JobLimits {
     public static let maxPlanEntries = 1 << 28
 
     /// Why a plan of `folds` folds and `repeats` repeats over `rows` rows is refused, or nil when
-    /// it is within the limits. Counts below the planner's own minimums are left to the planner.
+    /// it is within the limits. Counts below the planner's own minimums are left to the planner;
+    /// how many tasks memory allows is `memoryRefusal`'s.
     public static func refusal(folds: Int, repeats: Int, rows: Int) -> String? {
         guard folds > 0, repeats > 0 else { return nil }
-        let (tasks, tasksOverflow) = folds.multipliedReportingOverflow(by: repeats)
-        if tasksOverflow || tasks > maxTasks {
-            return "--folds \(folds) with --repeats \(repeats) makes \(tasksOverflow ? "too many" : "\(tasks)") tasks; "
-                + "a job may have at most \(maxTasks): use fewer folds or repeats"
+        if folds.multipliedReportingOverflow(by: repeats).overflow {
+            return "--folds \(folds) with --repeats \(repeats) makes too many tasks: use fewer folds or repeats"
         }
         let (entries, entriesOverflow) = repeats.multipliedReportingOverflow(by: max(rows, 1))
         if entriesOverflow || entries > maxPlanEntries {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Cluster
+import Foundation
 import Logging
 import ServiceLifecycle
 import ZeroMQ
@@ -77,6 +78,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             logger.info("coordinator listening", metadata: [
                 "client": "\(bound.client)", "worker": "\(bound.worker)", "data": "\(bound.data)",
                 "software": "\(Crossfold.software)",
+                "memory_gib": "\(String(format: "%.1f", Double(server.memoryBytes) / Double(1 << 30)))",
             ])
             let group = ServiceGroup(
                 configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint],
