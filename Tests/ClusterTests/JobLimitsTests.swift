@@ -97,7 +97,10 @@ import Wire
         // What was measured: a million tasks over 2 concepts on this 24 GiB host (5.55 GB).
         #expect(JobLimits.memoryRefusal(tasks: 1_000_000, concepts: 2, memoryBytes: memory) == nil)
         #expect(JobLimits.memoryRefusal(tasks: 1_000_000, concepts: 2, memoryBytes: 4 << 30) != nil)
-        #expect(JobLimits.memoryRefusal(tasks: .max, concepts: 2, memoryBytes: memory)?.contains("too many GiB") == true)
+        #expect(JobLimits.memoryRefusal(tasks: .max, concepts: 2, memoryBytes: memory)?.contains("need about too many bytes") == true)
+        let small = try #require(JobLimits.memoryRefusal(tasks: 100_000, concepts: 2, memoryBytes: 512 << 20))
+        #expect(small.contains("need about 537 MiB in the coordinator"), "\(small)")
+        #expect(small.contains("(about 5.5 KiB a task), more than half of the 512 MiB it may use"), "\(small)")
         #expect(JobLimits.memoryRefusal(tasks: 1, concepts: 2, memoryBytes: 0) != nil)
     }
 

@@ -33,14 +33,15 @@ public enum JobLimits {
         guard overflow || bytes > budget else { return nil }
         let most = budget / perTask
         return "\(tasks) tasks over \(concepts) concepts need about "
-            + "\(overflow ? "too many" : Self.gibibytes(bytes)) GiB in the coordinator while their result is built "
-            + "(about \(perTask >> 10) KiB a task), more than half of the \(Self.gibibytes(memoryBytes)) GiB it may use: "
+            + "\(overflow ? "too many bytes" : Self.size(bytes)) in the coordinator while their result is built "
+            + "(about \(String(format: "%.1f", Double(perTask) / 1024)) KiB a task), more than half of the \(Self.size(memoryBytes)) it may use: "
             + "use at most \(most) tasks (folds × repeats) with these concepts, evaluate fewer concepts at once, "
             + "or run the coordinator where it has more memory"
     }
 
-    static func gibibytes(_ bytes: Int) -> String {
-        String(format: "%.1f", Double(bytes) / Double(1 << 30))
+    /// `537 MiB` under a gibibyte, `5.2 GiB` from there.
+    static func size(_ bytes: Int) -> String {
+        bytes < 1 << 30 ? "\(bytes >> 20) MiB" : String(format: "%.1f GiB", Double(bytes) / Double(1 << 30))
     }
 
     /// Why a job of `tasks` tasks over concepts named `conceptIDs` is refused because its result
