@@ -35,22 +35,31 @@ start_worker() { # NAME SLOTS; sets $worker (not in a subshell, so cleanup sees 
 
 peak_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
-echo "== trivial tasks: 2,000 rows x 2 features, centroid, 1,000 folds x 4 repeats = 4,000 tasks"
+echo "== trivial tasks: 2,000 rows x 2 features, centroid, 1,000 folds x 10 repeats = 10,000 tasks"
 "$crossfold" dataset synth --rows 2000 --features 2 --concepts 2 --seed 3 -o tiny.cfds >/dev/null
 start_coordinator
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks=$(getconf CLK_TCK)
 for slots in 1 2; do
     start_worker "w$slots" "$slots"
     sleep 1
+    coordinator_before=$(cpu_ticks "$coordinator")
+    worker_before=$(cpu_ticks "$worker")
     started=$(date +%s.%N)
     "$crossfold" submit tiny.cfds --coordinator "$client" --model centroid --split random --folds 1000 \
-        --repeats 4 --wait --json trivial.json >/dev/null 2>&1
+        --repeats 10 --wait --json trivial.json >/dev/null 2>&1
     ended=$(date +%s.%N)
+    coordinator_cpu=$(( $(cpu_ticks "$coordinator") - coordinator_before ))
+    worker_cpu=$(( $(cpu_ticks "$worker") - worker_before ))
     # The job's own time (run.wall_seconds: from the coordinator accepting it to its last result),
     # without the client's start and the result's metrics, JSON and transfer.
     job=$(python3 -c "import json, sys
 print(json.load(open(sys.argv[1]))['extended_metrics']['user_metrics']['crossfold']['run']['wall_seconds'])" trivial.json)
     awk -v s="$started" -v e="$ended" -v slots="$slots" -v j="$job" 'BEGIN {
-        t = e - s; printf "  1 worker x %d slot(s): %.2f s for 4000 tasks = %.0f tasks/s, %.2f ms per task (submit to results); the job itself %.2f s = %.0f tasks/s\n", slots, t, 4000 / t, 1000 * t / 4000, j, 4000 / j }'
+        t = e - s; printf "  1 worker x %d slot(s): %.2f s for 10000 tasks = %.0f tasks/s, %.2f ms per task (submit to results); the job itself %.2f s = %.0f tasks/s\n", slots, t, 10000 / t, 1000 * t / 10000, j, 10000 / j }'
+    # CPU per task (utime + stime); the coordinator's includes the result's metrics and JSON.
+    awk -v c="$coordinator_cpu" -v w="$worker_cpu" -v hz="$ticks" 'BEGIN {
+        printf "    CPU per task: coordinator %.0f us, worker %.0f us\n", 1e6 * c / hz / 10000, 1e6 * w / hz / 10000 }'
     kill "$worker"; wait "$worker" 2>/dev/null || true
 done
 kill "$coordinator"; wait "$coordinator" 2>/dev/null || true
