@@ -19,14 +19,18 @@ public enum JSONKeyStyle: Sendable, Equatable {
 }
 
 /// Property names in snake case, each converted once per process: a type has few, and they are
-/// written and read for every message.
+/// written and read for every message. Past `cacheLimit` names (only a type whose keys are data
+/// would get there, and a peer could send any number of those) names are converted every time.
 enum SnakeCaseKeys {
     private static let converted = Mutex<[String: String]>([:])
+    static let cacheLimit = 4_096
 
     static func key(for name: String) -> String {
         if let key = converted.withLock({ $0[name] }) { return key }
         let key = convert(name)
-        converted.withLock { $0[name] = key }
+        converted.withLock { cache in
+            if cache.count < cacheLimit { cache[name] = key }
+        }
         return key
     }
 

@@ -109,6 +109,28 @@ import Wire
         #expect(String(decoding: ours, as: UTF8.self) == String(decoding: try Self.foundationBytes(Named(name: name)), as: UTF8.self))
     }
 
+    /// What a hostile peer might send in place of a header: refused with a `WireError`, never a trap.
+    @Test func hostileHeadersAreRefused() {
+        let good = String(decoding: WireJSON.encode(Self.assignment(seed: 9, params: [:], rowFolds: nil)), as: UTF8.self)
+        let texts: [[UInt8]] = [
+            Array(String(repeating: "[", count: 600).utf8),
+            Array((String(repeating: "[", count: 400) + String(repeating: "]", count: 400)).utf8),
+            Array(good.replacingOccurrences(of: "\"seed\":9", with: "\"seed\":" + String(repeating: "9", count: 10_000)).utf8),
+            Array(good.replacingOccurrences(of: "\"task\":12", with: "\"task\":1e999999").utf8),
+            Array(good.replacingOccurrences(of: "job-1/a", with: "\u{0}").utf8),
+            Array(good.utf8).map { $0 == UInt8(ascii: "j") ? 0xFF : $0 },
+            Array(good.replacingOccurrences(of: "\"params\":{}", with: "\"params\":{\"k\":1}").utf8),
+            Array(good.replacingOccurrences(of: "\"params\":{}", with: "\"params\":[]").utf8),
+            [], Array(" ".utf8), Array("null".utf8), Array("[]".utf8), Array("\"x\"".utf8), [0xEF, 0xBB, 0xBF],
+        ]
+        for text in texts {
+            #expect(throws: WireError.self) { try WireJSON.decode(TaskAssignment.self, from: Data(text), command: "TASK") }
+        }
+        // A byte-order mark and whitespace around the object are JSON's, as JSONDecoder reads them.
+        let padded = [0xEF, 0xBB, 0xBF] + Array(" \n\(good)\t ".utf8)
+        #expect(throws: Never.self) { try WireJSON.decode(TaskAssignment.self, from: Data(padded), command: "TASK") }
+    }
+
     @Test func aHeaderThatDoesNotFitSaysWhere() throws {
         let good = String(decoding: WireJSON.encode(Self.assignment(seed: 9, params: [:], rowFolds: nil)), as: UTF8.self)
         let cases: [(String, String)] = [
