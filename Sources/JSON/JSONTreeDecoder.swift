@@ -16,7 +16,7 @@ struct JSONTreeDecoder<Node: JSONTree>: Decoder {
     }
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        if let tree = value as? T { return tree }
+        if T.self == Node.self, let tree = value as? T { return tree }
         if keys != .asIs, let dictionary = T.self as? any StringKeyedDictionary.Type {
             return try dictionary.init(fieldsOf: self) as! T
         }
