@@ -123,4 +123,37 @@ import Wire
             #expect(refusal?.message.contains("run the coordinator where it has more memory") == true)
         }
     }
+
+    /// Unfinished jobs count against the same half: a second job gets what the first leaves.
+    @Test func whatUnfinishedJobsWillNeedIsTakenFromTheHalf() throws {
+        let memory = 1 << 30
+        let perTask = JobLimits.coordinatorBytesPerTask(concepts: 2)
+        let held = (bytes: 300 << 20, jobs: 2)
+        let most = ((memory / 2) - held.bytes) / perTask
+        #expect(JobLimits.memoryRefusal(tasks: most, concepts: 2, memoryBytes: memory, held: held) == nil)
+        let refusal = try #require(JobLimits.memoryRefusal(tasks: most + 1, concepts: 2, memoryBytes: memory, held: held))
+        #expect(refusal.contains("more than half of the 1.0 GiB it may use, less the 300 MiB that 2 unfinished jobs will need"), "\(refusal)")
+        #expect(refusal.contains("use at most \(most) tasks"), "\(refusal)")
+        #expect(refusal.contains("wait for the other jobs to finish"), "\(refusal)")
+        #expect(JobLimits.memoryRefusal(tasks: 1, concepts: 2, memoryBytes: memory, held: (.max, 1)) != nil)
+    }
+
+    /// On a core that may use 1 GiB, iris (3 concepts) allows 69,905 tasks: a first job of 40,000
+    /// is accepted, a second of 40,000 is refused while the first runs, and one of 20,000 fits.
+    @Test func aSecondJobGetsWhatTheFirstLeaves() throws {
+        let iris = try WorkerExamples.iris()
+        let registry = DatasetRegistry()
+        registry.register(hash: iris.hash, bytes: iris.bytes, dataset: iris.dataset)
+        let core = DrivenCore(registry: registry, software: "limits", memoryBytes: 1 << 30)
+        func submit(_ request: String, repeats: Int) -> ErrorReply? {
+            let spec = JobSpec(dataset: iris.hash, datasetName: "iris.jsonl", split: "random", folds: 10, repeats: repeats,
+                               seed: 1, model: "centroid", params: [:], threshold: 0.5)
+            return FuzzRegressionTests.refusal(core.handle(.client(PeerID([1]), .submit(request: request, spec: spec)), now: .zero))
+        }
+        #expect(submit("first", repeats: 4_000) == nil)
+        let second = submit("second", repeats: 4_000)
+        #expect(second?.message.contains("less the 292 MiB that 1 unfinished job will need") == true, "\(String(describing: second))")
+        #expect(second?.message.contains("use at most 29905 tasks") == true, "\(String(describing: second))")
+        #expect(submit("third", repeats: 2_000) == nil)
+    }
 }

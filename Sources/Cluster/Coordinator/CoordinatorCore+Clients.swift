@@ -108,6 +108,19 @@ extension CoordinatorCore {
         return status
     }
 
+    /// What the unfinished jobs will need at their peaks (`JobLimits.coordinatorBytesPerTask`), and
+    /// how many they are: a new job's memory is what is left.
+    var heldJobBytes: (bytes: Int, jobs: Int) {
+        jobs.values.reduce(into: (bytes: 0, jobs: 0)) { held, job in
+            guard !job.state.isFinal else { return }
+            let bytes = job.taskCount.multipliedReportingOverflow(
+                by: JobLimits.coordinatorBytesPerTask(concepts: job.dataset.conceptCount))
+            let sum = held.bytes.addingReportingOverflow(bytes.partialValue)
+            held.bytes = bytes.overflow || sum.overflow ? .max : sum.partialValue
+            held.jobs += 1
+        }
+    }
+
     mutating func submit(
         _ spec: JobSpec, request: String, from peer: PeerID, owner: String?, into out: inout [CoordinatorOutput]
     ) {
@@ -258,7 +271,9 @@ extension CoordinatorCore {
             let (perConfiguration, _) = spec.folds.multipliedReportingOverflow(by: spec.repeats)
             let (tasks, overflow) = perConfiguration.multipliedReportingOverflow(by: max(1, spec.configurations?.count ?? 1))
             let tooLarge = JobLimits.resultRefusal(tasks: overflow ? .max : tasks, conceptIDs: dataset.concepts)
-                ?? JobLimits.memoryRefusal(tasks: overflow ? .max : tasks, concepts: dataset.conceptCount, memoryBytes: memoryBytes)
+                ?? JobLimits.memoryRefusal(
+                    tasks: overflow ? .max : tasks, concepts: dataset.conceptCount, memoryBytes: memoryBytes,
+                    held: heldJobBytes)
             if let tooLarge { return .failure(Refusal(code: "usage", message: tooLarge)) }
         }
         do {

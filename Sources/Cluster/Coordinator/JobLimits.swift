@@ -23,19 +23,27 @@ public enum JobLimits {
     }
 
     /// Why a job of `tasks` tasks over `concepts` concepts is refused because the coordinator,
-    /// which may use `memoryBytes`, could not hold its result, or nil. A job may take half of it:
-    /// a client on the same host (`evaluate`'s embedded cluster, or `submit` beside the
-    /// coordinator) needs about as much again to read the result. There is no fixed cap besides.
-    public static func memoryRefusal(tasks: Int, concepts: Int, memoryBytes: Int) -> String? {
+    /// which may use `memoryBytes`, could not hold its result, or nil. Its jobs together may take
+    /// half of it: a client on the same host (`evaluate`'s embedded cluster, or `submit` beside the
+    /// coordinator) needs about as much again to read a result. `held` is what the unfinished jobs
+    /// already accepted will need (`bytes`, counted the same way, over `jobs` jobs). There is no
+    /// fixed cap besides.
+    public static func memoryRefusal(
+        tasks: Int, concepts: Int, memoryBytes: Int, held: (bytes: Int, jobs: Int) = (0, 0)
+    ) -> String? {
         let perTask = coordinatorBytesPerTask(concepts: concepts)
-        let budget = max(0, memoryBytes) / 2
+        let budget = max(0, max(0, memoryBytes) / 2 - max(0, held.bytes))
         let (bytes, overflow) = tasks.multipliedReportingOverflow(by: perTask)
         guard overflow || bytes > budget else { return nil }
         let most = budget / perTask
+        let others = held.jobs == 0 ? ""
+            : ", less the \(Self.size(held.bytes)) that \(held.jobs) unfinished job\(held.jobs == 1 ? "" : "s") will need"
         return "\(tasks) tasks over \(concepts) concepts need about "
             + "\(overflow ? "too many bytes" : Self.size(bytes)) in the coordinator while their result is built "
-            + "(about \(String(format: "%.1f", Double(perTask) / 1024)) KiB a task), more than half of the \(Self.size(memoryBytes)) it may use: "
+            + "(about \(String(format: "%.1f", Double(perTask) / 1024)) KiB a task), more than half of the "
+            + "\(Self.size(memoryBytes)) it may use\(others): "
             + "use at most \(most) tasks (folds × repeats) with these concepts, evaluate fewer concepts at once, "
+            + (held.jobs == 0 ? "" : "wait for the other jobs to finish, ")
             + "or run the coordinator where it has more memory"
     }
 
