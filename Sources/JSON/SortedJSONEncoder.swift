@@ -21,11 +21,16 @@ public struct SortedJSONEncoder: Sendable {
     }
 
     public func encode(_ value: some Encodable) throws -> Data {
+        Data(try encodeBytes(value))
+    }
+
+    /// The same text as bytes, without the copy into `Data` (a job's result is hundreds of MB).
+    public func encodeBytes(_ value: some Encodable) throws -> [UInt8] {
         let tree = try EncodedTree.of(value, codingPath: [], keys: keys)
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         try tree.write(into: &out, pretty: pretty, indent: 0)
-        return Data(out)
+        return out
     }
 }
 

@@ -61,8 +61,8 @@ public enum JobMetrics {
                     notRun: summary.notRun)
             }
             let scope = spec.testSet.flatMap(TestSetSource.Scope.init(rawValue:)) ?? .split
-            let json = Array(try EvalMetricsJSON.encode(
-                result.evalMetrics(run: run, testSet: TestSetSource(dataset: evaluated, scope: scope)), pretty: false))
+            let json = try EvalMetricsJSON.encodeBytes(
+                result.evalMetrics(run: run, testSet: TestSetSource(dataset: evaluated, scope: scope)), pretty: false)
             guard json.count <= ClientReply.maxMetricsBytes else {
                 return .failure(MetricsFailure(
                     "the metrics of \(concepts) concepts over \(tasks.count) tasks take \(json.count >> 20) MiB of JSON, more "
