@@ -266,10 +266,10 @@ extension CoordinatorCore {
         if let tooLarge = JobLimits.refusal(folds: spec.folds, repeats: spec.repeats, rows: dataset.rowCount) {
             return .failure(Refusal(code: "usage", message: tooLarge))
         }
-        // Counts below 1 are the planner's to refuse.
+        // Counts below 1 are the planner's to refuse; folds × repeats past an Int, refused above.
         if spec.folds > 0, spec.repeats > 0 {
-            let (perConfiguration, _) = spec.folds.multipliedReportingOverflow(by: spec.repeats)
-            let (tasks, overflow) = perConfiguration.multipliedReportingOverflow(by: max(1, spec.configurations?.count ?? 1))
+            let (tasks, overflow) = (spec.folds * spec.repeats).multipliedReportingOverflow(
+                by: max(1, spec.configurations?.count ?? 1))
             let tooLarge = JobLimits.resultRefusal(tasks: overflow ? .max : tasks, conceptIDs: dataset.concepts)
                 ?? JobLimits.memoryRefusal(
                     tasks: overflow ? .max : tasks, concepts: dataset.conceptCount, memoryBytes: memoryBytes,

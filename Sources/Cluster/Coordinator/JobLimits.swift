@@ -1,5 +1,5 @@
-import Foundation
 import Evaluation
+import Foundation
 import Wire
 
 /// How large a job the coordinator accepts. A job spec comes from the network and the fold plan
