@@ -199,6 +199,8 @@ import TestSupport
         (["--model", "knn:k=\((1...40).map(String.init).joined(separator: ",")):weights=uniform,distance", "--model",
           "logistic:C=\((1...40).map(String.init).joined(separator: ",")):max_iter=\((1...30).map(String.init).joined(separator: ","))"],
          "the grid has 1280 configurations; a sweep may have at most 1000"),
+        (["--model", "knn:k=1,2", "--folds", "9223372036854775807", "--repeats", "2"],
+         "the grid's 2 configurations × more folds × repeats than can be counted make too many tasks"),
         (["--model", "knn:k=5,15", "--holdout", "other.csv"], "drop --holdout"),
         (["--model", "knn:k=5,15", "--fallback", "clarifai"], "drop --fallback, or compare Clarifai's evaluations"),
         (["--model", "knn:k=5,15", "--select", "accuracy"], "--select accuracy is not a metric a sweep can compare by"),

@@ -24,6 +24,12 @@ import TestSupport
         Case(arguments: ["--repeats", "-1"], message: "--repeats must be at least 1"),
         Case(arguments: ["--threshold", "-0.5"], message: "--threshold must be between 0 and 1"),
         Case(arguments: ["--seed", "-1"], message: "The value '-1' is invalid for '--seed <seed>'"),
+        // Too large for any coordinator: refused before a plan is built here (4.6·10^18 repeats
+        // exhausted memory) or anything is uploaded. How many tasks memory holds is the coordinator's.
+        Case(arguments: ["--repeats", "4611686018427387904"], message: "makes too many tasks: use fewer folds or repeats"),
+        Case(arguments: ["--repeats", "1000000"], message: "needs a fold plan of more than 268435456 entries: use at most 149379 repeats"),
+        Case(arguments: ["--folds", "100", "--repeats", "10000"],
+             message: "1000000 tasks over 10 concepts need at least"),
     ]
 
     @Test(arguments: cases)

@@ -17,7 +17,7 @@ extension JobLimits {
             return ModelGrid.tooManyConfigurations("\(configurations)")
         }
         if configurations.multipliedReportingOverflow(by: max(1, tasksPerConfiguration)).overflow {
-            return "the grid's \(configurations) configurations × \(tasksPerConfiguration) folds make too many tasks: "
+            return "the grid's \(configurations) configurations × \(tasksPerConfiguration == .max ? "more folds × repeats than can be counted" : "\(tasksPerConfiguration) tasks each") make too many tasks: "
                 + "give fewer values per parameter, fewer folds or repeats, or split the grid over several sweeps"
         }
         return nil

@@ -108,7 +108,9 @@ struct EvaluationOptions: ParsableArguments {
                 + "or evaluate one model at a time against the holdout")
         }
         let configurations = try sweepConfigurations()
-        if let tooLarge = JobLimits.refusal(configurations: configurations.count, tasksPerConfiguration: folds * repeats) {
+        let (perConfiguration, overflow) = folds.multipliedReportingOverflow(by: repeats)
+        if let tooLarge = JobLimits.refusal(
+            configurations: configurations.count, tasksPerConfiguration: overflow ? .max : perConfiguration) {
             throw ValidationError(tooLarge)
         }
     }

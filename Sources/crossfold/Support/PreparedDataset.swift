@@ -1,3 +1,4 @@
+import Cluster
 import Datasets
 import Evaluation
 import Folds
@@ -53,12 +54,18 @@ struct PreparedJob: Sendable {
         if let holdout {
             _ = try DatasetValidator.alignHoldout(
                 holdout.dataset, file: holdout.path, to: training.dataset, trainingFile: training.path)
-        } else if let strategy = SplitStrategy(rawValue: split) {
+        }
+        let sweep = options.isSweep ? try options.sweepConfigurations() : nil
+        if holdout == nil, let strategy = SplitStrategy(rawValue: split) {
+            // What the coordinator would refuse whatever its memory, refused before the plan is
+            // built here (repeats of 10^18 would exhaust this process's memory) and before any upload.
+            if let tooLarge = Self.sizeRefusal(options, configurations: sweep?.count ?? 1, training: training.dataset) {
+                throw CommandFailure(.usage, tooLarge)
+            }
             _ = try FoldPlanner.plan(
                 for: training.dataset, strategy: strategy, folds: options.folds, repeats: options.repeats,
                 seed: options.seed, source: path)
         }
-        let sweep = options.isSweep ? try options.sweepConfigurations() : nil
         var spec = JobSpec(
             dataset: training.hash, datasetName: path, holdout: holdout?.hash, holdoutName: holdout?.path,
             split: split, folds: options.folds, repeats: options.repeats, seed: options.seed,
@@ -71,4 +78,15 @@ struct PreparedJob: Sendable {
     }
 
     var datasets: [PreparedDataset] { [training] + (holdout.map { [$0] } ?? []) }
+
+    /// Why a plan of these folds and repeats (× a sweep's configurations) over `training` is too
+    /// large for any coordinator (`JobLimits`: too many to count, a plan over 2^28 entries, or a
+    /// result over 512 MiB), or nil. How many tasks its memory holds is the coordinator's to say.
+    static func sizeRefusal(_ options: EvaluationOptions, configurations: Int, training: Dataset) -> String? {
+        if let tooLarge = JobLimits.refusal(folds: options.folds, repeats: options.repeats, rows: training.rowCount) {
+            return tooLarge
+        }
+        let (tasks, overflow) = (options.folds * options.repeats).multipliedReportingOverflow(by: max(1, configurations))
+        return JobLimits.resultRefusal(tasks: overflow ? .max : tasks, conceptIDs: training.concepts)
+    }
 }
