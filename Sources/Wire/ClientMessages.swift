@@ -140,6 +140,10 @@ public enum ClientReply: Sendable, Equatable {
         /// Workers quarantined by verification (they get no more tasks), when there are any.
         /// Set after `init`.
         public var quarantined: [String]?
+        /// The memory the coordinator may use, which bounds how many tasks a job may have (half of
+        /// it, less what its unfinished jobs will need). Set after `init`; absent from an older
+        /// coordinator.
+        public var memoryBytes: Int?
 
         public init(request: String, software: String, workers: Int, slots: Int, jobs: Int) {
             self.request = request

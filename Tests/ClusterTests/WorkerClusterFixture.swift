@@ -17,10 +17,10 @@ final class WorkerTestCluster: Sendable {
     let serverTask: Task<Void, Never>
     let logs = WorkerLogCapture()
 
-    init() async throws {
+    init(memoryBytes: Int? = nil) async throws {
         server = try CoordinatorServer(
             endpoints: CoordinatorEndpoints(client: "tcp://127.0.0.1:*", worker: "tcp://127.0.0.1:*", data: "tcp://127.0.0.1:*"),
-            software: "crossfold-test", logger: logs.logger("coordinator"))
+            software: "crossfold-test", memoryBytes: memoryBytes, logger: logs.logger("coordinator"))
         endpoints = try await server.listen()
         let server = self.server
         serverTask = Task { try? await server.run() }

@@ -151,7 +151,9 @@ private let hashB = String(repeating: "0f", count: 32)
                      metrics: Array("{}".utf8), inputIDs: [], predictions: []),
             .error(ErrorReply(request: "r8", code: "unknown-job", message: "no job j")),
         ]
-        for reply in replies {
+        var info = ClientReply.ClusterInfo(request: "r10", software: "crossfold", workers: 1, slots: 2, jobs: 0)
+        info.memoryBytes = 24 << 30
+        for reply in replies + [.info(info)] {
             #expect(try ClientReply.decode(reply.envelope.frames) == reply)
         }
     }

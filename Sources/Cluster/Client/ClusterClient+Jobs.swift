@@ -28,6 +28,19 @@ extension ClusterClient {
         return info
     }
 
+    /// Why the coordinator would refuse `spec` over `concepts` concepts for want of memory, asked
+    /// before any dataset is uploaded: INFO says how much it may use (`JobLimits.memoryRefusal`).
+    /// Nil when it would take the job, or does not say. The jobs it already holds are counted when
+    /// it answers the SUBMIT.
+    public func memoryRefusal(for spec: JobSpec, concepts: Int) async throws(ClientError) -> String? {
+        guard spec.holdout == nil, spec.folds > 0, spec.repeats > 0, let memory = try await info().memoryBytes else {
+            return nil
+        }
+        let (perConfiguration, overflow) = spec.folds.multipliedReportingOverflow(by: spec.repeats)
+        let (tasks, overflowing) = perConfiguration.multipliedReportingOverflow(by: spec.configurationList.count)
+        return JobLimits.memoryRefusal(tasks: overflow || overflowing ? .max : tasks, concepts: concepts, memoryBytes: memory)
+    }
+
     public func hasDataset(_ hash: String) async throws(ClientError) -> Bool {
         let reply = try await request { .has(request: $0, dataset: hash) }
         guard case .has(_, _, let present) = reply else { throw .badReply("expected HAS_REPLY") }

@@ -17,6 +17,7 @@ extension CoordinatorCore {
                 request: id.request, software: software, workers: counts.workers, slots: counts.slots, jobs: running)
             let quarantined = scheduler.quarantinedWorkers.keys.map(\.rawValue).sorted()
             info.quarantined = quarantined.isEmpty ? nil : quarantined
+            info.memoryBytes = memoryBytes
             out.append(.toClient(peer, .info(info)))
         case .has(let request, let dataset):
             out.append(.toClient(peer, .has(request: request, dataset: dataset, present: hasDataset(dataset, for: identity))))

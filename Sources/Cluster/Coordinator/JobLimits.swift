@@ -48,7 +48,7 @@ public enum JobLimits {
     }
 
     /// `537 MiB` under a gibibyte, `5.2 GiB` from there.
-    static func size(_ bytes: Int) -> String {
+    public static func size(_ bytes: Int) -> String {
         bytes < 1 << 30 ? "\(bytes >> 20) MiB" : String(format: "%.1f GiB", Double(bytes) / Double(1 << 30))
     }
 

@@ -49,7 +49,9 @@ struct HealthCommand: AsyncParsableCommand {
         do {
             try await client.connect()
             let info = try await client.info()
-            Terminal.standardOutput("coordinator \(info.software): \(info.workers) workers, \(info.slots) slots, \(info.jobs) running jobs\n")
+            let memory = info.memoryBytes.map { "; it may use \(JobLimits.size($0)) of memory, its jobs half of it" } ?? ""
+            Terminal.standardOutput(
+                "coordinator \(info.software): \(info.workers) workers, \(info.slots) slots, \(info.jobs) running jobs\(memory)\n")
             if let quarantined = info.quarantined {
                 Terminal.standardOutput("quarantined by verification (no more tasks): \(quarantined.joined(separator: ", "))\n")
             }

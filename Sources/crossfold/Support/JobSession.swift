@@ -22,6 +22,10 @@ struct JobSession: Sendable {
                 LearnerSpec(model: configuration.model, params: configuration.params, seed: job.spec.seed),
                 canLearn: job.training.dataset, source: job.training.path)
         }
+        // A job too large for the coordinator's memory is refused before a large upload, not after.
+        if let tooLarge = try await client.memoryRefusal(for: job.spec, concepts: job.training.dataset.conceptCount) {
+            throw CommandFailure(.usage, tooLarge)
+        }
         for dataset in job.datasets {
             let uploaded = try await client.upload(dataset.canonical, hash: dataset.hash)
             logger.log(level: uploaded ? .info : .debug, uploaded ? "dataset uploaded" : "coordinator already holds the dataset",
