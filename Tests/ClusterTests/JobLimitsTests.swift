@@ -94,7 +94,7 @@ import Wire
             #expect(refusal.contains("more than half of the 24.0 GiB it may use"), "\(refusal)")
             #expect(refusal.contains("use at most \(most) tasks"), "\(refusal)")
         }
-        // What was measured: a million tasks over 2 concepts on this 24 GiB host (5.55 GB).
+        // What was measured: a million tasks over 2 concepts on this 24 GiB host (a 5.30 GiB peak).
         #expect(JobLimits.memoryRefusal(tasks: 1_000_000, concepts: 2, memoryBytes: memory) == nil)
         #expect(JobLimits.memoryRefusal(tasks: 1_000_000, concepts: 2, memoryBytes: 4 << 30) != nil)
         #expect(JobLimits.memoryRefusal(tasks: .max, concepts: 2, memoryBytes: memory)?.contains("need about too many bytes") == true)
