@@ -112,11 +112,12 @@ enum JSONText {
         }
     }
 
-    /// JSON has no NaN or infinity: `JSONEncoder`'s refusal for them.
-    static func checkFinite<F: BinaryFloatingPoint>(_ number: F, codingPath: [any CodingKey]) throws {
+    /// JSON has no NaN or infinity: `JSONEncoder`'s refusal for them. The coding path is built
+    /// only for the refusal, not for every number.
+    static func checkFinite<F: BinaryFloatingPoint>(_ number: F, codingPath: @autoclosure () -> [any CodingKey]) throws {
         guard number.isFinite else {
             throw EncodingError.invalidValue(number, EncodingError.Context(
-                codingPath: codingPath, debugDescription: "Unable to encode \(F.self).\(number) directly in JSON."))
+                codingPath: codingPath(), debugDescription: "Unable to encode \(F.self).\(number) directly in JSON."))
         }
     }
 
@@ -263,11 +264,11 @@ private struct KeyedTreeContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     mutating func encode(_ value: Bool, forKey key: Key) { box.fields[name(key)] = .bool(value) }
     mutating func encode(_ value: String, forKey key: Key) { box.fields[name(key)] = .string(value) }
     mutating func encode(_ value: Double, forKey key: Key) throws {
-        guard value.isFinite else { try JSONText.checkFinite(value, codingPath: codingPath + [key]); return }
+        try JSONText.checkFinite(value, codingPath: codingPath + [key])
         box.fields[name(key)] = .double(value)
     }
     mutating func encode(_ value: Float, forKey key: Key) throws {
-        guard value.isFinite else { try JSONText.checkFinite(value, codingPath: codingPath + [key]); return }
+        try JSONText.checkFinite(value, codingPath: codingPath + [key])
         box.fields[name(key)] = .float(value)
     }
     mutating func encode(_ value: Int, forKey key: Key) { box.fields[name(key)] = .signed(Int64(value)) }
@@ -339,11 +340,11 @@ private struct UnkeyedTreeContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: Bool) { box.items.append(.bool(value)) }
     mutating func encode(_ value: String) { box.items.append(.string(value)) }
     mutating func encode(_ value: Double) throws {
-        guard value.isFinite else { try JSONText.checkFinite(value, codingPath: here); return }
+        try JSONText.checkFinite(value, codingPath: here)
         box.items.append(.double(value))
     }
     mutating func encode(_ value: Float) throws {
-        guard value.isFinite else { try JSONText.checkFinite(value, codingPath: here); return }
+        try JSONText.checkFinite(value, codingPath: here)
         box.items.append(.float(value))
     }
     mutating func encode(_ value: Int) { box.items.append(.signed(Int64(value))) }
