@@ -30,6 +30,20 @@ public struct JobSpec: Sendable, Codable, Equatable {
     /// The datasets the job uses: `dataset`, then `holdout` if any.
     public var datasetHashes: [String] { [dataset] + (holdout.map { [$0] } ?? []) }
 
+    /// The tasks of a cross-validation: folds × repeats × a sweep's configurations (see
+    /// `taskCount(folds:repeats:configurations:)`).
+    public var taskCount: Int {
+        Self.taskCount(folds: folds, repeats: repeats, configurations: configurations?.count ?? 1)
+    }
+
+    /// `folds × repeats × configurations`, or `Int.max` when the product passes what an Int holds
+    /// (a count every limit refuses). For positive counts; a holdout has one task per configuration.
+    public static func taskCount(folds: Int, repeats: Int, configurations: Int) -> Int {
+        let (perConfiguration, overflow) = folds.multipliedReportingOverflow(by: repeats)
+        let (tasks, overflowing) = perConfiguration.multipliedReportingOverflow(by: max(1, configurations))
+        return overflow || overflowing ? .max : tasks
+    }
+
     public init(
         dataset: String, datasetName: String, holdout: String? = nil, holdoutName: String? = nil,
         split: String, folds: Int, repeats: Int, seed: UInt64, model: String, params: [String: String],

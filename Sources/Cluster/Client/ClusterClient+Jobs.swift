@@ -36,9 +36,7 @@ extension ClusterClient {
         guard spec.holdout == nil, spec.folds > 0, spec.repeats > 0, let memory = try await info().memoryBytes else {
             return nil
         }
-        let (perConfiguration, overflow) = spec.folds.multipliedReportingOverflow(by: spec.repeats)
-        let (tasks, overflowing) = perConfiguration.multipliedReportingOverflow(by: spec.configurationList.count)
-        return JobLimits.memoryRefusal(tasks: overflow || overflowing ? .max : tasks, concepts: concepts, memoryBytes: memory)
+        return JobLimits.memoryRefusal(tasks: spec.taskCount, concepts: concepts, memoryBytes: memory)
     }
 
     public func hasDataset(_ hash: String) async throws(ClientError) -> Bool {

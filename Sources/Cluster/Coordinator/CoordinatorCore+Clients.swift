@@ -267,14 +267,11 @@ extension CoordinatorCore {
         if let tooLarge = JobLimits.refusal(folds: spec.folds, repeats: spec.repeats, rows: dataset.rowCount) {
             return .failure(Refusal(code: "usage", message: tooLarge))
         }
-        // Counts below 1 are the planner's to refuse; folds × repeats past an Int, refused above.
+        // Counts below 1 are the planner's to refuse.
         if spec.folds > 0, spec.repeats > 0 {
-            let (tasks, overflow) = (spec.folds * spec.repeats).multipliedReportingOverflow(
-                by: max(1, spec.configurations?.count ?? 1))
-            let tooLarge = JobLimits.resultRefusal(tasks: overflow ? .max : tasks, conceptIDs: dataset.concepts)
+            let tooLarge = JobLimits.resultRefusal(tasks: spec.taskCount, conceptIDs: dataset.concepts)
                 ?? JobLimits.memoryRefusal(
-                    tasks: overflow ? .max : tasks, concepts: dataset.conceptCount, memoryBytes: memoryBytes,
-                    held: heldJobBytes)
+                    tasks: spec.taskCount, concepts: dataset.conceptCount, memoryBytes: memoryBytes, held: heldJobBytes)
             if let tooLarge { return .failure(Refusal(code: "usage", message: tooLarge)) }
         }
         do {

@@ -108,9 +108,8 @@ struct EvaluationOptions: ParsableArguments {
                 + "or evaluate one model at a time against the holdout")
         }
         let configurations = try sweepConfigurations()
-        let (perConfiguration, overflow) = folds.multipliedReportingOverflow(by: repeats)
-        if let tooLarge = JobLimits.refusal(
-            configurations: configurations.count, tasksPerConfiguration: overflow ? .max : perConfiguration) {
+        let perConfiguration = JobSpec.taskCount(folds: folds, repeats: repeats, configurations: 1)
+        if let tooLarge = JobLimits.refusal(configurations: configurations.count, tasksPerConfiguration: perConfiguration) {
             throw ValidationError(tooLarge)
         }
     }

@@ -86,7 +86,7 @@ struct PreparedJob: Sendable {
         if let tooLarge = JobLimits.refusal(folds: options.folds, repeats: options.repeats, rows: training.rowCount) {
             return tooLarge
         }
-        let (tasks, overflow) = (options.folds * options.repeats).multipliedReportingOverflow(by: max(1, configurations))
-        return JobLimits.resultRefusal(tasks: overflow ? .max : tasks, conceptIDs: training.concepts)
+        let tasks = JobSpec.taskCount(folds: options.folds, repeats: options.repeats, configurations: configurations)
+        return JobLimits.resultRefusal(tasks: tasks, conceptIDs: training.concepts)
     }
 }
