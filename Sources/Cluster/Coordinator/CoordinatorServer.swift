@@ -30,7 +30,7 @@ public final class CoordinatorServer: Sendable {
     /// The memory this coordinator may use, which bounds a job's tasks (`JobLimits.memoryRefusal`).
     public let memoryBytes: Int
     /// Store writes, one at a time in the order the core asked for them.
-    private let storeQueue = DispatchQueue(label: "crossfold.store")
+    private let writer: StoreWriter
     private let uploads: UploadSpools
     /// The endpoints actually bound (with real port numbers for `tcp://...:*`), once listening.
     private let bound = Mutex<CoordinatorEndpoints?>(nil)
@@ -68,6 +68,7 @@ public final class CoordinatorServer: Sendable {
         self.manifests = manifests
         registry = DatasetRegistry(onRegister: { manifests.prepare($0) })
         uploads = UploadSpools(store: store)
+        writer = StoreWriter(store: store)
         reactor = try Reactor(name: "crossfold.coordinator")
         (inputs, feed) = AsyncStream.makeStream(of: CoordinatorInput.self, bufferingPolicy: .unbounded)
     }
@@ -142,7 +143,7 @@ public final class CoordinatorServer: Sendable {
         }
         feed.finish()
         // Store writes already asked for complete before the process goes on to exit.
-        storeQueue.sync {}
+        writer.flush()
         await reactor.stop()
     }
 
@@ -176,6 +177,7 @@ public final class CoordinatorServer: Sendable {
         try socket.set(.heartbeatInterval, SocketLimits.zmtpHeartbeat)
         try socket.set(.heartbeatTimeout, SocketLimits.zmtpHeartbeatTimeout)
         try socket.set(.heartbeatTTL, SocketLimits.zmtpHeartbeatTimeout)
+        try socket.set(.receiveHighWaterMark, SocketLimits.receiveHighWaterMark)
         try socket.set(.tcpKeepAlive, 1)
         try socket.set(.tcpKeepAliveIdle, .seconds(30))
         try socket.bind(endpoint)
@@ -217,7 +219,7 @@ public final class CoordinatorServer: Sendable {
             case .toData(let peer, let reply):
                 send(peer, reply.envelope.frames.map { Frame($0) }, on: "data", unreachable: false)
             case .persist(let write):
-                storeQueue.async { feed.yield(.persisted(write, write.run(on: store))) }
+                writer.write(write) { feed.yield(.persisted(write, $0)) }
             case .spoolUpload(let chunk):
                 uploads.write(chunk) { feed.yield($0) }
             case .abandonUpload(let hash):

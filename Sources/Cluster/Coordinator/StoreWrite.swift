@@ -1,7 +1,8 @@
 import Wire
 
 /// A write the coordinator's core asks of the job store (`CoordinatorOutput.persist`). The shell
-/// runs them one at a time, in order, off the event loop, and feeds each back with its outcome;
+/// runs them one at a time, in order, off the event loop (`StoreWriter`; an in-memory store's on
+/// it), and feeds each back with its outcome;
 /// the core acts on a write (acknowledges a job, counts a result, hands a task out again, ends a
 /// job) only once it is durable.
 public enum StoreWrite: Sendable {
@@ -22,6 +23,13 @@ public enum StoreWrite: Sendable {
     case jobState(job: String, JobState, message: String?)
     /// A finished job's metrics and predictions; the job completes once they are kept.
     case finished(job: String, ComputedMetrics)
+
+    /// A finished job's metrics and predictions: a file even in a store that keeps everything else
+    /// in memory (`JobStore.savePredictions`), and the job's results let go.
+    var isBulk: Bool {
+        if case .finished = self { return true }
+        return false
+    }
 
     /// Carries out the write on `store`; blocking.
     public func run(on store: any JobStore) -> JobStoreError? {

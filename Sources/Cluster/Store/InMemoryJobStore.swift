@@ -30,6 +30,10 @@ public final class InMemoryJobStore: JobStore {
             ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 
+    /// Memory only, but for a finished job's predictions (`savePredictions` makes a file, and the
+    /// coordinator queues that write anyway: `StoreWrite.isBulk`).
+    public var writesBlock: Bool { false }
+
     public func create(_ job: StoredJob) throws(JobStoreError) {
         state.withLock {
             if $0.jobs[job.id] == nil { $0.order.append(job.id) }

@@ -9,8 +9,12 @@ import Datasets
 /// Two kinds of calls: index reads (`jobs`, `job`, `resultCount`, `hasDataset`) answer from memory
 /// and may be made on the coordinator's event loop; every other call reads or writes files and
 /// blocks, so the coordinator makes it off the loop (`CoordinatorOutput.persist` and the metrics,
-/// results and dataset threads), and acknowledges a write only once it returned.
+/// results and dataset threads; a store whose `writesBlock` is false takes its small writes on the
+/// loop), and acknowledges a write only once it returned.
 public protocol JobStore: Sendable {
+    /// Whether writes may block (files, flushes). When false, the coordinator makes the writes that
+    /// make no file on its reactor thread (`StoreWriter`); true unless the store says otherwise.
+    var writesBlock: Bool { get }
     /// Records a newly accepted job. Throws `JobStoreError` when it cannot be written.
     func create(_ job: StoredJob) throws(JobStoreError)
     /// Records the first result of a task.
@@ -61,6 +65,8 @@ public protocol JobStore: Sendable {
 /// Defaults for stores without an index of their own (test doubles); crossfold's stores answer
 /// these from memory.
 extension JobStore {
+    public var writesBlock: Bool { true }
+
     /// One job by id, or nil.
     public func job(_ id: String) throws(JobStoreError) -> StoredJob? {
         try jobs().first { $0.id == id }
