@@ -3,8 +3,8 @@ import Foundation
 import Synchronization
 
 /// The worker's compute threads: one long-lived `Thread` per slot, fed from a queue. Folds run
-/// here, never on the cooperative pool: a fold can spend minutes in BLAS, and the event loop and
-/// the reactor must keep heartbeating meanwhile.
+/// here, never on the cooperative pool or the reactor: a fold can spend minutes in BLAS, and the
+/// reactor, where the worker's core runs, must keep heartbeating meanwhile.
 final class ComputeThreads: Sendable {
     private let jobs = Mutex<[(@Sendable () -> Void)?]>([])
     private let available = DispatchSemaphore(value: 0)

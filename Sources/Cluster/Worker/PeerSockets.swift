@@ -25,7 +25,7 @@ final class PeerSockets: @unchecked Sendable {
     /// Binds the data port at `endpoint` (`tcp://*:*` picks a free port) and returns the endpoint
     /// libzmq bound. With keys, the port is a CURVE server with this worker's key pair, admitting
     /// only the keys the coordinator sent (none before its ADMIT).
-    func bind(_ loop: ReactorLoop, endpoint: String, feed: AsyncStream<WorkerInput>.Continuation) throws -> String {
+    func bind(_ loop: ReactorLoop, endpoint: String, handle: @escaping (WorkerInput) -> Void) throws -> String {
         let socket = try loop.makeSocket(.router)
         if let keys {
             let admitted = self.admitted
@@ -58,7 +58,7 @@ final class PeerSockets: @unchecked Sendable {
                     guard case .fetch(let request) = try DataRequest.decode(message.frames.dropFirst().map(\.bytes)) else {
                         throw WireError(.unknownCommand, "a worker's data port serves FETCH only")
                     }
-                    feed.yield(.peerRequest(requester, request))
+                    handle(.peerRequest(requester, request))
                 } catch {
                     logger.warning("dropped a malformed request on the data port", metadata: ["error": "\(error)"])
                 }
@@ -70,7 +70,7 @@ final class PeerSockets: @unchecked Sendable {
     /// Opens a DEALER to the peer at `endpoint`; its replies are fed back as `.peerData`. Requests
     /// queue until the connection is up (no IMMEDIATE): one that never comes up costs the fetch
     /// the requests' timeouts.
-    func connect(_ loop: ReactorLoop, endpoint: String, publicKey: String?, feed: AsyncStream<WorkerInput>.Continuation) {
+    func connect(_ loop: ReactorLoop, endpoint: String, publicKey: String?, handle: @escaping (WorkerInput) -> Void) {
         guard dealers[endpoint] == nil else { return }
         do {
             let socket = try loop.makeSocket(.dealer)
@@ -91,7 +91,7 @@ final class PeerSockets: @unchecked Sendable {
             loop.register(socket) { socket in
                 WorkerSockets.drain(socket) { frames in
                     do throws(WireError) {
-                        feed.yield(.peerData(endpoint, try DataReply.decode(frames)))
+                        handle(.peerData(endpoint, try DataReply.decode(frames)))
                     } catch {
                         logger.warning("dropped a malformed reply from a peer", metadata: [
                             "peer": "\(endpoint)", "error": "\(error)",

@@ -4,69 +4,64 @@ import Wire
 import ZeroMQ
 
 extension WorkerService {
-    /// Carries out the core's outputs; returns true when the core asked to stop.
-    func perform(_ outputs: [WorkerOutput]) -> Bool {
+    /// Carries out the core's outputs on the reactor thread: sockets at once, the rest off the
+    /// reactor, each outcome delivered back as an input. Returns true when the core asked to stop.
+    func perform(_ outputs: [WorkerOutput], loop: ReactorLoop) -> Bool {
         var stop = false
         for output in outputs {
             switch output {
             case .connect(let generation):
-                connect(generation)
+                connect(generation, loop: loop)
             case .closeConnection:
-                let sockets = self.sockets
-                try? reactor.execute { loop in sockets.close(loop) }
+                sockets.close(loop)
             case .sendControl(let message):
-                sendControl(message)
+                if !sockets.trySendControl(message.envelope.frames.map { Frame($0) }, logger: logger) {
+                    handle(.controlRefused(message, generation: sockets.generation), on: loop)
+                }
             case .sendData(let request):
-                sendData(request)
+                if !sockets.trySendData(request.envelope.frames.map { Frame($0) }, logger: logger) {
+                    handle(.dataRefused(request, generation: sockets.generation), on: loop)
+                }
             case .resolveDataset(let hash):
-                let (cache, feed) = (self.cache, self.feed)
-                Thread.detachNewThread { feed.yield(.datasetResolved(hash, cache.locate(hash))) }
+                let cache = self.cache
+                Thread.detachNewThread { [self] in deliver(.datasetResolved(hash, cache.locate(hash))) }
             case .writeChunk(let hash, let size, let offset, let bytes):
-                let feed = self.feed
-                fetchWriters.write(hash, size: size, offset: offset, bytes: bytes) { outcome in
+                fetchWriters.write(hash, size: size, offset: offset, bytes: bytes) { [self] outcome in
                     switch outcome {
-                    case .written: feed.yield(.chunkWritten(hash, offset: offset))
-                    case .rejected(let reason): feed.yield(.chunkRejected(hash, offset: offset, reason: reason))
-                    case .failed(let reason): feed.yield(.chunkWriteFailed(hash, reason: reason))
+                    case .written: deliver(.chunkWritten(hash, offset: offset))
+                    case .rejected(let reason): deliver(.chunkRejected(hash, offset: offset, reason: reason))
+                    case .failed(let reason): deliver(.chunkWriteFailed(hash, reason: reason))
                     }
                 }
             case .beginFetch(let hash, let manifest, let digests):
                 fetchWriters.begin(hash, manifest: manifest, digests: digests)
             case .connectPeer(let endpoint, let publicKey):
-                let (peers, feed) = (self.peers, self.feed)
-                try? reactor.execute { loop in peers.connect(loop, endpoint: endpoint, publicKey: publicKey, feed: feed) }
+                peers.connect(loop, endpoint: endpoint, publicKey: publicKey) { [self] in handle($0, on: loop) }
             case .closePeer(let endpoint):
-                let peers = self.peers
-                try? reactor.execute { loop in peers.close(loop, endpoint: endpoint) }
+                peers.close(loop, endpoint: endpoint)
             case .sendPeer(let endpoint, let request):
-                let (peers, feed) = (self.peers, self.feed)
-                try? reactor.execute { _ in
-                    if !peers.send(request, to: endpoint) { feed.yield(.peerRefused(endpoint, request)) }
-                }
+                if !peers.send(request, to: endpoint) { handle(.peerRefused(endpoint, request), on: loop) }
             case .servePeer(let requester, let request, let partial):
                 servePeer(requester, request, partial: partial)
             case .declinePeer(let requester, let declined):
-                let peers = self.peers
-                let frames = DataReply.declined(declined).envelope.frames.map { Frame($0) }
-                try? reactor.execute { _ in peers.reply(frames, to: requester) }
+                peers.reply(DataReply.declined(declined).envelope.frames.map { Frame($0) }, to: requester)
             case .admitPeers(let keys):
                 peers.admitted.replace(with: keys)
             case .finishFetch(let hash):
-                let feed = self.feed
-                fetchWriters.finish(hash) { outcome in
-                    feed.yield(.datasetStored(hash, outcome))
-                } kept: { evicted in
-                    feed.yield(.datasetsEvicted(evicted))
+                fetchWriters.finish(hash) { [self] outcome in
+                    deliver(.datasetStored(hash, outcome))
+                } kept: { [self] evicted in
+                    deliver(.datasetsEvicted(evicted))
                 }
             case .abandonFetch(let hash):
                 fetchWriters.abandon(hash)
             case .startTask(let assignment, let testRows):
-                let (cache, feed, folds, least, lending, sums) =
-                    (self.cache, self.feed, self.folds, configuration.threads, self.foldThreads, self.foldSums)
+                let (cache, folds, least, lending, sums) =
+                    (self.cache, self.folds, configuration.threads, self.foldThreads, self.foldSums)
                 let scratchRoot = cache.spoolDirectory
                 let ref = TaskRef(job: assignment.job, task: assignment.task, attempt: assignment.attempt)
                 let cancellation = folds.start(ref)
-                compute.submit {
+                compute.submit { [self] in
                     lending.started()
                     let outcome = FoldRunner.run(
                         assignment, testRows: testRows, cache: cache, threads: max(least, lending.cores),
@@ -74,7 +69,7 @@ extension WorkerService {
                         scratchRoot: scratchRoot)
                     lending.finished()
                     folds.finished(ref)
-                    feed.yield(.taskFinished(ref, outcome))
+                    deliver(.taskFinished(ref, outcome))
                 }
             case .stopTask(let ref):
                 folds.stop(ref)
@@ -87,41 +82,14 @@ extension WorkerService {
         return stop
     }
 
-    private func connect(_ generation: Int) {
-        let (sockets, endpoints, feed, logger) = (self.sockets, self.endpoints, self.feed, self.logger)
-        try? reactor.execute { loop in
-            do {
-                try sockets.open(loop, endpoints: endpoints, generation: generation, feed: feed)
-            } catch {
-                // Without sockets nothing is heard, so the core retries with its backoff.
-                logger.error("cannot open sockets to the coordinator", metadata: [
-                    "control": "\(endpoints.control)", "data": "\(endpoints.data)", "error": "\(error)",
-                ])
-            }
-        }
-    }
-
-    private func sendControl(_ message: WorkerMessage) {
-        let (sockets, feed, logger) = (self.sockets, self.feed, self.logger)
-        let frames = message.envelope.frames.map { Frame($0) }
+    private func connect(_ generation: Int, loop: ReactorLoop) {
         do {
-            try reactor.execute { _ in
-                if !sockets.trySendControl(frames, logger: logger) {
-                    feed.yield(.controlRefused(message, generation: sockets.generation))
-                }
-            }
+            try sockets.open(loop, endpoints: endpoints, generation: generation) { [self] in handle($0, on: loop) }
         } catch {
-            // The reactor is stopping: nothing more goes out.
-        }
-    }
-
-    private func sendData(_ request: DataRequest) {
-        let (sockets, feed, logger) = (self.sockets, self.feed, self.logger)
-        let frames = request.envelope.frames.map { Frame($0) }
-        try? reactor.execute { _ in
-            if !sockets.trySendData(frames, logger: logger) {
-                feed.yield(.dataRefused(request, generation: sockets.generation))
-            }
+            // Without sockets nothing is heard, so the core retries with its backoff.
+            logger.error("cannot open sockets to the coordinator", metadata: [
+                "control": "\(endpoints.control)", "data": "\(endpoints.data)", "error": "\(error)",
+            ])
         }
     }
 

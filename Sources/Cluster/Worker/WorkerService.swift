@@ -10,9 +10,11 @@ import Glibc
 #endif
 
 /// A worker process's shell: a reactor thread owning two DEALERs (control and data) to the
-/// coordinator, a 100 ms tick, and an event loop (the `run()` task) feeding `WorkerCore`; folds run
+/// coordinator and a 100 ms tick, and running `WorkerCore` (`CoreSlot`), so a TASK read starts its
+/// fold and a finished fold's RESULT is sent with no hand-off but the compute thread's; folds run
 /// on compute threads of their own (one per slot), datasets are verified and stored on short-lived
-/// threads, and every outcome comes back to the core as an input.
+/// threads, and every outcome comes back to the core as an input (`deliver`). The `run()` task
+/// only waits for the stop.
 ///
 /// ```swift
 /// let endpoints = try WorkerEndpoints.parse("tcp://coordinator:5556")
@@ -44,10 +46,15 @@ public final class WorkerService: Sendable {
     /// The stop request of each task on a compute thread, for `.stopTask`.
     let folds = RunningFolds()
     let healthFile: String?
-    let inputs: AsyncStream<WorkerInput>
-    let feed: AsyncStream<WorkerInput>.Continuation
+    /// The core, on the reactor thread.
+    let slot = CoreSlot<WorkerCore, WorkerInput>()
+    /// Finished to end `run()`'s wait: the core stopped, `abandon()`, or cancellation.
+    private let stops: AsyncStream<Void>
+    private let stopFeed: AsyncStream<Void>.Continuation
     private let healthState: Mutex<WorkerHealth>
     private let started = Atomic(false)
+    /// When the core was installed: the origin of its clock, for `health`'s dates.
+    private let installed = Mutex(Date())
     let abandoned = Atomic(false)
 
     /// - Parameters:
@@ -125,7 +132,7 @@ public final class WorkerService: Sendable {
         self.foldThreads = foldThreads ?? FoldThreads(cores: configuration.slots * configuration.threads)
         self.foldSums = foldSums ?? PartitionStatisticsMemo()
         self.healthFile = healthFile
-        (inputs, feed) = AsyncStream.makeStream(of: WorkerInput.self, bufferingPolicy: .unbounded)
+        (stops, stopFeed) = AsyncStream.makeStream(of: Void.self)
         healthState = Mutex(WorkerHealth(
             connected: false, lastHeard: nil, running: 0, waiting: 0, fetching: 0, coordinator: controlEndpoint,
             updated: Date()))
@@ -142,11 +149,7 @@ public final class WorkerService: Sendable {
         reactor.start()
         var configuration = self.configuration
         configuration.peerEndpoint = await openDataPort()
-        var core = WorkerCore(configuration: configuration, cached: Set(cached))
-        let feed = self.feed
-        try? reactor.execute { loop in
-            _ = loop.schedule(after: Self.tickInterval, repeating: Self.tickInterval) { feed.yield(.tick) }
-        }
+        let core = WorkerCore(configuration: configuration, cached: Set(cached))
         let healthWriter = healthFile.map { path in
             HealthFileWriter(path: path, logger: logger) { [self] in health }
         }
@@ -155,40 +158,67 @@ public final class WorkerService: Sendable {
             "slots": "\(configuration.slots)", "threads": "\(configuration.threads)", "cached": "\(cached.count)",
             "serving": "\(configuration.peerEndpoint ?? "no")",
         ])
-
-        let clock = ContinuousClock()
-        let start = clock.now
-        let startDate = Date()
-        var stopped = false
-        feed.yield(.start)
-        for await input in inputs {
-            let outputs = core.handle(input, now: clock.now - start)
-            publish(core.status, since: startDate)
-            if perform(outputs) {
-                stopped = true
-                break
+        let handoff = CoreHandoff(core)
+        // Fails only when the reactor is stopping already.
+        try? await reactor.run { [self] loop in
+            guard let core = handoff.take() else { return }
+            installed.withLock { $0 = Date() }
+            _ = loop.schedule(after: Self.tickInterval, repeating: Self.tickInterval) { self.handle(.tick, on: loop) }
+            slot.install(core, step: step, perform: { perform($0, on: loop) })
+            handle(.start, on: loop)
+        }
+        // Until the core stops (after its DISCONNECT), `abandon()`, or cancellation.
+        for await _ in stops {}
+        // Cancelled: the goodbye still goes out. Later inputs (ticks, folds finishing in the
+        // background) have nowhere to go.
+        let (status, flushing) = (try? await reactor.run { [self] loop -> (WorkerStatus?, Bool) in
+            var flushing = slot.stopped
+            if !slot.stopped, !abandoned.load(ordering: .acquiring) {
+                handle(.shutdown, on: loop)
+                flushing = true
             }
-        }
-        if !stopped, !abandoned.load(ordering: .acquiring) {
-            // Cancelled: the stream is over, but the goodbye still goes out.
-            _ = perform(core.handle(.shutdown, now: clock.now - start))
-            stopped = true
-        }
-        // Later inputs (ticks, folds finishing in the background) have nowhere to go. Folds still
-        // running stop at their next check: a command's program is killed with its process group
-        // and its scratch directory removed, rather than left behind when the process exits.
-        feed.finish()
+            return (slot.stop()?.status, flushing)
+        }) ?? (nil, false)
+        // Folds still running stop at their next check: a command's program is killed with its
+        // process group and its scratch directory removed, rather than left behind when the
+        // process exits.
         folds.stopAll()
-        publish(core.status, since: startDate)
-        await closeSockets(flushing: stopped)
+        if let status { publish(status) }
+        await closeSockets(flushing: flushing)
         compute.stop()
         await healthWriter?.stop()
         logger.info("worker stopped")
     }
 
+    /// Hands an input from any thread to the core on the reactor thread.
+    func deliver(_ input: WorkerInput) {
+        // Fails only once the reactor is stopping, when the core takes nothing more.
+        try? reactor.execute { [self] loop in handle(input, on: loop) }
+    }
+
+    /// Feeds `input` to the core (reactor thread only) and carries out its outputs, then the
+    /// inputs those caused; the core's `.stop` ends `run()`'s wait. Inputs wait for the core to be
+    /// installed and are dropped once it stopped or the worker was abandoned.
+    func handle(_ input: WorkerInput, on loop: ReactorLoop) {
+        slot.handle(input, step: step, perform: { perform($0, on: loop) })
+    }
+
+    private func step(_ core: inout WorkerCore, _ input: WorkerInput, _ now: Duration) -> [WorkerOutput] {
+        guard !abandoned.load(ordering: .relaxed) else { return [] }
+        let outputs = core.handle(input, now: now)
+        publish(core.status)
+        return outputs
+    }
+
+    private func perform(_ outputs: [WorkerOutput], on loop: ReactorLoop) {
+        guard perform(outputs, loop: loop) else { return }
+        slot.stop()
+        stopFeed.finish()
+    }
+
     /// Asks `run()` to say DISCONNECT and return (SIGTERM). Safe from any thread, any number of times.
     public func shutdown() {
-        feed.yield(.shutdown)
+        deliver(.shutdown)
     }
 
     /// Stops as a killed process would: the sockets close without DISCONNECT, and nothing more
@@ -196,7 +226,7 @@ public final class WorkerService: Sendable {
     /// coordinator finds out from the dropped connection or the missing heartbeats.
     public func abandon() {
         abandoned.store(true, ordering: .releasing)
-        feed.finish()
+        stopFeed.finish()
     }
 
     /// The latest state, for health checks.
@@ -204,8 +234,9 @@ public final class WorkerService: Sendable {
         healthState.withLock { $0 }
     }
 
-    private func publish(_ status: WorkerStatus, since startDate: Date) {
-        let lastHeard = status.lastHeard.map { startDate.addingTimeInterval($0.seconds) }
+    private func publish(_ status: WorkerStatus) {
+        let installed = self.installed.withLock { $0 }
+        let lastHeard = status.lastHeard.map { installed.addingTimeInterval($0.seconds) }
         healthState.withLock { health in
             health.connected = status.connected
             health.lastHeard = lastHeard
@@ -242,10 +273,12 @@ public final class WorkerService: Sendable {
     /// it at; nil (logged) when this worker serves none.
     private func openDataPort() async -> String? {
         guard let peerBind else { return nil }
-        let (peers, feed) = (self.peers, self.feed)
+        let peers = self.peers
         let bound: String
         do {
-            bound = try await reactor.run { loop throws -> String in try peers.bind(loop, endpoint: peerBind, feed: feed) }
+            bound = try await reactor.run { [self] loop throws -> String in
+                try peers.bind(loop, endpoint: peerBind) { self.handle($0, on: loop) }
+            }
         } catch {
             logger.error("cannot bind the data port; serving no chunks to other workers", metadata: [
                 "bind": "\(peerBind)", "error": "\(error)",

@@ -25,10 +25,9 @@ final class WorkerSockets: @unchecked Sendable {
     }
 
     /// Replaces the sockets with new ones connected to `endpoints`; inbound messages are decoded on
-    /// the reactor thread and fed to the event loop tagged with `generation`.
+    /// the reactor thread and handed to the core (`handle`) tagged with `generation`.
     func open(
-        _ loop: ReactorLoop, endpoints: WorkerEndpoints, generation: Int,
-        feed: AsyncStream<WorkerInput>.Continuation
+        _ loop: ReactorLoop, endpoints: WorkerEndpoints, generation: Int, handle: @escaping (WorkerInput) -> Void
     ) throws {
         close(loop)
         self.generation = generation
@@ -43,18 +42,18 @@ final class WorkerSockets: @unchecked Sendable {
         loop.register(control) { socket in
             Self.drain(socket) { frames in
                 do throws(WireError) {
-                    feed.yield(.control(try CoordinatorMessage.decode(frames), generation: generation))
+                    handle(.control(try CoordinatorMessage.decode(frames), generation: generation))
                 } catch {
-                    feed.yield(.malformed(.control, error))
+                    handle(.malformed(.control, error))
                 }
             }
         }
         loop.register(data) { socket in
             Self.drain(socket) { frames in
                 do throws(WireError) {
-                    feed.yield(.data(try DataReply.decode(frames), generation: generation))
+                    handle(.data(try DataReply.decode(frames), generation: generation))
                 } catch {
-                    feed.yield(.malformed(.data, error))
+                    handle(.malformed(.data, error))
                 }
             }
         }
@@ -95,6 +94,7 @@ final class WorkerSockets: @unchecked Sendable {
         try socket.set(.heartbeatInterval, SocketLimits.zmtpHeartbeat)
         try socket.set(.heartbeatTimeout, SocketLimits.zmtpHeartbeatTimeout)
         try socket.set(.heartbeatTTL, SocketLimits.zmtpHeartbeatTimeout)
+        try socket.set(.receiveHighWaterMark, SocketLimits.receiveHighWaterMark)
         try socket.set(.reconnectInterval, .seconds(1))
         try socket.set(.reconnectIntervalMax, .zero)
         try socket.set(.tcpKeepAlive, 1)
