@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "crossfold",
             dependencies: [
-                argumentParser, logging, lifecycle, "Datasets", "Folds", "Learners", "Evaluation", "Reports", "Wire",
+                argumentParser, logging, lifecycle, "Datasets", "Folds", "Learners", "Evaluation", "Reports", "Wire", "JSON",
                 "Cluster", "Clarifai",
             ],
             swiftSettings: strict

@@ -146,7 +146,7 @@ struct JobSession: Sendable {
         _ status: JobStatus, results: JobResults, output: OutputOptions, threshold: Double?
     ) async throws {
         let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
-        try ResultsOutput.write(metrics: metrics, compact: results.metricsJSON, json: output.json)
+        try ResultsOutput.write(compact: results.metricsJSON, json: output.json)
         try ResultsOutput.write(metrics: metrics, html: output.html)
         if let path = output.predictions {
             // Page by page: the predictions of a large dataset never sit whole in this process.

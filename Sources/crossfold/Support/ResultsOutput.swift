@@ -1,16 +1,18 @@
 import Cluster
 import Evaluation
 import Foundation
+import JSON
 import Reports
 
 /// Writes what a finished evaluation produced: the JSON file, the predictions CSV and the table.
 enum ResultsOutput {
-    /// Writes a result's EvalMetrics JSON: indented, or, past `largestIndented`, the compact bytes
-    /// the coordinator sent as they are (indenting the confusion matrix of hundreds of concepts
-    /// doubles a file of hundreds of MB, and encoding it again takes most of a minute).
-    static func write(metrics: EvalMetrics, compact: [UInt8], json path: String?) throws {
+    /// Writes a result's EvalMetrics JSON: the compact bytes the coordinator sent, indented
+    /// (`JSONIndent`: the bytes decoding and encoding them again would give, in one pass), or, past
+    /// `largestIndented`, as they are (indenting the confusion matrix of hundreds of concepts
+    /// doubles a file of hundreds of MB).
+    static func write(compact: [UInt8], json path: String?) throws {
         guard let path else { return }
-        try write(compact.count > largestIndented ? Data(compact) : try EvalMetricsJSON.encode(metrics), to: path)
+        try write(Data(compact.count > largestIndented ? compact : JSONIndent.pretty(compact)), to: path)
     }
 
     /// 32 MiB of compact JSON: about 350 concepts.
