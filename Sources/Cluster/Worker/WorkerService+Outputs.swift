@@ -119,7 +119,9 @@ extension WorkerService {
         }
         fetchWriters.read(request.dataset, offset: request.offset) { bytes, size in
             guard let bytes else {
-                fromCache()
+                // Off the caller's thread: without a fetch under way `read` answers at once, on the
+                // reactor, and the cache's lookup may open a file.
+                DispatchQueue.global().async(execute: fromCache)
                 return
             }
             let reply = DataReply.chunk(DataReply.Chunk(dataset: request.dataset, offset: request.offset, size: size), bytes: bytes)
