@@ -29,10 +29,10 @@ public enum SocketLimits {
     /// The receive high-water mark of every socket with ZMTP heartbeats: none (0). libzmq 4.3.4
     /// (Debian 12's, and still upstream) aborts the whole process (`!_io_error`,
     /// stream_engine_base.cpp:331) when a heartbeat falls due on a connection whose input it had
-    /// stopped because the receive pipe was full and whose peer has gone since. A peer flooding
-    /// faster than the core reads, then leaving, did that within a minute of the fuzz tests. With
-    /// no mark the input never stops; what waits is held in libzmq's pipe instead, as much as the
-    /// core has not read yet (which `AsyncStream`'s unbounded buffer held before the core ran on
-    /// the reactor thread).
+    /// stopped because the receive pipe was full and whose peer has gone since. Hostile peers
+    /// flooding faster than a reactor read, then leaving, did that within a minute of the fuzz
+    /// tests. With no mark the input never stops; what waits is held in libzmq's pipe instead (the
+    /// coordinator's reactor moves it into its event loop's unbounded `AsyncStream` as fast as it
+    /// reads; the worker's core takes it as it handles it).
     public static let receiveHighWaterMark: Int32 = 0
 }
