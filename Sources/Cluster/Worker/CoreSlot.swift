@@ -29,26 +29,28 @@ final class CoreSlot<Core, Input>: @unchecked Sendable {
         handle(nil, step: step, perform: perform)
     }
 
-    /// Queues `input` (nil: none) and, unless a handle is under way or no core is installed,
-    /// handles what waits, in order: `step` feeds the core, then `perform` carries out its outputs
-    /// with the core no longer borrowed, so it may queue further inputs.
+    /// Handles `input` (nil: none), then what it caused, in order; queues it instead while a handle
+    /// is under way or no core is installed. `step` feeds the core, then `perform` carries out its
+    /// outputs with the core no longer borrowed, so it may queue further inputs. Outside a handle
+    /// nothing waits once a core is installed, so an input goes straight to the core.
     func handle<Outputs>(
         _ input: Input?, step: (inout Core, Input, Duration) -> Outputs, perform: (Outputs) -> Void
     ) {
         guard !stopped else { return }
-        if let input { inbox.append(input) }
-        guard !handling, core != nil else { return }
+        guard !handling, core != nil else {
+            if let input { inbox.append(input) }
+            return
+        }
         handling = true
         defer { handling = false }
-        while !inbox.isEmpty {
-            let batch = inbox
-            inbox = []
-            for input in batch {
-                guard core != nil else { return }
-                let outputs = step(&core!, input, ContinuousClock.now - start)
-                perform(outputs)
-            }
+        if let input { perform(step(&core!, input, ContinuousClock.now - start)) }
+        var next = 0
+        while next < inbox.count, core != nil {
+            let input = inbox[next]
+            next += 1
+            perform(step(&core!, input, ContinuousClock.now - start))
         }
+        inbox.removeAll(keepingCapacity: true)
     }
 
     /// Drops the core and every waiting input; later inputs are dropped too. Returns the core.
@@ -58,13 +60,4 @@ final class CoreSlot<Core, Input>: @unchecked Sendable {
         inbox = []
         return core.take()
     }
-}
-
-/// Carries a core from the thread that built it to the reactor's, so that the slot holds the only
-/// reference to its storage (no copy at its first change).
-final class CoreHandoff<Core>: @unchecked Sendable {
-    private var core: Core?
-    init(_ core: consuming Core) { self.core = consume core }
-    /// The core, once; nil afterwards.
-    func take() -> Core? { core.take() }
 }

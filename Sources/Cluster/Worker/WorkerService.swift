@@ -158,10 +158,8 @@ public final class WorkerService: Sendable {
             "slots": "\(configuration.slots)", "threads": "\(configuration.threads)", "cached": "\(cached.count)",
             "serving": "\(configuration.peerEndpoint ?? "no")",
         ])
-        let handoff = CoreHandoff(core)
         // Fails only when the reactor is stopping already.
         try? await reactor.run { [self] loop in
-            guard let core = handoff.take() else { return }
             installed.withLock { $0 = Date() }
             _ = loop.schedule(after: Self.tickInterval, repeating: Self.tickInterval) { self.handle(.tick, on: loop) }
             slot.install(core, step: step, perform: { perform($0, on: loop) })
