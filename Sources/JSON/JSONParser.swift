@@ -4,11 +4,15 @@ import Foundation
 struct JSONParser<Node: JSONTree> {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
+    /// Object keys from the root to an array that is checked but read as empty (`skipValue`);
+    /// none when empty.
+    let emptying: [String]
 
     static var maximumDepth: Int { 512 }
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    init(bytes: UnsafeBufferPointer<UInt8>, emptying: [String] = []) {
         self.bytes = bytes
+        self.emptying = emptying
     }
 
     func error(_ message: String) -> DecodingError {
@@ -19,7 +23,7 @@ struct JSONParser<Node: JSONTree> {
     /// The whole text as one value, optionally after a byte-order mark and surrounded by whitespace.
     mutating func document() throws -> Node {
         skipByteOrderMark()
-        let value = try value(depth: 0)
+        let value = try value(depth: 0, onPath: emptying.isEmpty ? nil : 0)
         skipWhitespace()
         guard position == bytes.count else { throw error("unexpected text after the JSON value") }
         return value
@@ -38,11 +42,12 @@ struct JSONParser<Node: JSONTree> {
         }
     }
 
-    mutating func value(depth: Int) throws -> Node {
+    /// `onPath`: how many keys of `emptying` lead here, or nil off that path.
+    mutating func value(depth: Int, onPath: Int? = nil) throws -> Node {
         skipWhitespace()
         guard position < bytes.count else { throw error("the text ends where a value should be") }
         switch bytes[position] {
-        case UInt8(ascii: "{"): return try object(depth: depth + 1)
+        case UInt8(ascii: "{"): return try object(depth: depth + 1, onPath: onPath)
         case UInt8(ascii: "["): return try array(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"): return try literal("true", .bool(true))
@@ -63,7 +68,7 @@ struct JSONParser<Node: JSONTree> {
         return value
     }
 
-    private mutating func object(depth: Int) throws -> Node {
+    private mutating func object(depth: Int, onPath: Int?) throws -> Node {
         guard depth <= Self.maximumDepth else { throw error("values nested more than \(Self.maximumDepth) deep") }
         position += 1
         var fields: [String: Node] = [:]
@@ -81,7 +86,12 @@ struct JSONParser<Node: JSONTree> {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             position += 1
-            let item = try value(depth: depth)
+            let item: Node
+            if let onPath, onPath < emptying.count, key == emptying[onPath] {
+                item = try emptiedValue(depth: depth, onPath: onPath + 1)
+            } else {
+                item = try value(depth: depth)
+            }
             if fields[key] == nil { fields[key] = item }
             skipWhitespace()
             guard position < bytes.count else { throw error("the text ends inside an object") }
@@ -130,6 +140,97 @@ struct JSONParser<Node: JSONTree> {
         }
     }
 
+    /// The value of a key on the `emptying` path: read on along the path, or at its end an array
+    /// checked and read as empty (any other value there is read as it is).
+    private mutating func emptiedValue(depth: Int, onPath: Int) throws -> Node {
+        guard onPath == emptying.count else { return try value(depth: depth, onPath: onPath) }
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { return try value(depth: depth) }
+        try skipValue(depth: depth)
+        return .array([])
+    }
+
+    /// Moves past one value, checking JSON's grammar (and nesting depth) as `value` does without
+    /// building anything; its strings' bytes are not checked to be UTF-8, nor its numbers to fit a
+    /// Double.
+    private mutating func skipValue(depth: Int) throws {
+        skipWhitespace()
+        guard position < bytes.count else { throw error("the text ends where a value should be") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let isObject = bytes[position] == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            guard depth + 1 <= Self.maximumDepth else { throw error("values nested more than \(Self.maximumDepth) deep") }
+            position += 1
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == close {
+                position += 1
+                return
+            }
+            while true {
+                if isObject {
+                    skipWhitespace()
+                    guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                        throw error("expected a key in quotes")
+                    }
+                    try skipString()
+                    skipWhitespace()
+                    guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                        throw error("expected ':' after a key")
+                    }
+                    position += 1
+                }
+                try skipValue(depth: depth + 1)
+                skipWhitespace()
+                guard position < bytes.count else {
+                    throw error(isObject ? "the text ends inside an object" : "the text ends inside an array")
+                }
+                switch bytes[position] {
+                case UInt8(ascii: ","):
+                    position += 1
+                    skipWhitespace()
+                    if position < bytes.count, bytes[position] == close {
+                        position += 1
+                        return
+                    }
+                case close:
+                    position += 1
+                    return
+                default:
+                    throw error(isObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
+                }
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): _ = try literal("true", .null)
+        case UInt8(ascii: "f"): _ = try literal("false", .null)
+        case UInt8(ascii: "n"): _ = try literal("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try numberText()
+        default: throw error("unexpected character '\(Self.describe(bytes[position]))'")
+        }
+    }
+
+    /// Moves past a string at `position` (its opening quote), checking its escapes.
+    private mutating func skipString() throws {
+        position += 1
+        var scratch: [UInt8] = []
+        while position < bytes.count {
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                position += 1
+                return
+            case UInt8(ascii: "\\"):
+                position += 1
+                scratch.removeAll(keepingCapacity: true)
+                try unescape(into: &scratch)
+            default:
+                guard byte >= 0x20 else { throw error("a control character inside a string") }
+                position += 1
+            }
+        }
+        throw error("the text ends inside a string")
+    }
+
     /// A string at `position` (its opening quote), escapes resolved.
     private mutating func string() throws -> String {
         position += 1
@@ -156,15 +257,7 @@ struct JSONParser<Node: JSONTree> {
                 return text
             case UInt8(ascii: "\\"):
                 position += 1
-                switch JSONEscape.unescape(bytes.baseAddress!, end: bytes.count, position: &position, into: &scalars) {
-                case nil: break
-                case .truncated: throw error("the text ends inside an escape")
-                case .badHex: throw error("a \\u escape needs four hexadecimal digits")
-                case .unpairedSurrogate: throw error("an unpaired surrogate in a \\u escape")
-                case .unknown(let escape):
-                    position -= 1
-                    throw error("an unknown escape '\\\(Self.describe(escape))'")
-                }
+                try unescape(into: &scalars)
             default:
                 guard byte >= 0x20 else { throw error("a control character inside a string") }
                 scalars.append(byte)
@@ -174,9 +267,29 @@ struct JSONParser<Node: JSONTree> {
         throw error("the text ends inside a string")
     }
 
+    /// Appends the escape at `position` (the byte after the backslash) to `scalars`.
+    private mutating func unescape(into scalars: inout [UInt8]) throws {
+        switch JSONEscape.unescape(bytes.baseAddress!, end: bytes.count, position: &position, into: &scalars) {
+        case nil: return
+        case .truncated: throw error("the text ends inside an escape")
+        case .badHex: throw error("a \\u escape needs four hexadecimal digits")
+        case .unpairedSurrogate: throw error("an unpaired surrogate in a \\u escape")
+        case .unknown(let escape):
+            position -= 1
+            throw error("an unknown escape '\\\(Self.describe(escape))'")
+        }
+    }
+
     /// A number in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as the
     /// tree holds it (`JSONTree.number(text:)`).
     private mutating func number() throws -> Node {
+        let text = try numberText()
+        guard let value = Node.number(text: text) else { throw error("a number a Double cannot hold") }
+        return value
+    }
+
+    /// Moves past a number in JSON's grammar, returning its text.
+    private mutating func numberText() throws -> UnsafeBufferPointer<UInt8> {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < bytes.count, Self.isDigit(bytes[position]) else { throw error("a '-' without digits") }
@@ -199,10 +312,7 @@ struct JSONParser<Node: JSONTree> {
             guard position < bytes.count, Self.isDigit(bytes[position]) else { throw error("an exponent without digits") }
             skipDigits()
         }
-        guard let value = Node.number(text: UnsafeBufferPointer(rebasing: bytes[start..<position])) else {
-            throw error("a number a Double cannot hold")
-        }
-        return value
+        return UnsafeBufferPointer(rebasing: bytes[start..<position])
     }
 
     private mutating func skipDigits() {

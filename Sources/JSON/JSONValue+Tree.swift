@@ -10,10 +10,15 @@ extension JSONValue {
     /// comma may end an array or object; a repeated key keeps its first value. Nesting deeper than
     /// 512 is refused rather than recursed into.
     ///
+    /// `emptying`: object keys from the root to an array that is read as empty, checked for
+    /// JSON's grammar but not built (its strings' bytes are not checked to be UTF-8, nor its
+    /// numbers to fit a Double). A job's table needs its result's summary, not the per-fold
+    /// section that is nearly all of it. Anything else at that path is read as usual.
+    ///
     /// - Throws: `DecodingError.dataCorrupted` saying what is wrong and at which byte.
-    public static func parse(_ data: Data) throws -> JSONValue {
+    public static func parse(_ data: Data, emptying: [String] = []) throws -> JSONValue {
         try data.withUnsafeBytes { raw in
-            var parser = JSONParser<JSONValue>(bytes: raw.bindMemory(to: UInt8.self))
+            var parser = JSONParser<JSONValue>(bytes: raw.bindMemory(to: UInt8.self), emptying: emptying)
             return try parser.document()
         }
     }

@@ -65,4 +65,50 @@ import Testing
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         #expect(try JSONValue.parse(encoder.encode(document)) == document)
     }
+
+    // MARK: - An emptied array (`emptying`)
+
+    static func replacing(_ tree: JSONValue, at path: ArraySlice<String>, with value: JSONValue) -> JSONValue {
+        guard let key = path.first, case .object(var fields) = tree, let inner = fields[key] else { return tree }
+        fields[key] = path.count == 1 ? value : replacing(inner, at: path.dropFirst(), with: value)
+        return .object(fields)
+    }
+
+    /// The array at the path reads as empty, and everything else, the same keys off the path
+    /// and inside the array included, as the full parse reads it (a byte-order mark belongs at the
+    /// start of a document only).
+    @Test(arguments: valid.filter { !$0.hasPrefix("\u{FEFF}") })
+    func anEmptiedArrayReadsAsEmptyAndTheRestAsUsual(text: String) throws {
+        let document = """
+            {"b": [\(text)], "a": {"c": \(text), "b": [\(text), {"a": {"b": [\(text)]}}, \(text)], "d": [1]}}
+            """
+        let data = Data(document.utf8)
+        let full = try JSONValue.parse(data)
+        let emptied = try JSONValue.parse(data, emptying: ["a", "b"])
+        #expect(emptied == Self.replacing(full, at: ["a", "b"], with: .array([])))
+        #expect(emptied["b"] == full["b"] && emptied["a"]?["c"] == full["a"]?["c"])
+    }
+
+    /// What the full parse refuses inside the array is refused when it is emptied too, with the
+    /// byte, except a number too large for a Double (its text is checked, not converted).
+    @Test(arguments: invalid.filter { $0 != "1e400" })
+    func anEmptiedArrayIsStillChecked(text: String) {
+        let data = Data("{\"a\": {\"b\": [[\(text), 0], {\"k\": \(text)}]}}".utf8)
+        #expect(throws: DecodingError.self) { try JSONValue.parse(data) }
+        #expect {
+            try JSONValue.parse(data, emptying: ["a", "b"])
+        } throws: { error in
+            guard case DecodingError.dataCorrupted(let context) = error else { return false }
+            return context.debugDescription.contains("not valid JSON") && context.debugDescription.contains("at byte")
+        }
+    }
+
+    @Test func anythingButAnArrayAtThePathIsReadAsUsual() throws {
+        for value in ["{\"x\": [1]}", "3", "\"text\"", "null"] {
+            let data = Data("{\"a\": {\"b\": \(value)}}".utf8)
+            #expect(try JSONValue.parse(data, emptying: ["a", "b"]) == JSONValue.parse(data))
+        }
+        let deep = "{\"a\": {\"b\": " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}}"
+        #expect(throws: DecodingError.self) { try JSONValue.parse(Data(deep.utf8), emptying: ["a", "b"]) }
+    }
 }

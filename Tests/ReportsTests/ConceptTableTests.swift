@@ -25,6 +25,21 @@ struct ConceptTableTests {
         #expect(ConceptTable.render(metrics, threshold: 0.5) == expected)
     }
 
+    /// A client reads a job's result without its per-fold section when it only prints the table:
+    /// the same table, and the section read as empty.
+    @Test func aResultReadWithoutItsFoldsGivesTheSameTable() throws {
+        let text = try EvalMetricsJSON.encode(Fixtures.realisticResult().evalMetrics(run: Fixtures.run), pretty: false)
+        let full = try EvalMetricsJSON.decode(text)
+        let summary = try EvalMetricsJSON.decode(text, perFold: false)
+        let fullReport = try #require(try CrossfoldReport(metrics: full))
+        let summaryReport = try #require(try CrossfoldReport(metrics: summary))
+        #expect(fullReport.folds.count == 10 && summaryReport.folds.isEmpty)
+        for threshold in [0.5, 0.3] {
+            #expect(ConceptTable(summary, threshold: threshold) == ConceptTable(full, threshold: threshold))
+            #expect(ConceptTable.render(summary, threshold: threshold) == ConceptTable.render(full, threshold: threshold))
+        }
+    }
+
     @Test func crossfoldRowsArePooledCountsWithFoldMeanAUC() throws {
         let result = try Fixtures.realisticResult()
         let table = ConceptTable(result.evalMetrics(run: Fixtures.run), threshold: 0.5)

@@ -145,7 +145,9 @@ struct JobSession: Sendable {
     private func finishSingleRun(
         _ status: JobStatus, results: JobResults, output: OutputOptions, threshold: Double?
     ) async throws {
-        let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON))
+        // The per-fold section is read only for the HTML report, which shows it; the table needs
+        // the summary alone.
+        let metrics = try EvalMetricsJSON.decode(Data(results.metricsJSON), perFold: output.html != nil)
         try ResultsOutput.write(compact: results.metricsJSON, json: output.json)
         try ResultsOutput.write(metrics: metrics, html: output.html)
         if let path = output.predictions {
