@@ -53,24 +53,28 @@ extension CrossfoldReport {
         ])
     }
 
-    /// One task's entry in the per-fold section.
+    /// One task's entry in the per-fold section. Built field by field into dictionaries of their
+    /// final size: a result holds one per task, and merging literals cost a job of 10,000 tasks
+    /// about a tenth of its metrics' time.
     static func json(_ row: FoldRow) -> JSONValue {
-        .object(Self.macroFields(row.macro).merging([
-            "repeat": .number(Double(row.repeatIndex)),
-            "fold": .number(Double(row.fold)),
-            "num_tot": .number(Double(row.rowCount)),
-            "worker": row.worker.map(JSONValue.string) ?? .null,
-            "seconds": .finite(row.seconds),
-            "concepts": .array(row.concepts.map { concept in
-                .object(Self.countFields(concept.counts).merging([
-                    "concept": .string(concept.concept),
-                    "num_pos": .number(Double(concept.positives)),
-                    "num_neg": .number(Double(concept.negatives)),
-                    "roc_auc": .finite(concept.rocAUC),
-                    "avg_precision": .finite(concept.averagePrecision),
-                ]) { $1 })
-            }),
-        ]) { $1 })
+        var fields = [String: JSONValue](minimumCapacity: 11)
+        addMacroFields(row.macro, to: &fields)
+        fields["repeat"] = .number(Double(row.repeatIndex))
+        fields["fold"] = .number(Double(row.fold))
+        fields["num_tot"] = .number(Double(row.rowCount))
+        fields["worker"] = row.worker.map(JSONValue.string) ?? .null
+        fields["seconds"] = .finite(row.seconds)
+        fields["concepts"] = .array(row.concepts.map { concept in
+            var fields = [String: JSONValue](minimumCapacity: 13)
+            addCountFields(concept.counts, to: &fields)
+            fields["concept"] = .string(concept.concept)
+            fields["num_pos"] = .number(Double(concept.positives))
+            fields["num_neg"] = .number(Double(concept.negatives))
+            fields["roc_auc"] = .finite(concept.rocAUC)
+            fields["avg_precision"] = .finite(concept.averagePrecision)
+            return .object(fields)
+        })
+        return .object(fields)
     }
 
     /// The fewest bytes one task's entry in the compact per-fold section can take, with a comma, for
@@ -190,26 +194,34 @@ extension CrossfoldReport {
     }
 
     private static func macroFields(_ macro: MacroValues) -> [String: JSONValue] {
-        [
-            "macro_roc_auc": .finite(macro.rocAUC),
-            "macro_avg_precision": .finite(macro.averagePrecision),
-            "macro_f1": .finite(macro.f1),
-            "macro_precision": .finite(macro.precision),
-            "macro_recall": .finite(macro.recall),
-        ]
+        var fields: [String: JSONValue] = [:]
+        addMacroFields(macro, to: &fields)
+        return fields
+    }
+
+    private static func addMacroFields(_ macro: MacroValues, to fields: inout [String: JSONValue]) {
+        fields["macro_roc_auc"] = .finite(macro.rocAUC)
+        fields["macro_avg_precision"] = .finite(macro.averagePrecision)
+        fields["macro_f1"] = .finite(macro.f1)
+        fields["macro_precision"] = .finite(macro.precision)
+        fields["macro_recall"] = .finite(macro.recall)
     }
 
     private static func countFields(_ counts: ThresholdCounts) -> [String: JSONValue] {
-        [
-            "tp": .number(Double(counts.truePositives)),
-            "fn": .number(Double(counts.falseNegatives)),
-            "fp": .number(Double(counts.falsePositives)),
-            "tn": .number(Double(counts.trueNegatives)),
-            "total_predicted": .number(Double(counts.predictedPositives)),
-            "precision": .number(counts.precision),
-            "recall": .number(counts.recall),
-            "f1": .number(counts.f1),
-        ]
+        var fields: [String: JSONValue] = [:]
+        addCountFields(counts, to: &fields)
+        return fields
+    }
+
+    private static func addCountFields(_ counts: ThresholdCounts, to fields: inout [String: JSONValue]) {
+        fields["tp"] = .number(Double(counts.truePositives))
+        fields["fn"] = .number(Double(counts.falseNegatives))
+        fields["fp"] = .number(Double(counts.falsePositives))
+        fields["tn"] = .number(Double(counts.trueNegatives))
+        fields["total_predicted"] = .number(Double(counts.predictedPositives))
+        fields["precision"] = .number(counts.precision)
+        fields["recall"] = .number(counts.recall)
+        fields["f1"] = .number(counts.f1)
     }
 
     private static func json(_ run: RunDescription) -> JSONValue {

@@ -46,6 +46,8 @@ import Testing
         var text = "quote \" backslash \\ slash / newline \n tab \t return \r bell \u{7} del \u{7F} é 中 😀 \u{2028}"
         var controls = String((0..<32).map { Character(UnicodeScalar(UInt8($0))) })
         var keys = ["b": 1, "B": 2, "a1": 3, "a": 4, "aa": 5, "é": 6, "z": 7, "Z": 8, "": 9]
+        /// Keys that share their first eight bytes, which are compared whole.
+        var longKeys = ["macro_roc": 1, "macro_r": 2, "macro_ro": 3, "macro_roc_auc": 4, "macro_ro\u{1}": 5, "macro_roé": 6]
         var json: JSONValue = .object(["z": .array([.number(1), .number(-0.0), .null, .bool(true)]), "a": .string("x\u{1}"), "m": .object([:])])
     }
 
@@ -83,6 +85,23 @@ import Testing
             }
         }
         for _ in 0..<300 { try Self.expectSameBytes(value(0)) }
+    }
+
+    /// Whole numbers are written as integers below 10^15 and from their description above: the
+    /// same bytes either side of the boundary, for both signs and zero's two.
+    @Test func wholeNumbersOfEveryMagnitudeAreTheSameBytes() throws {
+        var numbers: [Double] = [0, -0.0, 1e15 - 1, 1e15, 1e15 + 1, 1e16, 9_007_199_254_740_992, 123_456_789_012_345]
+        for power in 0...62 {
+            let two = Double(UInt64(1) << power)
+            numbers += [two, two - 1, two + 1]
+        }
+        for power in 0...22 {
+            let ten = pow(10, Double(power))
+            numbers += [ten, ten - 1, ten * 7]
+        }
+        numbers += numbers.map { -$0 }
+        try Self.expectSameBytes(numbers)
+        try Self.expectSameBytes(JSONValue.array(numbers.map(JSONValue.number)))
     }
 
     @Test func nonFiniteNumbersAreRefusedAsJSONEncoderRefusesThem() {
