@@ -72,6 +72,13 @@ public struct Envelope: Sendable, Equatable {
         try WireJSON.decode(type, from: header, command: command)
     }
 
+    /// Decodes the JSON header as `T` with `read` (a reader without `Codable`, `TaskHeaders.swift`),
+    /// or, where it gives nil, as `decodeHeader(_:)` does, with its error.
+    func decodeHeader<T: Decodable>(_ type: T.Type, directly read: (Data) -> T?) throws(WireError) -> T {
+        if let value = read(header) { return value }
+        return try decodeHeader(type)
+    }
+
     /// Requires exactly `count` payload frames.
     public func requirePayload(_ count: Int) throws(WireError) {
         guard payload.count == count else {

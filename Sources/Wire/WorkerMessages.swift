@@ -1,3 +1,5 @@
+import Foundation
+
 /// Messages a worker sends on the coordinator's worker (control) socket.
 public enum WorkerMessage: Sendable, Equatable {
     case ready(Ready)
@@ -88,7 +90,7 @@ public enum WorkerMessage: Sendable, Equatable {
         case .heartbeat: Envelope(command: "HEARTBEAT", header: Empty())
         case .progress(let ref): Envelope(command: "PROGRESS", header: ref)
         case .result(let result, let scores):
-            Envelope(command: "RESULT", header: result, payload: [BinaryArrays.bytes(scores)])
+            Envelope(command: "RESULT", header: Data(result.headerBytes), payload: [BinaryArrays.bytes(scores)])
         case .failed(let failure): Envelope(command: "FAILED", header: failure)
         case .have(let ref): Envelope(command: "HAVE", header: ref)
         case .disconnect(let reason): Envelope(command: "DISCONNECT", header: reason)
@@ -115,7 +117,7 @@ public enum WorkerMessage: Sendable, Equatable {
             return .progress(try envelope.decodeHeader(TaskRef.self))
         case "RESULT":
             try envelope.requirePayload(1)
-            let result = try envelope.decodeHeader(TaskResult.self)
+            let result = try envelope.decodeHeader(TaskResult.self, directly: TaskResult.read)
             guard result.rows >= 0, result.concepts > 0, result.rows <= Int(Int32.max) / result.concepts else {
                 throw WireError(.malformed, "RESULT has an impossible shape \(result.rows) x \(result.concepts)")
             }
@@ -153,7 +155,9 @@ public enum CoordinatorMessage: Sendable, Equatable {
         case .admit(let admit): Envelope(command: "ADMIT", header: admit)
         case .heartbeat: Envelope(command: "HEARTBEAT", header: Empty())
         case .task(let task, let rows):
-            Envelope(command: "TASK", header: task, payload: [BinaryArrays.bytes(rows)] + (task.rowFolds.map { [$0] } ?? []))
+            Envelope(
+                command: "TASK", header: Data(task.headerBytes),
+                payload: [BinaryArrays.bytes(rows)] + (task.rowFolds.map { [$0] } ?? []))
         case .cancel(let ref): Envelope(command: "CANCEL", header: ref)
         case .disconnect(let reason): Envelope(command: "DISCONNECT", header: reason)
         case .error(let reply): Envelope(command: "ERROR", header: reply)
@@ -166,7 +170,7 @@ public enum CoordinatorMessage: Sendable, Equatable {
         case "HEARTBEAT":
             return .heartbeat
         case "TASK":
-            var task = try envelope.decodeHeader(TaskAssignment.self)
+            var task = try envelope.decodeHeader(TaskAssignment.self, directly: TaskAssignment.read)
             try envelope.requirePayload(task.partitionFolds == nil ? 1 : 2)
             guard DatasetRef.isHash(task.dataset), task.holdout.map(DatasetRef.isHash) ?? true,
                   task.testRows >= 0, task.leaseMilliseconds > 0, task.partitionFolds.map({ $0 >= 2 && $0 <= 256 }) ?? true
