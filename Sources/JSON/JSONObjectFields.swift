@@ -37,26 +37,25 @@ public struct JSONObjectFields {
     /// anything but a string.
     public func optionalString(_ key: String) -> String?? {
         guard let value = fields[key], !value.isNull else { return .some(nil) }
-        return value.stringValue.map { $0 }
+        guard let text = value.stringValue else { return nil }
+        return .some(text)
     }
 
     /// An optional property: `.some(nil)` when the field is missing or null, nil when it holds
     /// anything but an integer `I` holds.
     public func optionalInteger<I: FixedWidthInteger>(_ key: String, as type: I.Type = Int.self) -> I?? {
         guard let value = fields[key], !value.isNull else { return .some(nil) }
-        return (try? value.integerValue(I.self)).map { $0 }
+        guard let number = try? value.integerValue(I.self) else { return nil }
+        return .some(number)
     }
 
-    /// A `[String: String]` property of a snake-case header. Nil also when a key has an upper-case
-    /// letter or a byte outside ASCII: `ExactJSONDecoder` with `.snakeCase` keys leaves out a key
-    /// whose snake case differs from it, and which keys those are is its rule to apply.
-    public func snakeCaseStrings(_ key: String) -> [String: String]? {
+    /// A `[String: String]` property: an object of strings, its keys as they are (keys of a
+    /// dictionary are data, never converted, as in `ExactJSONDecoder`).
+    public func strings(_ key: String) -> [String: String]? {
         guard case .object(let object)? = fields[key] else { return nil }
         var strings = [String: String](minimumCapacity: object.count)
         for (name, value) in object {
-            guard name.utf8.allSatisfy({ $0 < 0x80 && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }),
-                  let text = value.stringValue
-            else { return nil }
+            guard let text = value.stringValue else { return nil }
             strings[name] = text
         }
         return strings

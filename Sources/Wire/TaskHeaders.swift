@@ -34,7 +34,7 @@ extension TaskAssignment {
               let dataset = fields.string("dataset"), let holdout = fields.optionalString("holdout"),
               let repeatIndex = fields.integer("repeat_index"), let fold = fields.integer("fold"),
               let testRows = fields.integer("test_rows"), let model = fields.string("model"),
-              let params = fields.snakeCaseStrings("params"), let seed = fields.integer("seed", as: UInt64.self),
+              let params = fields.strings("params"), let seed = fields.integer("seed", as: UInt64.self),
               let lease = fields.integer("lease_milliseconds"), let partitionFolds = fields.optionalInteger("partition_folds")
         else { return nil }
         var assignment = TaskAssignment(

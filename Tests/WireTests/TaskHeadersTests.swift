@@ -44,11 +44,8 @@ import Testing
             #expect(Data(bytes) == WireJSON.encode(assignment), "\(String(decoding: bytes, as: UTF8.self))")
             let read = TaskAssignment.read(header: Data(bytes))
             let decoded = try WireJSON.decode(TaskAssignment.self, from: Data(bytes), command: "TASK")
-            // Params with upper-case keys are left to the Codable path, which applies its key rule.
-            if assignment.params.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 && !(0x41...0x5A).contains($0) } }) {
-                #expect(read == Self.header(assignment))
-            }
-            if let read { #expect(read == decoded) }
+            #expect(read == Self.header(assignment))
+            #expect(read == decoded)
 
             let result = WorkerMessage.TaskResult(
                 job: Self.text(&generator), task: Int.random(in: Int.min...Int.max, using: &generator), attempt: 1,
@@ -66,7 +63,6 @@ import Testing
         for _ in 0..<100 {
             var assignment = Self.randomAssignment(&generator)
             assignment.testRows = 3
-            assignment.params = assignment.params.filter { $0.key.utf8.allSatisfy { !(0x41...0x5A).contains($0) } }
             let message = CoordinatorMessage.task(assignment, testRows: [1, 5, 9])
             #expect(try CoordinatorMessage.decode(message.envelope.frames) == message)
             let result = WorkerMessage.result(
@@ -76,7 +72,7 @@ import Testing
     }
 
     /// Headers another writer might send: other key orders, whitespace, unknown keys, nulls for
-    /// absent optionals, capitals in params. Read directly to what `WireJSON.decode` reads, or
+    /// absent optionals, capitals and other scripts in params' keys (data, kept as they are). Read directly to what `WireJSON.decode` reads, or
     /// left to it; anything it refuses is never read directly.
     @Test func otherSpellingsReadAsCodableReadsThem() throws {
         let base = #"{"attempt":1,"dataset":"\#(Self.hash)","fold":2,"job":"j","lease_milliseconds":500,"model":"m","params":{"k":"3"},"repeat_index":0,"seed":7,"task":4,"test_rows":10}"#
@@ -112,6 +108,8 @@ import Testing
             if decoded == nil { #expect(read == nil, "\(text)") }
         }
         #expect(TaskAssignment.read(header: Data(base.utf8)) != nil)
+        #expect(TaskAssignment.read(header: Data(replacing("{\"k\":\"3\"}", with: "{\"C\":\"0.5\",\"É\":\"x\"}").utf8))?.params
+            == ["C": "0.5", "É": "x"])
         let result = #"{"attempt":1,"concepts":2,"job":"j","rows":3,"seconds":0.5,"task":4}"#
         for text in [result, result.replacingOccurrences(of: "0.5", with: "1e-3"), result.replacingOccurrences(of: "0.5", with: "2"),
                      result.replacingOccurrences(of: "0.5", with: "\"0.5\""), result.replacingOccurrences(of: "\"rows\":3", with: "\"rows\":3.5"),
@@ -121,6 +119,40 @@ import Testing
             let read = WorkerMessage.TaskResult.read(header: data)
             if let read { #expect(read == decoded, "\(text)") }
             if decoded == nil { #expect(read == nil, "\(text)") }
+        }
+    }
+
+    /// What a hostile peer might send as a TASK or RESULT header, through the whole message
+    /// decode (the direct reader first): refused with a `WireError`, never a trap.
+    @Test func hostileHeadersAreRefusedThroughTheDirectReader() {
+        let task = CoordinatorMessage.task(
+            TaskAssignment(
+                job: "j", task: 12, attempt: 1, dataset: Self.hash, holdout: nil, repeatIndex: 0, fold: 1, testRows: 1,
+                model: "m", params: [:], seed: 9, leaseMilliseconds: 500),
+            testRows: [0]).envelope.frames
+        let result = WorkerMessage.result(
+            .init(job: "j", task: 12, attempt: 1, rows: 1, concepts: 1, seconds: 0.5), scores: [0.5]).envelope.frames
+        let good = (task: String(decoding: task[2], as: UTF8.self), result: String(decoding: result[2], as: UTF8.self))
+        func hostile(_ text: String) -> [[UInt8]] {
+            [
+                Array(String(repeating: "[", count: 600).utf8),
+                Array(String(repeating: "{\"a\":", count: 600).utf8),
+                Array(text.replacingOccurrences(of: "\"task\":12", with: "\"task\":" + String(repeating: "9", count: 10_000)).utf8),
+                Array(text.replacingOccurrences(of: "\"task\":12", with: "\"task\":1e999999").utf8),
+                Array(text.replacingOccurrences(of: "\"task\":12", with: "\"task\":-").utf8),
+                Array(text.utf8).map { $0 == UInt8(ascii: "j") ? 0xFF : $0 },
+                Array(text.utf8.dropLast()), [], Array("null".utf8), Array("[]".utf8), [0xEF, 0xBB, 0xBF],
+            ]
+        }
+        for header in hostile(good.task) {
+            var frames = task
+            frames[2] = header
+            #expect(throws: WireError.self) { try CoordinatorMessage.decode(frames) }
+        }
+        for header in hostile(good.result) + [Array(good.result.replacingOccurrences(of: "0.5", with: "1e400").utf8)] {
+            var frames = result
+            frames[2] = header
+            #expect(throws: WireError.self) { try WorkerMessage.decode(frames) }
         }
     }
 
