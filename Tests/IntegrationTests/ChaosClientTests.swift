@@ -7,11 +7,12 @@ import TestSupport
 @Suite(.serialized)
 struct ChaosClientTests {
     @Test func aClientCutOffMidJobExits69AndTheJobCompletesWithoutIt() async throws {
-        // 20,000 x 64, 10 folds: about 7 s on two workers, so the cut lands mid-job.
         let run = EvaluationRun(dataset: try await ClusterFixtures.shared.syntheticDataset(rows: 20_000), folds: 10)
         let reference = try await ClusterFixtures.shared.embeddedMetrics(run)
         try await ClusterLab.with(hosts: 4) { cluster, coordinator in
-            try await cluster.startWorkers([("w1", 1), ("w2", 2)])
+            // The workers join only after the cut, so the job cannot finish before it: its 10 folds
+            // take about a second on two workers, less than setting a link down may take under load
+            // (the client once got its result first). Meanwhile the job waits, queued.
             let submission = try await cluster.startSubmission(
                 "submit", run, from: 3, json: cluster.work.appendingPathComponent("never.json"))
             let accepted = try await coordinator.waitForRecord("job accepted", timeout: .seconds(60))
@@ -29,8 +30,9 @@ struct ChaosClientTests {
             #expect(gaveUp > 9 && gaveUp < 20, "the client gave up \(gaveUp) s after the cut")
             print("client cut off: exit \(status) \(ChaosReport.seconds(gaveUp)) after the cut")
 
-            // The job never needed the client: once the link is back, `watch` sees it done and
-            // writes the same metrics as an undisturbed run.
+            // The job never needed the client: the workers run it, and once the link is back,
+            // `watch` sees it done and writes the same metrics as an undisturbed run.
+            try await cluster.startWorkers([("w1", 1), ("w2", 2)])
             try await cluster.lab.setLink(of: 3, up: true)
             let json = cluster.work.appendingPathComponent("watched.json")
             let watched = try await cluster.lab.run(
