@@ -1,3 +1,5 @@
+import ZeroMQ
+
 /// Where the coordinator listens. Any libzmq endpoint works: `tcp://*:5556` for a real cluster,
 /// `ipc://` or `inproc://` for the embedded one.
 public struct CoordinatorEndpoints: Sendable, Equatable {
@@ -35,4 +37,13 @@ public enum SocketLimits {
     /// coordinator's reactor moves it into its event loop's unbounded `AsyncStream` as fast as it
     /// reads; the worker's core takes it as it handles it).
     public static let receiveHighWaterMark: Int32 = 0
+
+    /// ZMTP heartbeats on `socket`, with the receive high-water mark they need: set together, so
+    /// that no socket gets heartbeats without it.
+    static func heartbeats(on socket: Socket) throws(ZeroMQError) {
+        try socket.set(.heartbeatInterval, zmtpHeartbeat)
+        try socket.set(.heartbeatTimeout, zmtpHeartbeatTimeout)
+        try socket.set(.heartbeatTTL, zmtpHeartbeatTimeout)
+        try socket.set(.receiveHighWaterMark, receiveHighWaterMark)
+    }
 }
