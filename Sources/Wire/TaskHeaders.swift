@@ -4,8 +4,9 @@ import JSON
 // The TASK and RESULT headers, one of each per task, written and read without `Codable`
 // (`JSONObjectWriter`, `JSONObjectFields`): the same bytes as `WireJSON.encode` and the same
 // values as `WireJSON.decode`, which still reads any header these do not (and says what is wrong
-// with it). Through `Codable` they took about a third of the coordinator's CPU per trivial task
-// and a fifth of the worker's (docs/PERFORMANCE.md, Dispatch through a coordinator).
+// with it). Through `Codable`, writing TASK and reading RESULT were a third of the coordinator's
+// samples in its own code, and reading TASK a sixth of the worker's (`perf`, 10,000 trivial tasks;
+// docs/PERFORMANCE.md, Dispatch through a coordinator).
 
 extension TaskAssignment {
     /// The TASK header's text (fields in key order).
