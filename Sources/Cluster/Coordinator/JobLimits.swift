@@ -17,7 +17,8 @@ public enum JobLimits {
     /// an entry per task with one per concept) is built, written and sent. Measured with
     /// `centroid` jobs on 2,000 rows (docs/PERFORMANCE.md, How many tasks a job may have): 5.5 KB
     /// a task over 2 concepts, 39.6 KB over 20 and 194 KB over 100, the scheduler's 260 bytes
-    /// included; the client reading the result takes about as much.
+    /// included. A client reading the whole result (for `--html`) takes about as much; one that
+    /// prints the table alone, about a fifth.
     public static func coordinatorBytesPerTask(concepts: Int) -> Int {
         1_536 + 2_048 * max(1, concepts)
     }
@@ -25,7 +26,7 @@ public enum JobLimits {
     /// Why a job of `tasks` tasks over `concepts` concepts is refused because the coordinator,
     /// which may use `memoryBytes`, could not hold its result, or nil. Its jobs together may take
     /// half of it: a client on the same host (`evaluate`'s embedded cluster, or `submit` beside the
-    /// coordinator) needs about as much again to read a result. `held` is what the unfinished jobs
+    /// coordinator) needs about as much again to read a result whole (`--html`). `held` is what the unfinished jobs
     /// already accepted will need (`bytes`, counted the same way, over `jobs` jobs). There is no
     /// fixed cap besides.
     public static func memoryRefusal(
