@@ -42,22 +42,22 @@ public enum JSONIndent {
                 if next < count, compact[next] == byte + 2 {
                     // Empty: `{` + 2 is `}`, `[` + 2 is `]`.
                     out.append(0x0A)
-                    spaces(indent, into: &out)
+                    JSONText.spaces(indent, into: &out)
                     out.append(compact[next])
                     index = next + 1
                 } else {
                     indent += 2
-                    spaces(indent, into: &out)
+                    JSONText.spaces(indent, into: &out)
                 }
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 indent = max(0, indent - 2)
                 out.append(0x0A)
-                spaces(indent, into: &out)
+                JSONText.spaces(indent, into: &out)
                 out.append(byte)
             case UInt8(ascii: ","):
                 out.append(byte)
                 out.append(0x0A)
-                spaces(indent, into: &out)
+                JSONText.spaces(indent, into: &out)
             case UInt8(ascii: ":"):
                 out.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20])
             case let space where isWhitespace(space):
@@ -72,9 +72,5 @@ public enum JSONIndent {
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
-    }
-
-    private static func spaces(_ count: Int, into out: inout [UInt8]) {
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
     }
 }

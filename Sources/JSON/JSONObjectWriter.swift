@@ -21,7 +21,7 @@ public struct JSONObjectWriter {
 
     public mutating func integer(_ key: String, _ number: some BinaryInteger) {
         self.key(key)
-        out.append(contentsOf: String(number).utf8)
+        JSONText.integer(number, into: &out)
     }
 
     /// Leaves the field out when `number` is nil, as a synthesized `Encodable` does.
@@ -55,8 +55,10 @@ public struct JSONObjectWriter {
         }
     }
 
-    /// The object's text.
-    public func bytes() -> [UInt8] {
-        out + [UInt8(ascii: "}")]
+    /// The object's text: the writer's buffer closed, not copied.
+    public consuming func bytes() -> [UInt8] {
+        var text = out
+        text.append(UInt8(ascii: "}"))
+        return text
     }
 }

@@ -42,8 +42,8 @@ enum JSONText {
         }
     }
 
-    static func integer(_ number: Int64, into out: inout [UInt8]) {
-        // At most 20 bytes: a small string, no allocation.
+    /// An integer's decimal digits (a 64-bit one is at most 20 bytes: a small string, no allocation).
+    static func integer(_ number: some BinaryInteger, into out: inout [UInt8]) {
         out.append(contentsOf: String(number).utf8)
     }
 
@@ -176,7 +176,7 @@ enum JSONText {
         out.append(UInt8(ascii: "}"))
     }
 
-    private static func spaces(_ count: Int, into out: inout [UInt8]) {
+    static func spaces(_ count: Int, into out: inout [UInt8]) {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
     }
 }

@@ -64,8 +64,8 @@ private indirect enum EncodedTree {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .signed(let number): out.append(contentsOf: String(number).utf8)
-        case .unsigned(let number): out.append(contentsOf: String(number).utf8)
+        case .signed(let number): JSONText.integer(number, into: &out)
+        case .unsigned(let number): JSONText.integer(number, into: &out)
         case .double(let number): JSONText.number(number, into: &out)
         case .float(let number): JSONText.digits(number.description, into: &out)
         case .string(let text): JSONText.string(text, into: &out)
